@@ -1,0 +1,40 @@
+import { randomBytes } from 'node:crypto';
+import type { RegisteredApplication } from './entra';
+
+/** The PIM Bot app registration in the demo tenant: a fixed client id, a secret made at each start. */
+export const DEMO_BOT_CLIENT_ID = 'b07b0700-0000-4000-8000-00000000b075';
+
+/** Delegated Graph permissions PIM Bot asks for (least privileged per PIM-API.md §4.1). */
+export const BOT_DELEGATED_SCOPES = [
+  'User.Read',
+  'RoleEligibilitySchedule.Read.Directory',
+  'RoleAssignmentSchedule.ReadWrite.Directory',
+  'RoleManagement.Read.Directory',
+  'RoleManagementPolicy.Read.Directory',
+  'RoleManagementPolicy.Read.AzureADGroup',
+  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
+  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
+];
+
+/** Application permissions: directory reads for approver routing and the activation watcher. */
+export const BOT_APPLICATION_PERMISSIONS = [
+  'User.Read.All',
+  'GroupMember.Read.All',
+  'RoleManagement.Read.Directory',
+  'RoleManagementPolicy.Read.Directory',
+  'RoleManagementPolicy.Read.AzureADGroup',
+  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+];
+
+export function demoBotApplication(redirectUris: string[] = []): RegisteredApplication {
+  return {
+    clientId: DEMO_BOT_CLIENT_ID,
+    // Generated per start, never written to disk: the demo has no secrets to leak.
+    clientSecret: `demo-${randomBytes(18).toString('base64url')}`,
+    displayName: 'PIM Bot (demo)',
+    identifierUris: [`api://botid-${DEMO_BOT_CLIENT_ID}`],
+    redirectUris,
+    graphApplicationPermissions: BOT_APPLICATION_PERMISSIONS,
+    graphDelegatedScopes: BOT_DELEGATED_SCOPES,
+  };
+}

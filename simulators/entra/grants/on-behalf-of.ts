@@ -1,0 +1,49 @@
+import { AadErrors } from '../aad-errors';
+import type { AuthorityContext } from '../authority-context';
+import { evaluateStepUp, parseClaimsParameter } from '../claims-request';
+import { GRAPH_RESOURCE } from '../constants';
+import { grantedDelegatedScope, parseScopeParameter, unconsentedPermissions } from '../scopes';
+import { type TokenResponseBody, userTokenResponse } from '../token-response';
+import type { RegisteredApplication } from '../types';
+import { validateUserAssertion } from '../user-assertion';
+
+/**
+ * On-behalf-of (`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`, `requested_token_use=on_behalf_of`):
+ * exchanges the user's token for the bot (the Teams SSO token) for a delegated Graph token. A `claims`
+ * request for an authentication context or MFA is granted only when the assertion's sign-in already
+ * satisfies it; otherwise Entra answers interaction_required (AADSTS50076) and echoes the claims.
+ */
+export async function onBehalfOfGrant(
+  context: AuthorityContext,
+  app: RegisteredApplication,
+  form: URLSearchParams,
+): Promise<TokenResponseBody> {
+  const requestedTokenUse = form.get('requested_token_use');
+  if (!requestedTokenUse) throw AadErrors.missingParameter('requested_token_use');
+  if (requestedTokenUse !== 'on_behalf_of') throw AadErrors.invalidParameter('requested_token_use');
+  const assertion = form.get('assertion');
+  if (!assertion) throw AadErrors.missingParameter('assertion');
+
+  const scopes = parseScopeParameter(form.get('scope') ?? undefined, context.tenantId);
+  const claims = parseClaimsParameter(form.get('claims') ?? undefined);
+  const signIn = await validateUserAssertion(context, app, assertion);
+
+  if (unconsentedPermissions(scopes, app.graphDelegatedScopes).length > 0) {
+    throw AadErrors.consentRequired(app.clientId, app.displayName);
+  }
+  const stepUp = evaluateStepUp(claims, signIn);
+  if (!stepUp.satisfied) throw AadErrors.mfaRequired(GRAPH_RESOURCE, claims?.json ?? '');
+
+  const accessToken = await context.minter.delegatedGraphToken(
+    app,
+    { user: signIn.user, amr: signIn.amr, acrs: stepUp.acrs },
+    claims?.clientCapabilities ?? [],
+  );
+  return userTokenResponse({
+    accessToken,
+    scope: grantedDelegatedScope(scopes, app.graphDelegatedScopes),
+    user: signIn.user,
+    tenantId: context.tenantId,
+    withClientInfo: form.get('client_info') === '1',
+  });
+}

@@ -1,0 +1,36 @@
+import {
+  calculateJwkThumbprint,
+  createLocalJWKSet,
+  exportJWK,
+  generateKeyPair,
+  type JSONWebKeySet,
+  type JWK,
+  type JWTPayload,
+  type JWTVerifyResult,
+  jwtVerify,
+  SignJWT,
+} from 'jose';
+
+/** The authority's token signing key: generated at start, published as a JWKS, never persisted. */
+export interface SigningKeys {
+  readonly kid: string;
+  jwks(): JSONWebKeySet;
+  sign(payload: JWTPayload): Promise<string>;
+  /** Checks the signature (against these keys only) and exp/nbf at `now`; claims are the caller's business. */
+  verify(token: string, now: Date): Promise<JWTVerifyResult>;
+}
+
+export async function createSigningKeys(): Promise<SigningKeys> {
+  const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
+  const exported = await exportJWK(publicKey);
+  const kid = await calculateJwkThumbprint(exported);
+  const publicJwk: JWK = { kty: exported.kty, use: 'sig', kid, alg: 'RS256', n: exported.n, e: exported.e };
+  const keySet = createLocalJWKSet({ keys: [publicJwk] });
+
+  return {
+    kid,
+    jwks: () => ({ keys: [{ ...publicJwk }] }),
+    sign: (payload) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(privateKey),
+    verify: (token, now) => jwtVerify(token, keySet, { algorithms: ['RS256'], currentDate: now, clockTolerance: 0 }),
+  };
+}

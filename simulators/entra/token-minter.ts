@@ -1,0 +1,121 @@
+import { randomBytes } from 'node:crypto';
+import type { JWTPayload } from 'jose';
+import type { Clock } from '../clock';
+import { GRAPH_RESOURCE, TEAMS_CLIENT_APP_ID, TEAMS_SSO_SCOPE } from './constants';
+import type { Directory } from './directory';
+import type { SigningKeys } from './signing-keys';
+import type { DirectoryUser, RegisteredApplication } from './types';
+
+export interface IssuedToken {
+  token: string;
+  expiresIn: number;
+}
+
+/** How the user authenticated, carried into the delegated tokens. */
+export interface UserSession {
+  user: DirectoryUser;
+  amr: string[];
+  acrs: string[];
+}
+
+export interface TokenMinterOptions {
+  issuer: string;
+  directory: Directory;
+  keys: SigningKeys;
+  clock: Clock;
+  lifetimeSeconds: number;
+}
+
+/** Builds and signs the JWTs: app-only and delegated Graph tokens, id tokens, Teams SSO stand-ins. */
+export class TokenMinter {
+  constructor(private readonly options: TokenMinterOptions) {}
+
+  /** client_credentials: an app-only Graph token carrying the app's application permissions as `roles`. */
+  appGraphToken(app: RegisteredApplication, clientCapabilities: string[]): Promise<IssuedToken> {
+    const servicePrincipalId = this.options.directory.servicePrincipalId(app.clientId);
+    return this.mint(this.options.lifetimeSeconds, {
+      aud: GRAPH_RESOURCE,
+      app_displayname: app.displayName,
+      appid: app.clientId,
+      appidacr: '1',
+      azp: app.clientId,
+      azpacr: '1',
+      idtyp: 'app',
+      oid: servicePrincipalId,
+      sub: servicePrincipalId,
+      ...(app.graphApplicationPermissions.length > 0 ? { roles: [...app.graphApplicationPermissions] } : {}),
+      ...(clientCapabilities.length > 0 ? { xms_cc: clientCapabilities } : {}),
+    });
+  }
+
+  /** OBO and authorization code: a delegated Graph token for the user, scp = the app's consented scopes. */
+  delegatedGraphToken(
+    app: RegisteredApplication,
+    session: UserSession,
+    clientCapabilities: string[],
+  ): Promise<IssuedToken> {
+    const { user } = session;
+    return this.mint(this.options.lifetimeSeconds, {
+      aud: GRAPH_RESOURCE,
+      ...(session.acrs.length > 0 ? { acrs: [...session.acrs] } : {}),
+      amr: [...session.amr],
+      app_displayname: app.displayName,
+      appid: app.clientId,
+      appidacr: '1',
+      azp: app.clientId,
+      azpacr: '1',
+      idtyp: 'user',
+      name: user.displayName,
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      scp: app.graphDelegatedScopes.join(' '),
+      sub: user.id,
+      upn: user.userPrincipalName,
+      ...(clientCapabilities.length > 0 ? { xms_cc: clientCapabilities } : {}),
+    });
+  }
+
+  /** The OpenID Connect id_token of an interactive sign-in (audience: the app itself). */
+  idToken(app: RegisteredApplication, user: DirectoryUser, nonce: string | undefined): Promise<IssuedToken> {
+    return this.mint(this.options.lifetimeSeconds, {
+      aud: app.clientId,
+      name: user.displayName,
+      ...(nonce ? { nonce } : {}),
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      sub: user.id,
+    });
+  }
+
+  /** What Teams hands the bot for SSO: a token for the bot's own API, issued to the Teams client. */
+  teamsSsoToken(app: RegisteredApplication, session: UserSession, lifetimeSeconds: number): Promise<IssuedToken> {
+    const { user } = session;
+    return this.mint(lifetimeSeconds, {
+      aud: app.identifierUris[0] ?? app.clientId,
+      ...(session.acrs.length > 0 ? { acrs: [...session.acrs] } : {}),
+      amr: [...session.amr],
+      azp: TEAMS_CLIENT_APP_ID,
+      azpacr: '0',
+      name: user.displayName,
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      scp: TEAMS_SSO_SCOPE,
+      sub: user.id,
+    });
+  }
+
+  private async mint(lifetimeSeconds: number, claims: JWTPayload): Promise<IssuedToken> {
+    const now = Math.floor(this.options.clock.now().getTime() / 1000);
+    const payload: JWTPayload = {
+      iss: this.options.issuer,
+      iat: now,
+      nbf: now,
+      exp: now + lifetimeSeconds,
+      tid: this.options.directory.tenantId,
+      uti: randomBytes(16).toString('base64url'),
+      ver: '2.0',
+      ...claims,
+    };
+    return { token: await this.options.keys.sign(payload), expiresIn: lifetimeSeconds };
+  }
+}

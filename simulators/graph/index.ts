@@ -1,0 +1,124 @@
+import { createServer } from 'node:https';
+import type { AddressInfo } from 'node:net';
+import type { JSONWebKeySet } from 'jose';
+import { type Logger, pino } from 'pino';
+import { ManualClock } from '../clock';
+import type { TenantFixture } from '../tenant/tenant-fixture';
+import { type CertificateAuthority, issueServerCertificate } from '../tls/certificate-authority';
+import type { PortalActivationInput } from './activations';
+import { createTokenVerifier } from './auth';
+import type { HandlerContext } from './context';
+import { createPortalActivation, type SimulatorSnapshot, snapshot } from './control';
+import { parseFixture } from './fixture-loader';
+import type { JsonObject } from './json';
+import { approvalRoutesAll } from './resources/approvals';
+import { directoryRoutes } from './resources/directory';
+import { groupPimRoutes } from './resources/group-pim';
+import { policyRoutes } from './resources/policies';
+import { roleManagementRoutes } from './resources/role-management';
+import { Router } from './router';
+import { createRequestListener } from './server';
+import { type CallRecord, type FaultSpec, SimState } from './state';
+
+export type { PortalActivationInput } from './activations';
+export type { SimulatorSnapshot } from './control';
+export type { CallRecord, FaultSpec } from './state';
+
+export interface GraphSimulatorOptions {
+  ca: CertificateAuthority;
+  fixture: TenantFixture;
+  port?: number;
+  host?: string;
+  /** Who may sign Graph tokens: the local Entra authority. */
+  trust: { issuer: string; jwks: JSONWebKeySet } | { issuer: string; jwksUri: string };
+  /** Default: a new ManualClock() at real time. */
+  clock?: ManualClock;
+  logger?: Logger;
+  /**
+   * Also require `xms_cc` to contain 'cp1' before an `acrs` claim satisfies an authentication-context rule
+   * (reported behaviour, UNVERIFIED: PIM-API.md §3). Default false.
+   */
+  requireCp1ForAcrs?: boolean;
+}
+
+export interface GraphSimulator {
+  /** 'https://127.0.0.1:PORT'; Graph v1.0 at `${url}/v1.0`, beta at `${url}/beta`. */
+  url: string;
+  clock: ManualClock;
+  /** Graph calls received (not /_sim calls), oldest first. */
+  calls(): CallRecord[];
+  resetCalls(): void;
+  close(): Promise<void>;
+  /** Replaces the tenant and resets PIM state (requests, activations, faults). Same as POST /_sim/fixture. */
+  loadFixture(fixture: TenantFixture): void;
+  fixture(): TenantFixture;
+  /** Queues a fault for the next Graph calls. Same as POST /_sim/faults. */
+  injectFault(fault: FaultSpec): void;
+  clearFaults(): void;
+  /** An activation "made in the portal" (no token). Same as POST /_sim/activations; returns the request. */
+  activate(input: PortalActivationInput): JsonObject;
+  /** Requests and activations as they stand at the simulated now. Same as GET /_sim/state. */
+  snapshot(): SimulatorSnapshot;
+}
+
+/** Starts the Microsoft Graph (PIM) simulator on HTTPS with a certificate from the local CA. */
+export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<GraphSimulator> {
+  const clock = o.clock ?? new ManualClock();
+  const state = new SimState(clock, parseFixture(o.fixture));
+  const logger = o.logger ?? pino({ level: 'silent' });
+  const router = new Router<HandlerContext>().add(
+    ...roleManagementRoutes(),
+    ...policyRoutes(),
+    ...groupPimRoutes(),
+    ...approvalRoutesAll(),
+    ...directoryRoutes(),
+  );
+  const cert = issueServerCertificate(o.ca);
+  let url = '';
+  const server = createServer(
+    { cert: cert.certPem, key: cert.keyPem },
+    createRequestListener({
+      state,
+      router,
+      verify: createTokenVerifier(o.trust, () => state.tenant.tenantId),
+      logger,
+      requireCp1ForAcrs: o.requireCp1ForAcrs ?? false,
+      baseUrl: () => url,
+    }),
+  );
+  const host = o.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port ?? 0, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
+  logger.info({ url }, 'graph simulator listening');
+
+  return {
+    url,
+    clock,
+    calls: () => [...state.calls],
+    resetCalls: () => {
+      state.calls = [];
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        server.closeAllConnections();
+      }),
+    loadFixture: (fixture) => state.loadFixture(parseFixture(fixture)),
+    fixture: () => state.tenant.fixture,
+    injectFault: (fault) => {
+      state.faults.push({ ...fault });
+    },
+    clearFaults: () => {
+      state.faults = [];
+    },
+    activate: (input) => createPortalActivation(state, input),
+    snapshot: () => snapshot(state),
+  };
+}

@@ -1,0 +1,261 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseEnv } from 'node:util';
+import { z } from 'zod';
+
+/**
+ * PIM Bot configuration, read from the environment (and env/.env.<name> files) and validated once at
+ * start. Every error names the variable, says what is wrong and how to fix it.
+ *
+ * Two modes:
+ * - playground: the local demo (Agents Playground, local Entra authority and Graph simulator). Inbound
+ *   Bot Framework auth is off and a dev identity stands in for Teams SSO. Refused when production
+ *   credentials are present, so a misconfigured production bot can never run unauthenticated.
+ * - production: inbound Bot Framework JWTs verified (app id + secret, or a user-assigned managed identity).
+ */
+export type Mode = 'playground' | 'production';
+
+export interface BotAuthConfig {
+  /** Bot Framework app registration: MicrosoftAppId. Undefined in playground mode (inbound auth off). */
+  appId?: string;
+  appPassword?: string;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  appTenantId?: string;
+}
+
+export interface EntraAppConfig {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  /** https://login.microsoftonline.com, or the local authority in playground mode. */
+  authorityHost: string;
+}
+
+export interface AppConfig {
+  mode: Mode;
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  maxBodyBytes: number;
+  /** How long SIGTERM waits for in-flight turns before exiting anyway. */
+  shutdownGraceMs: number;
+  bot: BotAuthConfig;
+  entra: EntraAppConfig;
+  /** Graph root without version, e.g. https://graph.microsoft.com. */
+  graphBaseUrl: string;
+}
+
+export class ConfigError extends Error {
+  constructor(readonly problems: readonly string[]) {
+    super(`PIM Bot configuration is invalid:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+type Env = Record<string, string | undefined>;
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const httpsUrl = (name: string, example: string) =>
+  z
+    .string({ error: `${name} is not set. Set it to an https URL, e.g. ${example}.` })
+    .refine((v) => /^https:\/\/[^/\s]+/.test(v), {
+      error: `${name} must be an https URL (got a value that is not), e.g. ${example}.`,
+    })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const tenantGuid = (name: string) =>
+  z
+    .string({ error: `${name} is not set. Set it to your Entra tenant id (a GUID, Entra admin center > Overview).` })
+    .regex(guid, { error: `${name} must be a GUID (Entra admin center > Overview > Tenant ID).` });
+
+const clientGuid = (name: string) =>
+  z
+    .string({ error: `${name} is not set. Set it to the app registration's Application (client) ID.` })
+    .regex(guid, { error: `${name} must be a GUID: the app registration's Application (client) ID.` });
+
+const portError = 'PORT must be a whole number between 0 and 65535 (0 picks a free port), e.g. 3978.';
+const port = z.coerce
+  .number({ error: portError })
+  .int({ error: portError })
+  .min(0, { error: portError })
+  .max(65535, { error: portError });
+
+const common = {
+  HOST: z.string().min(1).optional(),
+  PORT: port.default(3978),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent.',
+    })
+    .default('info'),
+  MAX_BODY_BYTES: z.coerce
+    .number({ error: 'MAX_BODY_BYTES must be a number of bytes, e.g. 262144.' })
+    .int()
+    .min(1024, { error: 'MAX_BODY_BYTES must be at least 1024.' })
+    .default(256 * 1024),
+  SHUTDOWN_GRACE_MS: z.coerce
+    .number({ error: 'SHUTDOWN_GRACE_MS must be a number of milliseconds, e.g. 10000.' })
+    .int()
+    .min(0)
+    .default(10_000),
+  GRAPH_BASE_URL: httpsUrl('GRAPH_BASE_URL', 'https://graph.microsoft.com').default('https://graph.microsoft.com'),
+  AAD_APP_OAUTH_AUTHORITY_HOST: httpsUrl('AAD_APP_OAUTH_AUTHORITY_HOST', 'https://login.microsoftonline.com').default(
+    'https://login.microsoftonline.com',
+  ),
+  AAD_APP_TENANT_ID: tenantGuid('AAD_APP_TENANT_ID'),
+  AAD_APP_CLIENT_ID: clientGuid('AAD_APP_CLIENT_ID'),
+};
+
+const playgroundSchema = z.object({
+  ...common,
+  AAD_APP_CLIENT_SECRET: z.string({
+    error:
+      'AAD_APP_CLIENT_SECRET is not set. `npm run playground` sets it for the local authority; run the demo that way.',
+  }),
+});
+
+const productionSchema = z
+  .object({
+    ...common,
+    MicrosoftAppId: clientGuid('MicrosoftAppId'),
+    MicrosoftAppPassword: z.string().min(1).optional(),
+    MicrosoftAppType: z
+      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+        error: 'MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI (the Azure Bot resource type).',
+      })
+      .default('SingleTenant'),
+    MicrosoftAppTenantId: tenantGuid('MicrosoftAppTenantId').optional(),
+    AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
+  })
+  .superRefine(
+    (v, ctx) => {
+      if (v.MicrosoftAppType !== 'UserAssignedMSI' && !v.MicrosoftAppPassword) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppPassword'],
+          message:
+            'MicrosoftAppPassword is not set. Production verifies Bot Framework tokens: set the bot app secret, or set MicrosoftAppType=UserAssignedMSI to use a managed identity.',
+        });
+      }
+      if (
+        (v.MicrosoftAppType === 'SingleTenant' || v.MicrosoftAppType === 'UserAssignedMSI') &&
+        !v.MicrosoftAppTenantId
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppTenantId'],
+          message: `MicrosoftAppTenantId is not set. A ${v.MicrosoftAppType} bot needs the tenant id of its app registration.`,
+        });
+      }
+      if (!v.AAD_APP_CLIENT_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AAD_APP_CLIENT_SECRET'],
+          message:
+            'AAD_APP_CLIENT_SECRET is not set. The bot exchanges Teams SSO tokens on-behalf-of the user and needs the app secret (Certificates & secrets).',
+        });
+      }
+    },
+    // Run even when a variable is missing, so one start reports every problem instead of one round at a time.
+    { when: () => true },
+  );
+
+/** Variables whose presence means "this is a production deployment". */
+const PRODUCTION_CREDENTIALS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType'] as const;
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '');
+    // zod's own messages lack the name; ours already start with it.
+    return issue.message.startsWith(variable) || !variable ? issue.message : `${variable}: ${issue.message}`;
+  });
+}
+
+/** Validates an environment into a config. Pure: does not read files or process.env. */
+export function parseConfig(env: Env): AppConfig {
+  const rawMode = env.PIMBOT_MODE;
+  if (rawMode !== 'playground' && rawMode !== 'production') {
+    throw new ConfigError([
+      rawMode === undefined || rawMode === ''
+        ? 'PIMBOT_MODE is not set. Set PIMBOT_MODE=playground for the local demo (npm run playground does) or PIMBOT_MODE=production for a real tenant.'
+        : `PIMBOT_MODE must be "playground" or "production" (got "${rawMode.slice(0, 40)}").`,
+    ]);
+  }
+  // Empty strings in env files mean "not set".
+  const cleaned: Env = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+
+  if (rawMode === 'playground') {
+    const present = PRODUCTION_CREDENTIALS.filter((name) => cleaned[name] !== undefined);
+    if (present.length > 0) {
+      throw new ConfigError([
+        `${present.join(', ')} ${present.length === 1 ? 'is' : 'are'} set, but PIMBOT_MODE=playground turns inbound authentication off. Refusing to run a bot with production credentials unauthenticated: set PIMBOT_MODE=production, or unset ${present.join(', ')} for the demo.`,
+      ]);
+    }
+    const parsed = playgroundSchema.safeParse(cleaned);
+    if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+    const v = parsed.data;
+    return {
+      mode: 'playground',
+      host: v.HOST ?? '127.0.0.1',
+      port: v.PORT,
+      logLevel: v.LOG_LEVEL,
+      maxBodyBytes: v.MAX_BODY_BYTES,
+      shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+      bot: { appType: 'MultiTenant' },
+      entra: {
+        tenantId: v.AAD_APP_TENANT_ID,
+        clientId: v.AAD_APP_CLIENT_ID,
+        clientSecret: v.AAD_APP_CLIENT_SECRET,
+        authorityHost: v.AAD_APP_OAUTH_AUTHORITY_HOST,
+      },
+      graphBaseUrl: v.GRAPH_BASE_URL,
+    };
+  }
+
+  const parsed = productionSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  const v = parsed.data;
+  return {
+    mode: 'production',
+    host: v.HOST ?? '0.0.0.0',
+    port: v.PORT,
+    logLevel: v.LOG_LEVEL,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    bot: {
+      appId: v.MicrosoftAppId,
+      appPassword: v.MicrosoftAppPassword,
+      appType: v.MicrosoftAppType,
+      appTenantId: v.MicrosoftAppTenantId,
+    },
+    entra: {
+      tenantId: v.AAD_APP_TENANT_ID,
+      clientId: v.AAD_APP_CLIENT_ID,
+      clientSecret: v.AAD_APP_CLIENT_SECRET,
+      authorityHost: v.AAD_APP_OAUTH_AUTHORITY_HOST,
+    },
+    graphBaseUrl: v.GRAPH_BASE_URL,
+  };
+}
+
+/**
+ * The environment the bot sees: env/.env.<PIMBOT_ENV> then env/.env.<PIMBOT_ENV>.user (gitignored, for
+ * secrets), with real environment variables winning over both.
+ */
+export function resolveEnvironment(processEnv: Env, rootDir: string): Env {
+  const name = processEnv.PIMBOT_ENV;
+  if (!name) return { ...processEnv };
+  if (!/^[a-z0-9-]+$/i.test(name)) {
+    throw new ConfigError([`PIMBOT_ENV must be a file suffix such as "dev" (got "${name.slice(0, 40)}").`]);
+  }
+  const files = [join(rootDir, 'env', `.env.${name}`), join(rootDir, 'env', `.env.${name}.user`)];
+  if (!existsSync(files[0]!)) {
+    throw new ConfigError([`PIMBOT_ENV=${name} but ${files[0]} does not exist. Create it or unset PIMBOT_ENV.`]);
+  }
+  const fromFiles: Env = {};
+  for (const file of files) {
+    if (existsSync(file)) Object.assign(fromFiles, parseEnv(readFileSync(file, 'utf8')));
+  }
+  return { ...fromFiles, ...processEnv };
+}

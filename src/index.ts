@@ -1,0 +1,39 @@
+import { fileURLToPath } from 'node:url';
+import { startApp } from './app';
+import { ConfigError, parseConfig, resolveEnvironment } from './config';
+import { createLogger } from './observability/logger';
+import { errorSummary } from './server';
+
+/** `npm start`: read config, start the bot, stop gracefully on SIGTERM/SIGINT. */
+async function main(): Promise<void> {
+  const root = fileURLToPath(new URL('..', import.meta.url));
+  let config: ReturnType<typeof parseConfig>;
+  try {
+    config = parseConfig(resolveEnvironment(process.env, root));
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel);
+  logger.info({ mode: config.mode, graph: config.graphBaseUrl }, 'starting PIM Bot');
+  const server = await startApp(config, logger);
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      server.shutdown(signal).then(
+        () => process.exit(0),
+        (err) => {
+          logger.error({ err: errorSummary(err) }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
+    });
+  }
+}
+
+main().catch((err) => {
+  process.stderr.write(`PIM Bot failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,149 @@
+import type { TokenCredential } from '@azure/identity';
+import {
+  AuthenticationHandler,
+  Client,
+  GraphError,
+  HTTPMessageHandler,
+  type Middleware,
+} from '@microsoft/microsoft-graph-client';
+import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import {
+  BudgetedRetryMiddleware,
+  DEFAULT_RETRY_POLICY,
+  type GraphCallObserver,
+  ObservingMiddleware,
+  parseRetryAfter,
+  type RetryPolicy,
+} from './graph-middleware';
+import type { GraphFailure } from './pim-error';
+
+export type GraphVersion = 'v1.0' | 'beta';
+
+export interface GraphTransportOptions {
+  credential: TokenCredential;
+  /** Graph root without version: https://graph.microsoft.com, or the simulator. */
+  graphBaseUrl: string;
+  retry?: RetryPolicy;
+  observer?: GraphCallObserver;
+  /** Upper bound on @odata.nextLink pages followed by one list call. */
+  maxPages?: number;
+}
+
+/** Thrown by the transport; the PIM client turns it into a PimError with the call's context. */
+export class GraphCallFailed extends Error {
+  constructor(readonly failure: GraphFailure) {
+    super(`Graph HTTP ${failure.httpStatus} ${failure.code ?? ''}: ${failure.message ?? ''}`);
+    this.name = 'GraphCallFailed';
+  }
+}
+
+interface Page<T> {
+  value?: T[];
+  '@odata.nextLink'?: string;
+}
+
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+
+/**
+ * The one place that talks HTTP to Graph: @microsoft/microsoft-graph-client with an @azure/identity
+ * credential, budgeted retries, paging, and failures reduced to GraphFailure.
+ */
+export class GraphTransport {
+  private readonly client: Client;
+  private readonly maxPages: number;
+
+  constructor(options: GraphTransportOptions) {
+    const base = new URL(options.graphBaseUrl);
+    const authProvider = new TokenCredentialAuthenticationProvider(options.credential, { scopes: [GRAPH_SCOPE] });
+    const chain: Middleware[] = [
+      new AuthenticationHandler(authProvider),
+      new BudgetedRetryMiddleware(options.retry ?? DEFAULT_RETRY_POLICY),
+    ];
+    if (options.observer) chain.push(new ObservingMiddleware(options.observer));
+    chain.push(new HTTPMessageHandler());
+    for (let i = 0; i < chain.length - 1; i++) chain[i]?.setNext?.(chain[i + 1]!);
+    this.client = Client.initWithMiddleware({
+      middleware: chain[0],
+      baseUrl: `${base.origin}/`,
+      defaultVersion: 'v1.0',
+      // The Graph client attaches the token only to Graph hosts; a sovereign cloud or the simulator
+      // must be named (hostname, no port).
+      customHosts: new Set([base.hostname]),
+    });
+    this.maxPages = options.maxPages ?? 50;
+  }
+
+  async get<T>(path: string, version: GraphVersion = 'v1.0'): Promise<T> {
+    return this.call(() => this.client.api(path).version(version).get());
+  }
+
+  /** Every item of a collection, following @odata.nextLink verbatim. */
+  async list<T>(path: string, version: GraphVersion = 'v1.0'): Promise<T[]> {
+    const items: T[] = [];
+    let page: Page<T> = await this.get<Page<T>>(path, version);
+    for (let pages = 1; ; pages++) {
+      items.push(...(page.value ?? []));
+      const next = page['@odata.nextLink'];
+      if (!next) return items;
+      if (pages >= this.maxPages) {
+        throw new GraphCallFailed({
+          httpStatus: 0,
+          code: 'TooManyPages',
+          message: `Stopped after ${pages} pages of ${path}`,
+          requestId: null,
+          retryAfterSeconds: null,
+        });
+      }
+      page = await this.call(() => this.client.api(next).get());
+    }
+  }
+
+  async post<T>(path: string, body: unknown, version: GraphVersion = 'v1.0'): Promise<T> {
+    return this.call(() => this.client.api(path).version(version).post(body));
+  }
+
+  async patch(path: string, body: unknown, version: GraphVersion = 'v1.0'): Promise<void> {
+    await this.call(() => this.client.api(path).version(version).patch(body));
+  }
+
+  private async call<T>(fn: () => Promise<T>): Promise<T> {
+    try {
+      return await fn();
+    } catch (err) {
+      throw new GraphCallFailed(toFailure(err));
+    }
+  }
+}
+
+function toFailure(err: unknown): GraphFailure {
+  if (err instanceof GraphError) {
+    const body = typeof err.body === 'string' ? safeJson(err.body) : err.body;
+    const inner = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    return {
+      // statusCode -1 means the request never got an answer.
+      httpStatus: err.statusCode > 0 ? err.statusCode : 503,
+      code: typeof inner?.code === 'string' ? inner.code : err.code,
+      message: typeof inner?.message === 'string' ? inner.message : err.message,
+      requestId: err.requestId ?? err.headers?.get('request-id') ?? null,
+      retryAfterSeconds: parseRetryAfter(err.headers?.get('Retry-After') ?? null),
+    };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  // @azure/identity failures (expired assertion, step-up needed) surface here too.
+  const authFailure = err instanceof Error && /AuthenticationRequiredError|CredentialUnavailableError|AuthenticationError/.test(err.name);
+  return {
+    httpStatus: authFailure ? 401 : 503,
+    code: authFailure ? err.name : 'NetworkError',
+    message,
+    requestId: null,
+    retryAfterSeconds: null,
+  };
+}
+
+function safeJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return null;
+  }
+}

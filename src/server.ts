@@ -1,0 +1,127 @@
+import { randomUUID } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import type { ActivityHandler, CloudAdapter, TurnContext } from 'botbuilder';
+import restify from 'restify';
+import type { AppConfig } from './config';
+import { type ReadinessCheck, runReadinessChecks } from './health/readiness';
+import type { Logger } from './observability/logger';
+
+/** turnState key under which each turn finds its request-scoped logger. */
+export const TURN_LOGGER = Symbol('pimbot.turnLogger');
+
+export function turnLogger(context: TurnContext, fallback: Logger): Logger {
+  return (context.turnState.get(TURN_LOGGER) as Logger | undefined) ?? fallback;
+}
+
+export interface ServerDependencies {
+  config: Pick<AppConfig, 'host' | 'port' | 'maxBodyBytes' | 'shutdownGraceMs'>;
+  logger: Logger;
+  adapter: CloudAdapter;
+  bot: ActivityHandler;
+  readiness: readonly ReadinessCheck[];
+}
+
+export interface RunningServer {
+  /** http://host:port */
+  url: string;
+  port: number;
+  /** Stops accepting requests, lets in-flight turns finish (up to the grace period), then closes. */
+  shutdown(reason: string): Promise<void>;
+}
+
+export async function startServer(deps: ServerDependencies): Promise<RunningServer> {
+  const { config, logger, adapter, bot } = deps;
+  let inFlight = 0;
+  let draining = false;
+  let drained: (() => void) | undefined;
+
+  const server = restify.createServer({ name: 'pim-bot', handleUncaughtExceptions: false });
+  server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false }));
+
+  server.get('/healthz', (_req, res, next) => {
+    res.send(200, { status: 'alive' });
+    return next();
+  });
+
+  server.get('/readyz', async (_req, res) => {
+    if (draining) {
+      res.send(503, { ready: false, reason: 'shutting down' });
+      return;
+    }
+    const report = await runReadinessChecks(deps.readiness);
+    res.send(report.ready ? 200 : 503, report);
+  });
+
+  server.post('/api/messages', async (req, res) => {
+    if (draining) {
+      res.header('Retry-After', '5');
+      res.send(503, { error: 'PIM Bot is restarting; Teams retries this message.' });
+      return;
+    }
+    const requestId = req.header('x-request-id') || randomUUID();
+    inFlight++;
+    const log = logger.child({ reqId: requestId });
+    const started = process.hrtime.bigint();
+    try {
+      await adapter.process(req, res, async (context) => {
+        context.turnState.set(
+          TURN_LOGGER,
+          log.child({ activityId: context.activity.id, activityType: context.activity.type }),
+        );
+        await bot.run(context);
+      });
+    } catch (err) {
+      log.error({ err: errorSummary(err) }, 'turn failed before the bot ran');
+      if (!res.headersSent) res.send(500, { error: 'Internal error', requestId });
+    } finally {
+      inFlight--;
+      log.debug(
+        { status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
+        'POST /api/messages',
+      );
+      if (draining && inFlight === 0) drained?.();
+    }
+  });
+
+  // restify answers body-too-large and unknown routes itself; log the first without the body.
+  server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
+    logger.warn({ method: req.method, path: req.getPath(), status: err.statusCode, error: err.name }, 'request refused');
+    cb();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(config.port, config.host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const url = `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port}`;
+  logger.info({ url }, 'PIM Bot listening');
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    shutdown(reason) {
+      closing ??= (async () => {
+        draining = true;
+        logger.info({ reason, inFlight }, 'shutting down: finishing in-flight turns');
+        const idle = inFlight === 0 ? Promise.resolve() : new Promise<void>((r) => (drained = r));
+        const grace = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), config.shutdownGraceMs).unref());
+        const outcome = await Promise.race([idle, grace]);
+        if (outcome === 'timeout') logger.warn({ inFlight }, 'grace period over; closing with turns still running');
+        await new Promise<void>((r) => server.close(() => r()));
+        logger.info('stopped');
+      })();
+      return closing;
+    },
+  };
+}
+
+/** What may be logged of an error: no request objects, no headers. */
+export function errorSummary(err: unknown): { name: string; message: string; code?: string; stack?: string } {
+  if (err instanceof Error) {
+    const code = (err as { code?: unknown }).code;
+    return { name: err.name, message: err.message, code: typeof code === 'string' ? code : undefined, stack: err.stack };
+  }
+  return { name: 'NonError', message: String(err) };
+}
