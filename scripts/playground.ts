@@ -55,7 +55,16 @@ async function main(): Promise<void> {
     const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
     const client = spawn(
       process.execPath,
-      [cli, '-e', `http://127.0.0.1:${BOT_PORT}/api/messages`, '-c', 'msteams', '-p', String(PLAYGROUND_PORT), '--disable-telemetry'],
+      [
+        cli,
+        '-e',
+        `http://127.0.0.1:${BOT_PORT}/api/messages`,
+        '-c',
+        'msteams',
+        '-p',
+        String(PLAYGROUND_PORT),
+        '--disable-telemetry',
+      ],
       { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' } },
     );
     children.push(client);
@@ -66,7 +75,9 @@ async function main(): Promise<void> {
       '',
       'PIM Bot demo is starting (tenant "Contoso (demo)", everything local):',
       `  Bot                 http://127.0.0.1:${BOT_PORT}/api/messages   (health: /healthz, /readyz)`,
-      withPlayground ? `  Agents Playground   http://127.0.0.1:${PLAYGROUND_PORT}   <- open this and chat with the bot` : '',
+      withPlayground
+        ? `  Agents Playground   http://127.0.0.1:${PLAYGROUND_PORT}   <- open this and chat with the bot`
+        : '',
       `  Entra authority     ${stack.authority.url}`,
       `  Graph simulator     ${stack.graph.url}/v1.0`,
       '',

@@ -40,7 +40,11 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
     logger: options.logger,
     directory: {
       tenantId: fixture.tenantId,
-      users: fixture.users.map((u) => ({ id: u.id, userPrincipalName: u.userPrincipalName, displayName: u.displayName })),
+      users: fixture.users.map((u) => ({
+        id: u.id,
+        userPrincipalName: u.userPrincipalName,
+        displayName: u.displayName,
+      })),
       applications: [botApp, ...(options.otherApps ?? [])],
     },
   });

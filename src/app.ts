@@ -2,17 +2,56 @@ import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
+  ConversationState,
   MemoryStorage,
   type Storage,
+  TeamsSSOTokenExchangeMiddleware,
+  UserState,
 } from 'botbuilder';
+import type { DialogServices } from '../dialogs/dialog-services';
+import { MainDialog } from '../dialogs/main-dialog';
+import { ActivationService } from './activation/activation-service';
+import { PimSessions } from './activation/pim-sessions';
 import { PimBot } from './bot/pim-bot';
+import { StepUpResumer } from './bot/step-up-resumer';
 import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
+import { DevIdentity } from './identity/dev-identity';
+import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
+import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './identity/user-token-source';
 import type { Logger } from './observability/logger';
+import type { GraphCallObserver } from './pim/graph-middleware';
 import { errorSummary, type RunningServer, startServer } from './server';
 
-/** Wires config into adapter, bot, store and server: the composition root. */
-export async function startApp(config: AppConfig, logger: Logger, storage: Storage = new MemoryStorage()): Promise<RunningServer> {
+export interface AppOptions {
+  storage?: Storage;
+  /** Sees every Graph call (tests check them against Microsoft's OpenAPI description). */
+  graphObserver?: GraphCallObserver;
+}
+
+/** Graph calls in the logs: method, path, status, time and Graph's request-id; never headers or bodies. */
+function loggingObserver(logger: Logger): GraphCallObserver {
+  return {
+    wantsBodies: false,
+    onExchange(r) {
+      logger.debug(
+        {
+          method: r.method,
+          path: new URL(r.url).pathname,
+          status: r.status,
+          ms: Math.round(r.durationMs),
+          graphRequestId: r.requestId,
+          attempt: r.attempt,
+        },
+        'graph call',
+      );
+    },
+  };
+}
+
+/** Wires config into adapter, bot, dialogs, identity, store and server: the composition root. */
+export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningServer> {
+  const storage = options.storage ?? new MemoryStorage();
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
     config.mode === 'production'
       ? {
@@ -27,11 +66,45 @@ export async function startApp(config: AppConfig, logger: Logger, storage: Stora
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
     try {
-      await context.sendActivity('Sorry, something went wrong on my side. Please try again in a minute.');
+      await context.sendActivity('Sorry, something went wrong on my side. Nothing was submitted; please try again.');
     } catch {
       // The connector may be what failed; the error is already logged.
     }
   };
+
+  let tokens: UserTokenSource;
+  if (config.mode === 'production') {
+    const connection = config.oauthConnectionName!;
+    // De-duplicates the SSO token exchange Teams sends to every client of the user.
+    adapter.use(new TeamsSSOTokenExchangeMiddleware(storage, connection));
+    tokens = new TeamsSsoTokenSource(connection);
+  } else {
+    tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode));
+  }
+
+  const observer = options.graphObserver ?? loggingObserver(logger);
+  const sessions = new PimSessions({ entra: config.entra, graphBaseUrl: config.graphBaseUrl, tokens, observer });
+  const stepUpSessions = new StepUpSessions({ publicBaseUrl: config.publicBaseUrl });
+  const botAppId = config.bot.appId ?? '';
+  const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger);
+  const services: DialogServices = {
+    sessions,
+    activation: new ActivationService(),
+    stepUp: resumer,
+    ticketPattern: config.ticketPattern,
+    ticketSystem: config.ticketSystem,
+    logger,
+  };
+  const bot = new PimBot({
+    conversationState: new ConversationState(storage),
+    userState: new UserState(storage),
+    mainDialog: new MainDialog(services),
+    services,
+    logger,
+    botAppId,
+    adapter,
+  });
+  resumer.attach(bot);
 
   const readiness: ReadinessCheck[] = [
     {
@@ -42,5 +115,19 @@ export async function startApp(config: AppConfig, logger: Logger, storage: Stora
     },
     graphReachable(config.graphBaseUrl),
   ];
-  return startServer({ config, logger, adapter, bot: new PimBot(logger), readiness });
+  return startServer({
+    config,
+    logger,
+    adapter,
+    bot,
+    readiness,
+    registerRoutes: (server) =>
+      registerStepUpRoutes(server, {
+        entra: config.entra,
+        publicBaseUrl: config.publicBaseUrl,
+        sessions: stepUpSessions,
+        onSignedIn: (result) => resumer.onSignedIn(result),
+        logger,
+      }),
+  });
 }

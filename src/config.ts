@@ -43,6 +43,14 @@ export interface AppConfig {
   entra: EntraAppConfig;
   /** Graph root without version, e.g. https://graph.microsoft.com. */
   graphBaseUrl: string;
+  /** Where users' browsers reach the bot (step-up sign-in links): https in production. */
+  publicBaseUrl: string;
+  /** Azure Bot OAuth connection for Teams SSO (production). */
+  oauthConnectionName?: string;
+  /** Ticket numbers users may type; TICKET_PATTERN. */
+  ticketPattern: RegExp;
+  /** TICKET_SYSTEM: sent to PIM as ticketInfo.ticketSystem and named in prompts. */
+  ticketSystem: string;
 }
 
 export class ConfigError extends Error {
@@ -53,6 +61,9 @@ export class ConfigError extends Error {
 }
 
 type Env = Record<string, string | undefined>;
+
+/** Ticket ids such as INC-42, CHG-1042, INC0012345 or SR12345. */
+export const DEFAULT_TICKET_PATTERN = '^[A-Za-z][A-Za-z0-9]*-?\\d+$';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -105,6 +116,28 @@ const common = {
   ),
   AAD_APP_TENANT_ID: tenantGuid('AAD_APP_TENANT_ID'),
   AAD_APP_CLIENT_ID: clientGuid('AAD_APP_CLIENT_ID'),
+  TICKET_SYSTEM: z.string().min(1).max(100).default('Ticket'),
+  TICKET_PATTERN: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          new RegExp(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'TICKET_PATTERN is not a valid regular expression. Example: ^(INC|CHG)\\d{7}$' },
+    )
+    .default(DEFAULT_TICKET_PATTERN),
+  PUBLIC_BASE_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^/\s]+/.test(v), {
+      error: 'PUBLIC_BASE_URL must be the URL where browsers reach the bot, e.g. https://pimbot.contoso.com.',
+    })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
 };
 
 const playgroundSchema = z.object({
@@ -127,6 +160,7 @@ const productionSchema = z
       .default('SingleTenant'),
     MicrosoftAppTenantId: tenantGuid('MicrosoftAppTenantId').optional(),
     AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
+    OAUTH_CONNECTION_NAME: z.string().min(1).optional(),
   })
   .superRefine(
     (v, ctx) => {
@@ -146,6 +180,22 @@ const productionSchema = z
           code: 'custom',
           path: ['MicrosoftAppTenantId'],
           message: `MicrosoftAppTenantId is not set. A ${v.MicrosoftAppType} bot needs the tenant id of its app registration.`,
+        });
+      }
+      if (!v.OAUTH_CONNECTION_NAME) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['OAUTH_CONNECTION_NAME'],
+          message:
+            'OAUTH_CONNECTION_NAME is not set. Teams SSO needs the OAuth connection of the Azure Bot resource (Configuration > OAuth Connection Settings).',
+        });
+      }
+      if (!v.PUBLIC_BASE_URL?.startsWith('https://')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_BASE_URL'],
+          message:
+            'PUBLIC_BASE_URL must be the https URL where browsers reach the bot (the step-up sign-in returns there), e.g. https://pimbot.contoso.com.',
         });
       }
       if (!v.AAD_APP_CLIENT_SECRET) {
@@ -210,6 +260,9 @@ export function parseConfig(env: Env): AppConfig {
         authorityHost: v.AAD_APP_OAUTH_AUTHORITY_HOST,
       },
       graphBaseUrl: v.GRAPH_BASE_URL,
+      publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://127.0.0.1:${v.PORT}`,
+      ticketPattern: new RegExp(v.TICKET_PATTERN),
+      ticketSystem: v.TICKET_SYSTEM,
     };
   }
 
@@ -236,6 +289,10 @@ export function parseConfig(env: Env): AppConfig {
       authorityHost: v.AAD_APP_OAUTH_AUTHORITY_HOST,
     },
     graphBaseUrl: v.GRAPH_BASE_URL,
+    publicBaseUrl: v.PUBLIC_BASE_URL!,
+    oauthConnectionName: v.OAUTH_CONNECTION_NAME,
+    ticketPattern: new RegExp(v.TICKET_PATTERN),
+    ticketSystem: v.TICKET_SYSTEM,
   };
 }
 

@@ -1,5 +1,4 @@
 import { fileURLToPath } from 'node:url';
-import { startApp } from './app';
 import { ConfigError, parseConfig, resolveEnvironment } from './config';
 import { createLogger } from './observability/logger';
 import { errorSummary } from './server';
@@ -19,6 +18,8 @@ async function main(): Promise<void> {
   }
   const logger = createLogger(config.logLevel);
   logger.info({ mode: config.mode, graph: config.graphBaseUrl }, 'starting PIM Bot');
+  // Loaded after the config is known good, so a config error is reported at once.
+  const { startApp } = await import('./app');
   const server = await startApp(config, logger);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

@@ -19,6 +19,8 @@ export interface ServerDependencies {
   adapter: CloudAdapter;
   bot: ActivityHandler;
   readiness: readonly ReadinessCheck[];
+  /** More routes beside /api/messages (the step-up sign-in's /auth/start and /auth/callback). */
+  registerRoutes?: (server: restify.Server) => void;
 }
 
 export interface RunningServer {
@@ -58,7 +60,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
       res.send(503, { error: 'PIM Bot is restarting; Teams retries this message.' });
       return;
     }
-    const requestId = req.header('x-request-id') || randomUUID();
+    const requestId = safeRequestId(req.header('x-request-id')) ?? randomUUID();
     inFlight++;
     const log = logger.child({ reqId: requestId });
     const started = process.hrtime.bigint();
@@ -75,19 +77,24 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
       if (!res.headersSent) res.send(500, { error: 'Internal error', requestId });
     } finally {
       inFlight--;
-      log.debug(
-        { status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 },
-        'POST /api/messages',
-      );
+      log.debug({ status: res.statusCode, ms: Number(process.hrtime.bigint() - started) / 1e6 }, 'POST /api/messages');
       if (draining && inFlight === 0) drained?.();
     }
   });
 
+  deps.registerRoutes?.(server);
+
   // restify answers body-too-large and unknown routes itself; log the first without the body.
-  server.on('restifyError', (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
-    logger.warn({ method: req.method, path: req.getPath(), status: err.statusCode, error: err.name }, 'request refused');
-    cb();
-  });
+  server.on(
+    'restifyError',
+    (req: restify.Request, _res: restify.Response, err: Error & { statusCode?: number }, cb: () => void) => {
+      logger.warn(
+        { method: req.method, path: req.getPath(), status: err.statusCode, error: err.name },
+        'request refused',
+      );
+      cb();
+    },
+  );
 
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -121,7 +128,17 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
 export function errorSummary(err: unknown): { name: string; message: string; code?: string; stack?: string } {
   if (err instanceof Error) {
     const code = (err as { code?: unknown }).code;
-    return { name: err.name, message: err.message, code: typeof code === 'string' ? code : undefined, stack: err.stack };
+    return {
+      name: err.name,
+      message: err.message,
+      code: typeof code === 'string' ? code : undefined,
+      stack: err.stack,
+    };
   }
   return { name: 'NonError', message: String(err) };
+}
+
+/** A caller-supplied request id is logged only when it looks like one (no log injection). */
+function safeRequestId(value: string | undefined): string | undefined {
+  return value && /^[A-Za-z0-9._:-]{1,100}$/.test(value) ? value : undefined;
 }

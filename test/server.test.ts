@@ -2,14 +2,13 @@ import { once } from 'node:events';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Activity } from 'botbuilder';
 import { afterEach, describe, expect, it } from 'vitest';
 import { issueServerCertificate } from '../simulators/tls/certificate-authority';
 import { startApp } from '../src/app';
 import { type AppConfig, parseConfig } from '../src/config';
 import { createLogger, type Logger } from '../src/observability/logger';
 import type { RunningServer } from '../src/server';
-import { type CaptureConnector, startCaptureConnector } from './support/capture-connector';
+import { type CaptureConnector, startCaptureConnector, visibleText } from './support/capture-connector';
 import { testCertificateAuthority } from './support/local-ca';
 
 const TENANT_ID = '72f988bf-0000-4000-8000-000000000001';
@@ -59,6 +58,8 @@ function productionConfig(): AppConfig {
     AAD_APP_TENANT_ID: TENANT_ID,
     AAD_APP_CLIENT_ID: CLIENT_ID,
     AAD_APP_CLIENT_SECRET: 'entra-app-secret',
+    OAUTH_CONNECTION_NAME: 'pimbot-sso',
+    PUBLIC_BASE_URL: 'https://pimbot.contoso.com',
   });
 }
 
@@ -88,7 +89,8 @@ async function closedPort(): Promise<number> {
 async function fakeGraph(status: number): Promise<string> {
   const cert = issueServerCertificate(testCertificateAuthority());
   const server: HttpsServer = createHttpsServer({ cert: cert.certPem, key: cert.keyPem }, (_req, res) => {
-    res.writeHead(status, { 'content-type': 'application/json' }).end('{"error":{"code":"InvalidAuthenticationToken"}}');
+    res.writeHead(status, { 'content-type': 'application/json' });
+    res.end('{"error":{"code":"InvalidAuthenticationToken"}}');
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -99,17 +101,22 @@ async function fakeGraph(status: number): Promise<string> {
   return `https://127.0.0.1:${(server.address() as AddressInfo).port}`;
 }
 
-/** A 1:1 Teams message as the Bot Connector posts it to /api/messages. */
-function teamsMessage(serviceUrl: string, text: string, id = '1700000000001'): Partial<Activity> {
+/** A 1:1 Teams message, the JSON the Bot Connector posts to /api/messages. */
+function teamsMessage(serviceUrl: string, text: string, id = '1700000000001'): Record<string, unknown> {
   return {
     type: 'message',
     id,
     channelId: 'msteams',
     serviceUrl,
-    timestamp: new Date(),
+    timestamp: new Date().toISOString(),
     from: { id: '29:1adele-teams-id', name: 'Adele Vance', aadObjectId: '0f2c5a3e-0000-4000-8000-00000000000a' },
     recipient: { id: `28:${BOT_APP_ID}`, name: 'PIM Bot' },
-    conversation: { id: 'a:1personal-chat-with-adele', conversationType: 'personal', tenantId: TENANT_ID, isGroup: false },
+    conversation: {
+      id: 'a:1personal-chat-with-adele',
+      conversationType: 'personal',
+      tenantId: TENANT_ID,
+      isGroup: false,
+    },
     channelData: { tenant: { id: TENANT_ID } },
     locale: 'en-US',
     text,
@@ -118,13 +125,13 @@ function teamsMessage(serviceUrl: string, text: string, id = '1700000000001'): P
 
 function postActivity(
   server: RunningServer,
-  activity: Partial<Activity> | string,
+  activity: object,
   headers: Record<string, string> = {},
 ): Promise<Response> {
   return fetch(`${server.url}/api/messages`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', ...headers },
-    body: typeof activity === 'string' ? activity : JSON.stringify(activity),
+    body: JSON.stringify(activity),
   });
 }
 
@@ -180,7 +187,7 @@ describe('POST /api/messages', () => {
     const teams = await connector();
     const server = await start(playgroundConfig());
 
-    const res = await postActivity(server, teamsMessage(teams.serviceUrl, 'hello', '1700000000042'));
+    const res = await postActivity(server, teamsMessage(teams.serviceUrl, 'help', '1700000000042'));
 
     expect(res.status).toBe(200);
     expect(teams.unmatched).toEqual([]);
@@ -192,8 +199,10 @@ describe('POST /api/messages', () => {
       activityId: '1700000000042',
     });
     expect(reply?.body).toMatchObject({ type: 'message', replyToId: '1700000000042' });
-    expect(reply?.body.text).toContain("Hi, I'm PIM Bot");
-    expect(reply?.body.text).toContain('request just-in-time activation');
+    // The answer to "help" introduces the bot and what it does, as text or as a card.
+    const shown = visibleText(reply?.body ?? {});
+    expect(shown).toContain("Hi, I'm PIM Bot");
+    expect(shown).toMatch(/activat/i);
     // Playground mode has no bot credentials: nothing to present to the connector.
     expect(reply?.authorization).toBeUndefined();
   });
@@ -243,7 +252,7 @@ describe('POST /api/messages', () => {
     const { logger, lines } = capturingLogger();
     const server = await start(playgroundConfig(), logger);
 
-    const res = await postActivity(server, teamsMessage(teams.serviceUrl, 'hello'), { 'x-request-id': 'req-test-7' });
+    const res = await postActivity(server, teamsMessage(teams.serviceUrl, 'help'), { 'x-request-id': 'req-test-7' });
 
     expect(res.status).toBe(200);
     const turnLines = lines.filter((l) => l.reqId === 'req-test-7');
@@ -257,8 +266,8 @@ describe('POST /api/messages', () => {
     const { logger, lines } = capturingLogger();
     const server = await start(playgroundConfig(), logger);
 
-    await postActivity(server, teamsMessage(teams.serviceUrl, 'first', 'a-1'));
-    await postActivity(server, teamsMessage(teams.serviceUrl, 'second', 'a-2'));
+    await postActivity(server, teamsMessage(teams.serviceUrl, 'help', 'a-1'));
+    await postActivity(server, teamsMessage(teams.serviceUrl, 'help', 'a-2'));
 
     const botLines = lines.filter((l) => l.msg === 'message');
     expect(botLines).toHaveLength(2);
@@ -277,11 +286,11 @@ describe('graceful shutdown', () => {
     const { logger, lines } = capturingLogger();
     const server = await start(playgroundConfig(), logger);
 
-    const slowTurn = postActivity(server, teamsMessage(teams.serviceUrl, 'hello', 'slow-1'));
+    const slowTurn = postActivity(server, teamsMessage(teams.serviceUrl, 'help', 'slow-1'));
     await teams.waitForCalls(1);
     const stopped = server.shutdown('SIGTERM');
 
-    const duringDrain = await postActivity(server, teamsMessage(teams.serviceUrl, 'late', 'late-1'));
+    const duringDrain = await postActivity(server, teamsMessage(teams.serviceUrl, 'help', 'late-1'));
     expect(duringDrain.status).toBe(503);
     expect(duringDrain.headers.get('retry-after')).toBe('5');
     const readyDuringDrain = await fetch(`${server.url}/readyz`);
@@ -299,7 +308,9 @@ describe('graceful shutdown', () => {
     const turnDone = lines.findIndex((l) => l.msg === 'POST /api/messages' && l.status === 200);
     expect(turnDone).toBeGreaterThan(order.indexOf('shutting down: finishing in-flight turns'));
     expect(turnDone).toBeLessThan(order.indexOf('stopped'));
-    expect(lines).not.toContainEqual(expect.objectContaining({ msg: 'grace period over; closing with turns still running' }));
+    expect(lines).not.toContainEqual(
+      expect.objectContaining({ msg: 'grace period over; closing with turns still running' }),
+    );
     // And it really is stopped.
     await expect(fetch(`${server.url}/healthz`)).rejects.toThrow();
   });

@@ -3,6 +3,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AadErrors } from './aad-errors';
 import type { AuthorityContext } from './authority-context';
 import { handleAuthorizeRequest } from './authorize-endpoint';
+import { DEV_SSO_TOKEN_PATH, handleDevTeamsSsoToken } from './dev-sso-token';
 import { openIdConfiguration } from './discovery';
 import { BodyTooLargeError, errorPage, escapeHtml, readBody, redirect, sendHtml, sendJson } from './http';
 import { handleTokenRequest } from './token-endpoint';
@@ -69,6 +70,10 @@ async function route(
   }
   const [tenantSegment, ...rest] = segments;
   const path = rest.join('/');
+  // Simulator-only: the local demo's stand-in for Teams SSO (dev-sso-token.ts).
+  if (tenantSegment && path === DEV_SSO_TOKEN_PATH) {
+    return handleDevTeamsSsoToken(context, req, res, tenantSegment, ids, log);
+  }
   const known = [
     'v2.0/.well-known/openid-configuration',
     'discovery/v2.0/keys',

@@ -1,3 +1,22 @@
+/**
+ * Microsoft Graph (PIM) simulator: a local HTTPS stand-in for graph.microsoft.com that every PIM feature
+ * is tested against. Same paths, payloads, statuses, policy rules and error envelopes as Graph
+ * (/work/shared/graph/PIM-API.md); choices where Graph's behaviour is UNVERIFIED are marked in the code.
+ *
+ * Modules, one job each:
+ * - server.ts: the request pipeline (control API, faults, token, routing, error envelope, call log)
+ * - router.ts: path templates, and Graph's "Resource not found for the segment" answer
+ * - auth.ts / permissions.ts: token verification (jose) and per-endpoint scopes
+ * - odata/: $filter, $select, $expand, $top/$skiptoken paging, @odata.context/nextLink
+ * - errors.ts, http.ts, json.ts: Graph's error envelope, request/response plumbing
+ * - fixture-loader.ts: validates a TenantFixture and derives ids, default policies and lookups
+ * - state.ts: requests, activations, calls, faults; lifecycle evaluated lazily against the clock
+ * - views.ts: schedules and instances in effect at a given time
+ * - rules-engine.ts: the activation checks; activations.ts: selfActivate/selfDeactivate/cancel/approve
+ * - approvers.ts, policies.ts (the 17 rules), entities.ts (JSON for each Graph type)
+ * - resources/: the route families (role management, policies, PIM for Groups, approvals, directory)
+ * - control.ts: /_sim control API (fixture, clock, faults, calls, portal activations, state)
+ */
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import type { JSONWebKeySet } from 'jose';

@@ -1,35 +1,232 @@
-import { type TurnContext, TeamsActivityHandler } from 'botbuilder';
+import {
+  type Activity,
+  type AdaptiveCardInvokeResponse,
+  type AdaptiveCardInvokeValue,
+  CardFactory,
+  type CloudAdapter,
+  type ConversationParameters,
+  type ConversationState,
+  MessageFactory,
+  TeamsActivityHandler,
+  type TurnContext,
+  type UserState,
+} from 'botbuilder';
+import { type Dialog, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { activeRolesCard, continuedInPersonalChatCard, errorCard, helpCard, statusCard } from '../../cards';
+import { activeItems } from '../../dialogs/deactivate-dialog';
+import type { DialogServices } from '../../dialogs/dialog-services';
+import { HELP_COMMANDS, MAIN_DIALOG, type MainDialogOptions } from '../../dialogs/main-dialog';
+import { parseTargetKey, sameTarget } from '../activation/target-key';
 import type { Logger } from '../observability/logger';
-import { turnLogger } from '../server';
+import { PimError } from '../pim/pim-error';
+import { errorSummary, turnLogger } from '../server';
+import { type BotCommand, commandFromActivity } from './bot-command';
+
+export interface PimBotDependencies {
+  conversationState: ConversationState;
+  userState: UserState;
+  mainDialog: Dialog;
+  services: DialogServices;
+  logger: Logger;
+  /** The Bot Framework app id ('' in playground mode), for proactive sends. */
+  botAppId: string;
+  adapter: CloudAdapter;
+}
+
+/** Commands that need a private conversation: they collect justifications and act on the user's roles. */
+const PERSONAL_ONLY = new Set<BotCommand['type']>(['activate', 'deactivate', 'roles', 'active', 'pending']);
 
 /**
- * The Teams-facing bot. Commands arrive with the activation issue; for now it greets and says what it
- * can do, so an installed bot is never silent.
+ * The Teams-facing bot: routes chat to the dialogs, answers card actions, and keeps justifications out
+ * of channels by continuing in a 1:1 chat.
  */
 export class PimBot extends TeamsActivityHandler {
-  constructor(private readonly logger: Logger) {
+  private readonly dialogs: DialogSet;
+  private readonly dialogState;
+
+  constructor(private readonly deps: PimBotDependencies) {
     super();
+    this.dialogState = deps.conversationState.createProperty<DialogState>('dialogState');
+    this.dialogs = new DialogSet(this.dialogState);
+    this.dialogs.add(deps.mainDialog);
+
     this.onMessage(async (context, next) => {
-      turnLogger(context, this.logger).info({ conversationType: context.activity.conversation?.conversationType }, 'message');
-      await context.sendActivity(helpText(context));
+      await this.handleMessage(context);
+      await next();
+    });
+    this.onEvent(async (context, next) => {
+      if (context.activity.name?.startsWith('pimbot/')) {
+        const dc = await this.dialogs.createContext(context);
+        await dc.continueDialog();
+      }
       await next();
     });
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       if ((context.activity.membersAdded ?? []).some((m) => m.id === botId)) {
-        await context.sendActivity(helpText(context));
+        await context.sendActivity(
+          MessageFactory.attachment(
+            CardFactory.adaptiveCard(
+              helpCard({
+                intro: "Hi, I'm PIM Bot. I activate your Microsoft Entra PIM roles right here in chat:",
+                commands: HELP_COMMANDS,
+              }),
+            ),
+          ),
+        );
       }
       await next();
     });
   }
+
+  override async run(context: TurnContext): Promise<void> {
+    await super.run(context);
+    await this.deps.conversationState.saveChanges(context, false);
+    await this.deps.userState.saveChanges(context, false);
+  }
+
+  private async handleMessage(context: TurnContext): Promise<void> {
+    const log = turnLogger(context, this.deps.logger);
+    const command = commandFromActivity(context, { ticketPattern: this.deps.services.ticketPattern });
+    log.info({ command: command.type, conversationType: context.activity.conversation?.conversationType }, 'message');
+
+    const personal = (context.activity.conversation?.conversationType ?? 'personal') === 'personal';
+    if (!personal) {
+      await this.handleOutsidePersonalChat(context, command);
+      return;
+    }
+
+    const dc = await this.dialogs.createContext(context);
+    if (dc.activeDialog) {
+      // The dialog takes the answer, or "cancel" (CancellableDialog).
+      const result = await dc.continueDialog();
+      if (result.status !== DialogTurnStatus.empty) return;
+    }
+    if (command.type === 'cancel') {
+      await context.sendActivity('There is nothing to cancel.');
+      return;
+    }
+    await dc.beginDialog(MAIN_DIALOG, { command } satisfies MainDialogOptions);
+  }
+
+  /** In channels and group chats only @mentions reach the bot; PIM work moves to a 1:1 chat. */
+  private async handleOutsidePersonalChat(context: TurnContext, command: BotCommand): Promise<void> {
+    if (!PERSONAL_ONLY.has(command.type)) {
+      if (command.type === 'help' || command.type === 'unknown') {
+        await context.sendActivity(
+          MessageFactory.attachment(
+            CardFactory.adaptiveCard(
+              helpCard({ intro: 'Talk to me in a 1:1 chat to activate roles. I can:', commands: HELP_COMMANDS }),
+            ),
+          ),
+        );
+      } else {
+        await context.sendActivity('Channel subscriptions are not available yet in this version.');
+      }
+      return;
+    }
+    const from = context.activity.from;
+    const tenantId =
+      context.activity.conversation?.tenantId ??
+      (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
+    const params: ConversationParameters = {
+      isGroup: false,
+      bot: context.activity.recipient,
+      members: [from],
+      tenantId,
+      channelData: { tenant: { id: tenantId } },
+    } as ConversationParameters;
+    try {
+      await this.deps.adapter.createConversationAsync(
+        this.deps.botAppId,
+        context.activity.channelId,
+        context.activity.serviceUrl,
+        '',
+        params,
+        async (personal) => {
+          personal.activity.from = from;
+          personal.activity.conversation = { ...personal.activity.conversation, conversationType: 'personal' };
+          await personal.sendActivity(
+            'You asked me in a channel; let us continue here, where your justification stays private.',
+          );
+          const dc = await this.dialogs.createContext(personal);
+          await dc.beginDialog(MAIN_DIALOG, { command } satisfies MainDialogOptions);
+          await this.deps.conversationState.saveChanges(personal, false);
+        },
+      );
+      await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(continuedInPersonalChatCard({}))));
+    } catch (err) {
+      turnLogger(context, this.deps.logger).warn({ err: errorSummary(err) }, 'could not open a 1:1 chat');
+      await context.sendActivity(
+        'I could not open a 1:1 chat with you. Install PIM Bot for yourself (Apps > PIM Bot > Add) and ask me there.',
+      );
+    }
+  }
+
+  /** Action.Execute from cards that change in place: "Deactivate now". */
+  protected override async onAdaptiveCardInvoke(
+    context: TurnContext,
+    invokeValue: AdaptiveCardInvokeValue,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const verb = invokeValue.action?.verb;
+    const data = (invokeValue.action?.data ?? {}) as Record<string, unknown>;
+    if (verb !== 'deactivate') {
+      return cardResponse(
+        errorCard({ title: 'Unknown action', message: 'This button is not supported.', fix: 'Type help.' }),
+      );
+    }
+    const target = parseTargetKey(data.key);
+    if (!target) {
+      return cardResponse(
+        errorCard({ title: 'Invalid action', message: 'This button carries no role.', fix: 'Type active.' }),
+      );
+    }
+    const pim = await this.deps.services.sessions.forTurn(context);
+    if (!pim) {
+      return cardResponse(
+        errorCard({
+          title: 'Sign-in needed',
+          message: 'I could not get your sign-in.',
+          fix: this.deps.services.sessions.tokens.missingTokenHelp,
+        }),
+      );
+    }
+    try {
+      // Only what the clicker has active can be deactivated: the key is checked against their own list.
+      const active = await pim.listActive();
+      const mine = active.find((a) => sameTarget(a.target, target));
+      if (!mine) {
+        return cardResponse(
+          activeRolesCard({ items: activeItems(active, context), emptyText: 'Nothing is active for you right now.' }),
+        );
+      }
+      await this.deps.services.activation.deactivate(pim, context.activity.from?.aadObjectId ?? '', mine.target);
+      return cardResponse(
+        statusCard({
+          requestKey: String(data.key),
+          state: 'deactivated',
+          targetName: mine.target.displayName,
+          durationText: '',
+          updatedText: 'Deactivated at your request.',
+        }),
+      );
+    } catch (err) {
+      if (!(err instanceof PimError)) throw err;
+      return cardResponse(
+        errorCard({
+          title: 'Not deactivated',
+          message: err.message,
+          fix: err.fix,
+          graphCode: err.graphCode ?? undefined,
+          requestId: err.requestId ?? undefined,
+        }),
+      );
+    }
+  }
 }
 
-function helpText(_context: TurnContext): string {
-  return [
-    "Hi, I'm PIM Bot. I turn Microsoft Entra Privileged Identity Management into a chat workflow:",
-    '- request just-in-time activation of your eligible roles and groups,',
-    '- approve or deny requests right on the card,',
-    '- follow every activation in a team channel.',
-    'Role requests are being wired up; this build answers health checks and this help.',
-  ].join('\n');
+function cardResponse(card: Record<string, unknown>): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
 }
+
+export type { Activity };

@@ -10,7 +10,10 @@ export interface ReadinessReport {
   checks: Record<string, { ok: boolean; error?: string }>;
 }
 
-export async function runReadinessChecks(checks: readonly ReadinessCheck[], timeoutMs = 3000): Promise<ReadinessReport> {
+export async function runReadinessChecks(
+  checks: readonly ReadinessCheck[],
+  timeoutMs = 3000,
+): Promise<ReadinessReport> {
   const results = await Promise.all(
     checks.map(async (c) => {
       const signal = AbortSignal.timeout(timeoutMs);

@@ -119,9 +119,11 @@ function toFailure(err: unknown): GraphFailure {
   if (err instanceof GraphError) {
     const body = typeof err.body === 'string' ? safeJson(err.body) : err.body;
     const inner = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
+    // statusCode -1: no HTTP answer. Either the credential failed (Entra refused the token request,
+    // e.g. interaction_required for a step-up) or the network did.
+    const authFailure = err.statusCode <= 0 && /Authentication|Credential/.test(err.code ?? '');
     return {
-      // statusCode -1 means the request never got an answer.
-      httpStatus: err.statusCode > 0 ? err.statusCode : 503,
+      httpStatus: err.statusCode > 0 ? err.statusCode : authFailure ? 401 : 503,
       code: typeof inner?.code === 'string' ? inner.code : err.code,
       message: typeof inner?.message === 'string' ? inner.message : err.message,
       requestId: err.requestId ?? err.headers?.get('request-id') ?? null,
@@ -130,7 +132,8 @@ function toFailure(err: unknown): GraphFailure {
   }
   const message = err instanceof Error ? err.message : String(err);
   // @azure/identity failures (expired assertion, step-up needed) surface here too.
-  const authFailure = err instanceof Error && /AuthenticationRequiredError|CredentialUnavailableError|AuthenticationError/.test(err.name);
+  const authFailure =
+    err instanceof Error && /AuthenticationRequiredError|CredentialUnavailableError|AuthenticationError/.test(err.name);
   return {
     httpStatus: authFailure ? 401 : 503,
     code: authFailure ? err.name : 'NetworkError',

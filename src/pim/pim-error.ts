@@ -22,7 +22,13 @@ export type PimErrorKind =
   | 'Unknown';
 
 /** PIM rule names as Graph lists them in "The following policy rules failed: [...]". */
-export type PolicyRuleName = 'JustificationRule' | 'TicketingRule' | 'ExpirationRule' | 'MfaRule' | 'EligibilityRule' | string;
+export type PolicyRuleName =
+  | 'JustificationRule'
+  | 'TicketingRule'
+  | 'ExpirationRule'
+  | 'MfaRule'
+  | 'EligibilityRule'
+  | string;
 
 export interface PimErrorInit {
   kind: PimErrorKind;
@@ -132,12 +138,21 @@ function ruleSentence(rule: PolicyRuleName, name: string, ctx: FailureContext): 
     case 'JustificationRule':
       return { message: `${name} requires a justification.`, fix: 'Say briefly why you need it.' };
     case 'TicketingRule':
-      return { message: `${name} requires a ticket number.`, fix: 'Add the change or incident ticket this work is for.' };
+      return {
+        message: `${name} requires a ticket number.`,
+        fix: 'Add the change or incident ticket this work is for.',
+      };
     case 'ExpirationRule': {
       const max = ctx.policy?.maxDurationMinutes;
       return max
-        ? { message: `${name} allows at most ${describeMinutes(max)}.`, fix: `Ask for ${describeMinutes(max)} or less.` }
-        : { message: `The duration asked for ${name} is longer than its policy allows.`, fix: 'Ask for a shorter time.' };
+        ? {
+            message: `${name} allows at most ${describeMinutes(max)}.`,
+            fix: `Ask for ${describeMinutes(max)} or less.`,
+          }
+        : {
+            message: `The duration asked for ${name} is longer than its policy allows.`,
+            fix: 'Ask for a shorter time.',
+          };
     }
     case 'MfaRule':
       return {
@@ -179,7 +194,10 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       fix: sentences.map((s) => s.fix).join(' '),
     });
   }
-  if (code === 'RoleAssignmentRequestAcrsValidationFailed' || /RoleAssignmentRequestAcrsValidationFailed/.test(message)) {
+  if (
+    code === 'RoleAssignmentRequestAcrsValidationFailed' ||
+    /RoleAssignmentRequestAcrsValidationFailed/.test(message)
+  ) {
     const claims = parseClaimsChallenge(message);
     return new PimError({
       ...base,

@@ -116,7 +116,9 @@ export type ApprovalDecision = 'Approve' | 'Deny';
 
 export function describeTarget(target: PimTargetRef): string {
   if (target.displayName) {
-    return target.kind === 'group' && target.accessId === 'owner' ? `${target.displayName} (owner)` : target.displayName;
+    return target.kind === 'group' && target.accessId === 'owner'
+      ? `${target.displayName} (owner)`
+      : target.displayName;
   }
   return target.kind === 'role' ? `role ${target.roleDefinitionId}` : `group ${target.groupId} (${target.accessId})`;
 }

@@ -13,7 +13,7 @@ import { type PimTestStack, startPimTestStack } from '../support/pim-stack';
 
 const { requester: adele, approver: megan, secondApprover: nestor, noAccess: lee } = demoUsers;
 
-const role = (roleDefinitionId: string, displayName: string): PimTargetRef => ({
+const role = (roleDefinitionId: string, displayName: string): Extract<PimTargetRef, { kind: 'role' }> => ({
   kind: 'role',
   roleDefinitionId,
   directoryScopeId: '/',
@@ -155,7 +155,12 @@ describe('activation rules, one row per rule (Adele unless said)', () => {
 
   it('refuses a second pending request for the same role', async () => {
     const pim = await t.clientFor(adele);
-    const first = await pim.activate({ target: globalAdmin, durationMinutes: 60, justification: 'tenant setting', ticket });
+    const first = await pim.activate({
+      target: globalAdmin,
+      durationMinutes: 60,
+      justification: 'tenant setting',
+      ticket,
+    });
     expect(first.status).toBe('PendingApproval');
     const err = await pimError(
       pim.activate({ target: globalAdmin, durationMinutes: 60, justification: 'tenant setting', ticket }),
@@ -180,11 +185,18 @@ describe('activation that succeeds', () => {
   it('medium role without approval: Granted at once, then active until start + duration', async () => {
     const pim = await t.clientFor(adele, { knowsPrincipalId: false });
     const request = await pim.activate({ target: exchange, durationMinutes: 120, justification: 'mailbox migration' });
-    expect(request).toMatchObject({ status: 'Granted', action: 'selfActivate', principalId: adele.id, duration: 'PT2H' });
+    expect(request).toMatchObject({
+      status: 'Granted',
+      action: 'selfActivate',
+      principalId: adele.id,
+      duration: 'PT2H',
+    });
     expect(request.approvalId).toBeNull();
 
     const active = await pim.listActive();
-    const exchangeActive = active.find((a) => a.target.kind === 'role' && a.target.roleDefinitionId === exchange.roleDefinitionId);
+    const exchangeActive = active.find(
+      (a) => a.target.kind === 'role' && a.target.roleDefinitionId === exchange.roleDefinitionId,
+    );
     expect(exchangeActive?.target.displayName).toBe('Exchange Administrator');
     expect(exchangeActive?.assignmentType).toBe('Activated');
     const lengthMs = exchangeActive!.endDateTime!.getTime() - exchangeActive!.startDateTime!.getTime();
@@ -366,7 +378,11 @@ describe('approvals', () => {
       durationMinutes: 60,
       justification: 'incident triage',
     });
-    expect(request).toMatchObject({ kind: 'group', status: 'PendingApproval', groupId: demoGroups.securityOperators.id });
+    expect(request).toMatchObject({
+      kind: 'group',
+      status: 'PendingApproval',
+      groupId: demoGroups.securityOperators.id,
+    });
     const approver = await t.clientFor(megan);
     expect((await approver.listAwaitingMyApproval()).map((r) => r.id)).toContain(request.id);
     await approver.decide('group', request.id, 'Approve', 'ok');
@@ -383,7 +399,9 @@ describe('eligibility and groups', () => {
     const pim = await t.clientFor(adele);
     const eligible = await pim.listEligible();
     const names = eligible.map((e) => e.target.displayName);
-    expect(names).toEqual(expect.arrayContaining(['Global Administrator', 'Exchange Administrator', 'RAG - Helpdesk Admins']));
+    expect(names).toEqual(
+      expect.arrayContaining(['Global Administrator', 'Exchange Administrator', 'RAG - Helpdesk Admins']),
+    );
     expect(eligible.filter((e) => e.target.kind === 'group')).toHaveLength(2);
     expect(await (await t.clientFor(lee)).listEligible()).toEqual([]);
   });

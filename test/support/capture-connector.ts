@@ -57,7 +57,7 @@ export interface CaptureConnector {
   delayMs: number;
   /** Activities the bot sent into conversations (send and reply), in order. */
   sentActivities(): Partial<Activity>[];
-  /** The text of every sent message activity, in order. */
+  /** What the user reads in each sent message activity (text and Adaptive Card text), in order. */
   sentTexts(): string[];
   /** Answers the next matched call with this HTTP status (and error body) instead of success. */
   failNext(status: number, code?: string): void;
@@ -98,8 +98,8 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
     sentTexts() {
       return connector
         .sentActivities()
-        .filter((a) => (a.type ?? 'message') === 'message' && typeof a.text === 'string')
-        .map((a) => a.text as string);
+        .filter((a) => (a.type ?? 'message') === 'message')
+        .map(visibleText);
     },
     failNext(status, code = 'ServiceError') {
       failures.push({ status, code });
@@ -218,6 +218,30 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
   return connector;
 }
 
+/**
+ * What a Teams user reads in an activity: its text plus the text of any card it carries (TextBlock
+ * text, FactSet titles, button titles...), one piece a line. Action data is not shown to users: skipped.
+ */
+export function visibleText(activity: Partial<Activity>): string {
+  const parts: string[] = [];
+  if (typeof activity.text === 'string' && activity.text !== '') parts.push(activity.text);
+  for (const attachment of activity.attachments ?? []) collectCardText(attachment.content, parts);
+  return parts.join('\n');
+}
+
+function collectCardText(node: unknown, parts: string[]): void {
+  if (Array.isArray(node)) {
+    for (const item of node) collectCardText(item, parts);
+    return;
+  }
+  if (typeof node !== 'object' || node === null) return;
+  for (const [key, value] of Object.entries(node)) {
+    if (key === 'data') continue;
+    if ((key === 'text' || key === 'title' || key === 'value') && typeof value === 'string') parts.push(value);
+    else collectCardText(value, parts);
+  }
+}
+
 async function readBody(req: IncomingMessage): Promise<string> {
   const chunks: Buffer[] = [];
   for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -230,12 +254,15 @@ function parseJson(raw: string): Partial<Activity> & Record<string, unknown> {
   return typeof value === 'object' && value !== null ? (value as Partial<Activity> & Record<string, unknown>) : {};
 }
 
+// Not chained: restify (loaded in the same process by the bot) patches ServerResponse.writeHead to return nothing.
 function reply(res: ServerResponse, status: number, body: unknown): void {
   if (body === undefined) {
-    res.writeHead(status).end();
+    res.writeHead(status);
+    res.end();
     return;
   }
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' }).end(JSON.stringify(body));
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
+  res.end(JSON.stringify(body));
 }
 
 function summarize(calls: readonly CapturedCall[]): string {

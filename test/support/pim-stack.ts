@@ -1,5 +1,5 @@
 import type { TokenCredential } from '@azure/identity';
-import { type EntraAppConfig } from '../../src/config';
+import type { EntraAppConfig } from '../../src/config';
 import { appCredential, onBehalfOfCredential } from '../../src/identity/graph-credentials';
 import { DirectoryClient } from '../../src/pim/directory-client';
 import type { GraphCallObserver, GraphExchangeRecord, RetryPolicy } from '../../src/pim/graph-middleware';
@@ -98,7 +98,10 @@ export async function startPimTestStack(fixture?: TenantFixture): Promise<PimTes
     credentialFor,
     async clientFor(user, options = {}) {
       const credential = await credentialFor(user, options);
-      return new PimClient(transport(credential, options.retry), options.knowsPrincipalId === false ? undefined : user.id);
+      return new PimClient(
+        transport(credential, options.retry),
+        options.knowsPrincipalId === false ? undefined : user.id,
+      );
     },
     clientWith(credential, principalId, retry) {
       return new PimClient(transport(credential, retry), principalId);

@@ -1,0 +1,85 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
+import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
+import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
+
+export interface ConfirmationCardModel {
+  /** Opaque id of the pending activation, sent back as `{pimbot:'confirm', key}`. */
+  key: string;
+  /** Role or group name. */
+  targetName: string;
+  /** Fact title 'Group' instead of 'Role'. Default 'role'. */
+  kind?: 'role' | 'group';
+  /** Ready-formatted duration, e.g. '2 hours (until 16:30 UTC+1)'. */
+  durationText: string;
+  /** The justification as it will be sent (shown sanitised). */
+  justification?: string | null;
+  /** The ticket number as it will be sent (shown sanitised). */
+  ticketNumber?: string | null;
+  /** E.g. 'No approval needed: active right away.' or 'Needs approval from Security Admins.' */
+  approvalText: string;
+  /** When a fresh sign-in is needed first, e.g. 'You will be asked to sign in again with MFA.' */
+  stepUpText?: string | null;
+}
+
+const TEMPLATE: JsonObject = {
+  type: 'AdaptiveCard',
+  $schema: CARD_SCHEMA_URL,
+  version: '1.5',
+  msteams: { width: 'Full' },
+  body: [
+    { type: 'TextBlock', id: 'confirm-title', text: 'Activate this?', style: 'heading', size: 'large', wrap: true },
+    {
+      type: 'FactSet',
+      id: 'confirm-facts',
+      facts: [
+        { title: '${targetTitle}', value: '${targetName}' },
+        { title: 'Duration', value: '${durationText}' },
+        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
+        { $when: '${hasTicket}', title: 'Ticket', value: '${ticketNumber}' },
+        { title: 'Approval', value: '${approvalText}' },
+      ],
+    },
+    {
+      $when: '${hasStepUp}',
+      type: 'TextBlock',
+      id: 'confirm-step-up',
+      text: '${stepUpText}',
+      color: 'warning',
+      wrap: true,
+    },
+  ],
+  actions: [
+    { type: 'Action.Submit', id: 'confirm-activate', title: 'Activate', style: 'positive', data: '${confirmData}' },
+    {
+      type: 'Action.Submit',
+      id: 'confirm-cancel',
+      title: 'Cancel',
+      associatedInputs: 'none',
+      data: { pimbot: 'cancel' },
+    },
+  ],
+};
+
+/**
+ * The last look before activating: facts (Role, Duration, Justification, Ticket, Approval), an optional
+ * step-up warning, and Action.Submit 'Activate' `{pimbot:'confirm', key}` / 'Cancel' `{pimbot:'cancel'}`.
+ */
+export function confirmationCard(model: ConfirmationCardModel, _viewer: Viewer = {}): AdaptiveCard {
+  const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
+  const ticketNumber = optionalDisplayText(model.ticketNumber, TEXT_LIMITS.ticketNumber);
+  const stepUpText = optionalDisplayText(model.stepUpText, TEXT_LIMITS.text);
+  return expandCard(TEMPLATE, {
+    targetTitle: model.kind === 'group' ? 'Group' : 'Role',
+    targetName: displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)',
+    durationText: displayText(model.durationText, TEXT_LIMITS.shortText) || NOTHING,
+    hasJustification: justification !== '',
+    justification,
+    hasTicket: ticketNumber !== '',
+    ticketNumber,
+    approvalText: displayText(model.approvalText, TEXT_LIMITS.text) || NOTHING,
+    hasStepUp: stepUpText !== '',
+    stepUpText,
+    confirmData: { pimbot: 'confirm', key: opaqueId(model.key, 'key') },
+  });
+}

@@ -1,0 +1,69 @@
+/**
+ * PIM Bot's Adaptive Cards (1.5, the highest Teams renders). Every builder is pure:
+ * `(viewModel, viewer?) → AdaptiveCard`, no clock, no environment, same input → deep-equal output.
+ * View models carry ready-formatted strings (times, durations); user text in them is neutralised by
+ * ./sanitize before it is bound into the card as template data.
+ *
+ * Action data is always `{ pimbot: <verb>, key?: <opaque id from the view model> }`:
+ * - Action.Submit (arrives as a message activity, `activity.value` = data + the card's inputs):
+ *   help card 'My roles' `{pimbot:'roles'}`, 'Active now' `{pimbot:'active'}`; eligible list 'Activate'
+ *   `{pimbot:'activate', key}`; form 'Continue' `{pimbot:'activationForm', key}` + inputs `duration`,
+ *   `justification`, `ticketNumber`; confirmation 'Activate' `{pimbot:'confirm', key}`; every 'Cancel'
+ *   `{pimbot:'cancel'}` (with `associatedInputs: 'none'`, so it never validates).
+ * - Action.Execute (invoke `adaptiveCard/action`; answer with the replacement card): status card and
+ *   active list 'Deactivate now' verb 'deactivate' `{pimbot:'deactivate', key}`; status card refresh verb
+ *   'refreshStatus' `{pimbot:'refreshStatus', key: requestKey}`.
+ */
+export { type ActivationFormCardModel, activationFormCard, type DurationChoice } from './activation-form-card';
+export {
+  type ActiveItem,
+  type ActiveRolesCardModel,
+  activeRolesCard,
+  DEFAULT_NOTHING_ACTIVE_TEXT,
+} from './active-roles-card';
+export {
+  ACTIVATION_FORM_INPUT_IDS,
+  type ActivationFormSubmitValue,
+  type AdaptiveCard,
+  type JsonObject,
+  type JsonValue,
+  PIMBOT_VERBS,
+  type PimbotActionData,
+  type PimbotVerb,
+  readPimbotAction,
+  type TeamsCardExtension,
+  type Viewer,
+} from './card-types';
+export { type ConfirmationCardModel, confirmationCard } from './confirmation-card';
+export {
+  type ContinuedInPersonalChatCardModel,
+  continuedInPersonalChatCard,
+  DEFAULT_CONTINUED_TEXT,
+} from './continued-card';
+export { type ErrorCardModel, errorCard } from './error-card';
+export {
+  DEFAULT_HELP_COMMANDS,
+  DEFAULT_HELP_INTRO,
+  type HelpCardModel,
+  type HelpCommand,
+  helpCard,
+} from './help-card';
+export {
+  DEFAULT_NO_ELIGIBLE_TEXT,
+  type EligibleItem,
+  type MyRolesCardModel,
+  myRolesCard,
+} from './my-roles-card';
+export {
+  DISPLAY_LOOKALIKES,
+  displayText,
+  inputValue,
+  opaqueId,
+  optionalDisplayText,
+  safeOpenUrl,
+  TEXT_LIMITS,
+  truncateText,
+} from './sanitize';
+export { type SignInCardModel, signInCard } from './sign-in-card';
+export { CARD_BYTE_BUDGET, cardBytes, DEFAULT_MAX_LISTED_ITEMS } from './template';
+export { STATUS_STATES, type StatusCardModel, type StatusFailure, type StatusState, statusCard } from './status-card';

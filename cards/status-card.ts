@@ -1,0 +1,228 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
+import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
+import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
+
+export type StatusState =
+  | 'submitting'
+  | 'pendingApproval'
+  | 'active'
+  | 'deactivated'
+  | 'expired'
+  | 'failed'
+  | 'denied'
+  | 'canceled';
+
+/** What went wrong, in the user's terms (see errorCard for the same fields). */
+export interface StatusFailure {
+  /** What happened, e.g. Graph's message made readable. Shown sanitised. */
+  message: string;
+  /** What the user can do about it. */
+  fix: string;
+  /** Graph error code, e.g. 'RoleAssignmentRequestPolicyValidationFailed'. */
+  graphCode?: string | null;
+  /** Graph `request-id` / `client-request-id`, for support. */
+  requestId?: string | null;
+}
+
+export interface StatusCardModel {
+  /** Opaque id of the request; used in the refresh action data `{pimbot:'refreshStatus', key: requestKey}`. */
+  requestKey: string;
+  state: StatusState;
+  /** Role or group name. */
+  targetName: string;
+  /** Shown as 'Requested by' (useful when approvers see the card). */
+  requesterName?: string | null;
+  /** Ready-formatted requested duration, e.g. '2 hours'. */
+  durationText: string;
+  justification?: string | null;
+  ticketNumber?: string | null;
+  /** E.g. 'Security Admins (any one)'. Shown as 'Approvers'. */
+  approversText?: string | null;
+  /** Ready-formatted end, e.g. '14:30 (UTC+1)'. Shown as 'Active until'. */
+  activeUntilText?: string | null;
+  /** Shown in a red block (typically with state 'failed'). */
+  failure?: StatusFailure | null;
+  /** Opaque id for 'Deactivate now' (Action.Execute `{pimbot:'deactivate', key}`); shown only when state is 'active'. */
+  deactivateKey?: string | null;
+  /**
+   * When set, only the viewer with this Entra object id sees 'Deactivate now' (cards in shared chats);
+   * a viewer without `aadObjectId` does not see it either. Unset: everyone who sees the card sees it.
+   */
+  ownerAadObjectId?: string | null;
+  /** Footer, e.g. 'Updated 14:32 (UTC+1)'. */
+  updatedText?: string | null;
+  /**
+   * Teams user MRIs ('29:…', at most 60 kept) whose clients auto-refresh the card with Action.Execute
+   * `{pimbot:'refreshStatus', key: requestKey}`. An empty array keeps `refresh` with `userIds: []` (the
+   * final card of a request); null/absent: no `refresh`.
+   */
+  refreshUserIds?: readonly string[] | null;
+}
+
+/** Header text and color of each state. */
+export const STATUS_STATES: Readonly<
+  Record<StatusState, { title: string; style: 'good' | 'attention' | 'warning' | 'accent' | 'emphasis'; color: string }>
+> = {
+  submitting: { title: 'Submitting your request…', style: 'accent', color: 'accent' },
+  pendingApproval: { title: 'Waiting for approval', style: 'warning', color: 'warning' },
+  active: { title: 'Active', style: 'good', color: 'good' },
+  deactivated: { title: 'Deactivated', style: 'emphasis', color: 'default' },
+  expired: { title: 'Expired', style: 'emphasis', color: 'default' },
+  failed: { title: 'Activation failed', style: 'attention', color: 'attention' },
+  denied: { title: 'Request denied', style: 'attention', color: 'attention' },
+  canceled: { title: 'Request canceled', style: 'emphasis', color: 'default' },
+};
+
+const TEMPLATE: JsonObject = {
+  type: 'AdaptiveCard',
+  $schema: CARD_SCHEMA_URL,
+  version: '1.5',
+  msteams: { width: 'Full' },
+  refresh: {
+    $when: '${hasRefresh}',
+    type: 'Refresh',
+    action: { type: 'Action.Execute', title: 'Refresh', verb: 'refreshStatus', data: '${refreshData}' },
+    userIds: '${refreshUserIds}',
+  },
+  body: [
+    {
+      type: 'Container',
+      id: 'status-header',
+      style: '${headerStyle}',
+      bleed: true,
+      items: [
+        {
+          type: 'TextBlock',
+          id: 'status-state',
+          text: '${stateTitle}',
+          style: 'heading',
+          size: 'large',
+          color: '${headerColor}',
+          wrap: true,
+        },
+        {
+          type: 'TextBlock',
+          id: 'status-target',
+          text: '${targetName}',
+          weight: 'bolder',
+          spacing: 'none',
+          wrap: true,
+        },
+      ],
+    },
+    {
+      type: 'FactSet',
+      id: 'status-facts',
+      facts: [
+        { $when: '${hasRequester}', title: 'Requested by', value: '${requesterName}' },
+        { title: 'Duration', value: '${durationText}' },
+        { $when: '${hasActiveUntil}', title: 'Active until', value: '${activeUntilText}' },
+        { $when: '${hasApprovers}', title: 'Approvers', value: '${approversText}' },
+        { $when: '${hasTicket}', title: 'Ticket', value: '${ticketNumber}' },
+        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
+      ],
+    },
+    {
+      $when: '${hasFailure}',
+      type: 'Container',
+      id: 'status-failure',
+      style: 'attention',
+      items: [
+        { type: 'TextBlock', id: 'status-failure-message', text: '${failureMessage}', weight: 'bolder', wrap: true },
+        { type: 'TextBlock', id: 'status-failure-fix', text: '${failureFix}', wrap: true },
+        {
+          $when: '${hasFailureFacts}',
+          type: 'FactSet',
+          id: 'status-failure-facts',
+          facts: [
+            { $when: '${hasGraphCode}', title: 'Error code', value: '${graphCode}' },
+            { $when: '${hasRequestId}', title: 'Request ID', value: '${requestId}' },
+          ],
+        },
+      ],
+    },
+    {
+      $when: '${hasUpdated}',
+      type: 'TextBlock',
+      id: 'status-updated',
+      text: '${updatedText}',
+      isSubtle: true,
+      size: 'small',
+      wrap: true,
+    },
+  ],
+  actions: [
+    {
+      $when: '${showDeactivate}',
+      type: 'Action.Execute',
+      id: 'status-deactivate',
+      title: 'Deactivate now',
+      style: 'destructive',
+      verb: 'deactivate',
+      data: '${deactivateData}',
+    },
+  ],
+};
+
+/**
+ * The life of one request, updated in place: a colored header (state title + target), facts, a red
+ * failure block, an 'Updated …' footer, and, when state is 'active' and `deactivateKey` is set (and the
+ * viewer is the owner, if `ownerAadObjectId` is set), 'Deactivate now' Action.Execute verb 'deactivate'
+ * `{pimbot:'deactivate', key: deactivateKey}`. Optional `refresh` (see `refreshUserIds`).
+ */
+export function statusCard(model: StatusCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const meta = STATUS_STATES[model.state];
+  if (!meta) throw new TypeError('statusCard: unknown state');
+  const requestKey = opaqueId(model.requestKey, 'requestKey');
+  const target = displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)';
+  const requester = optionalDisplayText(model.requesterName, TEXT_LIMITS.name);
+  const until = optionalDisplayText(model.activeUntilText, TEXT_LIMITS.shortText);
+  const approvers = optionalDisplayText(model.approversText, TEXT_LIMITS.text);
+  const ticket = optionalDisplayText(model.ticketNumber, TEXT_LIMITS.ticketNumber);
+  const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
+  const updated = optionalDisplayText(model.updatedText, TEXT_LIMITS.shortText);
+  const failure = model.failure ?? null;
+  const graphCode = optionalDisplayText(failure?.graphCode, TEXT_LIMITS.code);
+  const requestId = optionalDisplayText(failure?.requestId, TEXT_LIMITS.code);
+
+  const deactivateKey = model.deactivateKey ? opaqueId(model.deactivateKey, 'deactivateKey') : '';
+  const owner = model.ownerAadObjectId ?? null;
+  const viewerMayDeactivate = owner === null || (viewer.aadObjectId !== undefined && viewer.aadObjectId === owner);
+  const refreshUserIds = model.refreshUserIds
+    ? model.refreshUserIds.filter((id) => typeof id === 'string' && id !== '').slice(0, 60)
+    : null;
+
+  return expandCard(TEMPLATE, {
+    hasRefresh: refreshUserIds !== null,
+    refreshData: { pimbot: 'refreshStatus', key: requestKey },
+    refreshUserIds: refreshUserIds ?? [],
+    headerStyle: meta.style,
+    headerColor: meta.color,
+    stateTitle: meta.title,
+    targetName: target,
+    hasRequester: requester !== '',
+    requesterName: requester,
+    durationText: displayText(model.durationText, TEXT_LIMITS.shortText) || NOTHING,
+    hasActiveUntil: until !== '',
+    activeUntilText: until,
+    hasApprovers: approvers !== '',
+    approversText: approvers,
+    hasTicket: ticket !== '',
+    ticketNumber: ticket,
+    hasJustification: justification !== '',
+    justification,
+    hasFailure: failure !== null,
+    failureMessage: failure ? displayText(failure.message, TEXT_LIMITS.message) || 'Something went wrong.' : '',
+    failureFix: failure ? displayText(failure.fix, TEXT_LIMITS.message) || NOTHING : '',
+    hasFailureFacts: graphCode !== '' || requestId !== '',
+    hasGraphCode: graphCode !== '',
+    graphCode,
+    hasRequestId: requestId !== '',
+    requestId,
+    hasUpdated: updated !== '',
+    updatedText: updated,
+    showDeactivate: model.state === 'active' && deactivateKey !== '' && viewerMayDeactivate,
+    deactivateData: { pimbot: 'deactivate', key: deactivateKey },
+  });
+}

@@ -1,0 +1,31 @@
+import type { AccessToken } from '@azure/identity';
+import type { TurnContext } from 'botbuilder';
+import type { ActivationService } from '../src/activation/activation-service';
+import type { PimSessions } from '../src/activation/pim-sessions';
+import type { Logger } from '../src/observability/logger';
+
+/** Begins an interactive step-up sign-in and returns the URL of the bot's /auth/start for it. */
+export interface StepUpStarter {
+  begin(context: TurnContext, input: { claims: string; resumeKey: string }): Promise<string>;
+}
+
+/** turnState key under which a resumed turn finds the step-up token (memory only, never state). */
+export const STEP_UP_TOKEN = Symbol('pimbot.stepUpToken');
+export const STEP_UP_EVENT = 'pimbot/stepUpCompleted';
+
+export interface StepUpResult {
+  resumeKey: string;
+  token: AccessToken;
+}
+
+/** What the dialogs need from the application: the ports, no transport details. */
+export interface DialogServices {
+  sessions: PimSessions;
+  activation: ActivationService;
+  stepUp?: StepUpStarter;
+  /** Ticket numbers users may type, e.g. INC-42 or CHG0012345. */
+  ticketPattern: RegExp;
+  /** Shown on the ticket prompt and sent as ticketInfo.ticketSystem. */
+  ticketSystem: string;
+  logger: Logger;
+}

@@ -1,0 +1,85 @@
+import type { AccessToken } from '@azure/identity';
+import { type ActivityHandler, type CloudAdapter, type ConversationReference, TurnContext } from 'botbuilder';
+import { STEP_UP_EVENT, STEP_UP_TOKEN, type StepUpResult, type StepUpStarter } from '../../dialogs/dialog-services';
+import type { StepUpSessions } from '../identity/step-up';
+import type { Logger } from '../observability/logger';
+import { errorSummary } from '../server';
+
+interface Waiting {
+  reference: Partial<ConversationReference>;
+  from: TurnContext['activity']['from'];
+  expiresAt: number;
+}
+
+/**
+ * Connects the dialog that needs a stronger sign-in to the bot's /auth/callback: remembers where the
+ * user was, and when the sign-in completes, resumes that conversation with the new token in the turn's
+ * memory (never in state or storage).
+ */
+export class StepUpResumer implements StepUpStarter {
+  private readonly waiting = new Map<string, Waiting>();
+  private bot: ActivityHandler | undefined;
+
+  constructor(
+    private readonly sessions: StepUpSessions,
+    private readonly adapter: CloudAdapter,
+    private readonly botAppId: string,
+    private readonly logger: Logger,
+    private readonly ttlMs = 10 * 60_000,
+  ) {}
+
+  attach(bot: ActivityHandler): void {
+    this.bot = bot;
+  }
+
+  async begin(context: TurnContext, input: { claims: string; resumeKey: string }): Promise<string> {
+    const from = context.activity.from;
+    const userAadObjectId = from?.aadObjectId;
+    if (!userAadObjectId) throw new Error('The user has no Entra object id in this conversation.');
+    this.prune();
+    this.waiting.set(input.resumeKey, {
+      reference: TurnContext.getConversationReference(context.activity),
+      from,
+      expiresAt: Date.now() + this.ttlMs,
+    });
+    const { startUrl } = this.sessions.begin({
+      userAadObjectId,
+      loginHint: userAadObjectId,
+      claims: input.claims,
+      resumeKey: input.resumeKey,
+    });
+    return startUrl;
+  }
+
+  /** Called by the /auth/callback route once the token is checked to be the same user's. */
+  async onSignedIn(result: { resumeKey: string; userAadObjectId: string; accessToken: AccessToken }): Promise<void> {
+    const waiting = this.waiting.get(result.resumeKey);
+    this.waiting.delete(result.resumeKey);
+    if (!waiting || waiting.expiresAt < Date.now() || waiting.from?.aadObjectId !== result.userAadObjectId) {
+      this.logger.warn({ resumeKey: result.resumeKey }, 'step-up completed for no waiting conversation');
+      return;
+    }
+    const bot = this.bot;
+    if (!bot) throw new Error('StepUpResumer is not attached to the bot.');
+    try {
+      await this.adapter.continueConversationAsync(this.botAppId, waiting.reference, async (context) => {
+        context.activity.type = 'event';
+        context.activity.name = STEP_UP_EVENT;
+        context.activity.value = { resumeKey: result.resumeKey };
+        context.activity.from = waiting.from;
+        context.turnState.set(STEP_UP_TOKEN, {
+          resumeKey: result.resumeKey,
+          token: result.accessToken,
+        } satisfies StepUpResult);
+        await bot.run(context);
+      });
+    } catch (err) {
+      this.logger.error({ err: errorSummary(err) }, 'could not resume the conversation after step-up');
+    }
+  }
+
+  private prune(): void {
+    const now = Date.now();
+    for (const [key, w] of this.waiting) if (w.expiresAt < now) this.waiting.delete(key);
+  }
+}

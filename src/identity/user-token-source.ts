@@ -1,0 +1,64 @@
+import type { TurnContext } from 'botbuilder';
+import { type Dialog, OAuthPrompt } from 'botbuilder-dialogs';
+
+/**
+ * Where a user's token for the bot comes from (the assertion exchanged on-behalf-of for Graph):
+ * Teams SSO in production, the dev identity in the local demo. Tokens are fetched when needed and
+ * never stored in bot state.
+ */
+export interface UserTokenSource {
+  /** The user's token for the bot, or undefined when they must sign in first. */
+  getUserAssertion(context: TurnContext): Promise<string | undefined>;
+  /** A dialog that signs the user in interactively, when the source has one. */
+  readonly signInDialog?: Dialog;
+  /** Why there is no token and what to do, when there is no interactive sign-in. */
+  readonly missingTokenHelp: string;
+}
+
+export const SIGN_IN_DIALOG = 'pimbot.signIn';
+
+/** Production: Teams SSO through the Azure Bot OAuth connection (token exchange, then OAuthPrompt). */
+export class TeamsSsoTokenSource implements UserTokenSource {
+  readonly signInDialog: OAuthPrompt;
+  readonly missingTokenHelp = 'Sign in with the card above, then ask again.';
+
+  constructor(connectionName: string) {
+    this.signInDialog = new OAuthPrompt(SIGN_IN_DIALOG, {
+      connectionName,
+      title: 'Sign in',
+      text: 'PIM Bot acts on your behalf in Microsoft Entra PIM. Sign in to continue.',
+      timeout: 5 * 60_000,
+      endOnInvalidMessage: true,
+    });
+  }
+
+  async getUserAssertion(context: TurnContext): Promise<string | undefined> {
+    return (await this.signInDialog.getUserToken(context))?.token;
+  }
+}
+
+/** What the dev identity offers: a Teams-SSO-like token for a demo user. */
+export interface DevSsoTokenIssuer {
+  ssoTokenFor(aadObjectId: string): Promise<string>;
+}
+
+/**
+ * Playground mode: the Agents Playground has no SSO, so the user's aadObjectId (a demo-tenant user,
+ * set in the Playground config) is signed in through the local authority's dev endpoint.
+ */
+export class DevIdentityTokenSource implements UserTokenSource {
+  readonly missingTokenHelp =
+    'In the demo, chat as one of the demo users (Adele, Megan, Nestor…): the Playground user needs their aadObjectId.';
+
+  constructor(private readonly issuer: DevSsoTokenIssuer) {}
+
+  async getUserAssertion(context: TurnContext): Promise<string | undefined> {
+    const id = context.activity.from?.aadObjectId;
+    if (!id) return undefined;
+    try {
+      return await this.issuer.ssoTokenFor(id);
+    } catch {
+      return undefined;
+    }
+  }
+}

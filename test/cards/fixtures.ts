@@ -1,0 +1,341 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: '${' in strings here is hostile input under test.
+/**
+ * View models for the card tests: a normal one per builder, and a generator that fills every user-text
+ * field of a builder's view model with one hostile string.
+ */
+import {
+  type ActivationFormCardModel,
+  type ActiveRolesCardModel,
+  type AdaptiveCard,
+  activationFormCard,
+  activeRolesCard,
+  type ConfirmationCardModel,
+  type ContinuedInPersonalChatCardModel,
+  confirmationCard,
+  continuedInPersonalChatCard,
+  type ErrorCardModel,
+  errorCard,
+  type HelpCardModel,
+  helpCard,
+  type MyRolesCardModel,
+  myRolesCard,
+  type SignInCardModel,
+  type StatusCardModel,
+  signInCard,
+  statusCard,
+  type Viewer,
+} from '../../cards';
+
+/** Hostile strings, each with words that must stay visible after neutralisation. */
+export const HOSTILE: ReadonlyArray<{ name: string; text: string; words: string[] }> = [
+  { name: 'markdown link', text: '[click](https://evil.example)', words: ['click', 'evil.example'] },
+  { name: 'markdown image', text: '![x](https://evil.example/a.png)', words: ['evil.example/a.png'] },
+  { name: 'Teams mention', text: '<at>Megan</at>', words: ['Megan'] },
+  { name: 'template expression', text: '${$root.secret}', words: ['root.secret'] },
+  { name: 'bold', text: '**bold**', words: ['bold'] },
+  { name: 'heading', text: '# heading', words: ['heading'] },
+  { name: 'right-to-left override', text: '\u202Eright-to-left', words: ['right-to-left'] },
+  { name: '10k characters', text: 'x'.repeat(10_000), words: ['x'.repeat(100)] },
+  { name: 'HTML', text: '<b>bold</b><img src=x onerror=alert(1)>', words: ['bold', 'onerror'] },
+  { name: 'entity-encoded mention', text: '&lt;at&gt;Megan&lt;/at&gt;', words: ['Megan'] },
+  { name: 'autolink', text: '<https://evil.example>', words: ['evil.example'] },
+  {
+    name: 'bare URL',
+    text: 'approve here: https://evil.example/approve',
+    words: ['approve here', 'evil.example/approve'],
+  },
+  { name: 'reference link', text: '[ref][1]\n\n[1]: https://evil.example', words: ['ref', 'evil.example'] },
+  { name: 'escaped link', text: '\\[x\\](https://evil.example)', words: ['evil.example'] },
+  { name: 'AC date function', text: '{{DATE(2017-02-14T06:00:00Z, SHORT)}}', words: ['DATE', '2017-02-14'] },
+  { name: 'nested template', text: '${{${x}}}', words: ['x'] },
+  { name: 'list', text: '- one\n- two\n1. three', words: ['one', 'two', 'three'] },
+  { name: 'numbered list', text: '1. first', words: ['first'] },
+  { name: 'thematic break', text: '---', words: [] },
+  { name: 'quote', text: '> quoted', words: ['quoted'] },
+  { name: 'code', text: '`rm -rf /`', words: ['rm -rf /'] },
+  { name: 'strike and underscores', text: '~~gone~~ __under__ _it_', words: ['gone', 'under', 'it'] },
+  { name: 'controls', text: 'nul\u0000bell\u0007esc\u001B[31m', words: ['nul', 'bell', 'esc'] },
+  { name: 'tag smuggling', text: 'visible\u{E0041}\u{E0042}', words: ['visible'] },
+  { name: 'zero width', text: 'in\u200Bvisible\u2060join', words: ['invisible', 'join'] },
+  { name: 'lone surrogate', text: 'half\uD800pair', words: ['half', 'pair'] },
+  { name: 'newline heading', text: 'ok\n\n# not a heading', words: ['ok', 'not a heading'] },
+];
+
+export const VIEWER: Viewer = { aadObjectId: '00000000-0000-0000-0000-00000000a0a0', locale: 'en-GB' };
+
+export const normalHelp: HelpCardModel = {};
+
+export const normalMyRoles: MyRolesCardModel = {
+  items: [
+    {
+      key: 'elig-exchange',
+      name: 'Exchange Administrator',
+      kind: 'role',
+      maxDurationText: '8 hours',
+      requiresApproval: true,
+      requiresTicket: true,
+      requiresMfa: true,
+      requiresJustification: true,
+      authContext: 'c1',
+      activeUntilText: null,
+    },
+    {
+      key: 'elig-helpdesk',
+      name: 'Helpdesk Administrator',
+      kind: 'role',
+      accessLabel: 'Administrative unit: Paris',
+      maxDurationText: '4 hours',
+      requiresApproval: false,
+      requiresTicket: false,
+      requiresMfa: true,
+      requiresJustification: true,
+      activeUntilText: '14:30 (UTC+1)',
+    },
+    {
+      key: 'elig-group-owner',
+      name: 'Break-glass operators',
+      kind: 'group',
+      accessLabel: 'Owner',
+      maxDurationText: '1 hour',
+      requiresApproval: true,
+      requiresTicket: false,
+      requiresMfa: false,
+      requiresJustification: false,
+    },
+  ],
+};
+
+export const normalForm: ActivationFormCardModel = {
+  key: 'elig-exchange',
+  targetName: 'Exchange Administrator',
+  defaultDurationText: '1h',
+  maxDurationText: '8 hours',
+  maxDurationMinutes: 480,
+  requiresJustification: true,
+  requiresTicket: true,
+  ticketSystem: 'ServiceNow',
+  ticketPattern: 'INC-\\d+',
+  ticketPlaceholder: 'INC-12345',
+  justificationMaxLength: 500,
+  prefill: { duration: '2h', justification: 'fix mailbox rules', ticketNumber: 'INC-42' },
+  approvalNote: 'This role needs approval from Security Admins.',
+};
+
+export const normalConfirmation: ConfirmationCardModel = {
+  key: 'pending-1',
+  targetName: 'Exchange Administrator',
+  durationText: '2 hours (until 16:30 UTC+1)',
+  justification: 'fix mailbox rules',
+  ticketNumber: 'INC-42',
+  approvalText: 'Needs approval from Security Admins.',
+  stepUpText: 'You will be asked to sign in again with MFA.',
+};
+
+export const normalStatus: StatusCardModel = {
+  requestKey: 'req-1',
+  state: 'active',
+  targetName: 'Exchange Administrator',
+  requesterName: 'Adele Vance',
+  durationText: '2 hours',
+  justification: 'fix mailbox rules',
+  ticketNumber: 'INC-42',
+  approversText: 'Security Admins',
+  activeUntilText: '16:30 (UTC+1)',
+  deactivateKey: 'assignment-1',
+  updatedText: 'Updated 14:32 (UTC+1)',
+};
+
+export const normalActiveRoles: ActiveRolesCardModel = {
+  items: [
+    { key: 'assignment-1', name: 'Exchange Administrator', untilText: 'Until 16:30 (UTC+1)', canDeactivate: true },
+    {
+      key: 'assignment-2',
+      name: 'Global Reader',
+      untilText: 'No end date',
+      canDeactivate: false,
+      note: 'Assigned by an administrator: it cannot be deactivated here.',
+    },
+  ],
+};
+
+export const normalError: ErrorCardModel = {
+  title: 'Could not activate Exchange Administrator',
+  message: 'The role policy requires a ticket number.',
+  fix: 'Add the ticket number and try again.',
+  graphCode: 'RoleAssignmentRequestPolicyValidationFailed',
+  requestId: '5e3c1a7e-0000-4000-8000-000000000001',
+};
+
+export const normalSignIn: SignInCardModel = {
+  title: 'Sign in again to continue',
+  text: 'Exchange Administrator needs multi-factor authentication.',
+  url: 'https://pimbot.example.com/auth/step-up?state=abc',
+  buttonTitle: 'Sign in',
+};
+
+export const normalContinued: ContinuedInPersonalChatCardModel = {
+  chatUrl: 'https://teams.microsoft.com/l/chat/0/0?users=28:bot-id',
+};
+
+/** One entry per builder: how to build it from normal data, and from data where every user text is `h`. */
+export interface BuilderCase {
+  name: string;
+  normal: () => AdaptiveCard;
+  hostile: (h: string) => AdaptiveCard;
+  /** The normal view model with every array emptied / optional field removed. */
+  minimal: () => AdaptiveCard;
+}
+
+export const BUILDERS: readonly BuilderCase[] = [
+  {
+    name: 'helpCard',
+    normal: () => helpCard(normalHelp, VIEWER),
+    hostile: (h) => helpCard({ title: h, intro: h, commands: [{ command: h, description: h }] }, VIEWER),
+    minimal: () => helpCard({ commands: [] }),
+  },
+  {
+    name: 'myRolesCard',
+    normal: () => myRolesCard(normalMyRoles, VIEWER),
+    hostile: (h) =>
+      myRolesCard(
+        {
+          title: h,
+          emptyText: h,
+          items: normalMyRoles.items.map((item) => ({
+            ...item,
+            name: h,
+            accessLabel: h,
+            maxDurationText: h,
+            authContext: h,
+            activeUntilText: h,
+          })),
+        },
+        VIEWER,
+      ),
+    minimal: () => myRolesCard({ items: [] }),
+  },
+  {
+    name: 'activationFormCard',
+    normal: () => activationFormCard(normalForm, VIEWER),
+    hostile: (h) =>
+      activationFormCard(
+        {
+          ...normalForm,
+          targetName: h,
+          defaultDurationText: h,
+          maxDurationText: h,
+          ticketSystem: h,
+          ticketPlaceholder: h,
+          prefill: { duration: h, justification: h, ticketNumber: h },
+          approvalNote: h,
+          errorText: h,
+        },
+        VIEWER,
+      ),
+    minimal: () =>
+      activationFormCard({
+        key: 'k',
+        targetName: 'Reader',
+        defaultDurationText: '',
+        maxDurationText: '',
+        maxDurationMinutes: 60,
+        requiresJustification: false,
+        requiresTicket: false,
+        justificationMaxLength: 500,
+      }),
+  },
+  {
+    name: 'activationFormCard (choices)',
+    normal: () =>
+      activationFormCard(
+        {
+          ...normalForm,
+          durationChoices: [
+            { title: '1 hour', value: '1h', minutes: 60 },
+            { title: '2 hours', value: '2h', minutes: 120 },
+            { title: '8 hours', value: '8h', minutes: 480 },
+          ],
+        },
+        VIEWER,
+      ),
+    hostile: (h) =>
+      activationFormCard(
+        {
+          ...normalForm,
+          targetName: h,
+          durationChoices: [
+            { title: h, value: h },
+            { title: '2 hours', value: '2h' },
+          ],
+          prefill: { duration: h, justification: h, ticketNumber: h },
+        },
+        VIEWER,
+      ),
+    minimal: () =>
+      activationFormCard({ ...normalForm, prefill: undefined, durationChoices: [{ title: '1 hour', value: '1h' }] }),
+  },
+  {
+    name: 'confirmationCard',
+    normal: () => confirmationCard(normalConfirmation, VIEWER),
+    hostile: (h) =>
+      confirmationCard(
+        { key: 'k', targetName: h, durationText: h, justification: h, ticketNumber: h, approvalText: h, stepUpText: h },
+        VIEWER,
+      ),
+    minimal: () => confirmationCard({ key: 'k', targetName: 'Reader', durationText: '1 hour', approvalText: '' }),
+  },
+  {
+    name: 'statusCard',
+    normal: () => statusCard(normalStatus, VIEWER),
+    hostile: (h) =>
+      statusCard(
+        {
+          ...normalStatus,
+          state: 'failed',
+          targetName: h,
+          requesterName: h,
+          durationText: h,
+          justification: h,
+          ticketNumber: h,
+          approversText: h,
+          activeUntilText: h,
+          failure: { message: h, fix: h, graphCode: h, requestId: h },
+          updatedText: h,
+        },
+        VIEWER,
+      ),
+    minimal: () => statusCard({ requestKey: 'r', state: 'submitting', targetName: 'Reader', durationText: '' }),
+  },
+  {
+    name: 'activeRolesCard',
+    normal: () => activeRolesCard(normalActiveRoles, VIEWER),
+    hostile: (h) =>
+      activeRolesCard(
+        {
+          title: h,
+          emptyText: h,
+          items: normalActiveRoles.items.map((item) => ({ ...item, name: h, untilText: h, note: h })),
+        },
+        VIEWER,
+      ),
+    minimal: () => activeRolesCard({ items: [] }),
+  },
+  {
+    name: 'errorCard',
+    normal: () => errorCard(normalError, VIEWER),
+    hostile: (h) => errorCard({ title: h, message: h, fix: h, graphCode: h, requestId: h }, VIEWER),
+    minimal: () => errorCard({ title: '', message: '', fix: '' }),
+  },
+  {
+    name: 'signInCard',
+    normal: () => signInCard(normalSignIn, VIEWER),
+    hostile: (h) => signInCard({ ...normalSignIn, title: h, text: h, buttonTitle: h }, VIEWER),
+    minimal: () => signInCard({ title: '', text: '', url: 'http://127.0.0.1:3978/auth', buttonTitle: '' }),
+  },
+  {
+    name: 'continuedInPersonalChatCard',
+    normal: () => continuedInPersonalChatCard(normalContinued, VIEWER),
+    hostile: (h) => continuedInPersonalChatCard({ text: h }, VIEWER),
+    minimal: () => continuedInPersonalChatCard(),
+  },
+];

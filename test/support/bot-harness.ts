@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { createServer } from 'node:net';
+import type { Activity } from 'botbuilder';
+import { pino } from 'pino';
+import { startApp } from '../../src/app';
+import { parseConfig } from '../../src/config';
+import type { GraphCallObserver, GraphExchangeRecord } from '../../src/pim/graph-middleware';
+import type { RunningServer } from '../../src/server';
+import { demoBotApplication } from '../../simulators/demo-app';
+import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
+import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
+import { type ContractViolation, formatViolations, GraphContract } from '../contract/graph-contract';
+import { type CaptureConnector, startCaptureConnector } from './capture-connector';
+import { testCertificateAuthority } from './local-ca';
+
+/** A free loopback port: the bot's public URL (step-up redirect URI) must be known before it starts. */
+export async function freePort(): Promise<number> {
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const port = (server.address() as { port: number }).port;
+  await new Promise<void>((r) => server.close(() => r()));
+  return port;
+}
+
+export interface BotHarness {
+  stack: LocalStack;
+  connector: CaptureConnector;
+  bot: RunningServer;
+  botUrl: string;
+  violations: ContractViolation[];
+  exchanges: GraphExchangeRecord[];
+  /** Posts a Teams activity from the user into their 1:1 chat with the bot; resolves with the HTTP status. */
+  say(user: FixtureUser, text: string, extra?: Partial<Activity>): Promise<number>;
+  /** Clicks an Action.Submit: a message with `value`. */
+  submit(user: FixtureUser, value: Record<string, unknown>): Promise<number>;
+  /** Posts an Action.Execute invoke; resolves with the HTTP status and the invoke response body. */
+  invoke(user: FixtureUser, verb: string, data: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  post(activity: Partial<Activity>): Promise<{ status: number; body: unknown }>;
+  /** Starts fresh 1:1 conversations (no dialog left over from an earlier test). */
+  newConversations(): void;
+  contractReport(): string;
+  close(): Promise<void>;
+}
+
+/** The whole product on loopback: local authority, Graph simulator, the bot in playground mode, a capture connector. */
+export async function startBotHarness(): Promise<BotHarness> {
+  const ca = testCertificateAuthority();
+  const port = await freePort();
+  const botUrl = `http://127.0.0.1:${port}`;
+  const stack = await startLocalStack({ ca, botApp: demoBotApplication([`${botUrl}/auth/callback`]) });
+  const connector = await startCaptureConnector();
+  const contract = GraphContract.load();
+  const violations: ContractViolation[] = [];
+  const exchanges: GraphExchangeRecord[] = [];
+  const observer: GraphCallObserver = {
+    wantsBodies: true,
+    onExchange(record) {
+      exchanges.push(record);
+      if (/^\/v1\.0\/groups\/[^/]+\/members$/.test(new URL(record.url).pathname)) return;
+      violations.push(...contract.check(record));
+    },
+  };
+  const config = parseConfig({
+    PIMBOT_MODE: 'playground',
+    HOST: '127.0.0.1',
+    PORT: String(port),
+    LOG_LEVEL: 'silent',
+    AAD_APP_TENANT_ID: stack.fixture.tenantId,
+    AAD_APP_CLIENT_ID: stack.botApp.clientId,
+    AAD_APP_CLIENT_SECRET: stack.botApp.clientSecret,
+    AAD_APP_OAUTH_AUTHORITY_HOST: stack.authority.url,
+    GRAPH_BASE_URL: stack.graph.url,
+    PUBLIC_BASE_URL: botUrl,
+    TICKET_SYSTEM: 'ServiceNow',
+  });
+  // PIMBOT_TEST_LOG=debug shows the bot's logs while debugging a test.
+  const bot = await startApp(config, pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' }), {
+    graphObserver: observer,
+  });
+
+  let generation = 0;
+  const base = (user: FixtureUser): Partial<Activity> => ({
+    channelId: 'msteams',
+    serviceUrl: connector.serviceUrl,
+    from: { id: `29:${user.id}`, aadObjectId: user.id, name: user.displayName },
+    recipient: { id: '28:pim-bot', name: 'PIM Bot' },
+    conversation: {
+      id: `a:personal-${user.id}-${generation}`,
+      conversationType: 'personal',
+      tenantId: stack.fixture.tenantId,
+      isGroup: false,
+      name: '',
+    },
+    channelData: { tenant: { id: stack.fixture.tenantId } },
+    localTimezone: 'Europe/Berlin',
+    locale: 'en-GB',
+  });
+
+  const post = async (activity: Partial<Activity>) => {
+    const res = await fetch(`${botUrl}/api/messages`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ id: randomUUID(), timestamp: new Date().toISOString(), ...activity }),
+    });
+    const text = await res.text();
+    let body: unknown;
+    try {
+      body = text ? JSON.parse(text) : undefined;
+    } catch {
+      body = text;
+    }
+    return { status: res.status, body };
+  };
+
+  return {
+    stack,
+    connector,
+    bot,
+    botUrl,
+    violations,
+    exchanges,
+    post,
+    newConversations() {
+      generation++;
+    },
+    async say(user, text, extra = {}) {
+      return (await post({ ...base(user), type: 'message', text, ...extra })).status;
+    },
+    async submit(user, value) {
+      return (await post({ ...base(user), type: 'message', value })).status;
+    },
+    async invoke(user, verb, data) {
+      return post({
+        ...base(user),
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+      });
+    },
+    contractReport: () => formatViolations(violations),
+    async close() {
+      await bot.shutdown('test over');
+      await connector.close();
+      await stack.close();
+    },
+  };
+}
+
+/** All text a card or message shows (TextBlocks, facts, action titles), for assertions. */
+export function visibleText(activity: Partial<Activity> | undefined): string {
+  if (!activity) return '';
+  const parts: string[] = [];
+  if (activity.text) parts.push(activity.text);
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    for (const key of ['text', 'title', 'value']) if (typeof o[key] === 'string') parts.push(o[key] as string);
+    for (const [key, v] of Object.entries(o)) if (key !== 'data' && typeof v === 'object') walk(v);
+  };
+  for (const a of activity.attachments ?? []) walk(a.content);
+  return parts.join('\n');
+}
+
+/** The Action.Submit / Action.Execute data objects of an activity's cards. */
+export function cardActions(
+  activity: Partial<Activity> | undefined,
+): Array<{ type: string; title?: string; verb?: string; data?: Record<string, unknown>; url?: string }> {
+  const found: Array<{ type: string; title?: string; verb?: string; data?: Record<string, unknown>; url?: string }> =
+    [];
+  const walk = (node: unknown) => {
+    if (Array.isArray(node)) {
+      for (const n of node) walk(n);
+      return;
+    }
+    if (!node || typeof node !== 'object') return;
+    const o = node as Record<string, unknown>;
+    if (typeof o.type === 'string' && o.type.startsWith('Action.')) {
+      found.push({
+        type: o.type,
+        title: o.title as string | undefined,
+        verb: o.verb as string | undefined,
+        data: o.data as Record<string, unknown> | undefined,
+        url: o.url as string | undefined,
+      });
+    }
+    for (const v of Object.values(o)) if (typeof v === 'object') walk(v);
+  };
+  for (const a of activity?.attachments ?? []) walk(a.content);
+  return found;
+}
