@@ -2,6 +2,7 @@ import type { Activity } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatLocalTime } from '../../src/shared/local-time';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
 
 /**
@@ -28,6 +29,12 @@ beforeEach(() => {
 afterEach(() => {
   expect(h.violations, h.contractReport()).toEqual([]);
   expect(h.connector.unmatched).toEqual([]);
+  // Every card the bot really sent is valid Adaptive Card 1.5 (schema and SDK).
+  for (const call of h.connector.calls) {
+    for (const attachment of call.body.attachments ?? []) {
+      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(attachment.content);
+    }
+  }
 });
 
 /** Activities the bot sent or updated since the last reset, in order. */

@@ -464,3 +464,27 @@ describe('throttling and outages', () => {
     expect((await pim.listEligible()).length).toBeGreaterThan(0);
   });
 });
+
+describe('paging', () => {
+  it('follows @odata.nextLink until every eligibility is read', async () => {
+    const extraRoles = Array.from({ length: 130 }, (_, i) => {
+      const id = `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
+      return { id, displayName: `Custom Role ${i}`, description: 'Custom', isBuiltIn: false, templateId: id };
+    });
+    t.stack.graph.loadFixture({
+      ...demoTenant,
+      roleDefinitions: [...demoTenant.roleDefinitions, ...extraRoles],
+      roleEligibilities: [
+        ...demoTenant.roleEligibilities,
+        ...extraRoles.map((r) => ({ principalId: lee.id, roleDefinitionId: r.id, directoryScopeId: '/' })),
+      ],
+    });
+    t.stack.graph.resetCalls();
+    const eligible = await (await t.clientFor(lee)).listEligible();
+    expect(eligible).toHaveLength(130);
+    expect(new Set(eligible.map((e) => e.target.displayName)).size).toBe(130);
+    const pages = t.stack.graph.calls().filter((c) => c.path.includes('roleEligibilityScheduleInstances'));
+    expect(pages.length).toBe(2);
+    expect(pages[1]?.path).toMatch(/\$skiptoken=/);
+  });
+});
