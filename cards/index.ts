@@ -67,3 +67,28 @@ export {
 export { type SignInCardModel, signInCard } from './sign-in-card';
 export { CARD_BYTE_BUDGET, cardBytes, DEFAULT_MAX_LISTED_ITEMS } from './template';
 export { STATUS_STATES, type StatusCardModel, type StatusFailure, type StatusState, statusCard } from './status-card';
+export {
+  APPROVAL_COMMENT_INPUT_ID,
+  APPROVAL_COMMENT_MAX_LENGTH,
+  APPROVAL_STATES,
+  APPROVAL_VERBS,
+  type ApprovalAction,
+  type ApprovalActionData,
+  type ApprovalCardModel,
+  type ApprovalHint,
+  type ApprovalHintKind,
+  type ApprovalState,
+  type ApprovalVerb,
+  approvalCard,
+  DENY_REASON_REQUIRED_TEXT,
+  readApprovalAction,
+  viewerMayDecide,
+} from './approval-card';
+export {
+  DEFAULT_MAX_PENDING_ITEMS,
+  DEFAULT_NOTHING_PENDING_TEXT,
+  type PendingApprovalItem,
+  type PendingApprovalsCardModel,
+  pendingApprovalsCard,
+  pendingCommentInputId,
+} from './pending-approvals-card';

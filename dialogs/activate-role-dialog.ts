@@ -1,6 +1,6 @@
 import { CancellableDialog } from './cancellable-dialog';
 import { randomUUID } from 'node:crypto';
-import { type Activity, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import { type Activity, CardFactory, MessageFactory, TurnContext } from 'botbuilder';
 import {
   type DialogTurnResult,
   type PromptValidatorContext,
@@ -17,6 +17,7 @@ import { PimError } from '../src/pim/pim-error';
 import type { PimClient } from '../src/pim/pim-client';
 import type { ActivationPolicy, PimTarget, ScheduleRequest } from '../src/pim/pim-types';
 import { formatLocalTime } from '../src/shared/local-time';
+import { errorSummary } from '../src/server';
 import { type ChatInput, ChatInputPrompt, cardVerb } from './chat-input-prompt';
 import { type DialogServices, STEP_UP_TOKEN, type StepUpResult } from './dialog-services';
 import { policyBadges, roleItems } from './role-view';
@@ -435,6 +436,33 @@ export class ActivateRoleDialog extends CancellableDialog {
       });
     }
     await this.updateStatus(context, state, view);
+    if (status === 'pendingapproval' && this.services.approvals) {
+      try {
+        await this.services.approvals.route({
+          request,
+          target: state.target!,
+          policy: state.policy!,
+          requester: {
+            aadObjectId: userIdOf(context),
+            name: context.activity.from?.name ?? 'A user',
+            mri: context.activity.from?.id,
+          },
+          requesterConversation: TurnContext.getConversationReference(context.activity),
+          statusActivityId: state.statusActivityId,
+          durationMinutes: state.minutes!,
+          justification: state.justification,
+          ticket: state.ticket,
+          ticketSystem: this.services.ticketSystem,
+          timeZone: context.activity.localTimezone,
+        });
+      } catch (err) {
+        // The request is in PIM either way; approvers still get PIM's own e-mail.
+        this.services.logger.error({ err: errorSummary(err) }, 'could not route the approval');
+        await context.sendActivity(
+          "Your request is waiting for approval in PIM, but I could not reach the approvers in Teams. They will get PIM's e-mail.",
+        );
+      }
+    }
   }
 
   private async updateStatus(context: TurnContext, state: ActivationState, view: StatusCardModel): Promise<void> {

@@ -1,7 +1,10 @@
 import type { AccessToken } from '@azure/identity';
 import type { TurnContext } from 'botbuilder';
 import type { ActivationService } from '../src/activation/activation-service';
+import type { AdaptiveCard } from '../cards';
 import type { PimSessions } from '../src/activation/pim-sessions';
+import type { PimClient } from '../src/pim/pim-client';
+import type { RouteInput } from '../src/approvals/approval-service';
 import type { Logger } from '../src/observability/logger';
 
 /** Begins an interactive step-up sign-in and returns the URL of the bot's /auth/start for it. */
@@ -18,11 +21,19 @@ export interface StepUpResult {
   token: AccessToken;
 }
 
+/** Hands a request that needs approval to the approval workflow (cards to every approver). */
+export interface ApprovalRouter {
+  route(input: RouteInput): Promise<unknown>;
+  /** The approver's inbox card ("pending"). */
+  inbox(pim: PimClient, timeZone?: string): Promise<AdaptiveCard>;
+}
+
 /** What the dialogs need from the application: the ports, no transport details. */
 export interface DialogServices {
   sessions: PimSessions;
   activation: ActivationService;
   stepUp?: StepUpStarter;
+  approvals?: ApprovalRouter;
   /** Ticket numbers users may type, e.g. INC-42 or CHG0012345. */
   ticketPattern: RegExp;
   /** Shown on the ticket prompt and sent as ticketInfo.ticketSystem. */

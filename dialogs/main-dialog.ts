@@ -27,7 +27,7 @@ export interface MainDialogOptions {
 }
 
 /** Commands that act on PIM and so need the user signed in. */
-const NEEDS_SIGN_IN = new Set<string>(['roles', 'active', 'activate', 'deactivate']);
+const NEEDS_SIGN_IN = new Set<string>(['roles', 'active', 'activate', 'deactivate', 'pending']);
 
 export const HELP_COMMANDS = [
   { command: 'roles', description: 'Your eligible roles and groups, with what each needs.' },
@@ -38,6 +38,7 @@ export const HELP_COMMANDS = [
   { command: 'I need Exchange admin for 2 hours', description: 'The same, in your own words.' },
   { command: 'active', description: 'What is active for you now, and until when.' },
   { command: 'deactivate Exchange Administrator', description: 'End an activation early.' },
+  { command: 'pending', description: 'Approvers: the requests waiting for your decision.' },
   { command: 'cancel', description: 'Stop what we are doing; nothing is submitted.' },
 ];
 
@@ -83,6 +84,9 @@ export class MainDialog extends CancellableDialog {
       case 'active':
         await this.showActive(step);
         return step.endDialog();
+      case 'pending':
+        await this.showPending(step);
+        return step.endDialog();
       default:
         await step.context.sendActivity(
           MessageFactory.attachment(
@@ -111,6 +115,23 @@ export class MainDialog extends CancellableDialog {
         items: roleItems(targets, policies),
         emptyText: 'You have no eligible roles or groups in PIM. Ask a PIM administrator to make you eligible.',
       });
+      await step.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
+    } catch (err) {
+      if (!(err instanceof PimError)) throw err;
+      await step.context.sendActivity(err.userText);
+    }
+  }
+
+  private async showPending(step: WaterfallStepContext): Promise<void> {
+    const pim = await this.services.sessions.forTurn(step.context);
+    if (!pim || !this.services.approvals) {
+      await step.context.sendActivity(
+        `I could not get your sign-in. ${this.services.sessions.tokens.missingTokenHelp}`,
+      );
+      return;
+    }
+    try {
+      const card = await this.services.approvals.inbox(pim, step.context.activity.localTimezone);
       await step.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
     } catch (err) {
       if (!(err instanceof PimError)) throw err;

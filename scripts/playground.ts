@@ -4,12 +4,14 @@
  * playground mode, and the Microsoft 365 Agents Playground as the Teams client. Ctrl-C stops everything.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack } from '../simulators/local-stack';
-import { demoUsers } from '../simulators/tenant/demo-tenant';
+import { demoTenant, demoUsers } from '../simulators/tenant/demo-tenant';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
+import { playgroundConfigYaml } from './playground-config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BOT_PORT = Number(process.env.PORT ?? 3978);
@@ -53,6 +55,13 @@ async function main(): Promise<void> {
 
   if (withPlayground) {
     const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
+    // The Playground reads its config from M365_AGENTS_PLAYGROUND_CONFIG_PATH (default ./.m365agentsplayground.yml)
+    // and, without a terminal on stdout, logs only to M365_AGENTS_PLAYGROUND_LOGFILE (default ./devTools/…).
+    const dir = join(root, '.local', 'playground');
+    const configPath = join(dir, '.m365agentsplayground.yml');
+    const logPath = join(dir, 'm365agentsplayground.log');
+    mkdirSync(dir, { recursive: true });
+    writeFileSync(configPath, playgroundConfigYaml(demoTenant, demoUsers));
     const client = spawn(
       process.execPath,
       [
@@ -65,9 +74,29 @@ async function main(): Promise<void> {
         String(PLAYGROUND_PORT),
         '--disable-telemetry',
       ],
-      { cwd: root, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, TEAMSAPPTESTER_BROWSER: 'none' } },
+      {
+        cwd: dir,
+        stdio: ['ignore', 'ignore', 'inherit'],
+        env: {
+          ...process.env,
+          TEAMSAPPTESTER_BROWSER: 'none',
+          M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
+          M365_AGENTS_PLAYGROUND_LOGFILE: logPath,
+        },
+      },
     );
     children.push(client);
+    client.once('exit', (code) => {
+      if (!code) return;
+      let reason = '';
+      try {
+        reason = readFileSync(logPath, 'utf8')
+          .split('\n')
+          .filter((l) => /Reason|YAML path|Failed/.test(l))
+          .join('\n');
+      } catch {}
+      process.stderr.write(`The Agents Playground exited (code ${code}); see ${logPath}.\n${reason}\n`);
+    });
   }
 
   process.stdout.write(

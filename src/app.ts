@@ -20,6 +20,13 @@ import { DevIdentity } from './identity/dev-identity';
 import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
 import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './identity/user-token-source';
 import type { Logger } from './observability/logger';
+import { ApprovalService } from './approvals/approval-service';
+import { appCredential } from './identity/graph-credentials';
+import { TeamsMessenger } from './notifications/teams-messenger';
+import { DirectoryClient } from './pim/directory-client';
+import { GraphTransport } from './pim/graph-transport';
+import { ConversationReferenceStore } from './store/conversation-references';
+import { TrackedRequestStore } from './store/tracked-requests';
 import type { GraphCallObserver } from './pim/graph-middleware';
 import { errorSummary, type RunningServer, startServer } from './server';
 
@@ -50,7 +57,12 @@ function loggingObserver(logger: Logger): GraphCallObserver {
 }
 
 /** Wires config into adapter, bot, dialogs, identity, store and server: the composition root. */
-export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningServer> {
+/** The running bot, and the services a scheduler (or a test) drives directly. */
+export interface RunningApp extends RunningServer {
+  approvals: ApprovalService;
+}
+
+export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
   const storage = options.storage ?? new MemoryStorage();
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
     config.mode === 'production'
@@ -87,10 +99,30 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   const stepUpSessions = new StepUpSessions({ publicBaseUrl: config.publicBaseUrl });
   const botAppId = config.bot.appId ?? '';
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger);
+  const refs = new ConversationReferenceStore(storage);
+  const channels = config.approvals.channels;
+  const approvals = new ApprovalService({
+    tracked: new TrackedRequestStore(storage),
+    refs,
+    messenger: new TeamsMessenger(adapter, botAppId),
+    directory: new DirectoryClient(
+      new GraphTransport({ credential: appCredential(config.entra), graphBaseUrl: config.graphBaseUrl, observer }),
+    ),
+    sessions,
+    logger,
+    settings: {
+      breakGlassIds: new Set(config.approvals.breakGlassIds.map((id) => id.toLowerCase())),
+      approvalChannelFor: (target) => channels[target.displayName] ?? channels['*'],
+      fallbackChannelId: config.approvals.fallbackChannelId,
+      reminderAfterMs: config.approvals.reminderAfterMinutes * 60_000,
+      escalateAfterMs: config.approvals.escalateAfterMinutes * 60_000,
+    },
+  });
   const services: DialogServices = {
     sessions,
     activation: new ActivationService(),
     stepUp: resumer,
+    approvals,
     ticketPattern: config.ticketPattern,
     ticketSystem: config.ticketSystem,
     logger,
@@ -103,6 +135,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     logger,
     botAppId,
     adapter,
+    refs,
+    approvals,
   });
   resumer.attach(bot);
 
@@ -115,7 +149,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     },
     graphReachable(config.graphBaseUrl),
   ];
-  return startServer({
+  const server = await startServer({
     config,
     logger,
     adapter,
@@ -130,4 +164,5 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
         logger,
       }),
   });
+  return Object.assign(server, { approvals });
 }

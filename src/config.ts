@@ -51,6 +51,18 @@ export interface AppConfig {
   ticketPattern: RegExp;
   /** TICKET_SYSTEM: sent to PIM as ticketInfo.ticketSystem and named in prompts. */
   ticketSystem: string;
+  approvals: ApprovalsConfig;
+}
+
+export interface ApprovalsConfig {
+  /** APPROVALS_CHANNELS: role or group display name (or "*") → Teams channel id ("19:…@thread.tacv2"). */
+  channels: Record<string, string>;
+  /** FALLBACK_APPROVALS_CHANNEL_ID: gets requests nobody decided before the escalation time. */
+  fallbackChannelId?: string;
+  /** BREAK_GLASS_IDS: Entra object ids of emergency access accounts. */
+  breakGlassIds: string[];
+  reminderAfterMinutes: number;
+  escalateAfterMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -131,6 +143,58 @@ const common = {
       { error: 'TICKET_PATTERN is not a valid regular expression. Example: ^(INC|CHG)\\d{7}$' },
     )
     .default(DEFAULT_TICKET_PATTERN),
+  APPROVALS_CHANNELS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(v);
+        if (
+          parsed &&
+          typeof parsed === 'object' &&
+          !Array.isArray(parsed) &&
+          Object.values(parsed).every((c) => typeof c === 'string')
+        ) {
+          return parsed as Record<string, string>;
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'APPROVALS_CHANNELS must be JSON mapping role names (or "*") to channel ids, e.g. {"*":"19:abc@thread.tacv2"}.',
+      });
+      return z.NEVER;
+    })
+    .default({}),
+  FALLBACK_APPROVALS_CHANNEL_ID: z.string().min(1).optional(),
+  BREAK_GLASS_IDS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(guid, { error: 'BREAK_GLASS_IDS must be comma-separated Entra object ids (GUIDs).' })),
+    )
+    .default([]),
+  APPROVAL_REMINDER_MINUTES: z.coerce
+    .number({ error: 'APPROVAL_REMINDER_MINUTES must be a number of minutes, e.g. 60.' })
+    .int()
+    .min(1)
+    .max(1439)
+    .default(60),
+  APPROVAL_ESCALATION_MINUTES: z.coerce
+    .number({
+      error:
+        'APPROVAL_ESCALATION_MINUTES must be a number of minutes under 1440 (PIM expires requests at 24 h), e.g. 1200.',
+    })
+    .int()
+    .min(1)
+    .max(1439)
+    .default(1200),
   PUBLIC_BASE_URL: z
     .string()
     .refine((v) => /^https?:\/\/[^/\s]+/.test(v), {
@@ -263,6 +327,7 @@ export function parseConfig(env: Env): AppConfig {
       publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://127.0.0.1:${v.PORT}`,
       ticketPattern: new RegExp(v.TICKET_PATTERN),
       ticketSystem: v.TICKET_SYSTEM,
+      approvals: approvalsConfig(v),
     };
   }
 
@@ -293,6 +358,23 @@ export function parseConfig(env: Env): AppConfig {
     oauthConnectionName: v.OAUTH_CONNECTION_NAME,
     ticketPattern: new RegExp(v.TICKET_PATTERN),
     ticketSystem: v.TICKET_SYSTEM,
+    approvals: approvalsConfig(v),
+  };
+}
+
+function approvalsConfig(v: {
+  APPROVALS_CHANNELS: Record<string, string>;
+  FALLBACK_APPROVALS_CHANNEL_ID?: string;
+  BREAK_GLASS_IDS: string[];
+  APPROVAL_REMINDER_MINUTES: number;
+  APPROVAL_ESCALATION_MINUTES: number;
+}): ApprovalsConfig {
+  return {
+    channels: v.APPROVALS_CHANNELS,
+    fallbackChannelId: v.FALLBACK_APPROVALS_CHANNEL_ID,
+    breakGlassIds: v.BREAK_GLASS_IDS,
+    reminderAfterMinutes: v.APPROVAL_REMINDER_MINUTES,
+    escalateAfterMinutes: v.APPROVAL_ESCALATION_MINUTES,
   };
 }
 

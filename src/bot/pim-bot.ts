@@ -8,7 +8,7 @@ import {
   type ConversationState,
   MessageFactory,
   TeamsActivityHandler,
-  type TurnContext,
+  TurnContext,
   type UserState,
 } from 'botbuilder';
 import { type Dialog, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
@@ -17,7 +17,9 @@ import { activeItems } from '../../dialogs/deactivate-dialog';
 import type { DialogServices } from '../../dialogs/dialog-services';
 import { HELP_COMMANDS, MAIN_DIALOG, type MainDialogOptions } from '../../dialogs/main-dialog';
 import { parseTargetKey, sameTarget } from '../activation/target-key';
+import type { ApprovalService } from '../approvals/approval-service';
 import type { Logger } from '../observability/logger';
+import { type ConversationReferenceStore, channelIdOf } from '../store/conversation-references';
 import { PimError } from '../pim/pim-error';
 import { errorSummary, turnLogger } from '../server';
 import { type BotCommand, commandFromActivity } from './bot-command';
@@ -28,6 +30,8 @@ export interface PimBotDependencies {
   mainDialog: Dialog;
   services: DialogServices;
   logger: Logger;
+  refs: ConversationReferenceStore;
+  approvals?: ApprovalService;
   /** The Bot Framework app id ('' in playground mode), for proactive sends. */
   botAppId: string;
   adapter: CloudAdapter;
@@ -80,9 +84,32 @@ export class PimBot extends TeamsActivityHandler {
   }
 
   override async run(context: TurnContext): Promise<void> {
+    await this.rememberConversation(context);
     await super.run(context);
     await this.deps.conversationState.saveChanges(context, false);
     await this.deps.userState.saveChanges(context, false);
+  }
+
+  /** Saved on install and on every message, so the bot can reach this user or channel later. */
+  private async rememberConversation(context: TurnContext): Promise<void> {
+    const { activity } = context;
+    if (activity.type !== 'message' && activity.type !== 'conversationUpdate' && activity.type !== 'installationUpdate')
+      return;
+    try {
+      const reference = TurnContext.getConversationReference(activity);
+      const type = activity.conversation?.conversationType ?? 'personal';
+      if (type === 'personal' && activity.from?.aadObjectId) {
+        await this.deps.refs.rememberUser(activity.from.aadObjectId, reference);
+      } else if (type === 'channel') {
+        const channelId = channelIdOf(activity.conversation?.id, activity.channelData);
+        if (channelId) await this.deps.refs.rememberChannel(channelId, reference);
+      }
+    } catch (err) {
+      turnLogger(context, this.deps.logger).warn(
+        { err: errorSummary(err) },
+        'could not save the conversation reference',
+      );
+    }
   }
 
   private async handleMessage(context: TurnContext): Promise<void> {
@@ -163,6 +190,31 @@ export class PimBot extends TeamsActivityHandler {
     }
   }
 
+  /** Approve / Deny / refresh on an approval card: every check happens in the approval service. */
+  private async onApprovalAction(
+    context: TurnContext,
+    verb: 'approve' | 'deny' | 'refreshApproval',
+    data: Record<string, unknown>,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    const approvals = this.deps.approvals!;
+    if (verb === 'refreshApproval') {
+      const view =
+        typeof data.requestId === 'string'
+          ? await approvals.view(data.requestId, context.activity.from?.aadObjectId)
+          : undefined;
+      return cardResponse(
+        view ?? errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' }),
+      );
+    }
+    const card = await approvals.decide(
+      context,
+      data.requestId,
+      verb === 'approve' ? 'Approve' : 'Deny',
+      commentOf(data),
+    );
+    return cardResponse(card);
+  }
+
   /** Action.Execute from cards that change in place: "Deactivate now". */
   protected override async onAdaptiveCardInvoke(
     context: TurnContext,
@@ -170,6 +222,9 @@ export class PimBot extends TeamsActivityHandler {
   ): Promise<AdaptiveCardInvokeResponse> {
     const verb = invokeValue.action?.verb;
     const data = (invokeValue.action?.data ?? {}) as Record<string, unknown>;
+    if ((verb === 'approve' || verb === 'deny' || verb === 'refreshApproval') && this.deps.approvals) {
+      return this.onApprovalAction(context, verb, data);
+    }
     if (verb !== 'deactivate') {
       return cardResponse(
         errorCard({ title: 'Unknown action', message: 'This button is not supported.', fix: 'Type help.' }),
@@ -223,6 +278,12 @@ export class PimBot extends TeamsActivityHandler {
       );
     }
   }
+}
+
+function commentOf(data: Record<string, unknown>): string {
+  const inputId = typeof data.commentInputId === 'string' ? data.commentInputId : 'comment';
+  const value = data[inputId] ?? data.comment;
+  return typeof value === 'string' ? value.slice(0, 500) : '';
 }
 
 function cardResponse(card: Record<string, unknown>): AdaptiveCardInvokeResponse {

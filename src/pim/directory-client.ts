@@ -35,6 +35,22 @@ export class DirectoryClient {
     );
   }
 
+  /** The user's manager (for requestorManager approvers), or undefined when none is set. */
+  async getManager(userId: string): Promise<DirectoryUser | undefined> {
+    try {
+      return await this.run(async () =>
+        toUser(
+          await this.graph.get<User>(
+            `/users/${encodeURIComponent(userId)}/manager?$select=id,displayName,userPrincipalName,mail`,
+          ),
+        ),
+      );
+    } catch (err) {
+      if (err instanceof Error && 'kind' in err && (err as { kind: string }).kind === 'NotFound') return undefined;
+      throw err;
+    }
+  }
+
   /** Transitive members are not needed: PIM expands groupMembers approvers one level. */
   async listGroupMembers(groupId: string): Promise<DirectoryUser[]> {
     return this.run(async () =>

@@ -32,7 +32,7 @@ describe('StepUpSessions', () => {
   });
 
   it('expires after the TTL (10 minutes by default)', () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
     const sessions = new StepUpSessions({ publicBaseUrl: 'https://bot.example', clock });
     const { state } = sessions.begin(input);
     clock.advance(10 * 60 * 1000 - 1);
@@ -42,7 +42,7 @@ describe('StepUpSessions', () => {
   });
 
   it('is bounded: beyond maxSessions the oldest is dropped, and expired ones go first', () => {
-    const clock = new ManualClock();
+    const clock = new ManualClock(new Date('2026-01-01T00:00:00Z'));
     const sessions = new StepUpSessions({ publicBaseUrl: 'https://bot.example', clock, maxSessions: 2 });
     const a = sessions.begin(input).state;
     const b = sessions.begin(input).state;

@@ -488,3 +488,28 @@ describe('paging', () => {
     expect(pages[1]?.path).toMatch(/\$skiptoken=/);
   });
 });
+
+describe('a decision that loses the race', () => {
+  it('a PATCH on a step another approver just completed gets Graph 409, read as AlreadyDecided', async () => {
+    const requester = await t.clientFor(adele);
+    const request = await requester.activate({ target: globalAdmin, durationMinutes: 60, justification: 'x', ticket });
+    const megansView = await (await t.clientFor(megan)).getApproval('role', request.id);
+    await (await t.clientFor(nestor)).decide('role', request.id, 'Approve', 'first');
+    // Megan's client PATCHes the step she saw in progress, as a click racing Nestor's would.
+    const { GraphTransport } = await import('../../src/pim/graph-transport');
+    const { toPimError } = await import('../../src/pim/pim-error');
+    const transport = new GraphTransport({ credential: await t.credentialFor(megan), graphBaseUrl: t.stack.graph.url });
+    const failure = await transport
+      .patch(
+        `/roleManagement/directory/roleAssignmentApprovals/${request.id}/steps/${megansView.steps[0]!.id}`,
+        { reviewResult: 'Approve', justification: 'second' },
+        'beta',
+      )
+      .then(
+        () => undefined,
+        (err: { failure: Parameters<typeof toPimError>[0] }) => err.failure,
+      );
+    expect(failure?.httpStatus).toBe(409);
+    expect(toPimError(failure!, { operation: 'decide' }).kind).toBe('AlreadyDecided');
+  });
+});

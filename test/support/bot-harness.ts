@@ -2,10 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
 import type { Activity } from 'botbuilder';
 import { pino } from 'pino';
-import { startApp } from '../../src/app';
+import { type RunningApp, startApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
 import type { GraphCallObserver, GraphExchangeRecord } from '../../src/pim/graph-middleware';
-import type { RunningServer } from '../../src/server';
 import { demoBotApplication } from '../../simulators/demo-app';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
@@ -25,10 +24,12 @@ export async function freePort(): Promise<number> {
 export interface BotHarness {
   stack: LocalStack;
   connector: CaptureConnector;
-  bot: RunningServer;
+  bot: RunningApp;
   botUrl: string;
   violations: ContractViolation[];
   exchanges: GraphExchangeRecord[];
+  /** The 1:1 conversation id of a user with the bot (changes with newConversations). */
+  personalConversationId(user: FixtureUser): string;
   /** Posts a Teams activity from the user into their 1:1 chat with the bot; resolves with the HTTP status. */
   say(user: FixtureUser, text: string, extra?: Partial<Activity>): Promise<number>;
   /** Clicks an Action.Submit: a message with `value`. */
@@ -43,7 +44,7 @@ export interface BotHarness {
 }
 
 /** The whole product on loopback: local authority, Graph simulator, the bot in playground mode, a capture connector. */
-export async function startBotHarness(): Promise<BotHarness> {
+export async function startBotHarness(extraConfig: Record<string, string> = {}): Promise<BotHarness> {
   const ca = testCertificateAuthority();
   const port = await freePort();
   const botUrl = `http://127.0.0.1:${port}`;
@@ -72,6 +73,7 @@ export async function startBotHarness(): Promise<BotHarness> {
     GRAPH_BASE_URL: stack.graph.url,
     PUBLIC_BASE_URL: botUrl,
     TICKET_SYSTEM: 'ServiceNow',
+    ...extraConfig,
   });
   // PIMBOT_TEST_LOG=debug shows the bot's logs while debugging a test.
   const bot = await startApp(config, pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' }), {
@@ -120,6 +122,7 @@ export async function startBotHarness(): Promise<BotHarness> {
     violations,
     exchanges,
     post,
+    personalConversationId: (user) => `a:personal-${user.id}-${generation}`,
     newConversations() {
       generation++;
     },

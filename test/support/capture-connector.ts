@@ -179,12 +179,16 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
   ): CapturedCall | undefined {
     const base = { method, path, authorization, receivedAt };
     if (method === 'POST' && (path === '/v3/conversations' || path === '/v3/conversations/')) {
+      const body = parseJson(raw);
+      const activityId = nextId('activity');
+      // A new channel thread: Teams names it after the channel and its first message.
+      const channel = (body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id;
       return {
         ...base,
         operation: 'createConversation',
-        conversationId: nextId('conversation'),
-        answeredId: nextId('activity'),
-        body: parseJson(raw),
+        conversationId: channel ? `${channel};messageid=${activityId}` : nextId('conversation'),
+        answeredId: activityId,
+        body,
       };
     }
     const match = ACTIVITY_PATH.exec(path);

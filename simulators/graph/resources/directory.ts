@@ -43,6 +43,19 @@ export function directoryRoutes(): Route<HandlerContext>[] {
       },
     },
     {
+      // GET /users/{id}/manager: the manager as a directoryObject (404 when the user has none), as Graph.
+      method: 'GET',
+      path: '/users/{id}/manager',
+      handler: (ctx, { id = '' }) => {
+        requireDirectoryPermission(ctx.caller, Permissions.usersRead);
+        const user = ctx.state.tenant.userByIdOrUpn(id);
+        if (!user) throw graphErrors.directoryNotFound(id);
+        const manager = user.managerId ? ctx.state.tenant.user(user.managerId) : undefined;
+        if (!manager) throw graphErrors.directoryNotFound(`${id}/manager`);
+        return entityResponse(ctx.req, userNode(manager, false), 'directoryObjects');
+      },
+    },
+    {
       method: 'GET',
       path: '/groups',
       handler: (ctx) => {

@@ -1,0 +1,430 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+/**
+ * The approval card: one PIM request that needs an approver's decision, posted where the approvers are
+ * (their personal chats or an approvers' channel) and updated in place as the request moves on.
+ *
+ * One card, several views (Teams "user-specific views"): the builder renders the view of ONE viewer.
+ * - An approver (viewer in `approverIds`, not the requester) of a pending request sees an optional
+ *   comment box (`Input.Text` id `comment`) and Approve / Deny (Action.Execute verbs 'approve' / 'deny',
+ *   data `{pimbot, requestId}`; Teams merges the inputs into `value.action.data`).
+ * - Everyone else (the requester, other channel members, non-approvers, anyone once decided) sees the
+ *   read-only status view: no inputs, no actions.
+ *
+ * Post the message with the read-only view (`approvalCard(model, {})`) and `refresh.userIds` = the
+ * approvers' MRIs: their Teams clients then invoke Action.Execute verb 'refreshApproval'
+ * `{pimbot:'refreshApproval', requestId}` and the bot answers with `approvalCard(model, approver)`.
+ * Once final, update the message with the final card: `refresh.userIds: []`.
+ *
+ * Deny needs a reason. Action.Execute cannot make an input required for one button only (`isRequired`
+ * would block Approve as well), so `comment` is optional on the card and the bot enforces the rule: when
+ * 'deny' arrives with a blank comment, do NOT deny; answer the invoke with
+ * `approvalCard({ ...model, errorText: DENY_REASON_REQUIRED_TEXT }, approver)` (the invoke response only
+ * replaces the card for that approver; the shared message is untouched). {@link readApprovalAction}
+ * reads verb, requestId and the comment out of `value.action.data`.
+ */
+import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
+import { displayText, inputValue, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
+import { CARD_SCHEMA_URL, expandCard, NOTHING, optional } from './template';
+
+/** Verbs of the approval cards (Action.Execute `verb` and `data.pimbot`). */
+export const APPROVAL_VERBS = ['approve', 'deny', 'refreshApproval'] as const;
+export type ApprovalVerb = (typeof APPROVAL_VERBS)[number];
+
+/**
+ * `data` of the approval actions. `commentInputId` is only on the pending-approvals (inbox) card, where
+ * every item has its own comment input (`comment-<n>`); on the approval card the input is `comment`.
+ */
+export type ApprovalActionData = { pimbot: ApprovalVerb; requestId: string; commentInputId?: string };
+
+/** Id of the comment input of the approval card (the inbox card uses `comment-<n>`, see commentInputId). */
+export const APPROVAL_COMMENT_INPUT_ID = 'comment';
+/** `maxLength` of the comment inputs (PIM's justification limit). The bot must still enforce it. */
+export const APPROVAL_COMMENT_MAX_LENGTH = 500;
+/** The `errorText` to re-show the card with when 'deny' arrives without a reason. */
+export const DENY_REASON_REQUIRED_TEXT = 'A reason is required to deny.';
+
+export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired' | 'canceled' | 'failed';
+
+export type ApprovalHintKind = 'outsideBusinessHours' | 'severalRoles' | 'firstTime' | 'breakGlass' | 'highPrivilege';
+
+/** Something the approver should notice before deciding. Shown as a '⚠' line, warning-coloured. */
+export interface ApprovalHint {
+  /** 'breakGlass' is shown in attention (red) colour, every other kind in warning colour. */
+  kind: ApprovalHintKind;
+  /** E.g. 'Requested at 02:14, outside business hours.' Shown sanitised. */
+  text: string;
+}
+
+export interface ApprovalCardModel {
+  /** Opaque id of the request, sent back in every action's data `{pimbot, requestId}`. Never shown. */
+  requestId: string;
+  /** Entra role activation or PIM for Groups membership/ownership. Shown under the target name. */
+  kind: 'role' | 'group';
+  /** Entra object id of the requester. Defence in depth: this viewer never gets Approve/Deny, even if listed in approverIds. */
+  requesterId: string;
+  /** Display name of the requester; fact 'Requested by'. */
+  requesterName: string;
+  /** UPN of the requester, shown after the name: 'Adele Vance (adele@contoso.com)'. */
+  requesterUpn?: string | null;
+  /** Role or group name; shown in the header. */
+  targetName: string;
+  /** Ready-formatted scope, e.g. 'Directory (tenant-wide)' or 'Administrative unit: Paris'; fact 'Scope'. */
+  scopeText: string;
+  /** Ready-formatted requested duration, e.g. '2 hours'; fact 'Duration'. */
+  durationText: string;
+  /** The requester's justification; fact 'Justification'. */
+  justification?: string | null;
+  /** Ticket number; fact 'Ticket'. */
+  ticketNumber?: string | null;
+  /** Ticket system, shown after the ticket number: 'INC-42 (ServiceNow)'. */
+  ticketSystem?: string | null;
+  /** Ready-formatted time of the request, e.g. 'Today 14:00 (UTC+1)'; fact 'Requested'. */
+  requestedAtText: string;
+  /** Ready-formatted approval deadline (request + 24 h); fact 'Decide by' while pending. */
+  expiresAtText: string;
+  /** Warnings for the approver (outside business hours, several roles at once, first time, …). */
+  hints: readonly ApprovalHint[];
+  /** Where the request is. Only 'pending' offers actions (to approvers). */
+  state: ApprovalState;
+  /** Who decided (approved/denied); fact 'Approved by' / 'Denied by' / 'Decided by'. */
+  decidedByName?: string | null;
+  /** Ready-formatted decision time; fact 'Decided at'. */
+  decidedAtText?: string | null;
+  /** The approver's comment (the deny reason); fact 'Comment'. */
+  decisionComment?: string | null;
+  /** E.g. 'Already approved by Megan Bowen at 14:02', for an approver who acted on a stale card. */
+  alreadyDecidedNote?: string | null;
+  /**
+   * Shown in attention colour above the inputs, e.g. {@link DENY_REASON_REQUIRED_TEXT} when 'deny'
+   * arrived without a reason, or why Graph refused the decision. Return such a card as the invoke
+   * response (only the acting approver sees it), do not post it to the shared message.
+   */
+  errorText?: string | null;
+  /** Prefills the comment input when re-showing the card to an approver (e.g. after a failed attempt). */
+  commentValue?: string | null;
+  /** Entra object ids of the approvers allowed to act (without the requester). Compared case-insensitively. */
+  approverIds: readonly string[];
+  /**
+   * Teams MRIs ('29:…') of the approvers: `refresh.userIds` while pending (first 60 kept; Teams only
+   * auto-refreshes for those users). Once the request is final, `refresh.userIds` is `[]` whatever this holds.
+   */
+  approverMris: readonly string[];
+}
+
+/** Header text and colours of each state. */
+export const APPROVAL_STATES: Readonly<
+  Record<ApprovalState, { title: string; style: 'good' | 'attention' | 'warning' | 'emphasis'; color: string }>
+> = {
+  pending: { title: 'Approval needed', style: 'warning', color: 'warning' },
+  approved: { title: 'Approved', style: 'good', color: 'good' },
+  denied: { title: 'Denied', style: 'attention', color: 'attention' },
+  expired: { title: 'Expired \u2014 nobody decided within 24 hours', style: 'emphasis', color: 'default' },
+  canceled: { title: 'Canceled by the requester', style: 'emphasis', color: 'default' },
+  failed: { title: 'Approval failed', style: 'attention', color: 'attention' },
+};
+
+const KIND_TEXT: Readonly<Record<ApprovalCardModel['kind'], string>> = {
+  role: 'Microsoft Entra role',
+  group: 'Group (PIM for Groups)',
+};
+
+const DECIDED_BY_TITLE: Readonly<Partial<Record<ApprovalState, string>>> = {
+  approved: 'Approved by',
+  denied: 'Denied by',
+};
+
+const MAX_HINTS = 10;
+const MAX_REFRESH_USERS = 60;
+
+/** The hint lines as template data: sanitised, blank ones dropped, breakGlass in attention colour. */
+export function hintLines(hints: readonly ApprovalHint[] | null | undefined): Array<{ text: string; color: string }> {
+  return (hints ?? [])
+    .map((hint) => ({
+      text: displayText(hint?.text, TEXT_LIMITS.text),
+      color: hint?.kind === 'breakGlass' ? 'attention' : 'warning',
+    }))
+    .filter((hint) => hint.text !== '')
+    .slice(0, MAX_HINTS)
+    .map((hint) => ({ text: `\u26A0 ${hint.text}`, color: hint.color }));
+}
+
+/** 'INC-42 (ServiceNow)', 'INC-42', or ''. */
+export function ticketText(ticketNumber: unknown, ticketSystem: unknown): string {
+  const ticket = optionalDisplayText(ticketNumber, TEXT_LIMITS.ticketNumber);
+  const system = optionalDisplayText(ticketSystem, TEXT_LIMITS.ticketSystem);
+  return ticket === '' ? '' : system === '' ? ticket : `${ticket} (${system})`;
+}
+
+const TEMPLATE: JsonObject = {
+  type: 'AdaptiveCard',
+  $schema: CARD_SCHEMA_URL,
+  version: '1.5',
+  msteams: { width: 'Full' },
+  refresh: {
+    type: 'Refresh',
+    action: { type: 'Action.Execute', title: 'Refresh', verb: 'refreshApproval', data: '${refreshData}' },
+    userIds: '${refreshUserIds}',
+  },
+  body: [
+    {
+      type: 'Container',
+      id: 'approval-header',
+      style: '${headerStyle}',
+      bleed: true,
+      items: [
+        {
+          type: 'TextBlock',
+          id: 'approval-state',
+          text: '${stateTitle}',
+          style: 'heading',
+          size: 'large',
+          color: '${headerColor}',
+          wrap: true,
+        },
+        {
+          type: 'TextBlock',
+          id: 'approval-target',
+          text: '${targetName}',
+          weight: 'bolder',
+          spacing: 'none',
+          wrap: true,
+        },
+        {
+          type: 'TextBlock',
+          id: 'approval-kind',
+          text: '${kindText}',
+          isSubtle: true,
+          size: 'small',
+          spacing: 'none',
+          wrap: true,
+        },
+      ],
+    },
+    {
+      $when: '${hasHints}',
+      type: 'Container',
+      id: 'approval-hints',
+      items: [
+        {
+          $data: '${hints}',
+          type: 'TextBlock',
+          id: 'approval-hint-${$index}',
+          text: '${text}',
+          color: '${color}',
+          weight: 'bolder',
+          spacing: 'small',
+          wrap: true,
+        },
+      ],
+    },
+    {
+      type: 'FactSet',
+      id: 'approval-facts',
+      facts: [
+        { title: 'Requested by', value: '${requester}' },
+        { title: 'Scope', value: '${scopeText}' },
+        { title: 'Duration', value: '${durationText}' },
+        { $when: '${hasTicket}', title: 'Ticket', value: '${ticket}' },
+        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
+        { title: 'Requested', value: '${requestedAtText}' },
+        { $when: '${isPending}', title: 'Decide by', value: '${expiresAtText}' },
+      ],
+    },
+    {
+      $when: '${hasDecision}',
+      type: 'FactSet',
+      id: 'approval-decision',
+      separator: true,
+      facts: [
+        { $when: '${hasDecidedBy}', title: '${decidedByTitle}', value: '${decidedByName}' },
+        { $when: '${hasDecidedAt}', title: 'Decided at', value: '${decidedAtText}' },
+        { $when: '${hasDecisionComment}', title: 'Comment', value: '${decisionComment}' },
+      ],
+    },
+    {
+      $when: '${hasAlreadyDecided}',
+      type: 'TextBlock',
+      id: 'approval-already-decided',
+      text: '${alreadyDecidedNote}',
+      color: 'accent',
+      weight: 'bolder',
+      wrap: true,
+    },
+    {
+      $when: '${hasError}',
+      type: 'TextBlock',
+      id: 'approval-error',
+      text: '${errorText}',
+      color: 'attention',
+      weight: 'bolder',
+      wrap: true,
+    },
+    {
+      $when: '${showWaiting}',
+      type: 'TextBlock',
+      id: 'approval-waiting',
+      text: '${waitingText}',
+      isSubtle: true,
+      wrap: true,
+    },
+    {
+      $when: '${canAct}',
+      type: 'Input.Text',
+      id: APPROVAL_COMMENT_INPUT_ID,
+      label: 'Comment (required to deny)',
+      placeholder: 'Why do you approve or deny? The requester and auditors will read this.',
+      isMultiline: true,
+      maxLength: APPROVAL_COMMENT_MAX_LENGTH,
+      value: optional('commentValue'),
+    },
+  ],
+  actions: [
+    {
+      $when: '${canAct}',
+      type: 'Action.Execute',
+      id: 'approval-approve',
+      title: 'Approve',
+      style: 'positive',
+      verb: 'approve',
+      data: '${approveData}',
+    },
+    {
+      $when: '${canAct}',
+      type: 'Action.Execute',
+      id: 'approval-deny',
+      title: 'Deny',
+      style: 'destructive',
+      verb: 'deny',
+      data: '${denyData}',
+    },
+  ],
+};
+
+function sameId(a: string, b: string): boolean {
+  return a.trim().toLowerCase() === b.trim().toLowerCase();
+}
+
+/**
+ * Whether `viewer` may decide this request now: state 'pending', the viewer's `aadObjectId` in
+ * `approverIds` (case-insensitive) and not the requester's.
+ */
+export function viewerMayDecide(
+  model: Pick<ApprovalCardModel, 'state' | 'approverIds' | 'requesterId'>,
+  viewer: Viewer,
+): boolean {
+  const me = typeof viewer.aadObjectId === 'string' ? viewer.aadObjectId : '';
+  if (model.state !== 'pending' || me.trim() === '') return false;
+  if (typeof model.requesterId !== 'string' || model.requesterId.trim() === '' || sameId(model.requesterId, me)) {
+    return false;
+  }
+  return (model.approverIds ?? []).some((id) => typeof id === 'string' && id.trim() !== '' && sameId(id, me));
+}
+
+/**
+ * The approval card in `viewer`'s view: a header coloured by state (title, target, kind), hint lines,
+ * the request as facts ('Decide by' while pending), the decision facts, the already-decided note, the
+ * error line, and, for an approver of a pending request only, the `comment` input with Approve
+ * (positive) and Deny (destructive) Action.Execute `{pimbot:'approve'|'deny', requestId}`.
+ * Always has `refresh` (verb 'refreshApproval' `{pimbot:'refreshApproval', requestId}`): `userIds` are
+ * the first 60 `approverMris` while pending, `[]` once final.
+ */
+export function approvalCard(model: ApprovalCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const meta = APPROVAL_STATES[model.state];
+  if (!meta) throw new TypeError('approvalCard: unknown state');
+  const requestId = opaqueId(model.requestId, 'requestId');
+  const isPending = model.state === 'pending';
+  const canAct = viewerMayDecide(model, viewer);
+
+  const requesterName = displayText(model.requesterName, TEXT_LIMITS.name) || '(unknown)';
+  const upn = optionalDisplayText(model.requesterUpn, TEXT_LIMITS.name);
+  const ticket = ticketText(model.ticketNumber, model.ticketSystem);
+  const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
+  const hints = hintLines(model.hints);
+  const decidedBy = optionalDisplayText(model.decidedByName, TEXT_LIMITS.name);
+  const decidedAt = optionalDisplayText(model.decidedAtText, TEXT_LIMITS.shortText);
+  const comment = optionalDisplayText(model.decisionComment, TEXT_LIMITS.justification);
+  const alreadyDecided = optionalDisplayText(model.alreadyDecidedNote, TEXT_LIMITS.text);
+  const errorText = optionalDisplayText(model.errorText, TEXT_LIMITS.message);
+  const expiresAt = displayText(model.expiresAtText, TEXT_LIMITS.shortText);
+
+  const refreshUserIds = isPending
+    ? (model.approverMris ?? []).filter((id) => typeof id === 'string' && id !== '').slice(0, MAX_REFRESH_USERS)
+    : [];
+
+  return expandCard(TEMPLATE, {
+    refreshData: { pimbot: 'refreshApproval', requestId },
+    refreshUserIds,
+    headerStyle: meta.style,
+    headerColor: meta.color,
+    stateTitle: meta.title,
+    targetName: displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)',
+    kindText: KIND_TEXT[model.kind] ?? KIND_TEXT.role,
+    hasHints: hints.length > 0,
+    hints,
+    requester: upn === '' ? requesterName : `${requesterName} (${upn})`,
+    scopeText: displayText(model.scopeText, TEXT_LIMITS.text) || NOTHING,
+    durationText: displayText(model.durationText, TEXT_LIMITS.shortText) || NOTHING,
+    hasTicket: ticket !== '',
+    ticket,
+    hasJustification: justification !== '',
+    justification,
+    requestedAtText: displayText(model.requestedAtText, TEXT_LIMITS.shortText) || NOTHING,
+    isPending,
+    expiresAtText: expiresAt || NOTHING,
+    hasDecision: decidedBy !== '' || decidedAt !== '' || comment !== '',
+    hasDecidedBy: decidedBy !== '',
+    decidedByTitle: DECIDED_BY_TITLE[model.state] ?? 'Decided by',
+    decidedByName: decidedBy,
+    hasDecidedAt: decidedAt !== '',
+    decidedAtText: decidedAt,
+    hasDecisionComment: comment !== '',
+    decisionComment: comment,
+    hasAlreadyDecided: alreadyDecided !== '',
+    alreadyDecidedNote: alreadyDecided,
+    hasError: errorText !== '',
+    errorText,
+    showWaiting: isPending && !canAct,
+    waitingText: expiresAt
+      ? `Waiting for an approver to decide by ${expiresAt}.`
+      : 'Waiting for an approver to decide.',
+    canAct,
+    commentValue: inputValue(model.commentValue, APPROVAL_COMMENT_MAX_LENGTH),
+    approveData: { pimbot: 'approve', requestId },
+    denyData: { pimbot: 'deny', requestId },
+  });
+}
+
+/** What {@link readApprovalAction} found in `value.action.data`. */
+export interface ApprovalAction {
+  verb: ApprovalVerb;
+  requestId: string;
+  /**
+   * The approver's comment, trimmed ('' when absent or blank). Read from the input named by
+   * `commentInputId` (inbox card: `comment-<n>`), else from `comment` (approval card). Not cut: reject
+   * one longer than {@link APPROVAL_COMMENT_MAX_LENGTH} (clients may not enforce `maxLength`).
+   */
+  comment: string;
+}
+
+const COMMENT_INPUT_ID = /^comment(?:-\d{1,4})?$/;
+
+/**
+ * Reads an approval action out of `value.action.data` of an `adaptiveCard/action` invoke (the action
+ * data merged with the card's inputs). Null when it is not one of {@link APPROVAL_VERBS} with a string
+ * `requestId`. Deny with `comment === ''` must not be sent to PIM: re-show the card with
+ * {@link DENY_REASON_REQUIRED_TEXT} as `errorText`.
+ */
+export function readApprovalAction(data: unknown): ApprovalAction | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const record = data as Record<string, unknown>;
+  const verb = record.pimbot;
+  if (typeof verb !== 'string' || !(APPROVAL_VERBS as readonly string[]).includes(verb)) return null;
+  const requestId = record.requestId;
+  if (typeof requestId !== 'string' || requestId === '' || requestId.length > 1024) return null;
+  const inputId =
+    typeof record.commentInputId === 'string' && COMMENT_INPUT_ID.test(record.commentInputId)
+      ? record.commentInputId
+      : APPROVAL_COMMENT_INPUT_ID;
+  const raw = record[inputId];
+  return { verb: verb as ApprovalVerb, requestId, comment: typeof raw === 'string' ? raw.trim() : '' };
+}

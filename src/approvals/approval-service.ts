@@ -1,0 +1,476 @@
+import { type Activity, CardFactory, type ConversationReference, MessageFactory, type TurnContext } from 'botbuilder';
+import { type AdaptiveCard, approvalCard, errorCard, pendingApprovalsCard, statusCard } from '../../cards';
+import { describeMinutes } from '../pim/iso-duration';
+import { formatLocalTime } from '../shared/local-time';
+import type { PimSessions } from '../activation/pim-sessions';
+import type { Logger } from '../observability/logger';
+import type { DirectoryClient } from '../pim/directory-client';
+import type { PimClient } from '../pim/pim-client';
+import { PimError } from '../pim/pim-error';
+import type { ActivationPolicy, ApprovalDecision, PimTarget, ScheduleRequest } from '../pim/pim-types';
+import { errorSummary } from '../server';
+import type { ConversationReferenceStore } from '../store/conversation-references';
+import type { CardCopy, TrackedPerson, TrackedRequest, TrackedRequestStore } from '../store/tracked-requests';
+import type { Messenger, PostedMessage } from '../notifications/messenger';
+import { approvalHints } from './approval-hints';
+import { APPROVAL_WINDOW_MS, approvalModel, requesterStatusModel } from './approval-view';
+import { resolveApprovers } from './approver-resolver';
+
+export interface ApprovalSettings {
+  /** Entra object ids of break-glass accounts: their requests carry a red hint. */
+  breakGlassIds: ReadonlySet<string>;
+  /** The approvals channel for a role or group, if configured. */
+  approvalChannelFor(target: PimTarget): string | undefined;
+  /** Channel that gets requests nobody decided in time (before the 24 h limit). */
+  fallbackChannelId?: string;
+  reminderAfterMs: number;
+  escalateAfterMs: number;
+}
+
+export interface ApprovalServiceDependencies {
+  tracked: TrackedRequestStore;
+  refs: ConversationReferenceStore;
+  messenger: Messenger;
+  /** App-only directory reads (approver groups, managers). */
+  directory: DirectoryClient;
+  sessions: PimSessions;
+  settings: ApprovalSettings;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export interface RouteInput {
+  request: ScheduleRequest;
+  target: PimTarget;
+  policy: ActivationPolicy;
+  requester: TrackedPerson;
+  requesterConversation: Partial<ConversationReference>;
+  statusActivityId?: string;
+  durationMinutes: number;
+  justification?: string;
+  ticket?: string;
+  ticketSystem?: string;
+  timeZone?: string;
+}
+
+const card = (content: AdaptiveCard): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(content));
+const DECIDING_STALE_MS = 2 * 60_000;
+
+/**
+ * Inline approvals: delivers the approval card to every approver (1:1, and an approvals channel where
+ * configured), takes the decision with the approver's own token, keeps exactly one decision per request
+ * (compare-and-swap claim, so concurrent clicks and replays are harmless) and updates every card copy.
+ */
+export class ApprovalService {
+  private readonly now: () => Date;
+
+  constructor(private readonly deps: ApprovalServiceDependencies) {
+    this.now = deps.now ?? (() => new Date());
+  }
+
+  /** A request came back PendingApproval: find its approvers and put the card in front of them. */
+  async route(input: RouteInput): Promise<TrackedRequest> {
+    const { deps } = this;
+    const approvers = await resolveApprovers(deps.directory, input.policy.approvers, input.requester.aadObjectId);
+    for (const approver of approvers) {
+      const ref = await deps.refs.user(approver.aadObjectId);
+      if (ref?.user?.id) approver.mri = ref.user.id;
+    }
+    const pending = await deps.tracked.pending();
+    const requestedAt = input.request.createdDateTime ?? this.now();
+    const tracked: TrackedRequest = {
+      requestId: input.request.id,
+      approvalId: input.request.approvalId ?? input.request.id,
+      kind: input.request.kind,
+      target: input.target,
+      requester: input.requester,
+      durationMinutes: input.durationMinutes,
+      justification: input.justification,
+      ticket: input.ticket,
+      ticketSystem: input.ticketSystem,
+      requestedAt: requestedAt.toISOString(),
+      approvers,
+      hints: approvalHints({
+        target: input.target,
+        requestedAt,
+        timeZone: input.timeZone,
+        otherPending: pending.filter((p) => p.requester.aadObjectId === input.requester.aadObjectId).length,
+        askedBefore: await this.askedBefore(input.requester.aadObjectId, input.target),
+        isBreakGlass: deps.settings.breakGlassIds.has(input.requester.aadObjectId.toLowerCase()),
+      }),
+      status: 'pending',
+      cards: input.statusActivityId
+        ? [
+            {
+              audience: 'requester',
+              userAadObjectId: input.requester.aadObjectId,
+              conversation: input.requesterConversation,
+              activityId: input.statusActivityId,
+            },
+          ]
+        : [],
+      requesterTimeZone: input.timeZone,
+    };
+    await deps.tracked.create(tracked);
+    await this.rememberAsked(input.requester.aadObjectId, input.target);
+
+    const copies: CardCopy[] = [];
+    for (const approver of approvers) {
+      try {
+        const view = card(
+          approvalCard(approvalModel(tracked, { now: this.now() }), { aadObjectId: approver.aadObjectId }),
+        );
+        const ref = await deps.refs.user(approver.aadObjectId);
+        const posted = ref
+          ? await deps.messenger.send(ref, view)
+          : await deps.messenger.sendToUser(
+              input.requesterConversation,
+              { id: approver.mri ?? approver.aadObjectId, aadObjectId: approver.aadObjectId, name: approver.name },
+              view,
+            );
+        copies.push({ audience: 'approver', userAadObjectId: approver.aadObjectId, ...posted });
+      } catch (err) {
+        deps.logger.warn(
+          { err: errorSummary(err), approver: approver.aadObjectId },
+          'could not deliver the approval card',
+        );
+      }
+    }
+    const channelId = deps.settings.approvalChannelFor(input.target);
+    if (channelId) {
+      const posted = await this.postToChannel(channelId, tracked, input.requesterConversation);
+      if (posted) copies.push({ audience: 'channel', ...posted });
+    }
+    const saved = await deps.tracked.update(tracked.requestId, (current) => ({
+      ...current,
+      cards: [...current.cards, ...copies],
+    }));
+    return saved?.value ?? tracked;
+  }
+
+  /** The approver's inbox: requests waiting for their decision, from Graph (also those made outside the bot). */
+  async inbox(pim: PimClient, timeZone?: string): Promise<AdaptiveCard> {
+    const waiting = await pim.listAwaitingMyApproval();
+    const items = await Promise.all(
+      waiting.map(async (request) => {
+        const tracked = await this.deps.tracked.get(request.id);
+        const requested = request.createdDateTime ?? this.now();
+        const requester =
+          tracked?.requester.name ??
+          (await this.deps.directory
+            .getUser(request.principalId)
+            .then((u) => u.displayName)
+            .catch(() => request.principalId));
+        return {
+          requestId: request.id,
+          requesterName: requester,
+          targetName: tracked?.target.displayName ?? request.roleDefinitionId ?? request.groupId ?? 'role',
+          durationText: tracked ? describeMinutes(tracked.durationMinutes) : (request.duration ?? ''),
+          justification: request.justification,
+          ticketNumber: request.ticket?.ticketNumber ?? null,
+          requestedAtText: formatLocalTime(requested, timeZone, 'en-GB', this.now()),
+          expiresAtText: formatLocalTime(
+            new Date(requested.getTime() + APPROVAL_WINDOW_MS),
+            timeZone,
+            'en-GB',
+            this.now(),
+          ),
+          hints: tracked?.hints ?? null,
+        };
+      }),
+    );
+    return pendingApprovalsCard({ items });
+  }
+
+  /** The approval card as this viewer should see it now (Universal Actions refresh). */
+  async view(requestId: string, viewerId: string | undefined): Promise<AdaptiveCard | undefined> {
+    const tracked = await this.deps.tracked.get(requestId);
+    return tracked ? approvalCard(approvalModel(tracked, { now: this.now() }), { aadObjectId: viewerId }) : undefined;
+  }
+
+  /**
+   * Approve or deny from a card. Checks that the clicker is an approver of this request and not the
+   * requester, claims the decision (one winner), decides with the clicker's own token, then updates
+   * every copy. Returns the card to answer the invoke with.
+   */
+  async decide(
+    context: TurnContext,
+    requestId: unknown,
+    decision: ApprovalDecision,
+    comment: string,
+  ): Promise<AdaptiveCard> {
+    const { deps } = this;
+    const clicker = context.activity.from?.aadObjectId?.toLowerCase() ?? '';
+    const tracked = typeof requestId === 'string' ? await deps.tracked.get(requestId) : undefined;
+    if (!tracked) {
+      return approvalErrorCard('This request is unknown to PIM Bot.', 'Type "pending" to see what waits for you.');
+    }
+    const viewFor = (
+      t: TrackedRequest,
+      extra: { alreadyDecidedNote?: string; errorText?: string; commentValue?: string } = {},
+    ) => approvalCard(approvalModel(t, { now: this.now(), ...extra }), { aadObjectId: clicker });
+
+    if (clicker === tracked.requester.aadObjectId.toLowerCase()) {
+      return viewFor(tracked, { errorText: 'You cannot approve or deny your own request.' });
+    }
+    if (!tracked.approvers.some((a) => a.aadObjectId.toLowerCase() === clicker)) {
+      deps.logger.warn({ requestId: tracked.requestId, clicker }, 'approval action by a non-approver refused');
+      return viewFor(tracked, { errorText: 'Only the approvers of this request can decide it.' });
+    }
+    if (tracked.status !== 'pending') return viewFor(tracked, { alreadyDecidedNote: decidedNote(tracked) });
+    const reason = comment.trim();
+    if (decision === 'Deny' && !reason) {
+      return viewFor(tracked, { errorText: 'A reason is required to deny.' });
+    }
+
+    const claimed = await deps.tracked.update(tracked.requestId, (current) => {
+      const stale =
+        current.deciding && this.now().getTime() - new Date(current.deciding.at).getTime() > DECIDING_STALE_MS;
+      if (current.status !== 'pending' || (current.deciding && !stale)) return undefined;
+      return { ...current, deciding: { by: clicker, at: this.now().toISOString() } };
+    });
+    if (!claimed?.changed) {
+      // Someone else's click is deciding: answer with the outcome once it is known.
+      const settled = await this.waitForDecision(tracked.requestId);
+      return viewFor(settled ?? tracked, settled ? { alreadyDecidedNote: decidedNote(settled) } : {});
+    }
+
+    const pim = await deps.sessions.forTurn(context);
+    if (!pim) {
+      await this.release(tracked.requestId);
+      return viewFor(tracked, { errorText: `I could not get your sign-in. ${deps.sessions.tokens.missingTokenHelp}` });
+    }
+    let final: TrackedRequest;
+    let note: string | undefined;
+    try {
+      await pim.decide(
+        tracked.kind,
+        tracked.approvalId,
+        decision,
+        reason || 'Approved in Microsoft Teams',
+        tracked.target,
+      );
+      final = await this.settle(tracked.requestId, {
+        status: decision === 'Approve' ? 'approved' : 'denied',
+        decidedBy: { aadObjectId: clicker, name: context.activity.from?.name || nameOf(tracked, clicker) },
+        decisionComment: reason || undefined,
+      });
+    } catch (err) {
+      if (err instanceof PimError && err.kind === 'AlreadyDecided') {
+        final = await this.settleFromGraph(pim, tracked);
+        note = decidedNote(final);
+      } else {
+        await this.release(tracked.requestId);
+        const message = err instanceof PimError ? err.userText : 'Something went wrong; nothing was decided.';
+        if (!(err instanceof PimError)) deps.logger.error({ err: errorSummary(err) }, 'approval failed');
+        return viewFor(tracked, { errorText: message, commentValue: reason });
+      }
+    }
+    await this.publish(final, context.activity.replyToId);
+    if (final.status === 'approved') await this.followUntilProvisioned(pim, final);
+    return viewFor(final, { alreadyDecidedNote: note });
+  }
+
+  /** Reminders, escalation and expiry; run by the scheduler (or a test) with the current time. */
+  async runTimers(now: Date): Promise<{ reminded: number; escalated: number; expired: number }> {
+    const { deps } = this;
+    const counts = { reminded: 0, escalated: 0, expired: 0 };
+    for (const request of await deps.tracked.pending()) {
+      const age = now.getTime() - new Date(request.requestedAt).getTime();
+      if (age >= APPROVAL_WINDOW_MS) {
+        const result = await deps.tracked.update(request.requestId, (current) =>
+          current.status === 'pending' ? { ...current, status: 'expired', deciding: undefined } : undefined,
+        );
+        if (result?.changed) {
+          counts.expired++;
+          await this.publish(result.value);
+        }
+        continue;
+      }
+      if (deps.settings.fallbackChannelId && age >= deps.settings.escalateAfterMs && !request.escalatedAt) {
+        const claimed = await deps.tracked.update(request.requestId, (current) =>
+          current.escalatedAt ? undefined : { ...current, escalatedAt: now.toISOString() },
+        );
+        if (claimed?.changed) {
+          const via = request.cards.find((c) => c.audience === 'requester')?.conversation;
+          const posted = via
+            ? await this.postToChannel(deps.settings.fallbackChannelId, claimed.value, via)
+            : undefined;
+          if (posted)
+            await deps.tracked.update(request.requestId, (c) => ({
+              ...c,
+              cards: [...c.cards, { audience: 'channel', ...posted }],
+            }));
+          counts.escalated++;
+        }
+      }
+      if (age >= deps.settings.reminderAfterMs && !request.remindedAt) {
+        const claimed = await deps.tracked.update(request.requestId, (current) =>
+          current.remindedAt ? undefined : { ...current, remindedAt: now.toISOString() },
+        );
+        if (claimed?.changed) {
+          for (const copy of request.cards.filter((c) => c.audience === 'approver')) {
+            await deps.messenger
+              .send(copy.conversation, {
+                type: 'message',
+                text: `Reminder: ${request.requester.name} is still waiting for your decision on ${request.target.displayName}.`,
+              })
+              .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'reminder not delivered'));
+          }
+          counts.reminded++;
+        }
+      }
+    }
+    return counts;
+  }
+
+  private async settle(requestId: string, outcome: Partial<TrackedRequest>): Promise<TrackedRequest> {
+    const result = await this.deps.tracked.update(requestId, (current) => ({
+      ...current,
+      ...outcome,
+      deciding: undefined,
+      decidedAt: this.now().toISOString(),
+    }));
+    if (!result) throw new Error(`Tracked request ${requestId} disappeared.`);
+    return result.value;
+  }
+
+  /** Graph says someone already decided (409): record who, from the approval itself. */
+  private async settleFromGraph(pim: PimClient, tracked: TrackedRequest): Promise<TrackedRequest> {
+    const approval = await pim.getApproval(tracked.kind, tracked.approvalId);
+    const step = approval.steps.find((s) => s.reviewResult !== 'NotReviewed') ?? approval.steps[0];
+    const byId = step?.reviewedById ?? undefined;
+    const result = (step?.reviewResult ?? '').toLowerCase();
+    return this.settle(tracked.requestId, {
+      status: result === 'approve' ? 'approved' : result === 'deny' ? 'denied' : 'expired',
+      decidedBy: byId ? { aadObjectId: byId, name: step?.reviewedByName ?? nameOf(tracked, byId) } : undefined,
+      decisionComment: step?.justification ?? undefined,
+      decidedAt: step?.reviewedDateTime?.toISOString(),
+    });
+  }
+
+  private async release(requestId: string): Promise<void> {
+    await this.deps.tracked.update(requestId, (current) =>
+      current.deciding ? { ...current, deciding: undefined } : undefined,
+    );
+  }
+
+  private async waitForDecision(requestId: string, timeoutMs = 10_000): Promise<TrackedRequest | undefined> {
+    const until = Date.now() + timeoutMs;
+    for (;;) {
+      const current = await this.deps.tracked.get(requestId);
+      if (current?.status !== 'pending') return current;
+      if (!current.deciding || Date.now() > until) return undefined;
+      await new Promise((r) => setTimeout(r, 25));
+    }
+  }
+
+  /** Updates every copy of the request's cards, and tells the requester. */
+  private async publish(request: TrackedRequest, skipActivityId?: string): Promise<void> {
+    const { deps } = this;
+    const now = this.now();
+    for (const copy of request.cards) {
+      if (skipActivityId && copy.activityId === skipActivityId) continue;
+      const content =
+        copy.audience === 'requester'
+          ? statusCard(requesterStatusModel(request, now), { aadObjectId: copy.userAadObjectId })
+          : approvalCard(approvalModel(request, { now }), { aadObjectId: copy.userAadObjectId });
+      await deps.messenger
+        .update(copy as PostedMessage, card(content))
+        .catch((err) => deps.logger.warn({ err: errorSummary(err), audience: copy.audience }, 'card update failed'));
+    }
+    const requesterChat = request.cards.find((c) => c.audience === 'requester')?.conversation;
+    if (requesterChat) {
+      const text =
+        request.status === 'approved'
+          ? `${request.decidedBy?.name ?? 'An approver'} approved your request for ${request.target.displayName}.`
+          : request.status === 'denied'
+            ? `${request.decidedBy?.name ?? 'An approver'} denied your request for ${request.target.displayName}${request.decisionComment ? `: ${request.decisionComment}` : '.'}`
+            : request.status === 'expired'
+              ? `Nobody approved your request for ${request.target.displayName} within 24 hours, so it expired. Ask again if you still need it.`
+              : undefined;
+      if (text) {
+        await deps.messenger
+          .send(requesterChat, { type: 'message', text })
+          .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'requester not told'));
+      }
+    }
+  }
+
+  /** After approval, PIM provisions the assignment; the requester's card then says until when. */
+  private async followUntilProvisioned(pim: PimClient, request: TrackedRequest, attempt = 0): Promise<void> {
+    try {
+      const status = (await pim.getRequest(request.kind, request.requestId)).status.toLowerCase();
+      if (status === 'provisioned' || status === 'granted') {
+        const until = await pim.activeUntil(request.requester.aadObjectId, request.target);
+        if (until) {
+          const updated = await this.deps.tracked.update(request.requestId, (c) => ({
+            ...c,
+            activeUntil: until.toISOString(),
+          }));
+          const copy = updated?.value.cards.find((c) => c.audience === 'requester');
+          if (updated && copy) {
+            await this.deps.messenger.update(
+              copy as PostedMessage,
+              card(statusCard(requesterStatusModel(updated.value, this.now()), { aadObjectId: copy.userAadObjectId })),
+            );
+          }
+          return;
+        }
+      }
+    } catch (err) {
+      this.deps.logger.warn({ err: errorSummary(err) }, 'could not follow the approved request');
+    }
+    // PIM usually provisions within seconds; the scheduler takes over for longer waits.
+    if (attempt < 4)
+      setTimeout(() => void this.followUntilProvisioned(pim, request, attempt + 1), 2_000 * (attempt + 1)).unref();
+  }
+
+  private async postToChannel(
+    channelId: string,
+    request: TrackedRequest,
+    fallbackVia: Partial<ConversationReference>,
+  ): Promise<PostedMessage | undefined> {
+    try {
+      const via = (await this.deps.refs.channel(channelId)) ?? fallbackVia;
+      return await this.deps.messenger.postToChannel(
+        via,
+        channelId,
+        card(approvalCard(approvalModel(request, { now: this.now() }), {})),
+      );
+    } catch (err) {
+      this.deps.logger.warn({ err: errorSummary(err), channelId }, 'could not post to the approvals channel');
+      return undefined;
+    }
+  }
+
+  private async askedBefore(userId: string, target: PimTarget): Promise<boolean> {
+    return this.deps.tracked.hasHistory(historyKey(userId, target));
+  }
+
+  private async rememberAsked(userId: string, target: PimTarget): Promise<void> {
+    await this.deps.tracked.rememberHistory(historyKey(userId, target), this.now());
+  }
+}
+
+function historyKey(userId: string, target: PimTarget): string {
+  const id = target.kind === 'role' ? target.roleDefinitionId : `${target.groupId}:${target.accessId}`;
+  return `${userId.toLowerCase()}/${id}`;
+}
+
+function nameOf(request: TrackedRequest, id: string): string {
+  return request.approvers.find((a) => a.aadObjectId.toLowerCase() === id.toLowerCase())?.name ?? 'another approver';
+}
+
+function decidedNote(request: TrackedRequest): string | undefined {
+  if (request.status === 'approved' || request.status === 'denied') {
+    const at = request.decidedAt ? ` at ${new Date(request.decidedAt).toISOString().slice(11, 16)} UTC` : '';
+    return `Already ${request.status} by ${request.decidedBy?.name ?? 'another approver'}${at}.`;
+  }
+  if (request.status === 'expired') return 'This request expired: nobody decided within 24 hours.';
+  return undefined;
+}
+
+function approvalErrorCard(message: string, fix: string): AdaptiveCard {
+  return errorCard({ title: 'Not possible', message, fix });
+}

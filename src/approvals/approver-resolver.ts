@@ -1,0 +1,31 @@
+import type { DirectoryClient } from '../pim/directory-client';
+import type { PolicyApprover } from '../pim/pim-types';
+import type { TrackedPerson } from '../store/tracked-requests';
+
+/**
+ * Who may approve, as PIM sees it: single users, members of approver groups (read with the bot's
+ * app-only identity) and the requester's manager. The requester is never their own approver.
+ */
+export async function resolveApprovers(
+  directory: DirectoryClient,
+  approvers: readonly PolicyApprover[],
+  requesterId: string,
+): Promise<TrackedPerson[]> {
+  const found = new Map<string, TrackedPerson>();
+  const add = (id: string, name: string) => {
+    const key = id.toLowerCase();
+    if (key !== requesterId.toLowerCase() && !found.has(key)) found.set(key, { aadObjectId: id, name });
+  };
+  for (const approver of approvers) {
+    if (approver.type === 'user') {
+      const user = await directory.getUser(approver.userId).catch(() => undefined);
+      add(approver.userId, user?.displayName ?? approver.description ?? approver.userId);
+    } else if (approver.type === 'group') {
+      for (const member of await directory.listGroupMembers(approver.groupId)) add(member.id, member.displayName);
+    } else {
+      const manager = await directory.getManager(requesterId);
+      if (manager) add(manager.id, manager.displayName);
+    }
+  }
+  return [...found.values()];
+}

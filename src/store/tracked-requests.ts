@@ -1,0 +1,161 @@
+import type { ConversationReference, Storage } from 'botbuilder';
+import type { PimTarget } from '../pim/pim-types';
+
+/** One posted copy of a request's card, remembered so every copy can be updated in place. */
+export interface CardCopy {
+  audience: 'requester' | 'approver' | 'channel';
+  /** The person this copy was sent to (1:1 copies). */
+  userAadObjectId?: string;
+  conversation: Partial<ConversationReference>;
+  activityId: string;
+}
+
+export interface TrackedPerson {
+  aadObjectId: string;
+  name: string;
+  /** Teams user id ("29:…"), when known: used for refresh.userIds. */
+  mri?: string;
+}
+
+export type TrackedStatus = 'pending' | 'approved' | 'denied' | 'expired' | 'canceled' | 'failed';
+
+/** A PIM request the bot follows: who asked, who may approve, where its cards are. No tokens. */
+export interface TrackedRequest {
+  requestId: string;
+  approvalId: string;
+  kind: 'role' | 'group';
+  target: PimTarget;
+  requester: TrackedPerson;
+  durationMinutes: number;
+  justification?: string;
+  ticket?: string;
+  ticketSystem?: string;
+  requestedAt: string;
+  approvers: TrackedPerson[];
+  hints: Array<{
+    kind: 'outsideBusinessHours' | 'severalRoles' | 'firstTime' | 'breakGlass' | 'highPrivilege';
+    text: string;
+  }>;
+  status: TrackedStatus;
+  /** Set while one approver's decision is on its way to Graph (the compare-and-swap claim). */
+  deciding?: { by: string; at: string };
+  decidedBy?: TrackedPerson;
+  decidedAt?: string;
+  decisionComment?: string;
+  /** When the activation ends, once Graph shows it provisioned. */
+  activeUntil?: string;
+  cards: CardCopy[];
+  remindedAt?: string;
+  escalatedAt?: string;
+  /** The requester's time zone (IANA) from their Teams client, for times on their card. */
+  requesterTimeZone?: string;
+}
+
+interface Stored {
+  value: TrackedRequest;
+  eTag?: string;
+}
+
+export class ConcurrentUpdateError extends Error {
+  constructor(requestId: string) {
+    super(`Tracked request ${requestId} changed concurrently too many times.`);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+const INDEX_KEY = 'tracked/pending-index';
+
+/**
+ * Tracked requests on the bot's Storage, every write that can race made with eTag compare-and-swap:
+ * two instances (or two approvers' clicks) cannot both believe they won.
+ */
+export class TrackedRequestStore {
+  constructor(private readonly storage: Storage) {}
+
+  async get(requestId: string): Promise<TrackedRequest | undefined> {
+    return (await this.read(requestId))?.value;
+  }
+
+  async create(value: TrackedRequest): Promise<void> {
+    await this.storage.write({ [key(value.requestId)]: { value, eTag: '*' } });
+    await this.updateIndex((ids) => (ids.includes(value.requestId) ? ids : [...ids, value.requestId]));
+  }
+
+  /**
+   * Read-modify-write with compare-and-swap. `change` returns the new value, or undefined to leave it
+   * as is. Retries when another writer got there first; returns what was written (or the current value).
+   */
+  async update(
+    requestId: string,
+    change: (current: TrackedRequest) => TrackedRequest | undefined,
+    attempts = 20,
+  ): Promise<{ value: TrackedRequest; changed: boolean } | undefined> {
+    for (let i = 0; i < attempts; i++) {
+      const stored = await this.read(requestId);
+      if (!stored) return undefined;
+      const next = change(structuredClone(stored.value));
+      if (!next) return { value: stored.value, changed: false };
+      try {
+        await this.storage.write({ [key(requestId)]: { value: next, eTag: stored.eTag ?? '*' } });
+      } catch (err) {
+        if (isConflict(err)) continue;
+        throw err;
+      }
+      if (next.status !== 'pending') await this.updateIndex((ids) => ids.filter((id) => id !== requestId));
+      return { value: next, changed: true };
+    }
+    throw new ConcurrentUpdateError(requestId);
+  }
+
+  /** Requests still waiting for a decision (for reminders, escalation and expiry). */
+  async pending(): Promise<TrackedRequest[]> {
+    const ids = await this.indexIds();
+    const items = await Promise.all(ids.map((id) => this.get(id)));
+    return items.filter((r): r is TrackedRequest => r?.status === 'pending');
+  }
+
+  /** Whether a user asked for a target before (the "first time" hint); keyed by the caller. */
+  async hasHistory(historyKey: string): Promise<boolean> {
+    const key = `history/${historyKey}`;
+    return Boolean((await this.storage.read([key]))[key]);
+  }
+
+  async rememberHistory(historyKey: string, at: Date): Promise<void> {
+    await this.storage.write({ [`history/${historyKey}`]: { at: at.toISOString(), eTag: '*' } });
+  }
+
+  private async read(requestId: string): Promise<Stored | undefined> {
+    const items = await this.storage.read([key(requestId)]);
+    return items[key(requestId)] as Stored | undefined;
+  }
+
+  private async indexIds(): Promise<string[]> {
+    const items = await this.storage.read([INDEX_KEY]);
+    return ((items[INDEX_KEY] as { ids?: string[] } | undefined)?.ids ?? []).slice();
+  }
+
+  private async updateIndex(change: (ids: string[]) => string[]): Promise<void> {
+    for (let i = 0; i < 20; i++) {
+      const items = await this.storage.read([INDEX_KEY]);
+      const stored = items[INDEX_KEY] as { ids?: string[]; eTag?: string } | undefined;
+      const ids = change(stored?.ids ?? []);
+      try {
+        await this.storage.write({ [INDEX_KEY]: { ids, eTag: stored?.eTag ?? '*' } });
+        return;
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+      }
+    }
+  }
+}
+
+function key(requestId: string): string {
+  return `tracked/${encodeURIComponent(requestId)}`;
+}
+
+/** botbuilder storages report a stale eTag differently (MemoryStorage: message; Blob: 412). */
+export function isConflict(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;
+  return status === 412 || status === 409 || /etag|precondition|conflict/i.test(err.message);
+}
