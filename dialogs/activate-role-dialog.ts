@@ -17,7 +17,7 @@ import { PimError } from '../src/pim/pim-error';
 import type { PimClient } from '../src/pim/pim-client';
 import type { ActivationPolicy, PimTarget, ScheduleRequest } from '../src/pim/pim-types';
 import { formatLocalTime } from '../src/shared/local-time';
-import { errorSummary } from '../src/server';
+import { errorSummary } from '../src/observability/error-summary';
 import { type ChatInput, ChatInputPrompt, cardVerb } from './chat-input-prompt';
 import { type DialogServices, STEP_UP_TOKEN, type StepUpResult } from './dialog-services';
 import { policyBadges, roleItems } from './role-view';

@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 import { startLocalStack } from '../simulators/local-stack';
 import { demoTenant, demoUsers } from '../simulators/tenant/demo-tenant';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
-import { playgroundConfigYaml } from './playground-config';
+import { playgroundConfigYaml, playgroundConversations } from './playground-config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BOT_PORT = Number(process.env.PORT ?? 3978);
@@ -38,6 +38,8 @@ async function main(): Promise<void> {
       ...process.env,
       PIMBOT_MODE: 'playground',
       PORT: String(BOT_PORT),
+      // Every approval card also goes to the team's Approvals channel.
+      APPROVALS_CHANNELS: JSON.stringify({ '*': playgroundConversations.team.channel.id }),
       // The bot trusts the local CA the same way a deployed bot trusts Microsoft's: by its trust store.
       NODE_EXTRA_CA_CERTS: ca.trustBundlePath,
       AAD_APP_TENANT_ID: stack.fixture.tenantId,
@@ -92,7 +94,7 @@ async function main(): Promise<void> {
       try {
         reason = readFileSync(logPath, 'utf8')
           .split('\n')
-          .filter((l) => /Reason|YAML path|Failed/.test(l))
+          .filter((l) => l.startsWith('error '))
           .join('\n');
       } catch {}
       process.stderr.write(`The Agents Playground exited (code ${code}); see ${logPath}.\n${reason}\n`);

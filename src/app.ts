@@ -28,7 +28,8 @@ import { GraphTransport } from './pim/graph-transport';
 import { ConversationReferenceStore } from './store/conversation-references';
 import { TrackedRequestStore } from './store/tracked-requests';
 import type { GraphCallObserver } from './pim/graph-middleware';
-import { errorSummary, type RunningServer, startServer } from './server';
+import { errorSummary } from './observability/error-summary';
+import { type RunningServer, startServer } from './server';
 
 export interface AppOptions {
   storage?: Storage;

@@ -1,7 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, resolveEnvironment } from './config';
 import { createLogger } from './observability/logger';
-import { errorSummary } from './server';
+import { errorSummary } from './observability/error-summary';
 
 /** `npm start`: read config, start the bot, stop gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {

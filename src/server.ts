@@ -4,6 +4,7 @@ import type { ActivityHandler, CloudAdapter, TurnContext } from 'botbuilder';
 import restify from 'restify';
 import type { AppConfig } from './config';
 import { type ReadinessCheck, runReadinessChecks } from './health/readiness';
+import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
 
 /** turnState key under which each turn finds its request-scoped logger. */
@@ -122,20 +123,6 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
       return closing;
     },
   };
-}
-
-/** What may be logged of an error: no request objects, no headers. */
-export function errorSummary(err: unknown): { name: string; message: string; code?: string; stack?: string } {
-  if (err instanceof Error) {
-    const code = (err as { code?: unknown }).code;
-    return {
-      name: err.name,
-      message: err.message,
-      code: typeof code === 'string' ? code : undefined,
-      stack: err.stack,
-    };
-  }
-  return { name: 'NonError', message: String(err) };
 }
 
 /** A caller-supplied request id is logged only when it looks like one (no log injection). */

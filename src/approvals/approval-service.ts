@@ -8,7 +8,7 @@ import type { DirectoryClient } from '../pim/directory-client';
 import type { PimClient } from '../pim/pim-client';
 import { PimError } from '../pim/pim-error';
 import type { ActivationPolicy, ApprovalDecision, PimTarget, ScheduleRequest } from '../pim/pim-types';
-import { errorSummary } from '../server';
+import { errorSummary } from '../observability/error-summary';
 import type { ConversationReferenceStore } from '../store/conversation-references';
 import type { CardCopy, TrackedPerson, TrackedRequest, TrackedRequestStore } from '../store/tracked-requests';
 import type { Messenger, PostedMessage } from '../notifications/messenger';

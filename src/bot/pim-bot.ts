@@ -21,7 +21,8 @@ import type { ApprovalService } from '../approvals/approval-service';
 import type { Logger } from '../observability/logger';
 import { type ConversationReferenceStore, channelIdOf } from '../store/conversation-references';
 import { PimError } from '../pim/pim-error';
-import { errorSummary, turnLogger } from '../server';
+import { errorSummary } from '../observability/error-summary';
+import { turnLogger } from '../server';
 import { type BotCommand, commandFromActivity } from './bot-command';
 
 export interface PimBotDependencies {
@@ -222,6 +223,12 @@ export class PimBot extends TeamsActivityHandler {
   ): Promise<AdaptiveCardInvokeResponse> {
     const verb = invokeValue.action?.verb;
     const data = (invokeValue.action?.data ?? {}) as Record<string, unknown>;
+    // Production: no SSO token yet for this user → ask Teams to sign them in (Universal Actions).
+    const tokens = this.deps.services.sessions.tokens;
+    if (verb !== 'refreshApproval' && tokens.loginRequest && !(await tokens.getUserAssertion(context))) {
+      const login = await tokens.loginRequest(context);
+      if (login) return login.body as AdaptiveCardInvokeResponse;
+    }
     if ((verb === 'approve' || verb === 'deny' || verb === 'refreshApproval') && this.deps.approvals) {
       return this.onApprovalAction(context, verb, data);
     }

@@ -3,7 +3,7 @@ import { type ActivityHandler, type CloudAdapter, type ConversationReference, Tu
 import { STEP_UP_EVENT, STEP_UP_TOKEN, type StepUpResult, type StepUpStarter } from '../../dialogs/dialog-services';
 import type { StepUpSessions } from '../identity/step-up';
 import type { Logger } from '../observability/logger';
-import { errorSummary } from '../server';
+import { errorSummary } from '../observability/error-summary';
 
 interface Waiting {
   reference: Partial<ConversationReference>;

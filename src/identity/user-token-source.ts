@@ -1,4 +1,5 @@
-import type { TurnContext } from 'botbuilder';
+import type { InvokeResponse, TurnContext } from 'botbuilder';
+import type { UserTokenClient } from 'botframework-connector';
 import { type Dialog, OAuthPrompt } from 'botbuilder-dialogs';
 
 /**
@@ -13,6 +14,11 @@ export interface UserTokenSource {
   readonly signInDialog?: Dialog;
   /** Why there is no token and what to do, when there is no interactive sign-in. */
   readonly missingTokenHelp: string;
+  /**
+   * For card actions (Universal Actions): the invoke response asking Teams to sign the user in
+   * (HTTP 401 loginRequest); Teams then resends the action with the SSO token.
+   */
+  loginRequest?(context: TurnContext): Promise<InvokeResponse | undefined>;
 }
 
 export const SIGN_IN_DIALOG = 'pimbot.signIn';
@@ -22,7 +28,7 @@ export class TeamsSsoTokenSource implements UserTokenSource {
   readonly signInDialog: OAuthPrompt;
   readonly missingTokenHelp = 'Sign in with the card above, then ask again.';
 
-  constructor(connectionName: string) {
+  constructor(private readonly connectionName: string) {
     this.signInDialog = new OAuthPrompt(SIGN_IN_DIALOG, {
       connectionName,
       title: 'Sign in',
@@ -33,7 +39,31 @@ export class TeamsSsoTokenSource implements UserTokenSource {
   }
 
   async getUserAssertion(context: TurnContext): Promise<string | undefined> {
+    // Universal Actions: after a loginRequest, Teams sends the SSO token with the action itself.
+    const fromInvoke = (context.activity.value as { authentication?: { token?: unknown } } | undefined)?.authentication
+      ?.token;
+    if (context.activity.type === 'invoke' && typeof fromInvoke === 'string' && fromInvoke) return fromInvoke;
     return (await this.signInDialog.getUserToken(context))?.token;
+  }
+
+  async loginRequest(context: TurnContext): Promise<InvokeResponse | undefined> {
+    const key = (context.adapter as { UserTokenClientKey?: symbol }).UserTokenClientKey;
+    const client = key ? (context.turnState.get(key) as UserTokenClient | undefined) : undefined;
+    if (!client) return undefined;
+    const resource = await client.getSignInResource(this.connectionName, context.activity, '');
+    return {
+      status: 401,
+      body: {
+        statusCode: 401,
+        type: 'application/vnd.microsoft.activity.loginRequest',
+        value: {
+          text: 'Sign in to PIM Bot to decide on this request.',
+          connectionName: this.connectionName,
+          tokenExchangeResource: resource.tokenExchangeResource,
+          buttons: [{ type: 'signin', title: 'Sign in', value: resource.signInLink }],
+        },
+      },
+    };
   }
 }
 

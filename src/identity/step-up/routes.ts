@@ -2,7 +2,7 @@ import type { AccessToken } from '@azure/identity';
 import type restify from 'restify';
 import type { EntraAppConfig } from '../../config';
 import type { Logger } from '../../observability/logger';
-import { errorSummary } from '../../server';
+import { errorSummary } from '../../observability/error-summary';
 import {
   aadstsOf,
   authorityTenantUrl,

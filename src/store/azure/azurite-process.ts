@@ -1,0 +1,220 @@
+import { type ChildProcess, spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+
+/**
+ * Azurite (the local Azure Storage emulator) in a child process, for the playground demo and the tests.
+ * Never used in production: a deployed bot gets a real storage account's connection string.
+ */
+
+/** Azurite's single development account. Public and documented by Microsoft; not a secret. */
+export const AZURITE_ACCOUNT_NAME = 'devstoreaccount1';
+export const AZURITE_ACCOUNT_KEY =
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
+
+export interface AzuriteStartOptions {
+  /**
+   * Folder where Azurite keeps its data, so a second start sees the first one's blobs and queues.
+   * Without it, everything is kept in memory and lost on stop.
+   */
+  location?: string;
+  /** Address to listen on; loopback unless you mean otherwise. */
+  host?: string;
+  /** Fixed ports; each one left out is a free port picked at start. */
+  ports?: { blob?: number; queue?: number; table?: number };
+  /** How long to wait for Azurite to answer before giving up (default 20 s). */
+  startTimeoutMs?: number;
+  /** Called with Azurite's own output lines (start banner, errors); ignored by default. */
+  onOutput?: (line: string) => void;
+}
+
+export interface AzuriteProcess {
+  /** Full connection string for the dev account, with the blob, queue and table endpoints. */
+  connectionString: string;
+  /** http://127.0.0.1:<port>/devstoreaccount1 */
+  blobUrl: string;
+  queueUrl: string;
+  tableUrl: string;
+  pid: number;
+  /** Graceful stop (flushes --location data); kills the process if it has not exited after 5 s. */
+  stop(): Promise<void>;
+}
+
+export class AzuriteStartError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'AzuriteStartError';
+  }
+}
+
+/**
+ * Runs in the Azurite process before Azurite itself: when the parent goes away without stopping us
+ * (killed, crashed), the IPC channel disconnects and Azurite shuts down the way it does on SIGTERM,
+ * instead of lingering on its ports. A fallback exit follows in case a server does not close.
+ */
+const PARENT_WATCHDOG = `data:text/javascript,${encodeURIComponent(
+  "process.once('disconnect',()=>{process.emit('SIGTERM');setTimeout(()=>process.exit(0),3000).unref();});",
+)}`;
+
+/** The connection string for an Azurite dev account at the given endpoints. */
+export function azuriteConnectionString(endpoints: { blobUrl: string; queueUrl: string; tableUrl: string }): string {
+  return [
+    'DefaultEndpointsProtocol=http',
+    `AccountName=${AZURITE_ACCOUNT_NAME}`,
+    `AccountKey=${AZURITE_ACCOUNT_KEY}`,
+    `BlobEndpoint=${endpoints.blobUrl}`,
+    `QueueEndpoint=${endpoints.queueUrl}`,
+    `TableEndpoint=${endpoints.tableUrl}`,
+  ].join(';');
+}
+
+/**
+ * Starts Azurite (blob, queue and table services) and resolves once all three answer HTTP.
+ * `--skipApiVersionCheck` lets the storage SDKs, newer than Azurite, talk to it.
+ */
+export async function startAzuriteProcess(options: AzuriteStartOptions = {}): Promise<AzuriteProcess> {
+  const fixed = options.ports ?? {};
+  const canRetry = fixed.blob === undefined || fixed.queue === undefined || fixed.table === undefined;
+  // A port picked as free can be taken by someone else before Azurite binds it; try again then.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await startOnce(options);
+    } catch (err) {
+      if (!(err instanceof PortTakenError) || !canRetry || attempt >= 3) throw err;
+    }
+  }
+}
+
+class PortTakenError extends AzuriteStartError {}
+
+async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> {
+  const host = options.host ?? '127.0.0.1';
+  const picked = await freePorts(host, 3);
+  const ports = {
+    blob: options.ports?.blob ?? picked[0]!,
+    queue: options.ports?.queue ?? picked[1]!,
+    table: options.ports?.table ?? picked[2]!,
+  };
+  const args = [
+    '--import',
+    PARENT_WATCHDOG,
+    azuriteScript(),
+    options.location ? '--location' : '--inMemoryPersistence',
+    ...(options.location ? [options.location] : []),
+    '--silent',
+    '--disableTelemetry',
+    '--skipApiVersionCheck',
+    ...['--blobHost', host, '--blobPort', String(ports.blob)],
+    ...['--queueHost', host, '--queuePort', String(ports.queue)],
+    ...['--tableHost', host, '--tablePort', String(ports.table)],
+  ];
+  const child = spawn(process.execPath, args, {
+    stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    // Clean environment for Node: no loaders or inspector flags inherited from a test runner.
+    env: { ...process.env, NODE_OPTIONS: '' },
+  });
+  const output: string[] = [];
+  const collect = (chunk: Buffer) => {
+    for (const line of chunk.toString('utf8').split(/\r?\n/)) {
+      if (!line) continue;
+      output.push(line);
+      if (output.length > 50) output.shift();
+      options.onOutput?.(line);
+    }
+  };
+  child.stdout!.on('data', collect);
+  child.stderr!.on('data', collect);
+  // The IPC channel must not keep the parent alive on its own.
+  child.channel?.unref();
+
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  const urlOf = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}/${AZURITE_ACCOUNT_NAME}`;
+  const endpoints = { blobUrl: urlOf(ports.blob), queueUrl: urlOf(ports.queue), tableUrl: urlOf(ports.table) };
+
+  const timeoutMs = options.startTimeoutMs ?? 20_000;
+  const deadline = Date.now() + timeoutMs;
+  let running = true;
+  exited.then(() => {
+    running = false;
+  });
+  while (!(await allAnswer(Object.values(endpoints)))) {
+    if (!running) {
+      const log = output.join('\n');
+      const message = `Azurite exited during start (code ${child.exitCode}). Its output:\n${log || '(none)'}`;
+      if (/EADDRINUSE/.test(log)) throw new PortTakenError(message);
+      throw new AzuriteStartError(message);
+    }
+    if (Date.now() > deadline) {
+      await stopChild(child, exited);
+      throw new AzuriteStartError(
+        `Azurite did not answer within ${timeoutMs} ms on ports ${ports.blob}/${ports.queue}/${ports.table}. Its output:\n${output.join('\n') || '(none)'}`,
+      );
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+
+  return {
+    ...endpoints,
+    connectionString: azuriteConnectionString(endpoints),
+    pid: child.pid!,
+    stop: () => stopChild(child, exited),
+  };
+}
+
+/** Asks Azurite to shut down (it saves --location data on the way), then kills it if it lingers. */
+async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  child.kill('SIGTERM');
+  const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
+  await exited;
+  clearTimeout(timer);
+}
+
+async function allAnswer(urls: string[]): Promise<boolean> {
+  const results = await Promise.all(
+    urls.map(async (url) => {
+      try {
+        // Any HTTP answer (Azurite says 400 or 403 to an anonymous GET) means the service is up.
+        const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
+        await response.body?.cancel();
+        return true;
+      } catch {
+        return false;
+      }
+    }),
+  );
+  return results.every(Boolean);
+}
+
+/** `count` distinct ports the OS reports free right now (held open together, so they differ). */
+async function freePorts(host: string, count: number): Promise<number[]> {
+  const servers = await Promise.all(
+    Array.from(
+      { length: count },
+      () =>
+        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
+          const server = createServer();
+          server.once('error', reject);
+          server.listen(0, host, () => resolve(server));
+        }),
+    ),
+  );
+  const ports = servers.map((server) => {
+    const address = server.address();
+    if (!address || typeof address === 'string') throw new AzuriteStartError('Could not pick a free port.');
+    return address.port;
+  });
+  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+  return ports;
+}
+
+function azuriteScript(): string {
+  try {
+    return createRequire(import.meta.url).resolve('azurite/dist/src/azurite.js');
+  } catch (err) {
+    throw new AzuriteStartError(
+      'Azurite is not installed. It is a devDependency for the local demo and tests: run `npm install` (with dev dependencies).',
+      { cause: err },
+    );
+  }
+}
