@@ -1,7 +1,8 @@
 import { CancellableDialog } from './cancellable-dialog';
 import { CardFactory, MessageFactory } from 'botbuilder';
 import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { activeRolesCard, helpCard, myRolesCard } from '../cards';
+import { type AdaptiveCard, activeRolesCard, helpCard, myRolesCard } from '../cards';
+import type { PimClient } from '../src/pim/pim-client';
 import { PimError } from '../src/pim/pim-error';
 import { ACTIVATE_ROLE_DIALOG, ActivateRoleDialog, type ActivateRoleOptions } from './activate-role-dialog';
 import { activeItems, DEACTIVATE_DIALOG, DeactivateDialog } from './deactivate-dialog';
@@ -97,7 +98,11 @@ export class MainDialog extends CancellableDialog {
     }
   }
 
-  private async showRoles(step: WaterfallStepContext): Promise<void> {
+  /** Runs a read for the signed-in user and replies with its card, or says what went wrong. */
+  private async replyWithCard(
+    step: WaterfallStepContext,
+    build: (pim: PimClient) => Promise<AdaptiveCard>,
+  ): Promise<void> {
     const pim = await this.services.sessions.forTurn(step.context);
     if (!pim) {
       await step.context.sendActivity(
@@ -106,58 +111,43 @@ export class MainDialog extends CancellableDialog {
       return;
     }
     try {
+      await step.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await build(pim))));
+    } catch (err) {
+      if (!(err instanceof PimError)) throw err;
+      await step.context.sendActivity(err.userText);
+    }
+  }
+
+  private showRoles(step: WaterfallStepContext): Promise<void> {
+    return this.replyWithCard(step, async (pim) => {
       const userId = step.context.activity.from?.aadObjectId ?? '';
       const targets = (await this.services.activation.eligibleTargets(pim, userId)).map((e) => e.target);
       const policies = await Promise.all(
         targets.map((t) => this.services.activation.policyFor(pim, t).catch(() => undefined)),
       );
-      const card = myRolesCard({
+      return myRolesCard({
         items: roleItems(targets, policies),
         emptyText: 'You have no eligible roles or groups in PIM. Ask a PIM administrator to make you eligible.',
       });
-      await step.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-    } catch (err) {
-      if (!(err instanceof PimError)) throw err;
-      await step.context.sendActivity(err.userText);
-    }
+    });
   }
 
-  private async showPending(step: WaterfallStepContext): Promise<void> {
-    const pim = await this.services.sessions.forTurn(step.context);
-    if (!pim || !this.services.approvals) {
-      await step.context.sendActivity(
-        `I could not get your sign-in. ${this.services.sessions.tokens.missingTokenHelp}`,
-      );
-      return;
-    }
-    try {
-      const card = await this.services.approvals.inbox(pim, step.context.activity.localTimezone);
-      await step.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-    } catch (err) {
-      if (!(err instanceof PimError)) throw err;
-      await step.context.sendActivity(err.userText);
-    }
+  private showPending(step: WaterfallStepContext): Promise<void> {
+    const approvals = this.services.approvals;
+    return this.replyWithCard(step, (pim) =>
+      approvals
+        ? approvals.inbox(pim, step.context.activity.localTimezone)
+        : Promise.resolve(helpCard({ intro: 'Approvals are not enabled on this bot.', commands: HELP_COMMANDS })),
+    );
   }
 
-  private async showActive(step: WaterfallStepContext): Promise<void> {
-    const pim = await this.services.sessions.forTurn(step.context);
-    if (!pim) {
-      await step.context.sendActivity(
-        `I could not get your sign-in. ${this.services.sessions.tokens.missingTokenHelp}`,
-      );
-      return;
-    }
-    try {
-      const active = await this.services.activation.active(pim);
-      const card = activeRolesCard({
-        items: activeItems(active, step.context),
+  private showActive(step: WaterfallStepContext): Promise<void> {
+    return this.replyWithCard(step, async (pim) =>
+      activeRolesCard({
+        items: activeItems(await this.services.activation.active(pim), step.context),
         emptyText: 'Nothing is active for you right now. Type "roles" to see what you can activate.',
-      });
-      await step.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(card)));
-    } catch (err) {
-      if (!(err instanceof PimError)) throw err;
-      await step.context.sendActivity(err.userText);
-    }
+      }),
+    );
   }
 }
 
