@@ -1,0 +1,310 @@
+// PIM Bot on Azure. Deployed by the Microsoft 365 Agents Toolkit's arm/deploy action (m365agents.yml and
+// m365agents.local.yml), with infra/azure.parameters.json filled from env/.env.<env>. Or by hand:
+//   az deployment group create -g <rg> -f infra/azure.bicep -p botAadAppClientId=... botAadAppClientSecret=... ...
+//
+// hosting = 'appService' (default): Linux App Service (Node 20) running the bot, a Storage account (blob +
+//   queue) for state and scheduled jobs, a user-assigned managed identity with data-plane roles on it, and the
+//   Azure Bot (Teams channel + the OAuth connection for Teams SSO) pointing at the App Service.
+// hosting = 'botOnly': only the Azure Bot with its Teams channel and SSO connection, pointing at botDomain (a
+//   dev tunnel to a bot running on your machine: m365agents.local.yml).
+//
+// Resource API versions are GA versions: Microsoft.Web 2022-09-01, Microsoft.Storage 2023-01-01,
+// Microsoft.ManagedIdentity 2023-01-31, Microsoft.Authorization 2022-04-01, Microsoft.BotService 2022-09-15.
+
+@description('appService: everything below. botOnly: only the Azure Bot, for local debugging through a tunnel.')
+@allowed([
+  'appService'
+  'botOnly'
+])
+param hosting string = 'appService'
+
+@description('Makes resource names unique: 4 to 12 lower-case letters or digits. Empty: derived from the resource group id.')
+@maxLength(12)
+param resourceSuffix string = ''
+
+param location string = resourceGroup().location
+
+@description('Environment name (TEAMSFX_ENV), as a tag on every resource.')
+param environmentName string = 'dev'
+
+@maxLength(42)
+param botDisplayName string = 'PIM Bot'
+
+@description('The bot app registration (BOT_ID): the Bot Framework identity, the Teams SSO resource and the on-behalf-of client.')
+param botAadAppClientId string
+
+@secure()
+@description('A client secret of that app registration (SECRET_BOT_PASSWORD).')
+param botAadAppClientSecret string
+
+@description('The Entra tenant of the app registration (single-tenant bot).')
+param botAadAppTenantId string = tenant().tenantId
+
+@description('botOnly: the host name that reaches the bot (the dev tunnel), without scheme.')
+param botDomain string = ''
+
+@description('Name of the Azure Bot OAuth connection used for Teams SSO (OAUTH_CONNECTION_NAME).')
+param oauthConnectionName string = 'pimbot-sso'
+
+@allowed([
+  'F0'
+  'S1'
+])
+param botServiceSku string = 'F0'
+
+@description('App Service plan SKU (Linux). B1 is enough for a tenant; P0v3 or higher for availability zones.')
+param webAppSku string = 'B1'
+
+// Bot settings (src/config.ts). An empty value leaves the variable unset, so the bot's default applies.
+@allowed([
+  'fatal'
+  'error'
+  'warn'
+  'info'
+  'debug'
+  'trace'
+  'silent'
+])
+param logLevel string = 'info'
+param maxBodyBytes string = ''
+param shutdownGraceMs string = ''
+param authorityHost string = 'https://login.microsoftonline.com'
+param graphBaseUrl string = 'https://graph.microsoft.com'
+param ticketSystem string = ''
+param ticketPattern string = ''
+@description('JSON: role or group display name (or "*") to Teams channel id, e.g. {"*":"19:abc@thread.tacv2"}.')
+param approvalsChannels string = ''
+param fallbackApprovalsChannelId string = ''
+@description('Comma-separated object ids of emergency access accounts.')
+param breakGlassIds string = ''
+param approvalReminderMinutes string = ''
+param approvalEscalationMinutes string = ''
+
+var suffix = empty(resourceSuffix) ? take(uniqueString(resourceGroup().id), 8) : toLower(resourceSuffix)
+var baseName = 'pimbot-${suffix}'
+var deployApp = hosting == 'appService'
+var tags = {
+  app: 'pim-bot'
+  environment: environmentName
+}
+
+// Built-in role definitions (same GUID in every tenant).
+var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
+var storageQueueDataContributor = '974c5e8b-45b6-4653-ba55-5f855dd0fb88'
+
+var stateContainerName = 'pimbot-state'
+var jobsQueueName = 'pimbot-jobs'
+
+resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = if (deployApp) {
+  name: '${baseName}-id'
+  location: location
+  tags: tags
+}
+
+resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = if (deployApp) {
+  name: take(replace(baseName, '-', ''), 24)
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: 'Standard_LRS'
+  }
+  properties: {
+    accessTier: 'Hot'
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    allowBlobPublicAccess: false
+    // Identity-based access only: the bot uses its managed identity, no account keys.
+    allowSharedKeyAccess: false
+  }
+}
+
+resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01' = if (deployApp) {
+  parent: storage
+  name: 'default'
+}
+
+// Bot state: conversation references, tracked requests, SSO token-exchange de-duplication.
+resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = if (deployApp) {
+  parent: blobService
+  name: stateContainerName
+  properties: {
+    publicAccess: 'None'
+  }
+}
+
+resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-01-01' = if (deployApp) {
+  parent: storage
+  name: 'default'
+}
+
+// Scheduled jobs: approval reminders, escalations, expiry follow-ups.
+resource jobsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-01-01' = if (deployApp) {
+  parent: queueService
+  name: jobsQueueName
+}
+
+resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (deployApp) {
+  name: guid(storage.id, identity.id, storageBlobDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageBlobDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (deployApp) {
+  name: guid(storage.id, identity.id, storageQueueDataContributor)
+  scope: storage
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', storageQueueDataContributor)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+resource plan 'Microsoft.Web/serverfarms@2022-09-01' = if (deployApp) {
+  name: '${baseName}-plan'
+  location: location
+  tags: tags
+  kind: 'linux'
+  sku: {
+    name: webAppSku
+  }
+  properties: {
+    reserved: true // Linux
+  }
+}
+
+resource webApp 'Microsoft.Web/sites@2022-09-01' = if (deployApp) {
+  name: baseName
+  location: location
+  tags: tags
+  kind: 'app,linux'
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${identity.id}': {}
+    }
+  }
+  properties: {
+    serverFarmId: plan.id
+    httpsOnly: true
+    siteConfig: {
+      linuxFxVersion: 'NODE|20-lts'
+      appCommandLine: 'npm start'
+      alwaysOn: true
+      http20Enabled: true
+      minTlsVersion: '1.2'
+      ftpsState: 'Disabled'
+      healthCheckPath: '/healthz'
+    }
+  }
+}
+
+var publicBaseUrl = deployApp ? 'https://${webApp.properties.defaultHostName}' : 'https://${botDomain}'
+
+// Every variable the bot reads (src/config.ts; docs/deploy-to-your-tenant.md), plus where its storage is.
+// Secrets are app settings from @secure() parameters; move them to Key Vault references if you prefer.
+resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
+  parent: webApp
+  name: 'appsettings'
+  properties: {
+    PIMBOT_MODE: 'production'
+    // App Service forwards requests to PORT (8080 for its Node images) and the bot listens there.
+    PORT: '8080'
+    HOST: '0.0.0.0'
+    LOG_LEVEL: logLevel
+    MAX_BODY_BYTES: maxBodyBytes
+    SHUTDOWN_GRACE_MS: shutdownGraceMs
+    MicrosoftAppId: botAadAppClientId
+    MicrosoftAppPassword: botAadAppClientSecret
+    MicrosoftAppType: 'SingleTenant'
+    MicrosoftAppTenantId: botAadAppTenantId
+    AAD_APP_TENANT_ID: botAadAppTenantId
+    AAD_APP_CLIENT_ID: botAadAppClientId
+    AAD_APP_CLIENT_SECRET: botAadAppClientSecret
+    AAD_APP_OAUTH_AUTHORITY_HOST: authorityHost
+    GRAPH_BASE_URL: graphBaseUrl
+    PUBLIC_BASE_URL: publicBaseUrl
+    OAUTH_CONNECTION_NAME: oauthConnectionName
+    TICKET_SYSTEM: ticketSystem
+    TICKET_PATTERN: ticketPattern
+    APPROVALS_CHANNELS: approvalsChannels
+    FALLBACK_APPROVALS_CHANNEL_ID: fallbackApprovalsChannelId
+    BREAK_GLASS_IDS: breakGlassIds
+    APPROVAL_REMINDER_MINUTES: approvalReminderMinutes
+    APPROVAL_ESCALATION_MINUTES: approvalEscalationMinutes
+    // Storage for state and scheduled jobs, reached with the managed identity (no keys).
+    AZURE_CLIENT_ID: identity.properties.clientId
+    AZURE_STORAGE_BLOB_ENDPOINT: storage.properties.primaryEndpoints.blob
+    AZURE_STORAGE_QUEUE_ENDPOINT: storage.properties.primaryEndpoints.queue
+    PIMBOT_STATE_CONTAINER: stateContainerName
+    PIMBOT_JOBS_QUEUE: jobsQueueName
+    // The deployment zip already holds node_modules (m365agents.yml deploy: npm ci): no build on the server.
+    SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
+  }
+}
+
+resource bot 'Microsoft.BotService/botServices@2022-09-15' = {
+  name: baseName
+  location: 'global'
+  tags: tags
+  kind: 'azurebot'
+  sku: {
+    name: botServiceSku
+  }
+  properties: {
+    displayName: botDisplayName
+    endpoint: '${publicBaseUrl}/api/messages'
+    msaAppId: botAadAppClientId
+    msaAppType: 'SingleTenant'
+    msaAppTenantId: botAadAppTenantId
+  }
+}
+
+resource teamsChannel 'Microsoft.BotService/botServices/channels@2022-09-15' = {
+  parent: bot
+  name: 'MsTeamsChannel'
+  location: 'global'
+  properties: {
+    channelName: 'MsTeamsChannel'
+    properties: {
+      isEnabled: true
+    }
+  }
+}
+
+// Teams SSO: Teams hands the bot a token for api://botid-<app id>; the token service exchanges it through this
+// connection for a token to the bot's own API (scope access_as_user), which the bot then exchanges
+// on-behalf-of the user for Microsoft Graph.
+resource ssoConnection 'Microsoft.BotService/botServices/connections@2022-09-15' = {
+  parent: bot
+  name: oauthConnectionName
+  location: 'global'
+  properties: {
+    serviceProviderDisplayName: 'Azure Active Directory v2'
+    serviceProviderId: '30dd229c-58e3-4a48-bdfd-91ec48eb906c'
+    clientId: botAadAppClientId
+    clientSecret: botAadAppClientSecret
+    scopes: 'api://botid-${botAadAppClientId}/access_as_user'
+    parameters: [
+      {
+        key: 'tenantID'
+        value: botAadAppTenantId
+      }
+      {
+        key: 'tokenExchangeUrl'
+        value: 'api://botid-${botAadAppClientId}'
+      }
+    ]
+  }
+}
+
+// Written to env/.env.<env> by arm/deploy (same names).
+output BOT_DOMAIN string = deployApp ? webApp.properties.defaultHostName : botDomain
+output PUBLIC_BASE_URL string = publicBaseUrl
+output OAUTH_CONNECTION_NAME string = ssoConnection.name
+output AZURE_APP_SERVICE_RESOURCE_ID string = deployApp ? webApp.id : ''
+output AZURE_BOT_RESOURCE_ID string = bot.id
