@@ -92,3 +92,13 @@ export {
   pendingApprovalsCard,
   pendingCommentInputId,
 } from './pending-approvals-card';
+export {
+  ACTIVATION_FEED_STATES,
+  type ActivationFeedCardModel,
+  type ActivationFeedState,
+  activationFeedCard,
+  BREAK_GLASS_TITLE,
+  BREAK_GLASS_WARNING,
+  EXTERNAL_SOURCE_TEXT,
+  NO_APPROVAL_TEXT,
+} from './activation-feed-card';

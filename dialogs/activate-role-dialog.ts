@@ -426,6 +426,21 @@ export class ActivateRoleDialog extends CancellableDialog {
         activeUntilText: formatLocalTime(end, context.activity.localTimezone, context.activity.locale, start),
         deactivateKey: state.targetKey,
       });
+      await this.services.feed
+        ?.announce({
+          key: request.id,
+          principalId: userIdOf(context),
+          principalName: context.activity.from?.name ?? 'A user',
+          target: state.target!,
+          startDateTime: start,
+          endDateTime: end,
+          justification: state.justification,
+          ticket: state.ticket,
+          ticketSystem: this.services.ticketSystem,
+          source: 'bot',
+          scheduleId: request.targetScheduleId,
+        })
+        .catch((err) => this.services.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
     } else {
       view = this.statusView(state, 'failed', {
         failure: {

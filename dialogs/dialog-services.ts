@@ -5,6 +5,7 @@ import type { AdaptiveCard } from '../cards';
 import type { PimSessions } from '../src/activation/pim-sessions';
 import type { PimClient } from '../src/pim/pim-client';
 import type { RouteInput } from '../src/approvals/approval-service';
+import type { FeedActivation } from '../src/notifications/activation-feed';
 import type { Logger } from '../src/observability/logger';
 
 /** Begins an interactive step-up sign-in and returns the URL of the bot's /auth/start for it. */
@@ -28,12 +29,18 @@ export interface ApprovalRouter {
   inbox(pim: PimClient, timeZone?: string): Promise<AdaptiveCard>;
 }
 
+/** Announces an activation to the subscribed channels (and break-glass alerts). */
+export interface ActivationAnnouncer {
+  announce(activation: FeedActivation): Promise<void>;
+}
+
 /** What the dialogs need from the application: the ports, no transport details. */
 export interface DialogServices {
   sessions: PimSessions;
   activation: ActivationService;
   stepUp?: StepUpStarter;
   approvals?: ApprovalRouter;
+  feed?: ActivationAnnouncer;
   /** Ticket numbers users may type, e.g. INC-42 or CHG0012345. */
   ticketPattern: RegExp;
   /** Shown on the ticket prompt and sent as ticketInfo.ticketSystem. */

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack } from '../simulators/local-stack';
+import { startAzuriteProcess } from '../src/store/azure/azurite-process';
 import { demoTenant, demoUsers } from '../simulators/tenant/demo-tenant';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
 import { playgroundConfigYaml, playgroundConversations } from './playground-config';
@@ -21,10 +22,13 @@ const withPlayground = !process.argv.includes('--no-client');
 async function main(): Promise<void> {
   const ca = loadOrCreateCertificateAuthority(join(root, '.local', 'ca'));
   const stack = await startLocalStack({ ca });
+  // Azure Storage, locally: state under .local/azurite, so a second start reuses it.
+  const azurite = await startAzuriteProcess({ location: join(root, '.local', 'azurite') });
   const children: ChildProcess[] = [];
 
   const stopAll = async (code: number) => {
     for (const child of children) child.kill('SIGTERM');
+    await azurite.stop();
     await stack.close();
     process.exit(code);
   };
@@ -47,6 +51,7 @@ async function main(): Promise<void> {
       AAD_APP_CLIENT_SECRET: stack.botApp.clientSecret,
       AAD_APP_OAUTH_AUTHORITY_HOST: stack.authority.url,
       GRAPH_BASE_URL: stack.graph.url,
+      STORAGE_CONNECTION_STRING: azurite.connectionString,
     },
   });
   children.push(bot);
@@ -111,6 +116,7 @@ async function main(): Promise<void> {
         : '',
       `  Entra authority     ${stack.authority.url}`,
       `  Graph simulator     ${stack.graph.url}/v1.0`,
+      `  Azurite (storage)   ${azurite.blobUrl}   (data in .local/azurite)`,
       '',
       `Demo users: ${demoUsers.requester.displayName} (requester), ${demoUsers.approver.displayName} and ${demoUsers.secondApprover.displayName} (approvers).`,
       'Press Ctrl-C to stop everything.',

@@ -21,6 +21,10 @@ import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
 import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './identity/user-token-source';
 import type { Logger } from './observability/logger';
 import { ApprovalService } from './approvals/approval-service';
+import { startBackgroundWork } from './background-work';
+import { ActivationFeed } from './notifications/activation-feed';
+import { ActivationWatcher } from './notifications/activation-watcher';
+import { ChannelSubscriptionStore } from './notifications/channel-subscriptions';
 import { appCredential } from './identity/graph-credentials';
 import { TeamsMessenger } from './notifications/teams-messenger';
 import { DirectoryClient } from './pim/directory-client';
@@ -33,6 +37,8 @@ import { type RunningServer, startServer } from './server';
 
 export interface AppOptions {
   storage?: Storage;
+  /** Time source for approvals, the feed and the watcher (tests pass the simulator's clock). */
+  now?: () => Date;
   /** Sees every Graph call (tests check them against Microsoft's OpenAPI description). */
   graphObserver?: GraphCallObserver;
 }
@@ -61,6 +67,8 @@ function loggingObserver(logger: Logger): GraphCallObserver {
 /** The running bot, and the services a scheduler (or a test) drives directly. */
 export interface RunningApp extends RunningServer {
   approvals: ApprovalService;
+  watcher: ActivationWatcher;
+  feed: ActivationFeed;
 }
 
 export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
@@ -101,6 +109,25 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   const botAppId = config.bot.appId ?? '';
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger);
   const refs = new ConversationReferenceStore(storage);
+  const messenger = new TeamsMessenger(adapter, botAppId);
+  const appGraph = new GraphTransport({
+    credential: appCredential(config.entra),
+    graphBaseUrl: config.graphBaseUrl,
+    observer,
+  });
+  const directory = new DirectoryClient(appGraph);
+  const subscriptions = new ChannelSubscriptionStore(storage);
+  const feed = new ActivationFeed({
+    storage,
+    subscriptions,
+    messenger,
+    refs,
+    logger,
+    securityChannelId: config.feed.securityChannelId,
+    breakGlassIds: config.approvals.breakGlassIds,
+    now: options.now,
+  });
+  const tracked = new TrackedRequestStore(storage);
   const channels = config.approvals.channels;
   const approvals = new ApprovalService({
     tracked: new TrackedRequestStore(storage),
@@ -124,6 +151,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     activation: new ActivationService(),
     stepUp: resumer,
     approvals,
+    feed,
     ticketPattern: config.ticketPattern,
     ticketSystem: config.ticketSystem,
     logger,
@@ -138,8 +166,20 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     adapter,
     refs,
     approvals,
+    subscriptions: { store: subscriptions, directory, adminGroupId: config.feed.adminGroupId },
   });
   resumer.attach(bot);
+  const watcher = new ActivationWatcher({
+    graph: appGraph,
+    storage,
+    feed,
+    // The bot announces its own activations (with their approver); the watcher only those made elsewhere.
+    isBotMade: async (requestId) =>
+      (await feed.get(requestId)) !== undefined || (await tracked.get(requestId)) !== undefined,
+    logger,
+    groupIds: config.feed.watchedGroupIds,
+    now: options.now,
+  });
 
   const readiness: ReadinessCheck[] = [
     {
@@ -165,5 +205,15 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
         logger,
       }),
   });
-  return Object.assign(server, { approvals });
+  const stopTimers = startBackgroundWork({ config, logger, approvals, watcher, now: options.now });
+  const shutdown = server.shutdown.bind(server);
+  return Object.assign(server, {
+    approvals,
+    watcher,
+    feed,
+    shutdown: async (reason: string) => {
+      await stopTimers();
+      await shutdown(reason);
+    },
+  });
 }

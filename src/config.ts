@@ -52,6 +52,26 @@ export interface AppConfig {
   /** TICKET_SYSTEM: sent to PIM as ticketInfo.ticketSystem and named in prompts. */
   ticketSystem: string;
   approvals: ApprovalsConfig;
+  feed: FeedConfig;
+  storage: StorageConfig;
+}
+
+export interface StorageConfig {
+  /** STORAGE_CONNECTION_STRING: Azure Storage (or Azurite). Unset: state in memory (one instance, lost on restart). */
+  connectionString?: string;
+  /** STORAGE_CONTAINER: blob container for the bot's state. */
+  container: string;
+}
+
+export interface FeedConfig {
+  /** FEED_ADMIN_GROUP_ID: members of this Entra group may change a channel's subscription. */
+  adminGroupId?: string;
+  /** SECURITY_CHANNEL_ID: break-glass activations raise an urgent card here. */
+  securityChannelId?: string;
+  /** WATCHED_GROUP_IDS: PIM for Groups groups the watcher reads (Graph lists group requests per group). */
+  watchedGroupIds: string[];
+  /** WATCHER_INTERVAL_SECONDS: how often the watcher reads activations made outside the bot (0 = off). */
+  watcherIntervalSeconds: number;
 }
 
 export interface ApprovalsConfig {
@@ -195,6 +215,35 @@ const common = {
     .min(1)
     .max(1439)
     .default(1200),
+  STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  STORAGE_CONTAINER: z
+    .string()
+    .regex(/^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/, {
+      error: 'STORAGE_CONTAINER must be a blob container name: 3-63 lower-case letters, digits and single hyphens.',
+    })
+    .default('pimbot-state'),
+  FEED_ADMIN_GROUP_ID: z
+    .string()
+    .regex(guid, { error: 'FEED_ADMIN_GROUP_ID must be the object id (GUID) of an Entra group.' })
+    .optional(),
+  SECURITY_CHANNEL_ID: z.string().min(1).optional(),
+  WATCHED_GROUP_IDS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(guid, { error: 'WATCHED_GROUP_IDS must be comma-separated Entra group object ids.' })),
+    )
+    .default([]),
+  WATCHER_INTERVAL_SECONDS: z.coerce
+    .number({ error: 'WATCHER_INTERVAL_SECONDS must be a number of seconds (0 turns the watcher off), e.g. 60.' })
+    .int()
+    .min(0)
+    .default(60),
   PUBLIC_BASE_URL: z
     .string()
     .refine((v) => /^https?:\/\/[^/\s]+/.test(v), {
@@ -328,6 +377,8 @@ export function parseConfig(env: Env): AppConfig {
       ticketPattern: new RegExp(v.TICKET_PATTERN),
       ticketSystem: v.TICKET_SYSTEM,
       approvals: approvalsConfig(v),
+      feed: feedConfig(v),
+      storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
     };
   }
 
@@ -359,6 +410,22 @@ export function parseConfig(env: Env): AppConfig {
     ticketPattern: new RegExp(v.TICKET_PATTERN),
     ticketSystem: v.TICKET_SYSTEM,
     approvals: approvalsConfig(v),
+    feed: feedConfig(v),
+    storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
+  };
+}
+
+function feedConfig(v: {
+  FEED_ADMIN_GROUP_ID?: string;
+  SECURITY_CHANNEL_ID?: string;
+  WATCHED_GROUP_IDS: string[];
+  WATCHER_INTERVAL_SECONDS: number;
+}): FeedConfig {
+  return {
+    adminGroupId: v.FEED_ADMIN_GROUP_ID,
+    securityChannelId: v.SECURITY_CHANNEL_ID,
+    watchedGroupIds: v.WATCHED_GROUP_IDS,
+    watcherIntervalSeconds: v.WATCHER_INTERVAL_SECONDS,
   };
 }
 

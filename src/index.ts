@@ -20,7 +20,12 @@ async function main(): Promise<void> {
   logger.info({ mode: config.mode, graph: config.graphBaseUrl }, 'starting PIM Bot');
   // Loaded after the config is known good, so a config error is reported at once.
   const { startApp } = await import('./app');
-  const server = await startApp(config, logger);
+  const { createStorage } = await import('./store/storage-factory');
+  const storage = await createStorage({
+    connectionString: config.storage.connectionString,
+    container: config.storage.container,
+  });
+  const server = await startApp(config, logger, { storage });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       server.shutdown(signal).then(

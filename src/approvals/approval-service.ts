@@ -11,6 +11,7 @@ import type { ActivationPolicy, ApprovalDecision, PimTarget, ScheduleRequest } f
 import { errorSummary } from '../observability/error-summary';
 import type { ConversationReferenceStore } from '../store/conversation-references';
 import type { CardCopy, TrackedPerson, TrackedRequest, TrackedRequestStore } from '../store/tracked-requests';
+import type { FeedActivation } from '../notifications/activation-feed';
 import type { Messenger, PostedMessage } from '../notifications/messenger';
 import { approvalHints } from './approval-hints';
 import { APPROVAL_WINDOW_MS, approvalModel, requesterStatusModel } from './approval-view';
@@ -36,6 +37,8 @@ export interface ApprovalServiceDependencies {
   sessions: PimSessions;
   settings: ApprovalSettings;
   logger: Logger;
+  /** Channel feed: approved activations are announced once PIM has provisioned them. */
+  feed?: { announce(activation: FeedActivation): Promise<void> };
   now?: () => Date;
 }
 
@@ -408,6 +411,21 @@ export class ApprovalService {
             ...c,
             activeUntil: until.toISOString(),
           }));
+          await this.deps.feed
+            ?.announce({
+              key: request.requestId,
+              principalId: request.requester.aadObjectId,
+              principalName: request.requester.name,
+              target: request.target,
+              startDateTime: new Date(until.getTime() - request.durationMinutes * 60_000),
+              endDateTime: until,
+              justification: request.justification,
+              ticket: request.ticket,
+              ticketSystem: request.ticketSystem,
+              approverName: request.decidedBy?.name,
+              source: 'bot',
+            })
+            .catch((err) => this.deps.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
           const copy = updated?.value.cards.find((c) => c.audience === 'requester');
           if (updated && copy) {
             await this.deps.messenger.update(

@@ -299,6 +299,14 @@ const EMPTY_JUSTIFICATIONS = /^(?:now|right now|asap|immediately|please|pls|than
 const STRONG: ReadonlySet<MatchHow> = new Set(['name', 'alias', 'words', 'acronym']);
 const MAX_TARGET_WORDS = 8;
 const MAX_DURATION_WORDS = 8;
+/**
+ * A command is short (a justification is at most 500 characters): only the start of a longer message is read.
+ * The parser's cost grows faster than the text; unbounded, a 2 KB "activate me me me ..." held the event loop
+ * for ~10 s and a 28 KB message (Teams' limit) for minutes.
+ */
+const MAX_COMMAND_LENGTH = 2_000;
+/** "can I get me temporary access to the ...": more verbs and fillers than this in a row are not a request. */
+const MAX_LEADING_FILLERS = 8;
 
 interface Token {
   /** As typed; for a quoted token, the text between the quotes. */
@@ -317,7 +325,7 @@ interface Token {
  * duration (or nothing) is an activation too ("exchange admin 2h"). See the tests for the full specification.
  */
 export function parseCommand(text: string, opts: ParseOptions): Command {
-  const clean = cleanMessageText(text);
+  const clean = cleanMessageText(text.slice(0, MAX_COMMAND_LENGTH));
   const ctx = context(opts);
   const all = tokenize(clean);
   if (!all.length) return { type: 'help' };
@@ -472,7 +480,7 @@ function endsWith(tokens: Token[], list: readonly string[]): number {
 /** Drops verbs and fillers before the target, unless they begin a target's exact name ("Access Reviewers"). */
 function skipActivateFillers(tokens: Token[], ctx: Ctx): Token[] {
   let rest = tokens;
-  for (let changed = true; changed && rest.length; ) {
+  for (let changed = true, skipped = 0; changed && rest.length && skipped < MAX_LEADING_FILLERS; skipped++) {
     changed = false;
     const trigger = startsWith(rest, ACTIVATE_TRIGGERS);
     const filler = startsWith(rest, ACTIVATE_FILLERS);

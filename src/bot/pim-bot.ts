@@ -18,6 +18,9 @@ import type { DialogServices } from '../../dialogs/dialog-services';
 import { HELP_COMMANDS, MAIN_DIALOG, type MainDialogOptions } from '../../dialogs/main-dialog';
 import { parseTargetKey, sameTarget } from '../activation/target-key';
 import type { ApprovalService } from '../approvals/approval-service';
+import type { ChannelSubscriptionStore } from '../notifications/channel-subscriptions';
+import { isFeedAdmin } from '../notifications/feed-admins';
+import type { DirectoryClient } from '../pim/directory-client';
 import type { Logger } from '../observability/logger';
 import { type ConversationReferenceStore, channelIdOf } from '../store/conversation-references';
 import { PimError } from '../pim/pim-error';
@@ -33,6 +36,8 @@ export interface PimBotDependencies {
   logger: Logger;
   refs: ConversationReferenceStore;
   approvals?: ApprovalService;
+  /** Channel subscriptions (subscribe / unsubscribe / subscriptions in a team channel). */
+  subscriptions?: { store: ChannelSubscriptionStore; directory: DirectoryClient; adminGroupId?: string };
   /** The Bot Framework app id ('' in playground mode), for proactive sends. */
   botAppId: string;
   adapter: CloudAdapter;
@@ -149,7 +154,7 @@ export class PimBot extends TeamsActivityHandler {
           ),
         );
       } else {
-        await context.sendActivity('Channel subscriptions are not available yet in this version.');
+        await this.handleSubscription(context, command);
       }
       return;
     }
@@ -214,6 +219,59 @@ export class PimBot extends TeamsActivityHandler {
       commentOf(data),
     );
     return cardResponse(card);
+  }
+
+  /** subscribe / unsubscribe / subscriptions in a team channel; changes are for feed admins only. */
+  private async handleSubscription(context: TurnContext, command: BotCommand): Promise<void> {
+    const feed = this.deps.subscriptions;
+    const channelId = channelIdOf(context.activity.conversation?.id, context.activity.channelData);
+    if (!feed || !channelId || context.activity.conversation?.conversationType !== 'channel') {
+      await context.sendActivity('Subscriptions work in a team channel: @mention me there with "subscribe".');
+      return;
+    }
+    if (command.type === 'subscriptions') {
+      const current = await feed.store.get(channelId);
+      await context.sendActivity(
+        current
+          ? `This channel gets ${current.filters.length ? `activations of: ${current.filters.join(', ')}` : 'every activation'}.`
+          : 'This channel has no subscription. An admin can say "subscribe" (all roles) or "subscribe <role or group names>".',
+      );
+      return;
+    }
+    const userId = context.activity.from?.aadObjectId ?? '';
+    const admin = feed.adminGroupId
+      ? await isFeedAdmin(feed.directory, feed.adminGroupId, userId).catch(() => false)
+      : false;
+    if (!admin) {
+      await context.sendActivity(
+        feed.adminGroupId
+          ? "Only members of the PIM Bot admins group can change this channel's subscription. Ask one of them."
+          : 'Channel subscriptions are turned off: the bot has no FEED_ADMIN_GROUP_ID configured.',
+      );
+      return;
+    }
+    if (command.type === 'unsubscribe') {
+      const removed = await feed.store.unsubscribe(channelId);
+      await context.sendActivity(
+        removed ? 'Unsubscribed: this channel no longer gets activations.' : 'This channel had no subscription.',
+      );
+      return;
+    }
+    const args = 'args' in command && typeof command.args === 'string' ? command.args : '';
+    const filters = args
+      .split(/[,;]| and /)
+      .map((f) => f.trim())
+      .filter(Boolean);
+    await feed.store.subscribe(channelId, {
+      filters,
+      by: { aadObjectId: userId, name: context.activity.from?.name },
+      reference: TurnContext.getConversationReference(context.activity),
+    });
+    await context.sendActivity(
+      filters.length
+        ? `Subscribed: this channel gets every activation of ${filters.join(', ')}.`
+        : 'Subscribed: this channel gets every activation.',
+    );
   }
 
   /** Action.Execute from cards that change in place: "Deactivate now". */

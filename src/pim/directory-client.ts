@@ -1,4 +1,4 @@
-import type { User } from '@microsoft/microsoft-graph-types';
+import type { Group, User } from '@microsoft/microsoft-graph-types';
 import { GraphCallFailed, type GraphTransport } from './graph-transport';
 import { toPimError } from './pim-error';
 
@@ -7,6 +7,11 @@ export interface DirectoryUser {
   displayName: string;
   userPrincipalName: string | null;
   mail: string | null;
+}
+
+export interface DirectoryGroup {
+  id: string;
+  displayName: string;
 }
 
 function toUser(u: User): DirectoryUser {
@@ -49,6 +54,14 @@ export class DirectoryClient {
       if (err instanceof Error && 'kind' in err && (err as { kind: string }).kind === 'NotFound') return undefined;
       throw err;
     }
+  }
+
+  /** A group's id and display name (e.g. to name a PIM for Groups activation). */
+  async getGroup(groupId: string): Promise<DirectoryGroup> {
+    return this.run(async () => {
+      const g = await this.graph.get<Group>(`/groups/${encodeURIComponent(groupId)}?$select=id,displayName`);
+      return { id: g.id ?? groupId, displayName: g.displayName ?? g.id ?? groupId };
+    });
   }
 
   /** Transitive members are not needed: PIM expands groupMembers approvers one level. */

@@ -78,6 +78,8 @@ export async function startBotHarness(extraConfig: Record<string, string> = {}):
   // PIMBOT_TEST_LOG=debug shows the bot's logs while debugging a test.
   const bot = await startApp(config, pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' }), {
     graphObserver: observer,
+    // The bot's clock for approvals, the feed and the watcher follows the simulated tenant's.
+    now: () => stack.clock.now(),
   });
 
   let generation = 0;

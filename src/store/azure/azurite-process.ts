@@ -1,6 +1,7 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
+import { resolve as resolvePath } from 'node:path';
 
 /**
  * Azurite (the local Azure Storage emulator) in a child process, for the playground demo and the tests.
@@ -100,7 +101,7 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
     PARENT_WATCHDOG,
     azuriteScript(),
     options.location ? '--location' : '--inMemoryPersistence',
-    ...(options.location ? [options.location] : []),
+    ...(options.location ? [resolvePath(options.location)] : []),
     '--silent',
     '--disableTelemetry',
     '--skipApiVersionCheck',
@@ -161,10 +162,15 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
   };
 }
 
-/** Asks Azurite to shut down (it saves --location data on the way), then kills it if it lingers. */
+/**
+ * Asks Azurite to shut down (it saves --location data on the way), then kills it if it lingers.
+ * Closing the IPC channel is the signal: the watchdog turns it into Azurite's own SIGTERM shutdown, and a
+ * closed channel no longer keeps the process alive (after a plain SIGTERM it would).
+ */
 async function stopChild(child: ChildProcess, exited: Promise<number | null>): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return;
-  child.kill('SIGTERM');
+  if (child.connected) child.disconnect();
+  else child.kill('SIGTERM');
   const timer = setTimeout(() => child.kill('SIGKILL'), 5_000);
   await exited;
   clearTimeout(timer);

@@ -1,0 +1,179 @@
+import type { ConversationReference, Storage } from 'botbuilder';
+import { isConflict } from '../store/tracked-requests';
+
+/** Who subscribed a channel (a feed admin), for the audit trail and the "feed status" answer. */
+export interface SubscribedBy {
+  aadObjectId: string;
+  name?: string;
+}
+
+/** One team channel that receives the activation feed. */
+export interface ChannelSubscription {
+  /** Teams channel id ("19:…@thread.tacv2"). */
+  channelId: string;
+  /**
+   * Role or group display names (or name prefixes) this channel wants, as the admin typed them (trimmed,
+   * whitespace collapsed, duplicates and a trailing `*` removed). Empty: every activation.
+   */
+  filters: string[];
+  by: SubscribedBy;
+  /** A conversation reference in the channel's team: what the bot posts new threads through. */
+  reference: Partial<ConversationReference>;
+  /** ISO time of the (last) subscribe. */
+  subscribedAt: string;
+}
+
+export interface SubscribeInput {
+  filters: readonly string[];
+  by: SubscribedBy;
+  reference: Partial<ConversationReference>;
+}
+
+/** At most this many filters per channel, each at most FILTER_MAX_LENGTH characters. */
+export const MAX_FILTERS = 50;
+export const FILTER_MAX_LENGTH = 256;
+
+export class SubscriptionUpdateError extends Error {
+  constructor() {
+    super('The channel subscriptions changed concurrently too many times.');
+    this.name = 'SubscriptionUpdateError';
+  }
+}
+
+const KEY = 'feed/subscriptions';
+
+interface StoredDocument {
+  channels?: Record<string, ChannelSubscription>;
+  eTag?: string;
+}
+
+/** The form filters are compared in: whitespace collapsed, lower case. */
+function comparable(text: string): string {
+  return text.replace(/\s+/g, ' ').trim().toLowerCase();
+}
+
+/** Filters as stored: trimmed, a trailing `*` dropped (prefix matching is the rule anyway), deduplicated. */
+export function normalizeFilters(filters: readonly string[]): string[] {
+  const out: string[] = [];
+  const seen = new Set<string>();
+  for (const raw of filters) {
+    if (typeof raw !== 'string') continue;
+    const text = raw
+      .replace(/\s+/g, ' ')
+      .trim()
+      .replace(/\s*\*+$/, '')
+      .trim();
+    if (text === '') continue;
+    if (text.length > FILTER_MAX_LENGTH)
+      throw new RangeError(`A filter may have at most ${FILTER_MAX_LENGTH} characters.`);
+    const key = comparable(text);
+    if (seen.has(key)) continue;
+    seen.add(key);
+    out.push(text);
+  }
+  if (out.length > MAX_FILTERS) throw new RangeError(`A channel may have at most ${MAX_FILTERS} filters.`);
+  return out;
+}
+
+/**
+ * Whether a subscription wants activations of `targetName`: no filters (everything), or a filter equal
+ * to the name or a prefix of it, compared case-insensitively ('exchange' matches 'Exchange
+ * Administrator'; 'RAG' matches 'RAG - Helpdesk Admins').
+ */
+export function filtersMatch(filters: readonly string[], targetName: string): boolean {
+  if (filters.length === 0) return true;
+  const name = comparable(targetName);
+  return filters.some((filter) => {
+    const f = comparable(filter);
+    return f !== '' && name.startsWith(f);
+  });
+}
+
+/**
+ * Which team channels get the activation feed, and for which roles and groups: one document on the
+ * bot's Storage, every change a compare-and-swap read-modify-write (two instances, or two admins in two
+ * channels, cannot lose each other's change).
+ */
+export class ChannelSubscriptionStore {
+  constructor(
+    private readonly storage: Storage,
+    private readonly now: () => Date = () => new Date(),
+  ) {}
+
+  /** Subscribes the channel, or replaces its filters (and reference) when already subscribed. */
+  async subscribe(channelId: string, input: SubscribeInput): Promise<ChannelSubscription> {
+    const id = requireChannelId(channelId);
+    const subscription: ChannelSubscription = {
+      channelId: id,
+      filters: normalizeFilters(input.filters),
+      by: { aadObjectId: input.by.aadObjectId, ...(input.by.name ? { name: input.by.name } : {}) },
+      reference: input.reference,
+      subscribedAt: this.now().toISOString(),
+    };
+    await this.update((channels) => ({ ...channels, [id]: subscription }));
+    return subscription;
+  }
+
+  /** Stops the feed in the channel. False when it was not subscribed. */
+  async unsubscribe(channelId: string): Promise<boolean> {
+    const id = requireChannelId(channelId);
+    let removed = false;
+    await this.update((channels) => {
+      removed = Object.hasOwn(channels, id);
+      if (!removed) return undefined;
+      const { [id]: _gone, ...rest } = channels;
+      return rest;
+    });
+    return removed;
+  }
+
+  async get(channelId: string): Promise<ChannelSubscription | undefined> {
+    const channels = (await this.read()).channels ?? {};
+    return Object.hasOwn(channels, channelId) ? channels[channelId] : undefined;
+  }
+
+  /** Every subscribed channel, oldest subscription first. */
+  async list(): Promise<ChannelSubscription[]> {
+    return Object.values((await this.read()).channels ?? {}).sort((a, b) =>
+      a.subscribedAt < b.subscribedAt ? -1 : a.subscribedAt > b.subscribedAt ? 1 : 0,
+    );
+  }
+
+  /** The subscriptions that want activations of this role or group (see {@link filtersMatch}). */
+  async matching(targetName: string): Promise<ChannelSubscription[]> {
+    return (await this.list()).filter((s) => filtersMatch(s.filters, targetName));
+  }
+
+  private async read(): Promise<StoredDocument> {
+    const items = await this.storage.read([KEY]);
+    return (items[KEY] as StoredDocument | undefined) ?? {};
+  }
+
+  private async update(
+    change: (channels: Record<string, ChannelSubscription>) => Record<string, ChannelSubscription> | undefined,
+  ): Promise<void> {
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const stored = await this.read();
+      if (stored.eTag === undefined) {
+        // First use: Storage has no create-if-absent, so create the empty document unconditionally and
+        // make the change itself with an eTag (concurrent first writers then conflict instead of clobbering).
+        await this.storage.write({ [KEY]: { channels: stored.channels ?? {}, eTag: '*' } });
+        continue;
+      }
+      const next = change(structuredClone(stored.channels ?? {}));
+      if (!next) return;
+      try {
+        await this.storage.write({ [KEY]: { channels: next, eTag: stored.eTag } });
+        return;
+      } catch (err) {
+        if (!isConflict(err)) throw err;
+      }
+    }
+    throw new SubscriptionUpdateError();
+  }
+}
+
+function requireChannelId(channelId: string): string {
+  if (typeof channelId !== 'string' || channelId.trim() === '') throw new TypeError('channelId is required');
+  return channelId.trim();
+}

@@ -1,0 +1,132 @@
+import type { Activity } from 'botbuilder';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
+import { assertValidCard } from '../cards/card-validation';
+import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+
+/**
+ * The channel activation feed through the real bot: a feed admin subscribes a channel, then every
+ * activation (through the bot, or made directly in PIM as if in the portal) posts one card in a new
+ * thread, and the same card is updated in place when the role is deactivated or expires.
+ */
+
+const { requester: adele, approver: megan, secondApprover: nestor, noAccess: lee } = demoUsers;
+const SECURITY_FEED = '19:security-feed@thread.tacv2';
+const channel = {
+  id: `${SECURITY_FEED};messageid=1`,
+  conversationType: 'channel',
+  tenantId: demoTenant.tenantId,
+  isGroup: true,
+  name: 'Security',
+};
+let h: BotHarness;
+
+beforeAll(async () => {
+  h = await startBotHarness({
+    FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id,
+    WATCHER_INTERVAL_SECONDS: '0',
+  });
+  h.stack.graph.loadFixture(demoTenant);
+});
+afterAll(async () => h?.close());
+afterEach(() => {
+  expect(h.violations, h.contractReport()).toEqual([]);
+  expect(h.connector.unmatched).toEqual([]);
+  for (const call of h.connector.calls) {
+    const activity = (call.body.activity as Partial<Activity> | undefined) ?? call.body;
+    for (const a of activity.attachments ?? []) {
+      if (a.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(a.content);
+    }
+  }
+});
+
+async function inChannel(user: FixtureUser, text: string): Promise<string> {
+  h.connector.reset();
+  await h.say(user, `<at>PIM Bot</at> ${text}`, {
+    conversation: channel,
+    channelData: { channel: { id: SECURITY_FEED }, tenant: { id: demoTenant.tenantId } },
+  });
+  return h.connector.sentTexts().join('\n');
+}
+
+/** Feed posts: new threads created in the subscribed channel. */
+function feedPosts() {
+  return h.connector.calls.filter(
+    (c) =>
+      c.operation === 'createConversation' &&
+      (c.body.channelData as { channel?: { id?: string } })?.channel?.id === SECURITY_FEED,
+  );
+}
+function feedUpdates() {
+  return h.connector.calls.filter((c) => c.operation === 'update' && c.conversationId.startsWith(`${SECURITY_FEED};`));
+}
+const postedText = (c: { body: Record<string, unknown> }) => visibleText(c.body.activity as Partial<Activity>);
+
+describe('subscriptions', () => {
+  it('only feed admins may subscribe a channel; anyone may ask what it gets', async () => {
+    expect(await inChannel(lee, 'subscribe')).toMatch(/Only members of the PIM Bot admins group/);
+    expect(await inChannel(megan, 'subscriptions')).toMatch(/no subscription/);
+    expect(await inChannel(megan, 'subscribe')).toMatch(/Subscribed: this channel gets every activation/);
+    expect(await inChannel(nestor, 'subscriptions')).toMatch(/every activation/);
+  });
+});
+
+describe('the feed', () => {
+  it('an activation through the bot posts one card with who, what, why and until when', async () => {
+    h.newConversations();
+    await h.say(adele, 'activate Exchange Administrator 2h INC-42 fix mailbox rules');
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    h.connector.reset();
+    await h.submit(adele, confirm!.data!);
+    expect(feedPosts()).toHaveLength(1);
+    const text = postedText(feedPosts()[0]!);
+    expect(text).toMatch(/Adele Vance/);
+    expect(text).toMatch(/Exchange Administrator/);
+    expect(text).toMatch(/fix mailbox rules/);
+    expect(text).toMatch(/INC-42/);
+  });
+
+  it('an activation made directly in PIM (as in the portal) is announced once by the watcher', async () => {
+    h.connector.reset();
+    h.stack.graph.activate({
+      principalId: nestor.id,
+      roleDefinitionId: demoRoles.sharePointAdministrator,
+      duration: 'PT1H',
+      justification: 'site collection cleanup',
+    });
+    expect((await h.bot.watcher.tick()).announced).toBe(1);
+    expect(feedPosts()).toHaveLength(1);
+    const text = postedText(feedPosts()[0]!);
+    expect(text).toMatch(/Nestor Wilke/);
+    expect(text).toMatch(/SharePoint Administrator/);
+    expect(text).toMatch(/Made outside PIM Bot/);
+    expect((await h.bot.watcher.tick()).announced).toBe(0);
+    expect(feedPosts()).toHaveLength(1);
+  });
+
+  it('deactivation updates the same card in place', async () => {
+    h.stack.clock.advance(6 * 60_000);
+    await h.say(adele, 'deactivate exchange');
+    h.connector.reset();
+    expect((await h.bot.watcher.tick()).ended).toBe(1);
+    expect(feedPosts()).toEqual([]);
+    expect(
+      feedUpdates()
+        .map((u) => visibleText(u.body))
+        .join('\n'),
+    ).toMatch(/Deactivated/);
+  });
+
+  it('expiry (simulator clock past the end) updates the card to Expired', async () => {
+    h.connector.reset();
+    h.stack.clock.advance(2 * 3_600_000);
+    expect((await h.bot.watcher.tick()).ended).toBe(1);
+    expect(feedPosts()).toEqual([]);
+    const updates = feedUpdates()
+      .map((u) => visibleText(u.body))
+      .join('\n');
+    expect(updates).toMatch(/Expired/);
+    expect(updates).toMatch(/SharePoint Administrator/);
+  });
+});
