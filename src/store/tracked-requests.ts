@@ -63,7 +63,9 @@ export class ConcurrentUpdateError extends Error {
   }
 }
 
-const INDEX_KEY = 'tracked/pending-index';
+/** The index of pending requests; create it up front (createStorage initialItems) so no first write races. */
+export const TRACKED_INDEX_KEY = 'tracked/pending-index';
+const INDEX_KEY = TRACKED_INDEX_KEY;
 
 /**
  * Tracked requests on the bot's Storage, every write that can race made with eTag compare-and-swap:
@@ -88,9 +90,10 @@ export class TrackedRequestStore {
   async update(
     requestId: string,
     change: (current: TrackedRequest) => TrackedRequest | undefined,
-    attempts = 20,
+    attempts = 50,
   ): Promise<{ value: TrackedRequest; changed: boolean } | undefined> {
     for (let i = 0; i < attempts; i++) {
+      if (i > 0) await jitter(i);
       const stored = await this.read(requestId);
       if (!stored) return undefined;
       const next = change(structuredClone(stored.value));
@@ -135,7 +138,8 @@ export class TrackedRequestStore {
   }
 
   private async updateIndex(change: (ids: string[]) => string[]): Promise<void> {
-    for (let i = 0; i < 20; i++) {
+    for (let i = 0; i < 50; i++) {
+      if (i > 0) await jitter(i);
       const items = await this.storage.read([INDEX_KEY]);
       const stored = items[INDEX_KEY] as { ids?: string[]; eTag?: string } | undefined;
       const ids = change(stored?.ids ?? []);
@@ -158,4 +162,10 @@ export function isConflict(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;
   return status === 412 || status === 409 || /etag|precondition|conflict/i.test(err.message);
+}
+
+/** Spreads retries of writers that lost a compare-and-swap, so they do not collide again in lockstep. */
+function jitter(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6));
+  return new Promise((r) => setTimeout(r, ms));
 }
