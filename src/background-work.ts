@@ -6,7 +6,7 @@ import type { Logger } from './observability/logger';
 import { LeaseLeader } from './scheduler/lease-leader';
 
 export interface BackgroundWork {
-  config: Pick<AppConfig, 'feed' | 'storage'>;
+  config: Pick<AppConfig, 'feed' | 'storage' | 'approvals'>;
   logger: Logger;
   approvals: ApprovalService;
   watcher: ActivationWatcher;
@@ -39,7 +39,9 @@ export function startBackgroundWork(work: BackgroundWork): () => Promise<void> {
     timers.push(timer);
   };
 
-  every(work.approvalTickMs ?? 60_000, 'approval-timers', () => work.approvals.runTimers(work.now?.() ?? new Date()));
+  every(work.approvalTickMs ?? config.approvals.tickSeconds * 1000, 'approval-timers', () =>
+    work.approvals.runTimers(work.now?.() ?? new Date()),
+  );
 
   let leader: LeaseLeader | undefined;
   const watchMs = config.feed.watcherIntervalSeconds * 1000;

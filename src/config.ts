@@ -83,6 +83,8 @@ export interface ApprovalsConfig {
   breakGlassIds: string[];
   reminderAfterMinutes: number;
   escalateAfterMinutes: number;
+  /** APPROVAL_TICK_SECONDS: how often reminders, escalation and expiry are checked. */
+  tickSeconds: number;
 }
 
 export class ConfigError extends Error {
@@ -202,8 +204,7 @@ const common = {
     .default([]),
   APPROVAL_REMINDER_MINUTES: z.coerce
     .number({ error: 'APPROVAL_REMINDER_MINUTES must be a number of minutes, e.g. 60.' })
-    .int()
-    .min(1)
+    .min(0.01, { error: 'APPROVAL_REMINDER_MINUTES must be more than 0, e.g. 60.' })
     .max(1439)
     .default(60),
   APPROVAL_ESCALATION_MINUTES: z.coerce
@@ -239,6 +240,10 @@ const common = {
       z.array(z.string().regex(guid, { error: 'WATCHED_GROUP_IDS must be comma-separated Entra group object ids.' })),
     )
     .default([]),
+  APPROVAL_TICK_SECONDS: z.coerce
+    .number({ error: 'APPROVAL_TICK_SECONDS must be a number of seconds, e.g. 60.' })
+    .min(0.1, { error: 'APPROVAL_TICK_SECONDS must be at least 0.1.' })
+    .default(60),
   WATCHER_INTERVAL_SECONDS: z.coerce
     .number({ error: 'WATCHER_INTERVAL_SECONDS must be a number of seconds (0 turns the watcher off), e.g. 60.' })
     .int()
@@ -435,6 +440,7 @@ function approvalsConfig(v: {
   BREAK_GLASS_IDS: string[];
   APPROVAL_REMINDER_MINUTES: number;
   APPROVAL_ESCALATION_MINUTES: number;
+  APPROVAL_TICK_SECONDS: number;
 }): ApprovalsConfig {
   return {
     channels: v.APPROVALS_CHANNELS,
@@ -442,6 +448,7 @@ function approvalsConfig(v: {
     breakGlassIds: v.BREAK_GLASS_IDS,
     reminderAfterMinutes: v.APPROVAL_REMINDER_MINUTES,
     escalateAfterMinutes: v.APPROVAL_ESCALATION_MINUTES,
+    tickSeconds: v.APPROVAL_TICK_SECONDS,
   };
 }
 

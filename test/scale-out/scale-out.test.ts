@@ -1,0 +1,180 @@
+import { randomUUID } from 'node:crypto';
+import type { Activity } from 'botbuilder';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
+import { demoBotApplication } from '../../simulators/demo-app';
+import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
+import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
+import { cardActions, freePort, visibleText } from '../support/bot-harness';
+import { type BotProcess, startBotProcess } from '../support/bot-process';
+import { type CaptureConnector, startCaptureConnector } from '../support/capture-connector';
+import { testCertificateAuthority } from '../support/local-ca';
+
+/**
+ * State that survives restarts and scale-out: two bot processes share one Azurite and one Graph
+ * simulator. A request made through A is approved through B; a reminder fires once; the activation
+ * watcher runs on exactly one instance and moves to the other when its process is killed; a bot
+ * stopped in the middle of a dialog continues it after a restart.
+ */
+
+const { requester: adele, approver: megan, secondApprover: nestor } = demoUsers;
+let azurite: TestAzurite;
+let stack: LocalStack;
+let connector: CaptureConnector;
+let a: BotProcess;
+let b: BotProcess;
+let env: Record<string, string>;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+  const ports = [await freePort(), await freePort()];
+  stack = await startLocalStack({
+    ca: testCertificateAuthority(),
+    botApp: demoBotApplication(ports.map((p) => `http://127.0.0.1:${p}/auth/callback`)),
+  });
+  connector = await startCaptureConnector();
+  env = {
+    STORAGE_CONNECTION_STRING: azurite.connectionString,
+    STORAGE_CONTAINER: uniqueName('state'),
+    WATCHER_INTERVAL_SECONDS: '1',
+    APPROVAL_TICK_SECONDS: '0.5',
+    APPROVAL_REMINDER_MINUTES: '0.05',
+  };
+  [a, b] = await Promise.all(ports.map((port) => startBotProcess(stack, env, port)));
+}, 60_000);
+
+afterAll(async () => {
+  await Promise.allSettled([a?.kill(), b?.kill()]);
+  await connector?.close();
+  await stack?.close();
+  await azurite?.stop();
+});
+
+function activity(user: FixtureUser, conversation: string, extra: Partial<Activity>): Partial<Activity> {
+  return {
+    id: randomUUID(),
+    channelId: 'msteams',
+    serviceUrl: connector.serviceUrl,
+    from: { id: `29:${user.id}`, aadObjectId: user.id, name: user.displayName },
+    recipient: { id: '28:pim-bot', name: 'PIM Bot' },
+    conversation: {
+      id: conversation,
+      conversationType: 'personal',
+      tenantId: demoTenant.tenantId,
+      isGroup: false,
+      name: '',
+    },
+    channelData: { tenant: { id: demoTenant.tenantId } },
+    localTimezone: 'UTC',
+    ...extra,
+  };
+}
+
+async function post(bot: BotProcess, body: Partial<Activity>): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(`${bot.url}/api/messages`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: text ? JSON.parse(text) : undefined };
+}
+
+const say = (bot: BotProcess, user: FixtureUser, conversation: string, text: string) =>
+  post(bot, activity(user, conversation, { type: 'message', text }));
+
+describe('two instances on one Azure Storage', () => {
+  it('the activation watcher runs on exactly one instance', async () => {
+    await Promise.race([
+      a.waitForLog(/now runs the activation watcher/),
+      b.waitForLog(/now runs the activation watcher/),
+    ]);
+    await new Promise((r) => setTimeout(r, 1500));
+    const leaders = [a, b].filter((p) => p.lines.some((l) => /now runs the activation watcher/.test(l)));
+    expect(leaders).toHaveLength(1);
+  });
+
+  it('a request made through A is approved through B, and its reminder fires once', async () => {
+    const conv = `a:adele-${randomUUID()}`;
+    await say(b, megan, `a:megan-${randomUUID()}`, 'help');
+    await say(a, nestor, `a:nestor-${randomUUID()}`, 'help');
+    connector.reset();
+
+    await say(a, adele, conv, 'activate Global Administrator 1h CHG-7 conditional access change');
+    const confirm = connector.calls.flatMap((c) => cardActions(c.body)).find((x) => x.data?.pimbot === 'confirm');
+    expect(confirm).toBeDefined();
+    await post(a, activity(adele, conv, { type: 'message', value: confirm!.data }));
+    const request = stack.graph
+      .snapshot()
+      .requests.find((r) => r.principalId === adele.id && r.status === 'PendingApproval');
+    expect(request).toBeDefined();
+
+    // Both instances tick every half second; the reminder (after 3 s) is claimed by one of them.
+    await connector.waitFor((calls) => calls.some((c) => /Reminder: Adele Vance/.test(c.body.text ?? '')), 15_000);
+    await new Promise((r) => setTimeout(r, 2_000));
+    const reminders = connector.calls.filter((c) => /Reminder: Adele Vance/.test(c.body.text ?? ''));
+    expect(reminders).toHaveLength(2); // one per approver, once
+
+    const decided = await post(b, {
+      ...activity(megan, `a:megan-${randomUUID()}`, {}),
+      type: 'invoke',
+      name: 'adaptiveCard/action',
+      value: {
+        action: { type: 'Action.Execute', verb: 'approve', data: { pimbot: 'approve', requestId: request!.id } },
+      },
+    });
+    expect(decided.status).toBe(200);
+    expect(JSON.stringify(decided.body)).toMatch(/Approved/);
+    expect(stack.graph.snapshot().requests.find((r) => r.id === request!.id)?.status).toBe('Provisioned');
+    // B updated the requester's status card that A had posted.
+    await connector.waitFor((calls) =>
+      calls.some(
+        (c) =>
+          c.operation === 'update' && c.conversationId === conv && /Approved by Megan Bowen/.test(visibleText(c.body)),
+      ),
+    );
+  });
+
+  it('when the watcher instance dies, the other takes over within the lease time', async () => {
+    const leader = [a, b].find((p) => p.lines.some((l) => /now runs the activation watcher/.test(l)))!;
+    const other = leader === a ? b : a;
+    await leader.kill();
+    await other.waitForLog(/now runs the activation watcher/, 30_000);
+    if (leader === a) a = await startBotProcess(stack, env);
+    else b = await startBotProcess(stack, env);
+  }, 60_000);
+
+  it('a bot restarted in the middle of a dialog continues it', async () => {
+    const conv = `a:adele-${randomUUID()}`;
+    connector.reset();
+    await say(a, adele, conv, 'activate Global Administrator');
+    expect(connector.sentTexts().join('\n')).toMatch(/How long do you need Global Administrator/);
+    const port = a.port;
+    await a.stop();
+    a = await startBotProcess(stack, env, port);
+    connector.reset();
+    await say(a, adele, conv, '1h');
+    expect(connector.sentTexts().join('\n')).toMatch(/Global Administrator requires a justification/);
+  }, 60_000);
+
+  it('nothing secret in Azure Storage or the logs: no token, no client secret, no Authorization header', async () => {
+    const { BlobServiceClient } = await import('@azure/storage-blob');
+    const container = BlobServiceClient.fromConnectionString(azurite.connectionString).getContainerClient(
+      env.STORAGE_CONTAINER!,
+    );
+    const texts: string[] = [];
+    for await (const blob of container.listBlobsFlat()) {
+      texts.push((await container.getBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
+    }
+    const logs = [...a.lines, ...b.lines];
+    console.log(`secret-scan: ${texts.length} blobs, ${logs.length} log lines scanned`);
+    expect(texts.length).toBeGreaterThan(5);
+    expect(logs.length).toBeGreaterThan(5);
+    for (const text of [...texts, ...logs]) {
+      expect(text).not.toMatch(/eyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\./);
+      expect(text).not.toContain(stack.botApp.clientSecret);
+      expect(text).not.toMatch(/Bearer [A-Za-z0-9]/);
+    }
+  });
+});

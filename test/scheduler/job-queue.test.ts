@@ -1,0 +1,259 @@
+import { QueueClient } from '@azure/storage-queue';
+import { afterAll, beforeAll, describe, expect, it, type TestContext } from 'vitest';
+import { createLogger } from '../../src/observability/logger';
+import {
+  type DeadLetter,
+  type JobHandler,
+  JobQueue,
+  type JobQueueOptions,
+  type RunningJob,
+} from '../../src/scheduler/job-queue';
+import { UnsafeJobPayloadError } from '../../src/scheduler/payload-guard';
+import { describeError } from '../../src/scheduler/support';
+import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
+
+let azurite: TestAzurite;
+
+beforeAll(async () => {
+  azurite = await startAzurite();
+});
+
+afterAll(async () => {
+  await azurite?.stop();
+});
+
+interface LogLine {
+  level: number;
+  msg: string;
+  [field: string]: unknown;
+}
+
+function capturingLogger() {
+  const lines: LogLine[] = [];
+  const logger = createLogger('debug', { write: (line: string) => lines.push(JSON.parse(line) as LogLine) });
+  return { logger, lines };
+}
+
+/** A JobQueue instance ("one bot instance") with fast test timings. */
+function jobQueue(queueName: string, options: Partial<JobQueueOptions> = {}): JobQueue {
+  return new JobQueue({
+    connectionString: azurite.connectionString,
+    queueName,
+    pollIntervalMs: 50,
+    logger: createLogger('silent'),
+    ...options,
+  });
+}
+
+/** Starts `queue` with `handlers`, stopped again when the test ends. */
+function run(queue: JobQueue, handlers: Record<string, JobHandler>, onTestFinished: TestContext['onTestFinished']) {
+  queue.start(handlers);
+  onTestFinished(() => queue.stop());
+  return queue;
+}
+
+async function until<T>(check: () => T | undefined | Promise<T | undefined>, timeoutMs: number): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined && value !== false) return value;
+    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms`);
+    await sleep(25);
+  }
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function deadLetters(queueName: string): Promise<DeadLetter[]> {
+  const queue = new QueueClient(azurite.connectionString, queueName);
+  if (!(await queue.exists())) return [];
+  const { peekedMessageItems } = await queue.peekMessages({ numberOfMessages: 32 });
+  return peekedMessageItems.map((m) => JSON.parse(Buffer.from(m.messageText, 'base64').toString('utf8')) as DeadLetter);
+}
+
+async function messagesLeft(queueName: string): Promise<number> {
+  const properties = await new QueueClient(azurite.connectionString, queueName).getProperties();
+  return properties.approximateMessagesCount ?? 0;
+}
+
+// Every test has its own queue, so they run side by side.
+describe.concurrent('JobQueue on Azure Storage queues (Azurite)', () => {
+  it('runs a delayed job once, after its delay, on exactly one of two instances polling the queue', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const queueName = uniqueName('jobs');
+    const runs: Array<{ instance: string; job: RunningJob; at: number }> = [];
+    const instances = ['instance-a', 'instance-b'].map((instance) =>
+      run(
+        jobQueue(queueName),
+        { 'approval.remind': async (job) => void runs.push({ instance, job, at: Date.now() }) },
+        onTestFinished,
+      ),
+    );
+
+    const scheduledAt = Date.now();
+    await instances[0]!.schedule({ type: 'approval.remind', id: 'request-1', payload: { requestId: 'request-1' } }, 2);
+
+    await sleep(1_500);
+    expect(runs).toHaveLength(0); // not before its delay
+    await until(() => runs.length > 0, 5_000);
+    await sleep(500); // time enough for a second run, had there been one
+
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.at - scheduledAt).toBeGreaterThanOrEqual(1_950);
+    expect(runs[0]!.job).toMatchObject({
+      type: 'approval.remind',
+      id: 'request-1',
+      payload: { requestId: 'request-1' },
+      attempt: 1,
+    });
+    expect(await messagesLeft(queueName)).toBe(0); // deleted after success
+  });
+
+  it('retries a failing job and dead-letters it after maxAttempts, with the last error as the reason', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const queueName = uniqueName('jobs');
+    const { logger, lines } = capturingLogger();
+    const attempts: number[] = [];
+    const queue = run(
+      jobQueue(queueName, { maxAttempts: 3, visibilityTimeoutSeconds: 5, retryDelaySeconds: 1, logger }),
+      {
+        'approval.escalate': async (job) => {
+          attempts.push(job.attempt);
+          throw new Error(`Graph answered 503 (attempt ${job.attempt})`);
+        },
+      },
+      onTestFinished,
+    );
+
+    await queue.schedule({ type: 'approval.escalate', id: 'request-2', payload: { requestId: 'request-2' } });
+    const [letter] = await until(async () => {
+      const letters = await deadLetters(`${queueName}-poison`);
+      return letters.length > 0 ? letters : undefined;
+    }, 10_000);
+
+    expect(attempts).toEqual([1, 2, 3]);
+    expect(letter).toMatchObject({
+      type: 'approval.escalate',
+      id: 'request-2',
+      payload: { requestId: 'request-2' },
+      deadLetter: { reason: 'Error: Graph answered 503 (attempt 3)', attempts: 3 },
+    });
+    expect(await messagesLeft(queueName)).toBe(0);
+    expect(lines.filter((l) => l.msg === 'Job failed; will retry').map((l) => l.attempt)).toEqual([1, 2]);
+    expect(lines.find((l) => l.msg === 'Job moved to the dead-letter queue')).toMatchObject({
+      level: 50,
+      jobType: 'approval.escalate',
+      jobId: 'request-2',
+      attempts: 3,
+      reason: 'Error: Graph answered 503 (attempt 3)',
+      deadLetterQueue: `${queueName}-poison`,
+    });
+  });
+
+  it('keeps a long-running job hidden from the other instance (visibility extended while it runs)', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const queueName = uniqueName('jobs');
+    const runs: string[] = [];
+    const instances = ['instance-a', 'instance-b'].map((instance) =>
+      run(
+        jobQueue(queueName, { visibilityTimeoutSeconds: 1 }),
+        {
+          'activation.watch': async () => {
+            runs.push(instance);
+            await sleep(2_500); // two and a half visibility timeouts
+            runs.push(`${instance} done`);
+          },
+        },
+        onTestFinished,
+      ),
+    );
+
+    await instances[0]!.schedule({ type: 'activation.watch', id: 'request-3', payload: { requestId: 'request-3' } });
+    await until(() => runs.some((r) => r.endsWith('done')), 6_000);
+    await sleep(300);
+
+    expect(runs).toHaveLength(2); // one start, one "done"
+    expect(runs[1]).toBe(`${runs[0]} done`);
+    expect(await messagesLeft(queueName)).toBe(0);
+  });
+
+  it('stop() waits for the running job to finish and starts no new one', async ({ expect }) => {
+    const queueName = uniqueName('jobs');
+    const events: string[] = [];
+    const queue = jobQueue(queueName, { concurrency: 1 });
+    queue.start({
+      slow: async (job) => {
+        events.push(`start ${job.id}`);
+        await sleep(500);
+        events.push(`end ${job.id}`);
+      },
+    });
+
+    await queue.schedule({ type: 'slow', id: 'first', payload: null });
+    await until(() => events.length > 0, 3_000);
+    await queue.schedule({ type: 'slow', id: 'second', payload: null });
+    await queue.stop();
+    events.push('stopped');
+
+    expect(events).toEqual(['start first', 'end first', 'stopped']);
+    expect(await messagesLeft(queueName)).toBe(1); // "second" waits for the next instance
+  });
+
+  describe('refuses token-shaped payloads', () => {
+    const jwt = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+
+    it.for([
+      ['a JWT as a value', { note: jwt }, 'payload.note', 'looks like a JWT'],
+      [
+        'a JWT deep inside',
+        { users: [{ id: 'u1', extra: { blob: `x ${jwt}` } }] },
+        'payload.users[0].extra.blob',
+        'JWT',
+      ],
+      ['a bearer header', { header: 'Bearer abc.def' }, 'payload.header', 'looks like a bearer token'],
+      ['a field named for a secret', { accessToken: 'opaque' }, 'payload.accessToken', 'reserved for secrets'],
+      ['a client secret', { client_secret: 'x' }, 'payload.client_secret', 'reserved for secrets'],
+    ] as const)('refuses %s', async ([, payload, path, problem], { expect }) => {
+      const queueName = uniqueName('jobs');
+      const queue = jobQueue(queueName);
+
+      const error = await queue.schedule({ type: 'approval.remind', id: 'request-4', payload }).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+
+      expect(error).toBeInstanceOf(UnsafeJobPayloadError);
+      expect((error as UnsafeJobPayloadError).path).toBe(path);
+      expect((error as Error).message).toContain(problem);
+      expect((error as Error).message).not.toContain('eyJ'); // the message never repeats the secret
+      expect(await new QueueClient(azurite.connectionString, queueName).exists()).toBe(false); // nothing sent
+    });
+
+    it('accepts ids, names and times', async ({ expect }) => {
+      const queueName = uniqueName('jobs');
+      await jobQueue(queueName).schedule({
+        type: 'approval.remind',
+        id: '4b0d2c6e-1f0e-4d8a-9d49-1c2b3a4d5e6f',
+        payload: { requestId: '4b0d2c6e-1f0e-4d8a-9d49-1c2b3a4d5e6f', requester: 'Zoë', at: new Date(0) },
+      });
+      expect(await messagesLeft(queueName)).toBe(1);
+    });
+  });
+});
+
+describe('describeError (dead-letter reasons and logs)', () => {
+  it('blanks tokens and account keys an error message happens to contain', () => {
+    const error = new Error(
+      'call failed with eyJhbGciOiJSUzI1NiJ9.eyJzdWIiOiJhbGljZSJ9.c2ln on AccountKey=abc123==;BlobEndpoint=x',
+    );
+    expect(describeError(error)).toBe(
+      'Error: call failed with [redacted token] on AccountKey=[redacted];BlobEndpoint=x',
+    );
+  });
+});
