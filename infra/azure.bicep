@@ -2,8 +2,10 @@
 // m365agents.local.yml), with infra/azure.parameters.json filled from env/.env.<env>. Or by hand:
 //   az deployment group create -g <rg> -f infra/azure.bicep -p botAadAppClientId=... botAadAppClientSecret=... ...
 //
-// hosting = 'appService' (default): Linux App Service (Node 20) running the bot, a Storage account (blob +
-//   queue) for state and scheduled jobs, a user-assigned managed identity with data-plane roles on it, and the
+// hosting = 'appService' (default): Linux App Service (Node 20) running the bot, a Storage account whose blob
+//   container holds the bot's state and the activation watcher's leader lease (the bot reaches it with a
+//   connection string, STORAGE_CONNECTION_STRING, built here from the account key), a user-assigned managed
+//   identity (attached and granted data-plane roles for later use; the bot does not use it yet), and the
 //   Azure Bot (Teams channel + the OAuth connection for Teams SSO) pointing at the App Service.
 // hosting = 'botOnly': only the Azure Bot with its Teams channel and SSO connection, pointing at botDomain (a
 //   dev tunnel to a bot running on your machine: m365agents.local.yml).
@@ -77,8 +79,22 @@ param approvalsChannels string = ''
 param fallbackApprovalsChannelId string = ''
 @description('Comma-separated object ids of emergency access accounts.')
 param breakGlassIds string = ''
+@description('Minutes before approvers are reminded (0.01 to 1439; fractions allowed). Empty: 60.')
 param approvalReminderMinutes string = ''
 param approvalEscalationMinutes string = ''
+@description('Seconds between checks of reminders, escalation and expiry (at least 0.1). Empty: 60.')
+param approvalTickSeconds string = '60'
+@description('Blob container for the bot state and the watcher lease (STORAGE_CONTAINER). Empty: pimbot-state.')
+@maxLength(63)
+param storageContainer string = 'pimbot-state'
+@description('Object id of the Entra group whose members may subscribe and unsubscribe channels. Empty: subscriptions off.')
+param feedAdminGroupId string = ''
+@description('Teams channel id ("19:...@thread.tacv2") that gets an urgent card for every break-glass activation.')
+param securityChannelId string = ''
+@description('Comma-separated object ids of the PIM for Groups groups the activation watcher reads.')
+param watchedGroupIds string = ''
+@description('Whole seconds between activation watcher reads of PIM (0: watcher off). Empty: 60.')
+param watcherIntervalSeconds string = '60'
 
 var suffix = empty(resourceSuffix) ? take(uniqueString(resourceGroup().id), 8) : toLower(resourceSuffix)
 var baseName = 'pimbot-${suffix}'
@@ -92,9 +108,13 @@ var tags = {
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageQueueDataContributor = '974c5e8b-45b6-4653-ba55-5f855dd0fb88'
 
-var stateContainerName = 'pimbot-state'
+var stateContainerName = empty(storageContainer) ? 'pimbot-state' : storageContainer
+// Reserved for scheduled jobs on a queue (src/scheduler/job-queue.ts); the bot does not use it yet.
 var jobsQueueName = 'pimbot-jobs'
 
+// Attached to the App Service and granted blob and queue data roles for later identity-based access. The bot
+// does not use it today: it reaches storage with STORAGE_CONNECTION_STRING (account key) and Graph with the
+// app registration's secret.
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = if (deployApp) {
   name: '${baseName}-id'
   location: location
@@ -114,8 +134,9 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = if (deployApp)
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    // Identity-based access only: the bot uses its managed identity, no account keys.
-    allowSharedKeyAccess: false
+    // The bot authenticates to storage with a connection string (account key): BlobsStorage
+    // (botbuilder-azure-blobs) for its state and a blob lease for leader election. Keep shared key access on.
+    allowSharedKeyAccess: true
   }
 }
 
@@ -124,7 +145,9 @@ resource blobService 'Microsoft.Storage/storageAccounts/blobServices@2023-01-01'
   name: 'default'
 }
 
-// Bot state: conversation references, tracked requests, SSO token-exchange de-duplication.
+// Bot state: conversation references, tracked requests, channel subscriptions, activation feed, SSO
+// token-exchange de-duplication, dialog state; and the blob leases/activation-watcher, whose lease elects the
+// one instance that runs the activation watcher. The bot creates the container too when it is missing.
 resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containers@2023-01-01' = if (deployApp) {
   parent: blobService
   name: stateContainerName
@@ -138,7 +161,7 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-01-0
   name: 'default'
 }
 
-// Scheduled jobs: approval reminders, escalations, expiry follow-ups.
+// Not used by the bot yet (reserved for scheduled jobs); approval timers run in process today.
 resource jobsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-01-01' = if (deployApp) {
   parent: queueService
   name: jobsQueueName
@@ -203,10 +226,16 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = if (deployApp) {
   }
 }
 
+// The bot's storage connection string. Built from the account key, so it changes when the key is rotated:
+// redeploy (or update the app setting) after rotating key1.
+var storageConnectionString = deployApp
+  ? 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+  : ''
+
 var publicBaseUrl = deployApp ? 'https://${webApp.properties.defaultHostName}' : 'https://${botDomain}'
 
-// Every variable the bot reads (src/config.ts; docs/deploy-to-your-tenant.md), plus where its storage is.
-// Secrets are app settings from @secure() parameters; move them to Key Vault references if you prefer.
+// Every variable the bot reads (src/config.ts; docs/deploy-to-your-tenant.md). Secrets (the app secret, the
+// storage connection string) are plain app settings; move them to Key Vault references if you prefer.
 resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
   parent: webApp
   name: 'appsettings'
@@ -236,12 +265,15 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
     BREAK_GLASS_IDS: breakGlassIds
     APPROVAL_REMINDER_MINUTES: approvalReminderMinutes
     APPROVAL_ESCALATION_MINUTES: approvalEscalationMinutes
-    // Storage for state and scheduled jobs, reached with the managed identity (no keys).
-    AZURE_CLIENT_ID: identity.properties.clientId
-    AZURE_STORAGE_BLOB_ENDPOINT: storage.properties.primaryEndpoints.blob
-    AZURE_STORAGE_QUEUE_ENDPOINT: storage.properties.primaryEndpoints.queue
-    PIMBOT_STATE_CONTAINER: stateContainerName
-    PIMBOT_JOBS_QUEUE: jobsQueueName
+    APPROVAL_TICK_SECONDS: approvalTickSeconds
+    // State store (BlobsStorage) and the activation watcher's leader lease, on the storage account above.
+    STORAGE_CONNECTION_STRING: storageConnectionString
+    STORAGE_CONTAINER: stateContainerName
+    // Activation feed (docs/deploy-to-your-tenant.md, "Channel feed").
+    FEED_ADMIN_GROUP_ID: feedAdminGroupId
+    SECURITY_CHANNEL_ID: securityChannelId
+    WATCHED_GROUP_IDS: watchedGroupIds
+    WATCHER_INTERVAL_SECONDS: watcherIntervalSeconds
     // The deployment zip already holds node_modules (m365agents.yml deploy: npm ci): no build on the server.
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
   }
