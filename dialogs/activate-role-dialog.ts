@@ -483,11 +483,19 @@ export class ActivateRoleDialog extends CancellableDialog {
   private async updateStatus(context: TurnContext, state: ActivationState, view: StatusCardModel): Promise<void> {
     const attachment = CardFactory.adaptiveCard(statusCard(view));
     if (state.statusActivityId) {
-      await context.updateActivity({
-        ...MessageFactory.attachment(attachment),
-        id: state.statusActivityId,
-        conversation: context.activity.conversation,
-      });
+      try {
+        await context.updateActivity({
+          ...MessageFactory.attachment(attachment),
+          id: state.statusActivityId,
+          conversation: context.activity.conversation,
+        });
+        return;
+      } catch (err) {
+        // The request went through; if the card cannot be edited, say it in a new one rather than fail.
+        this.services.logger.warn({ err: errorSummary(err) }, 'status card update failed; sending a new one');
+      }
+      const sent = await context.sendActivity(MessageFactory.attachment(attachment));
+      state.statusActivityId = sent?.id;
     } else {
       const sent = await context.sendActivity(MessageFactory.attachment(attachment));
       state.statusActivityId = sent?.id;

@@ -87,7 +87,9 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
     try {
-      await context.sendActivity('Sorry, something went wrong on my side. Nothing was submitted; please try again.');
+      await context.sendActivity(
+        'Sorry, something went wrong on my side. Type "active" or "pending" to check whether your request went through before trying again.',
+      );
     } catch {
       // The connector may be what failed; the error is already logged.
     }

@@ -39,7 +39,10 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   let drained: (() => void) | undefined;
 
   const server = restify.createServer({ name: 'pim-bot', handleUncaughtExceptions: false });
-  server.use(restify.plugins.bodyParser({ maxBodySize: config.maxBodyBytes, mapParams: false, mapFiles: false }));
+  // JSON only (the Bot Connector sends nothing else). restify's bodyParser would also take multipart bodies,
+  // which skip maxBodySize and leave formidable's upload files in the temp directory: before any auth check.
+  server.use(restify.plugins.bodyReader({ maxBodySize: config.maxBodyBytes }));
+  server.use(restify.plugins.jsonBodyParser({ bodyReader: true, mapParams: false }));
 
   server.get('/healthz', (_req, res, next) => {
     res.send(200, { status: 'alive' });
@@ -66,6 +69,12 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
     const log = logger.child({ reqId: requestId });
     const started = process.hrtime.bigint();
     try {
+      const invalid = notAnActivity(req.body);
+      if (invalid) {
+        // botbuilder would throw on these before its own checks, and the bot would answer 500.
+        res.send(400, { error: invalid, requestId });
+        return;
+      }
       await adapter.process(req, res, async (context) => {
         context.turnState.set(
           TURN_LOGGER,
@@ -123,6 +132,20 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
       return closing;
     },
   };
+}
+
+/**
+ * Why a JSON object is not an activity botbuilder can take: no string `type` (validateAndFixActivity throws),
+ * or a serviceUrl that is not a string (the connector factory throws). Anything but an object botbuilder
+ * refuses with 400 itself.
+ */
+function notAnActivity(body: unknown): string | undefined {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return undefined;
+  const { type, serviceUrl } = body as { type?: unknown; serviceUrl?: unknown };
+  if (typeof type !== 'string') return 'Not an activity: type must be a string.';
+  if (serviceUrl !== undefined && typeof serviceUrl !== 'string')
+    return 'Not an activity: serviceUrl must be a string.';
+  return undefined;
 }
 
 /** A caller-supplied request id is logged only when it looks like one (no log injection). */

@@ -91,6 +91,11 @@ const HOW: Record<number, MatchHow> = {
 const NO_MATCH = 99;
 const SUGGESTIONS = 3;
 const SUGGESTION_THRESHOLD = 0.4;
+/**
+ * Longer than any role or group name (Entra caps display names at 256): such text names nothing, and matching
+ * it costs time in proportion to its length (a one-word 250 KB message held the event loop for ~3 s).
+ */
+const MAX_QUERY_LENGTH = 256;
 
 interface NameForms {
   literal: string[];
@@ -104,6 +109,7 @@ interface NameForms {
 }
 
 export function matchTarget(query: string, candidates: readonly PimTarget[]): TargetMatch {
+  if (query.length > MAX_QUERY_LENGTH) return { kind: 'none', suggestions: [] };
   const unique = dedupe(candidates);
   const variants = queryVariants(query, unique);
   let best: { tier: number; targets: PimTarget[] } = { tier: NO_MATCH, targets: [] };

@@ -188,7 +188,15 @@ export class ApprovalService {
   /** The approval card as this viewer should see it now (Universal Actions refresh). */
   async view(requestId: string, viewerId: string | undefined): Promise<AdaptiveCard | undefined> {
     const tracked = await this.deps.tracked.get(requestId);
-    return tracked ? approvalCard(approvalModel(tracked, { now: this.now() }), { aadObjectId: viewerId }) : undefined;
+    const viewer = viewerId?.toLowerCase();
+    // Only the people the request concerns see it; a request id alone is not a right to read it.
+    const concerned =
+      viewer !== undefined &&
+      (viewer === tracked?.requester.aadObjectId.toLowerCase() ||
+        tracked?.approvers.some((a) => a.aadObjectId.toLowerCase() === viewer));
+    return tracked && concerned
+      ? approvalCard(approvalModel(tracked, { now: this.now() }), { aadObjectId: viewerId })
+      : undefined;
   }
 
   /**

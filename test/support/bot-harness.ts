@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { createServer } from 'node:net';
-import type { Activity } from 'botbuilder';
+import type { Activity, Storage } from 'botbuilder';
 import { pino } from 'pino';
 import { type RunningApp, startApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
+import { createLogger } from '../../src/observability/logger';
 import type { GraphCallObserver, GraphExchangeRecord } from '../../src/pim/graph-middleware';
 import { demoBotApplication } from '../../simulators/demo-app';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
@@ -43,8 +44,21 @@ export interface BotHarness {
   close(): Promise<void>;
 }
 
+export interface BotHarnessOptions {
+  /** Where the bot's logs go, through the production logger (redaction included), at `logLevel` (default trace). */
+  logDestination?: pino.DestinationStream;
+  logLevel?: string;
+  /** The bot's storage (default: a new MemoryStorage), for tests that read what the bot keeps. */
+  storage?: Storage;
+  /** The bot's own Graph call logging instead of the harness's contract-checking observer (no `exchanges`). */
+  productionGraphObserver?: boolean;
+}
+
 /** The whole product on loopback: local authority, Graph simulator, the bot in playground mode, a capture connector. */
-export async function startBotHarness(extraConfig: Record<string, string> = {}): Promise<BotHarness> {
+export async function startBotHarness(
+  extraConfig: Record<string, string> = {},
+  options: BotHarnessOptions = {},
+): Promise<BotHarness> {
   const ca = testCertificateAuthority();
   const port = await freePort();
   const botUrl = `http://127.0.0.1:${port}`;
@@ -76,8 +90,12 @@ export async function startBotHarness(extraConfig: Record<string, string> = {}):
     ...extraConfig,
   });
   // PIMBOT_TEST_LOG=debug shows the bot's logs while debugging a test.
-  const bot = await startApp(config, pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' }), {
-    graphObserver: observer,
+  const logger = options.logDestination
+    ? createLogger(options.logLevel ?? 'trace', options.logDestination)
+    : pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
+  const bot = await startApp(config, logger, {
+    graphObserver: options.productionGraphObserver ? undefined : observer,
+    storage: options.storage,
     // The bot's clock for approvals, the feed and the watcher follows the simulated tenant's.
     now: () => stack.clock.now(),
   });

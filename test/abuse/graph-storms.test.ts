@@ -1,0 +1,185 @@
+import { randomUUID } from 'node:crypto';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CallRecord } from '../../simulators/graph';
+import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { figure } from './abuse-support';
+
+/**
+ * Graph 429 and 503 storms (the simulator's fault injection) while a user activates a role through the bot.
+ * The bot's Graph retry budget is the production default (3 retries, 30 s of waiting in all): a Retry-After
+ * that fits is waited out, one that does not makes it give up at once with "try again" (Graph did not act on
+ * a 429/503, so nothing was submitted). Graph is the judge of duplicates: the number of selfActivate POSTs it
+ * answered 201.
+ */
+
+const { requester: adele } = demoUsers;
+const ROLE_REQUESTS = '/v1.0/roleManagement/directory/roleAssignmentScheduleRequests';
+let h: BotHarness;
+
+beforeAll(async () => {
+  h = await startBotHarness();
+});
+afterAll(async () => h?.close());
+beforeEach(() => {
+  h.stack.graph.loadFixture(demoTenant);
+  h.stack.graph.resetCalls();
+  h.connector.reset();
+  h.newConversations();
+});
+
+const activationPosts = (): CallRecord[] =>
+  h.stack.graph.calls().filter((c) => c.method === 'POST' && c.path.startsWith(ROLE_REQUESTS));
+const created = () => activationPosts().filter((c) => c.status === 201);
+const selfActivations = () =>
+  h.stack.graph.snapshot().requests.filter((r) => r.principalId === adele.id && r.action === 'selfActivate');
+const exchangeActive = () =>
+  h.stack.graph
+    .snapshot()
+    .activations.some(
+      (a) =>
+        a.principalId === adele.id && a.roleDefinitionId === demoRoles.exchangeAdministrator && a.isActive === true,
+    );
+/** The status card as the user sees it now: its last update. */
+const statusText = () => visibleText(h.connector.calls.filter((c) => c.operation === 'update').at(-1)?.body);
+/** Wall-clock gaps between consecutive calls (the simulator's clock runs at real time unless a test moves it). */
+const gaps = (calls: CallRecord[]) => calls.slice(1).map((c, i) => Date.parse(c.time) - Date.parse(calls[i]!.time));
+
+/** Asks for Exchange Administrator and returns the Activate button's data, without clicking it. */
+async function askExchange(): Promise<Record<string, unknown>> {
+  await h.say(adele, 'activate Exchange Administrator 2h INC-42 fix mailbox rules');
+  const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+  expect(confirm).toBeDefined();
+  h.stack.graph.resetCalls();
+  h.connector.reset();
+  return confirm!.data!;
+}
+
+async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
+  const started = performance.now();
+  const value = await fn();
+  return { value, ms: performance.now() - started };
+}
+
+describe('Graph storms during activation', () => {
+  it('429 then 503, each with Retry-After 1 s: waited out, then exactly one activation', async () => {
+    const confirm = await askExchange();
+    h.stack.graph.injectFault({ kind: 'status', status: 429, count: 1, retryAfterSeconds: 1 });
+    h.stack.graph.injectFault({ kind: 'status', status: 503, count: 1, retryAfterSeconds: 1 });
+    const { ms } = await timed(() => h.submit(adele, confirm));
+
+    const posts = activationPosts();
+    figure(
+      'graph-retry-after',
+      `selfActivate POSTs answered ${posts.map((p) => p.status).join(', ')}; waits ${gaps(posts).join(' ms, ')} ms for Retry-After 1 s each; ${created().length} created; turn ${Math.round(ms)} ms`,
+    );
+    expect(posts.map((p) => p.status)).toEqual([429, 503, 201]);
+    for (const gap of gaps(posts)) {
+      expect(gap).toBeGreaterThanOrEqual(990); // Retry-After honoured (timer granularity aside)
+      expect(gap).toBeLessThan(4_000); // ... and not much more
+    }
+    expect(created()).toHaveLength(1);
+    expect(selfActivations()).toHaveLength(1);
+    expect(exchangeActive()).toBe(true);
+    expect(statusText()).toMatch(/Active/);
+  });
+
+  it('503 without Retry-After: the base backoff (1 s), still one activation', async () => {
+    const confirm = await askExchange();
+    h.stack.graph.injectFault({ kind: 'status', status: 503, count: 1 });
+    await h.submit(adele, confirm);
+    const posts = activationPosts();
+    figure(
+      'graph-backoff',
+      `selfActivate POSTs answered ${posts.map((p) => p.status).join(', ')}; waits ${gaps(posts).join(' ms, ')} ms without Retry-After; ${created().length} created`,
+    );
+    expect(posts.map((p) => p.status)).toEqual([503, 201]);
+    expect(gaps(posts)[0]).toBeGreaterThanOrEqual(990); // DEFAULT_RETRY_POLICY.baseDelayMs * 2^0
+    expect(created()).toHaveLength(1);
+    expect(exchangeActive()).toBe(true);
+  });
+
+  for (const status of [429, 503] as const) {
+    it(`a ${status} storm whose Retry-After exceeds the 30 s budget: gives up at once, says try again, nothing submitted; the retry later creates one request`, async () => {
+      const confirm = await askExchange();
+      h.stack.graph.injectFault({ kind: 'status', status, count: 50, retryAfterSeconds: 45 });
+      const { ms } = await timed(() => h.submit(adele, confirm));
+      const shown = statusText();
+      const attempts = activationPosts().length;
+      figure(
+        `graph-${status}-storm`,
+        `gave up after ${attempts} POST attempt(s) in ${Math.round(ms)} ms; the user reads "${shown.replace(/\s+/g, ' ').slice(0, 200)}"; ${created().length} created`,
+      );
+      expect(attempts).toBe(1); // waiting 45 s would break the budget: no retry, no sleep
+      expect(ms).toBeLessThan(5_000);
+      expect(shown).toMatch(status === 429 ? /throttling/i : /temporarily unavailable/i);
+      expect(shown).toMatch(/Nothing was submitted/);
+      expect(shown).toMatch(/Try again in 45 seconds/);
+      expect(created()).toEqual([]);
+      expect(selfActivations()).toEqual([]);
+
+      // The storm passes; the user asks again: exactly one request reaches Graph.
+      h.stack.graph.clearFaults();
+      const again = await askExchange();
+      await h.submit(adele, again);
+      expect(created()).toHaveLength(1);
+      expect(selfActivations()).toHaveLength(1);
+      expect(exchangeActive()).toBe(true);
+    });
+  }
+
+  it('a 429 storm on reads ("active"): the user is told to try again, the bot does not crash', async () => {
+    h.stack.graph.injectFault({ kind: 'status', status: 429, count: 50, retryAfterSeconds: 45 });
+    const { ms } = await timed(() => h.say(adele, 'active'));
+    const shown = h.connector.sentTexts().join('\n');
+    figure(
+      'graph-429-storm-reads',
+      `"active" answered in ${Math.round(ms)} ms: "${shown.replace(/\s+/g, ' ').slice(0, 200)}"`,
+    );
+    expect(shown).toMatch(/throttling/i);
+    expect(shown).toMatch(/Try again in 45 seconds/);
+    expect(shown).not.toMatch(/Sorry, something went wrong/);
+    h.stack.graph.clearFaults();
+  });
+
+  it('Teams redelivers the Activate click while the bot waits out a Retry-After: still one activation in Graph', async () => {
+    const confirm = await askExchange();
+    h.stack.graph.injectFault({ kind: 'status', status: 429, count: 1, retryAfterSeconds: 1 });
+    // The same activity (same id) twice, as the Bot Connector redelivers when the bot answers slowly.
+    const activity = {
+      id: randomUUID(),
+      type: 'message',
+      channelId: 'msteams',
+      serviceUrl: h.connector.serviceUrl,
+      from: { id: `29:${adele.id}`, aadObjectId: adele.id, name: adele.displayName },
+      recipient: { id: '28:pim-bot', name: 'PIM Bot' },
+      conversation: {
+        id: h.personalConversationId(adele),
+        conversationType: 'personal',
+        tenantId: demoTenant.tenantId,
+        isGroup: false,
+        name: '',
+      },
+      channelData: { tenant: { id: demoTenant.tenantId } },
+      localTimezone: 'Europe/Berlin',
+      locale: 'en-GB',
+      value: confirm,
+    };
+    const first = h.post(activity);
+    await new Promise((r) => setTimeout(r, 300));
+    const second = await h.post(activity);
+    await first;
+    const posts = activationPosts();
+    const updates = h.connector.calls
+      .filter((c) => c.operation === 'update')
+      .map((c) => visibleText(c.body).replace(/\s+/g, ' ').slice(0, 260));
+    figure(
+      'graph-redelivery',
+      `selfActivate POSTs answered ${posts.map((p) => p.status).join(', ')}; ${created().length} created; status cards: ${JSON.stringify(updates)}`,
+    );
+    expect(second.status).toBe(200);
+    expect(created()).toHaveLength(1);
+    expect(selfActivations().filter((r) => r.status !== 'Failed')).toHaveLength(1);
+    expect(exchangeActive()).toBe(true);
+  });
+});

@@ -1,0 +1,361 @@
+import { randomUUID } from 'node:crypto';
+import { AuthenticationConstants } from 'botframework-connector';
+import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
+import { ToBotFromBotOrEmulatorTokenValidationParameters } from 'botframework-connector/lib/auth/tokenValidationParameters.js';
+import fc from 'fast-check';
+import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { startApp } from '../../src/app';
+import { PimBot } from '../../src/bot/pim-bot';
+import { parseConfig } from '../../src/config';
+import { createLogger } from '../../src/observability/logger';
+import type { RunningServer } from '../../src/server';
+import { type CaptureConnector, startCaptureConnector } from '../support/capture-connector';
+import { breakdown, figure, httpClient, muteConsole, pool, STACK_TRACE, tally } from './abuse-support';
+
+/**
+ * Production auth mode under forged traffic: >= 1,000 POST /api/messages whose bearer token is forged
+ * (signed by a key of our own under the Bot Framework's kid), unsigned (alg none), expired, for another
+ * audience or from another issuer. None may run a turn.
+ *
+ * With no internet botbuilder cannot fetch the Bot Framework OpenID metadata, so a token from an allowed
+ * issuer would be refused for the wrong reason (a 500 from the failed fetch). The first test records that;
+ * then the metadata cache is seeded with a key of ours playing the Bot Framework's signing key, so each
+ * token is judged on its own defect, and a token signed correctly with that key is accepted (the control
+ * that proves the refusals are for the defect, not for an unreachable dependency).
+ */
+
+const TENANT_ID = '72f988bf-0000-4000-8000-000000000001';
+const BOT_APP_ID = '5d1c3f9e-0000-4000-8000-000000000003';
+const CHANNEL_ISSUER = AuthenticationConstants.ToBotFromChannelTokenIssuer; // https://api.botframework.com
+const BF_KID = 'Xm8bSXtVdd3GIr0bjxn2ZLx7Iss'; // shaped like the Bot Framework's key ids
+/**
+ * botbuilder 4.23.3 rethrows jsonwebtoken's own errors (invalid signature, invalid algorithm, jwt not active,
+ * jwt signature is required) instead of an AuthenticationError, and CloudAdapter answers anything that is
+ * not an AuthenticationError with 500. No turn runs, but the status is wrong: see the report.
+ */
+const BOTBUILDER_500 = new Set([
+  'forged-signature',
+  'stripped-signature',
+  'alg-confusion-hs256',
+  'unsigned-alg-none-kid',
+  'not-yet-valid',
+]);
+
+/** botbuilder's process-wide list of accepted emulator token issuers. */
+const emulatorIssuers = () => ToBotFromBotOrEmulatorTokenValidationParameters.issuer?.length ?? 0;
+
+type Keys = Awaited<ReturnType<typeof generateKeyPair>>;
+let server: RunningServer;
+let teams: CaptureConnector;
+let trusted: Keys;
+let attacker: Keys;
+const logLines: { msg: string }[] = [];
+const run = vi.spyOn(PimBot.prototype, 'run');
+
+beforeAll(async () => {
+  teams = await startCaptureConnector();
+  const logger = createLogger('debug', { write: (line: string) => void logLines.push(JSON.parse(line)) });
+  server = await startApp(
+    parseConfig({
+      PIMBOT_MODE: 'production',
+      HOST: '127.0.0.1',
+      PORT: '0',
+      MicrosoftAppId: BOT_APP_ID,
+      MicrosoftAppPassword: 'bot-app-secret',
+      MicrosoftAppType: 'SingleTenant',
+      MicrosoftAppTenantId: TENANT_ID,
+      AAD_APP_TENANT_ID: TENANT_ID,
+      AAD_APP_CLIENT_ID: '0b7e4a2c-0000-4000-8000-000000000002',
+      AAD_APP_CLIENT_SECRET: 'entra-app-secret',
+      OAUTH_CONNECTION_NAME: 'pimbot-sso',
+      PUBLIC_BASE_URL: 'https://pimbot.contoso.com',
+    }),
+    logger,
+  );
+  trusted = await generateKeyPair('RS256', { extractable: true });
+  attacker = await generateKeyPair('RS256', { extractable: true });
+});
+afterAll(async () => {
+  http.close();
+  await server?.shutdown('test over');
+  await teams?.close();
+  run.mockRestore();
+});
+
+/** A 1:1 Teams message as the Bot Connector posts it. */
+function activity(): Record<string, unknown> {
+  return {
+    type: 'message',
+    id: `f:${randomUUID()}`,
+    channelId: 'msteams',
+    serviceUrl: teams.serviceUrl,
+    timestamp: new Date().toISOString(),
+    from: { id: '29:1adele', name: 'Adele Vance', aadObjectId: '0f2c5a3e-0000-4000-8000-00000000000a' },
+    recipient: { id: `28:${BOT_APP_ID}`, name: 'PIM Bot' },
+    conversation: { id: 'a:1personal-chat', conversationType: 'personal', tenantId: TENANT_ID, isGroup: false },
+    channelData: { tenant: { id: TENANT_ID } },
+    text: 'activate Global Administrator 8h INC-1 forged',
+  };
+}
+
+/** The claims of a Bot Connector token for this bot and this serviceUrl. */
+function channelClaims(extra: JWTPayload = {}): JWTPayload {
+  return { iss: CHANNEL_ISSUER, aud: BOT_APP_ID, serviceurl: teams.serviceUrl, ...extra };
+}
+
+async function signRs256(key: Keys['privateKey'], claims: JWTPayload, kid: string | undefined, exp: number | string) {
+  const header = kid === undefined ? { alg: 'RS256', typ: 'JWT' } : { alg: 'RS256', typ: 'JWT', kid };
+  return new SignJWT(claims).setProtectedHeader(header).setIssuedAt().setExpirationTime(exp).sign(key);
+}
+
+interface Attempt {
+  category: string;
+  authorization: string;
+}
+
+const http = httpClient(20);
+
+async function send(authorization: string | undefined): Promise<{ status: number; body: string }> {
+  const headers = { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) };
+  const { status, body } = await http.post(`${server.url}/api/messages`, JSON.stringify(activity()), headers);
+  return { status, body };
+}
+
+/** Distinct `tid` claims among the tokens (read without verifying, as botbuilder does). */
+function distinctTids(attempts: readonly Attempt[]): number {
+  const tids = new Set<string>();
+  for (const { authorization } of attempts) {
+    try {
+      const payload = JSON.parse(Buffer.from(authorization.split('.')[1] ?? '', 'base64url').toString('utf8'));
+      if (typeof payload?.tid === 'string') tids.add(payload.tid);
+    } catch {
+      // not a JWT
+    }
+  }
+  return tids.size;
+}
+
+function seedOpenIdMetadata(url: string, keys: object[]): void {
+  const metadata = new JwtTokenExtractor({}, url, ['RS256']).openIdMetadata as unknown as {
+    keys: object[];
+    lastUpdated: number;
+  };
+  metadata.keys = keys;
+  metadata.lastUpdated = Date.now();
+}
+
+/** Tokens with one defect each, varied by fast-check (fixed seed: the same 1,175 every run). */
+async function forgedTokens(): Promise<Attempt[]> {
+  const now = Math.floor(Date.now() / 1000);
+  const seed = 20240611;
+  const sample = <T>(arb: fc.Arbitrary<T>, n: number) => fc.sample(arb, { numRuns: n, seed });
+  const trustedPem = await exportSPKI(trusted.publicKey);
+  const attempts: Attempt[] = [];
+  const add = (category: string, token: string) => attempts.push({ category, authorization: `Bearer ${token}` });
+
+  for (const extra of sample(fc.record({ name: fc.string(), tid: fc.uuid() }), 150))
+    add('forged-signature', await signRs256(attacker.privateKey, channelClaims(extra), BF_KID, '10m'));
+  for (const kid of sample(fc.string({ minLength: 1, maxLength: 40 }), 100))
+    add('forged-unknown-kid', await signRs256(attacker.privateKey, channelClaims(), kid, '10m'));
+  for (let i = 0; i < 50; i++)
+    add('forged-no-kid', await signRs256(attacker.privateKey, channelClaims(), undefined, '10m'));
+  for (let i = 0; i < 75; i++)
+    add('unsigned-alg-none', new UnsecuredJWT(channelClaims()).setIssuedAt().setExpirationTime('10m').encode());
+  for (let i = 0; i < 75; i++) {
+    // jose's UnsecuredJWT header has no kid: add the Bot Framework's, so the library gets as far as verifying.
+    const [, payload] = new UnsecuredJWT(channelClaims()).setExpirationTime('10m').encode().split('.');
+    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: BF_KID })).toString('base64url');
+    add('unsigned-alg-none-kid', `${header}.${payload}.`);
+  }
+  for (let i = 0; i < 50; i++) {
+    const [header, payload] = (await signRs256(trusted.privateKey, channelClaims(), BF_KID, '10m')).split('.');
+    add('stripped-signature', `${header}.${payload}.`);
+  }
+  // Expired beyond botbuilder's 5-minute clock tolerance: from 6 minutes to 30 days ago.
+  for (const ago of sample(fc.integer({ min: 6 * 60, max: 30 * 86_400 }), 125))
+    add('expired', await signRs256(trusted.privateKey, channelClaims({ iat: now - ago - 3600 }), BF_KID, now - ago));
+  for (const ahead of sample(fc.integer({ min: 6 * 60, max: 86_400 }), 50))
+    add('not-yet-valid', await signRs256(trusted.privateKey, channelClaims({ nbf: now + ahead }), BF_KID, '2d'));
+  const audiences = fc.oneof(
+    fc.uuid(),
+    fc.constantFrom(`api://${BOT_APP_ID}`, BOT_APP_ID.toUpperCase(), `${BOT_APP_ID} `, 'https://graph.microsoft.com'),
+    fc.array(fc.uuid(), { minLength: 1, maxLength: 3 }),
+  );
+  for (const aud of sample(audiences, 125))
+    add('wrong-audience', await signRs256(trusted.privateKey, channelClaims({ aud }), BF_KID, '10m'));
+  const issuers = fc.oneof(
+    fc.webUrl(),
+    fc.constantFrom(
+      `${CHANNEL_ISSUER}/`,
+      'https://api.botframework.us',
+      'http://api.botframework.com',
+      `https://sts.windows.net/${TENANT_ID}/`,
+      `https://login.microsoftonline.com/${TENANT_ID}/v2.0`,
+      'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/',
+    ),
+  );
+  for (const iss of sample(issuers, 125))
+    add('wrong-issuer', await signRs256(trusted.privateKey, channelClaims({ iss }), BF_KID, '10m'));
+  for (const serviceurl of sample(fc.webUrl(), 50))
+    add('wrong-serviceurl', await signRs256(trusted.privateKey, channelClaims({ serviceurl }), BF_KID, '10m'));
+  for (let i = 0; i < 50; i++) {
+    // Algorithm confusion: HMAC keyed with the Bot Framework's public key.
+    const secret = new TextEncoder().encode(trustedPem);
+    add(
+      'alg-confusion-hs256',
+      await new SignJWT(channelClaims())
+        .setProtectedHeader({ alg: 'HS256', kid: BF_KID })
+        .setExpirationTime('10m')
+        .sign(secret),
+    );
+  }
+  // Emulator/Entra-shaped: botbuilder's emulator path trusts the issuer of any tenant it is shown.
+  for (const tid of sample(fc.uuid(), 100)) {
+    const claims = { iss: `https://sts.windows.net/${tid}/`, tid, ver: '1.0', appid: BOT_APP_ID, aud: BOT_APP_ID };
+    add('emulator-shaped', await signRs256(attacker.privateKey, claims, BF_KID, '10m'));
+  }
+  const valid = await signRs256(trusted.privateKey, channelClaims(), BF_KID, '10m');
+  const headers = fc.oneof(
+    fc.constantFrom('Bearer', 'Bearer ', `bearer ${valid}`, `Bearer ${valid} x`, `Basic ${valid}`, `Bearer  ${valid}`),
+    fc.string({ maxLength: 200 }).map((s) => `Bearer ${s}`),
+    fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim().length > 0 && !/[\r\n\0]/.test(s)),
+  );
+  for (const header of sample(headers, 50)) {
+    // fetch refuses header values with control characters or non-Latin-1 text: those never reach a server.
+    if (/^[\x20-\x7e]*$/.test(header)) attempts.push({ category: 'malformed-header', authorization: header });
+    else
+      attempts.push({
+        category: 'malformed-header',
+        authorization: `Bearer ${Buffer.from(header).toString('base64')}`,
+      });
+  }
+  return attempts;
+}
+
+describe('production mode refuses forged Bot Framework tokens', () => {
+  it('without the Bot Framework metadata (no internet): nothing is accepted, and botbuilder answers 500 where it would need the keys', async () => {
+    const mute = muteConsole();
+    try {
+      const cases: Attempt[] = [
+        {
+          category: 'forged-signature',
+          authorization: `Bearer ${await signRs256(attacker.privateKey, channelClaims(), BF_KID, '10m')}`,
+        },
+        {
+          category: 'unsigned-alg-none',
+          authorization: `Bearer ${new UnsecuredJWT(channelClaims()).setExpirationTime('10m').encode()}`,
+        },
+        {
+          category: 'wrong-issuer',
+          authorization: `Bearer ${await signRs256(attacker.privateKey, channelClaims({ iss: 'https://evil.example' }), BF_KID, '10m')}`,
+        },
+        { category: 'no-authorization', authorization: '' },
+      ];
+      const results = [];
+      for (const c of cases) results.push({ category: c.category, ...(await send(c.authorization || undefined)) });
+      figure(
+        'inbound-auth-offline',
+        results
+          .map((r) => `${r.category} -> ${r.status}${r.status === 500 ? ` (${r.body.slice(0, 90)})` : ''}`)
+          .join('; '),
+      );
+      for (const r of results) {
+        expect([401, 500], `${r.category}: ${r.body}`).toContain(r.status);
+        expect(r.body).not.toMatch(STACK_TRACE);
+      }
+      // What does not need the keys is refused for its own defect even offline.
+      expect(results.find((r) => r.category === 'wrong-issuer')?.status).toBe(401);
+      expect(results.find((r) => r.category === 'no-authorization')?.status).toBe(401);
+      expect(run).not.toHaveBeenCalled();
+      expect(teams.calls).toEqual([]);
+    } finally {
+      mute.restore();
+    }
+  });
+
+  it('>= 1,000 forged, unsigned, expired, wrong-audience and wrong-issuer tokens: all refused, zero turns run', async () => {
+    seedOpenIdMetadata(AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl, [
+      { ...(await exportJWK(trusted.publicKey)), kid: BF_KID, use: 'sig', endorsements: ['msteams'] },
+    ]);
+    // Entra's common keys do not include the attacker's: an empty set plays them.
+    seedOpenIdMetadata(AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl, []);
+    const attempts = await forgedTokens();
+    expect(attempts.length).toBeGreaterThanOrEqual(1000);
+    const issuersBefore = emulatorIssuers();
+    const mute = muteConsole();
+    const started = performance.now();
+    let results: Array<Attempt & { status: number; body: string }>;
+    try {
+      results = await pool(attempts, 20, async (a) => ({ ...a, ...(await send(a.authorization)) }));
+    } finally {
+      mute.restore();
+    }
+    const ms = Math.round(performance.now() - started);
+    const accepted = results.filter((r) => r.status < 300);
+    const turns = logLines.filter((l) => l.msg === 'message').length;
+    const byCategory = breakdown(
+      results,
+      (r) => r.category,
+      (r) => r.status,
+    );
+
+    figure(
+      'forged-jwt',
+      `${results.length} sent, ${accepted.length} accepted, ${run.mock.calls.length} turns run, ${teams.calls.length} connector calls, statuses ${JSON.stringify(tally(results.map((r) => r.status)))}, ${ms} ms`,
+    );
+    figure('forged-jwt-by-kind', byCategory.join('; '));
+    figure(
+      'forged-jwt-botbuilder-console',
+      `${mute.errors()} console.error lines written by botbuilder for ${results.length} refused requests`,
+    );
+    figure(
+      'emulator-issuer-list',
+      `botbuilder's process-wide issuer list grew from ${issuersBefore} to ${emulatorIssuers()} entries: 4 per distinct tid claim (${distinctTids(attempts)}) in ${results.length} unauthenticated tokens, before any signature check`,
+    );
+
+    expect(accepted).toEqual([]);
+    expect(run).not.toHaveBeenCalled();
+    expect(turns).toBe(0);
+    expect(teams.calls).toEqual([]);
+    expect(teams.unmatched).toEqual([]);
+    for (const r of results) {
+      expect(r.body, r.category).not.toMatch(STACK_TRACE);
+      if (BOTBUILDER_500.has(r.category)) expect([401, 500], `${r.category}: ${r.body}`).toContain(r.status);
+      else expect(r.status, `${r.category}: ${r.body}`).toBe(401);
+    }
+  });
+
+  it('control: a token signed with the seeded Bot Framework key is accepted and runs the turn', async () => {
+    const mute = muteConsole();
+    try {
+      const { status } = await send(`Bearer ${await signRs256(trusted.privateKey, channelClaims(), BF_KID, '10m')}`);
+      // The reply then fails (no internet for the bot's own connector token): the turn ran all the same.
+      expect(status).toBe(200);
+    } finally {
+      mute.restore();
+    }
+    expect(run).toHaveBeenCalledTimes(1);
+    expect(logLines.filter((l) => l.msg === 'message')).toHaveLength(1);
+    figure('forged-jwt-control', '1 correctly signed token sent, 1 accepted, 1 turn run');
+  });
+
+  // KNOWN BUG (botbuilder 4.23.3, see the report): a bad signature on a known kid, an HS256/none algorithm or
+  // a future nbf is answered 500 (jsonwebtoken's error escapes as a non-AuthenticationError). Fails until the
+  // proposed app.ts patch maps those errors to 401; then turn this into a plain `it`.
+  it.fails('every defective token is answered 401 (fails today: botbuilder answers some with 500)', async () => {
+    const mute = muteConsole();
+    try {
+      const tokens = [
+        await signRs256(attacker.privateKey, channelClaims(), BF_KID, '10m'),
+        await new SignJWT(channelClaims())
+          .setProtectedHeader({ alg: 'HS256', kid: BF_KID })
+          .setExpirationTime('10m')
+          .sign(new TextEncoder().encode(await exportSPKI(trusted.publicKey))),
+      ];
+      for (const token of tokens) expect((await send(`Bearer ${token}`)).status).toBe(401);
+    } finally {
+      mute.restore();
+    }
+  });
+});

@@ -1,0 +1,347 @@
+import fc from 'fast-check';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
+import { type BotHarness, cardActions, startBotHarness } from '../support/bot-harness';
+import { figure, pool, tally } from './abuse-support';
+
+/**
+ * >= 500 tampered approval and deactivation card actions against real pending requests and a real active role:
+ * other users' request ids, approver identity claimed in the data fields, random ids, a valid action replayed by
+ * the wrong user, replays after the decision. The Graph simulator judges: no decision (PATCH) and no
+ * deactivation may come from any of them, and every request keeps its status; exactly one legitimate approval
+ * goes through in the middle.
+ */
+
+const { requester: adele, approver: megan, secondApprover: nestor, noAccess: lee, admin: isaiah } = demoUsers;
+const EXCHANGE_KEY = `role:${demoRoles.exchangeAdministrator}:/`;
+let h: BotHarness;
+let gaRequest: string;
+let groupRequest: string;
+/** The Approve button's data on the card Megan got for Adele's Global Administrator request. */
+let megansApprove: Record<string, unknown>;
+
+const graphRequests = () => h.stack.graph.snapshot().requests;
+const patches = () => h.stack.graph.calls().filter((c) => c.method === 'PATCH');
+const deactivations = () => graphRequests().filter((r) => r.action === 'selfDeactivate');
+const statusOf = (id: string) => graphRequests().find((r) => r.id === id)?.status;
+const exchangeActive = () =>
+  h.stack.graph
+    .snapshot()
+    .activations.some(
+      (a) =>
+        a.principalId === adele.id && a.roleDefinitionId === demoRoles.exchangeAdministrator && a.isActive === true,
+    );
+
+async function confirmLast(user: FixtureUser): Promise<void> {
+  const confirm = h.connector.calls
+    .flatMap((c) => cardActions(c.body))
+    .filter((a) => a.data?.pimbot === 'confirm')
+    .at(-1);
+  expect(confirm).toBeDefined();
+  expect(await h.submit(user, confirm!.data!)).toBe(200);
+}
+
+beforeAll(async () => {
+  h = await startBotHarness();
+  h.stack.graph.loadFixture(demoTenant);
+  // Approvers have the bot (their 1:1 chats are known).
+  await h.say(megan, 'help');
+  await h.say(nestor, 'help');
+  // Adele: Global Administrator (approvers Megan and Nestor), Security Operators (Megan only), Exchange (active).
+  await h.say(adele, 'activate Global Administrator 2h CHG-1042 conditional access change');
+  await confirmLast(adele);
+  await h.say(adele, 'activate security operators 1h INC-5 incident triage');
+  await confirmLast(adele);
+  await h.say(adele, 'activate Exchange Administrator 2h INC-42 fix mailbox rules');
+  await confirmLast(adele);
+  h.stack.clock.advance(6 * 60_000); // past PIM's 5-minute minimum: a deactivation would be accepted
+  gaRequest = graphRequests().find((r) => r.roleDefinitionId === demoRoles.globalAdministrator)!.id as string;
+  groupRequest = graphRequests().find((r) => r.groupId === demoGroups.securityOperators.id)!.id as string;
+  megansApprove = h.connector.calls
+    .filter((c) => c.conversationId === h.personalConversationId(megan))
+    .flatMap((c) => cardActions(c.body))
+    .find((a) => a.verb === 'approve' && a.data?.requestId === gaRequest)!.data!;
+  expect(megansApprove).toBeDefined();
+  expect(statusOf(gaRequest)).toBe('PendingApproval');
+  expect(statusOf(groupRequest)).toBe('PendingApproval');
+  expect(exchangeActive()).toBe(true);
+  h.stack.graph.resetCalls();
+});
+afterAll(async () => h?.close());
+
+interface Tamper {
+  kind: string;
+  user: FixtureUser;
+  verb: string;
+  data: Record<string, unknown>;
+  /** Sent as an Action.Submit message instead of an Action.Execute invoke. */
+  submit?: boolean;
+}
+
+/** Identity claims an attacker can put in card data: the bot must take identity from the activity only. */
+function spoofed(as: FixtureUser): Record<string, unknown> {
+  return {
+    approverId: as.id,
+    aadObjectId: as.id,
+    userId: as.id,
+    from: { id: `29:${as.id}`, aadObjectId: as.id },
+    clicker: as.id,
+    decidedBy: { aadObjectId: as.id },
+  };
+}
+
+function tampers(): Tamper[] {
+  const seed = 7;
+  const sample = <T>(arb: fc.Arbitrary<T>, n: number) => fc.sample(arb, { numRuns: n, seed });
+  const out: Tamper[] = [];
+  const verb = fc.constantFrom('approve', 'deny');
+  const comment = fc.oneof(
+    fc.constant('ok'),
+    fc.string({ maxLength: 40 }),
+    fc.string({ minLength: 600, maxLength: 2000 }),
+  );
+
+  // Non-approvers (Lee, Isaiah the PIM admin) claiming to be an approver in the data.
+  for (const [v, c, i] of sample(fc.tuple(verb, comment, fc.nat()), 120)) {
+    const user = i % 3 ? lee : isaiah;
+    const requestId = i % 2 ? gaRequest : groupRequest;
+    out.push({
+      kind: 'non-approver-spoofing',
+      user,
+      verb: v,
+      data: { pimbot: v, requestId, comment: c, ...spoofed(i % 4 ? megan : nestor) },
+    });
+  }
+  // The requester deciding her own requests, claiming to be Megan.
+  for (const [v, c, i] of sample(fc.tuple(verb, comment, fc.nat()), 60)) {
+    out.push({
+      kind: 'requester-self-decision',
+      user: adele,
+      verb: v,
+      data: {
+        pimbot: v,
+        requestId: i % 2 ? gaRequest : groupRequest,
+        comment: c,
+        requesterId: lee.id,
+        ...spoofed(megan),
+      },
+    });
+  }
+  // Nestor approves Global Administrator requests, not this group's: another request's id in his click.
+  for (const [v, c] of sample(fc.tuple(verb, comment), 60)) {
+    out.push({
+      kind: 'other-request-id',
+      user: nestor,
+      verb: v,
+      data: { pimbot: v, requestId: groupRequest, comment: c, ...spoofed(megan) },
+    });
+  }
+  // Random and near-miss request ids, from a real approver and from a stranger.
+  const ids = fc.oneof(
+    fc.uuid(),
+    fc.constantFrom(
+      '',
+      ' ',
+      '__proto__',
+      'constructor',
+      'toString',
+      'hasOwnProperty',
+      '../../etc/passwd',
+      '*',
+      '%00',
+      'null',
+    ),
+    fc.constantFrom(
+      gaRequest.toUpperCase(),
+      ` ${gaRequest}`,
+      `${gaRequest} `,
+      `${gaRequest}x`,
+      gaRequest.slice(0, -1),
+      `${gaRequest}/..`,
+    ),
+    fc.jsonValue({ maxDepth: 2 }),
+    fc.string({ minLength: 1000, maxLength: 5000 }),
+  );
+  for (const [id, v, i] of sample(fc.tuple(ids, verb, fc.nat()), 120)) {
+    // Megan is a real approver of the Global Administrator request: near-misses of its id go to Lee only.
+    const nearMiss = typeof id === 'string' && id.trim().toLowerCase().startsWith(gaRequest.slice(0, 8).toLowerCase());
+    out.push({
+      kind: 'random-request-id',
+      user: nearMiss || i % 2 ? lee : megan,
+      verb: v,
+      data: { pimbot: v, requestId: id, comment: 'x' },
+    });
+  }
+  // Megan's own Approve button, clicked (replayed) by other users.
+  for (const [i, c] of sample(fc.tuple(fc.nat(), comment), 50)) {
+    out.push({
+      kind: 'valid-action-wrong-user',
+      user: [lee, adele, isaiah][i % 3]!,
+      verb: 'approve',
+      data: { ...megansApprove, comment: c },
+    });
+  }
+  // Deny with tampered comment plumbing, by a stranger.
+  for (const inputId of sample(
+    fc.oneof(fc.constantFrom('__proto__', 'constructor', 'prototype', 'requestId'), fc.string()),
+    20,
+  )) {
+    out.push({
+      kind: 'deny-comment-tampering',
+      user: lee,
+      verb: 'deny',
+      data: { pimbot: 'deny', requestId: gaRequest, commentInputId: inputId, [String(inputId)]: 'x' },
+    });
+  }
+  // Refresh (Universal Actions) by a stranger: never brings the buttons.
+  for (let i = 0; i < 30; i++) {
+    out.push({
+      kind: 'refresh-by-stranger',
+      user: i % 2 ? lee : isaiah,
+      verb: 'refreshApproval',
+      data: { requestId: i % 3 ? gaRequest : groupRequest, ...spoofed(megan) },
+    });
+  }
+  // Approve sent as an Action.Submit message: no decision path there.
+  for (let i = 0; i < 20; i++) {
+    out.push({
+      kind: 'approve-as-submit',
+      user: i % 2 ? lee : megan,
+      verb: 'submit',
+      submit: true,
+      data: { pimbot: 'approve', verb: 'approve', requestId: gaRequest },
+    });
+  }
+  // "Deactivate now" with Adele's active role, clicked by others; and malformed keys.
+  const keys = fc.oneof(
+    fc.constant(EXCHANGE_KEY),
+    fc.constantFrom(
+      `role:${demoRoles.exchangeAdministrator}`,
+      `group:${demoGroups.securityOperators.id}:member`,
+      'role::/',
+      ':',
+      '',
+      'role:../:/',
+    ),
+    fc.jsonValue({ maxDepth: 1 }),
+  );
+  for (const [key, i] of sample(fc.tuple(keys, fc.nat()), 60)) {
+    const user = [lee, nestor, megan, isaiah][i % 4]!;
+    out.push({
+      kind: 'deactivate-others-role',
+      user,
+      verb: 'deactivate',
+      data: { pimbot: 'deactivate', key, ...spoofed(adele) },
+    });
+  }
+  return out;
+}
+
+async function send(t: Tamper): Promise<{ kind: string; status: number; text: string }> {
+  if (t.submit) return { kind: t.kind, status: await h.submit(t.user, t.data), text: '' };
+  const { status, body } = await h.invoke(t.user, t.verb, t.data);
+  return { kind: t.kind, status, text: JSON.stringify(body) };
+}
+
+/** The refusal the card answered with, for the tally. */
+function outcome(text: string): string {
+  const known = [
+    'Only the approvers of this request can decide it',
+    'cannot approve or deny your own request',
+    'unknown to PIM Bot',
+    'Unknown request',
+    'A reason is required to deny',
+    'Nothing is active for you',
+    'This button carries no role',
+    'Already approved',
+    'Active now', // the clicker's own active roles: the key named none of them
+  ];
+  if (text === '') return 'message';
+  const refusal = known.find((k) => text.includes(k));
+  if (refusal) return refusal;
+  if (text.includes('"verb":"approve"')) return 'card WITH the Approve button';
+  if (text.includes('Approval needed')) return 'approval card, view only';
+  return 'other';
+}
+
+describe('tampered card actions', () => {
+  it('>= 500 tampered approve/deny/deactivate actions: zero unauthorized decisions or deactivations', {
+    timeout: 60_000,
+  }, async () => {
+    const attempts = tampers();
+    expect(attempts.length).toBeGreaterThanOrEqual(500);
+    const results = await pool(attempts, 10, send);
+    const decisions = patches().length;
+    const outcomes = tally(results.map((r) => `${r.kind} => ${outcome(r.text)}`));
+    figure(
+      'tampered-card-actions',
+      `${results.length} sent, ${decisions} decisions reached Graph (PATCH), ${deactivations().length} deactivations; statuses: Global Administrator ${statusOf(gaRequest)}, Security Operators ${statusOf(groupRequest)}, Exchange still active ${exchangeActive()}`,
+    );
+    figure('tampered-card-actions-outcomes', JSON.stringify(outcomes));
+
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(decisions).toBe(0);
+    expect(deactivations()).toEqual([]);
+    expect(statusOf(gaRequest)).toBe('PendingApproval');
+    expect(statusOf(groupRequest)).toBe('PendingApproval');
+    expect(exchangeActive()).toBe(true);
+    // No answer shows a decided card, and no card sent back to a non-approver carries the buttons.
+    expect(results.filter((r) => /Approved by|Denied by/.test(r.text))).toEqual([]);
+    const strangers = new Set([lee.id, isaiah.id, adele.id]);
+    expect(
+      results
+        .filter((r, i) => strangers.has(attempts[i]!.user.id) && /"verb":"(approve|deny)"/.test(r.text))
+        .map((r) => r.kind),
+    ).toEqual([]);
+    const strangerRefresh = attempts.filter((a) => a.kind === 'refresh-by-stranger');
+    for (const t of strangerRefresh.slice(0, 5)) {
+      const { body } = await h.invoke(t.user, t.verb, t.data);
+      const card = {
+        attachments: [
+          { contentType: 'application/vnd.microsoft.card.adaptive', content: (body as { value?: unknown }).value },
+        ],
+      };
+      expect(cardActions(card).filter((a) => a.verb === 'approve' || a.verb === 'deny')).toEqual([]);
+    }
+    expect(h.violations, h.contractReport()).toEqual([]);
+  });
+
+  it('one legitimate approval goes through; >= 100 replays after the decision change nothing', {
+    timeout: 60_000,
+  }, async () => {
+    const approved = await h.invoke(megan, 'approve', { ...megansApprove, comment: 'CAB approved' });
+    expect(JSON.stringify(approved.body)).toMatch(/Approved/);
+    expect(patches()).toHaveLength(1);
+    expect(statusOf(gaRequest)).toBe('Provisioned');
+
+    const replays: Tamper[] = [];
+    for (let i = 0; i < 120; i++) {
+      const user = [megan, nestor, lee, adele, isaiah][i % 5]!;
+      const verb = i % 2 ? 'approve' : 'deny';
+      replays.push({
+        kind: 'replay-after-decision',
+        user,
+        verb,
+        data: { ...megansApprove, pimbot: verb, comment: `late ${i}`, ...spoofed(megan) },
+      });
+    }
+    const results = await pool(replays, 10, send);
+    figure(
+      'replays-after-decision',
+      `${results.length} replays sent, ${patches().length - 1} more decisions reached Graph; outcomes ${JSON.stringify(tally(results.map((r) => outcome(r.text))))}`,
+    );
+    expect(results.every((r) => r.status === 200)).toBe(true);
+    expect(patches()).toHaveLength(1);
+    expect(statusOf(gaRequest)).toBe('Provisioned');
+    expect(statusOf(groupRequest)).toBe('PendingApproval');
+    expect(deactivations()).toEqual([]);
+    expect(exchangeActive()).toBe(true);
+    // Approvers' replays say who decided; strangers and the requester are still refused as such.
+    expect(
+      results
+        .filter((r) => [megan.id, nestor.id].includes(replays[results.indexOf(r)]!.user.id))
+        .every((r) => /Already approved by Megan Bowen/.test(r.text)),
+    ).toBe(true);
+  });
+});
