@@ -222,6 +222,6 @@ export function activationFormCard(model: ActivationFormCardModel, _viewer: View
       ? `Enter the ticket number in the expected format${ticketSystem ? ` for ${ticketSystem}` : ''}.`
       : 'Enter the ticket number.',
     ticketValue,
-    submitData: { pimbot: 'activationForm', key },
+    submitData: { pimbot: 'activationForm', target: key },
   });
 }

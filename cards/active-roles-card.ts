@@ -114,7 +114,7 @@ export function activeRolesCard(model: ActiveRolesCardModel, _viewer: Viewer = {
       note,
       canDeactivate: item.canDeactivate === true,
       deactivateTooltip: `Deactivate ${name}`,
-      actionData: { pimbot: 'deactivate', key: opaqueId(item.key, 'items[].key') },
+      actionData: { pimbot: 'deactivate', target: opaqueId(item.key, 'items[].key') },
     };
   });
   return fitList(model.items.length, wanted, (listed) => {

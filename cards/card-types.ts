@@ -52,7 +52,11 @@ export const PIMBOT_VERBS = [
 export type PimbotVerb = (typeof PIMBOT_VERBS)[number];
 
 /** The `data` of every action on every card: the verb plus opaque ids copied from the view model. */
-export type PimbotActionData = { pimbot: PimbotVerb; key?: string };
+/**
+ * `target` carries the opaque id. (It was `key`, which the Agents Playground's card renderer cannot send:
+ * it collides with a read-only property of its own. Readers still accept `key` from cards already posted.)
+ */
+export type PimbotActionData = { pimbot: PimbotVerb; target?: string };
 
 /** Ids of the inputs of the activation form (they become properties of the submitted `activity.value`). */
 export const ACTIVATION_FORM_INPUT_IDS = {
@@ -67,7 +71,7 @@ export const ACTIVATION_FORM_INPUT_IDS = {
  */
 export type ActivationFormSubmitValue = {
   pimbot: 'activationForm';
-  key: string;
+  target: string;
   duration?: string;
   justification?: string;
   ticketNumber?: string;
@@ -83,7 +87,7 @@ export function readPimbotAction(value: unknown): PimbotActionData | null {
   const record = value as Record<string, unknown>;
   const verb = record.pimbot;
   if (typeof verb !== 'string' || !(PIMBOT_VERBS as readonly string[]).includes(verb)) return null;
-  const key = record.key;
-  if (key !== undefined && typeof key !== 'string') return null;
-  return key === undefined ? { pimbot: verb as PimbotVerb } : { pimbot: verb as PimbotVerb, key };
+  const target = record.target ?? record.key;
+  if (target !== undefined && typeof target !== 'string') return null;
+  return target === undefined ? { pimbot: verb as PimbotVerb } : { pimbot: verb as PimbotVerb, target };
 }

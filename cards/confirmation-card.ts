@@ -80,6 +80,6 @@ export function confirmationCard(model: ConfirmationCardModel, _viewer: Viewer =
     approvalText: displayText(model.approvalText, TEXT_LIMITS.text) || NOTHING,
     hasStepUp: stepUpText !== '',
     stepUpText,
-    confirmData: { pimbot: 'confirm', key: opaqueId(model.key, 'key') },
+    confirmData: { pimbot: 'confirm', target: opaqueId(model.key, 'key') },
   });
 }

@@ -4,7 +4,7 @@
  * View models carry ready-formatted strings (times, durations); user text in them is neutralised by
  * ./sanitize before it is bound into the card as template data.
  *
- * Action data is always `{ pimbot: <verb>, key?: <opaque id from the view model> }`:
+ * Action data is always `{ pimbot: <verb>, target?: <opaque id from the view model> }`:
  * - Action.Submit (arrives as a message activity, `activity.value` = data + the card's inputs):
  *   help card 'My roles' `{pimbot:'roles'}`, 'Active now' `{pimbot:'active'}`; eligible list 'Activate'
  *   `{pimbot:'activate', key}`; form 'Continue' `{pimbot:'activationForm', key}` + inputs `duration`,

@@ -147,7 +147,7 @@ export function myRolesCard(model: MyRolesCardModel, _viewer: Viewer = {}): Adap
       hasActiveUntil: until !== '',
       activeUntilText: until ? `Active until ${until}` : '',
       activateTooltip: `Activate ${name}`,
-      actionData: { pimbot: 'activate', key: opaqueId(item.key, 'items[].key') },
+      actionData: { pimbot: 'activate', target: opaqueId(item.key, 'items[].key') },
     };
   });
   return fitList(model.items.length, wanted, (listed) => {

@@ -195,7 +195,7 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
 
   return expandCard(TEMPLATE, {
     hasRefresh: refreshUserIds !== null,
-    refreshData: { pimbot: 'refreshStatus', key: requestKey },
+    refreshData: { pimbot: 'refreshStatus', target: requestKey },
     refreshUserIds: refreshUserIds ?? [],
     headerStyle: meta.style,
     headerColor: meta.color,
@@ -223,6 +223,6 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
     hasUpdated: updated !== '',
     updatedText: updated,
     showDeactivate: model.state === 'active' && deactivateKey !== '' && viewerMayDeactivate,
-    deactivateData: { pimbot: 'deactivate', key: deactivateKey },
+    deactivateData: { pimbot: 'deactivate', target: deactivateKey },
   });
 }

@@ -18,7 +18,7 @@ import type { PimClient } from '../src/pim/pim-client';
 import type { ActivationPolicy, PimTarget, ScheduleRequest } from '../src/pim/pim-types';
 import { formatLocalTime } from '../src/shared/local-time';
 import { errorSummary } from '../src/observability/error-summary';
-import { type ChatInput, ChatInputPrompt, cardVerb } from './chat-input-prompt';
+import { type ChatInput, ChatInputPrompt, cardTargetOf, cardVerb } from './chat-input-prompt';
 import { type DialogServices, STEP_UP_TOKEN, type StepUpResult } from './dialog-services';
 import { policyBadges, roleItems } from './role-view';
 
@@ -165,7 +165,7 @@ export class ActivateRoleDialog extends CancellableDialog {
 
   private targetFromAnswer(answer: ChatInput | undefined, choices: PimTarget[] | undefined): PimTarget | undefined {
     if (!answer || !choices) return undefined;
-    if (cardVerb(answer) === 'activate') return findTarget(choices, answer.value?.key);
+    if (cardVerb(answer) === 'activate') return findTarget(choices, cardTargetOf(answer));
     if (!answer.text) return undefined;
     const match = matchTarget(answer.text, choices);
     return match.kind === 'exact' ? match.target : undefined;

@@ -84,3 +84,9 @@ export function cardVerb(input: ChatInput | undefined): string | undefined {
   const verb = input?.value?.pimbot;
   return typeof verb === 'string' ? verb : undefined;
 }
+
+/** The opaque target id of a card answer (`target`; `key` on cards posted before the rename). */
+export function cardTargetOf(input: ChatInput | undefined): string | undefined {
+  const target = input?.value?.target ?? input?.value?.key;
+  return typeof target === 'string' ? target : undefined;
+}

@@ -12,7 +12,7 @@ import { matchTarget } from '../src/activation/target-matcher';
 import { PimError } from '../src/pim/pim-error';
 import type { ActiveAssignment, PimTarget } from '../src/pim/pim-types';
 import { formatLocalTime } from '../src/shared/local-time';
-import { type ChatInput, ChatInputPrompt, cardVerb } from './chat-input-prompt';
+import { type ChatInput, ChatInputPrompt, cardTargetOf, cardVerb } from './chat-input-prompt';
 import type { DialogServices } from './dialog-services';
 
 export const DEACTIVATE_DIALOG = 'deactivate';
@@ -98,7 +98,7 @@ export class DeactivateDialog extends CancellableDialog {
 
 function chosenTarget(answer: ChatInput | undefined, choices: PimTarget[]): PimTarget | undefined {
   if (!answer) return undefined;
-  if (cardVerb(answer) === 'deactivate') return findTarget(choices, answer.value?.key);
+  if (cardVerb(answer) === 'deactivate') return findTarget(choices, cardTargetOf(answer));
   const match = answer.text ? matchTarget(answer.text, choices) : undefined;
   return match?.kind === 'exact' ? match.target : undefined;
 }

@@ -18,25 +18,32 @@ function text(value: unknown): string | undefined {
 export function commandFromActivity(context: TurnContext, options: CommandOptions = {}): BotCommand {
   const value = context.activity.value as Record<string, unknown> | undefined;
   const verb = value && typeof value === 'object' ? value.pimbot : undefined;
+  const key = cardTarget(value);
   if (verb === 'cancel') return { type: 'cancel' };
   if (verb === 'roles') return { type: 'roles' };
   if (verb === 'active') return { type: 'active' };
-  if (verb === 'activate' && typeof value?.key === 'string') return { type: 'activate', targetKey: value.key };
-  if (verb === 'deactivate' && typeof value?.key === 'string') return { type: 'deactivate', targetKey: value.key };
-  if (verb === 'activationForm' && typeof value?.key === 'string') {
-    const duration = text(value.duration);
+  if (verb === 'activate' && key) return { type: 'activate', targetKey: key };
+  if (verb === 'deactivate' && key) return { type: 'deactivate', targetKey: key };
+  if (verb === 'activationForm' && key) {
+    const duration = text(value?.duration);
     const parsed = duration ? parseDuration(duration) : undefined;
     return {
       type: 'activate',
-      targetKey: value.key,
+      targetKey: key,
       durationText: duration,
       minutes: parsed?.ok ? parsed.minutes : undefined,
-      justification: text(value.justification),
-      ticket: text(value.ticketNumber),
+      justification: text(value?.justification),
+      ticket: text(value?.ticketNumber),
     };
   }
   return parseCommand(context.activity.text ?? '', {
     targetNames: BUILT_IN_ROLE_NAMES,
     ticketPattern: options.ticketPattern,
   });
+}
+
+/** The opaque target id a card action carries (`target`; `key` on cards posted before the rename). */
+export function cardTarget(value: Record<string, unknown> | undefined): string | undefined {
+  const target = value?.target ?? value?.key;
+  return typeof target === 'string' && target ? target : undefined;
 }

@@ -295,7 +295,7 @@ export class PimBot extends TeamsActivityHandler {
         errorCard({ title: 'Unknown action', message: 'This button is not supported.', fix: 'Type help.' }),
       );
     }
-    const target = parseTargetKey(data.key);
+    const target = parseTargetKey(data.target ?? data.key);
     if (!target) {
       return cardResponse(
         errorCard({ title: 'Invalid action', message: 'This button carries no role.', fix: 'Type active.' }),
@@ -323,7 +323,7 @@ export class PimBot extends TeamsActivityHandler {
       await this.deps.services.activation.deactivate(pim, context.activity.from?.aadObjectId ?? '', mine.target);
       return cardResponse(
         statusCard({
-          requestKey: String(data.key),
+          requestKey: String(data.target ?? data.key),
           state: 'deactivated',
           targetName: mine.target.displayName,
           durationText: '',

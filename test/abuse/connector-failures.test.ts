@@ -145,10 +145,15 @@ describe('failures after Graph accepted the activation', () => {
     );
     expect(created()).toHaveLength(1);
     expect(active).toBe(true);
-    // The failure is visible to the user (the apology)...
-    expect(told.some((t) => /Sorry, something went wrong/.test(t))).toBe(true);
+    // The card could not be edited, so the outcome arrives as a new status card: no false "nothing submitted".
+    expect(told.some((t) => /Sorry, something went wrong/.test(t))).toBe(false);
+    const newStatus = h.connector.calls
+      .slice(before)
+      .filter((c) => c.operation !== 'update' && c.answeredId)
+      .some((c) => /Active/.test(JSON.stringify(c.body.attachments ?? [])));
+    expect(newStatus).toBe(true);
 
-    // ... which says "Nothing was submitted" (see the report). Believing it, the user clicks Activate again.
+    // A second click on the old confirmation card submits nothing new.
     h.connector.delayMs = 0;
     const beforeRetry = h.connector.calls.length;
     await h.submit(adele, confirm);

@@ -2,13 +2,15 @@ import { describe, expect, it } from 'vitest';
 import { ACTIVATION_FORM_INPUT_IDS, PIMBOT_VERBS, readPimbotAction } from '../../cards';
 
 describe('readPimbotAction (reading action data back from activity.value / value.action.data)', () => {
-  it('reads our verbs, with or without key, ignoring the merged inputs', () => {
+  it('reads our verbs, with or without a target, ignoring the merged inputs; `key` from older cards still reads', () => {
     expect(readPimbotAction({ pimbot: 'cancel' })).toEqual({ pimbot: 'cancel' });
     expect(
       readPimbotAction({ pimbot: 'activationForm', key: 'k', duration: '2h', justification: 'x', ticketNumber: 'y' }),
-    ).toEqual({ pimbot: 'activationForm', key: 'k' });
-    for (const verb of PIMBOT_VERBS)
-      expect(readPimbotAction({ pimbot: verb, key: 'k' })).toEqual({ pimbot: verb, key: 'k' });
+    ).toEqual({ pimbot: 'activationForm', target: 'k' });
+    for (const verb of PIMBOT_VERBS) {
+      expect(readPimbotAction({ pimbot: verb, target: 'k' })).toEqual({ pimbot: verb, target: 'k' });
+      expect(readPimbotAction({ pimbot: verb, key: 'k' })).toEqual({ pimbot: verb, target: 'k' });
+    }
   });
 
   it.each([

@@ -169,7 +169,7 @@ describe('activationFormCard', () => {
       expect.objectContaining({
         type: 'Action.Submit',
         title: 'Continue',
-        data: { pimbot: 'activationForm', key: 'elig-exchange' },
+        data: { pimbot: 'activationForm', target: 'elig-exchange' },
       }),
       expect.objectContaining({
         type: 'Action.Submit',

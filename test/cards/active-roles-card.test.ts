@@ -25,7 +25,7 @@ describe('activeRolesCard', () => {
         title: 'Deactivate now',
         tooltip: 'Deactivate Exchange Administrator',
         verb: 'deactivate',
-        data: { pimbot: 'deactivate', key: 'assignment-1' },
+        data: { pimbot: 'deactivate', target: 'assignment-1' },
       }),
     ]);
     expect(hasId(card, 'active-1-deactivate')).toBe(false);

@@ -50,7 +50,7 @@ describe('confirmationCard', () => {
         action.associatedInputs,
       ]),
     ).toEqual([
-      ['Action.Submit', 'Activate', { pimbot: 'confirm', key: 'pending-1' }, undefined],
+      ['Action.Submit', 'Activate', { pimbot: 'confirm', target: 'pending-1' }, undefined],
       ['Action.Submit', 'Cancel', { pimbot: 'cancel' }, 'none'],
     ]);
   });

@@ -33,9 +33,9 @@ describe('myRolesCard', () => {
   it('Activate is an Action.Submit {pimbot:"activate", key} per item', () => {
     const actions = collectActions(myRolesCard(normalMyRoles)).map(({ action }) => action);
     expect(actions.map((a) => [a.type, a.title, a.data])).toEqual([
-      ['Action.Submit', 'Activate', { pimbot: 'activate', key: 'elig-exchange' }],
-      ['Action.Submit', 'Activate', { pimbot: 'activate', key: 'elig-helpdesk' }],
-      ['Action.Submit', 'Activate', { pimbot: 'activate', key: 'elig-group-owner' }],
+      ['Action.Submit', 'Activate', { pimbot: 'activate', target: 'elig-exchange' }],
+      ['Action.Submit', 'Activate', { pimbot: 'activate', target: 'elig-helpdesk' }],
+      ['Action.Submit', 'Activate', { pimbot: 'activate', target: 'elig-group-owner' }],
     ]);
     expect(actions[0].tooltip).toBe('Activate Exchange Administrator');
   });

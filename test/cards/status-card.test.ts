@@ -43,7 +43,7 @@ describe('statusCard', () => {
         type: 'Action.Execute',
         title: 'Deactivate now',
         verb: 'deactivate',
-        data: { pimbot: 'deactivate', key: 'assignment-1' },
+        data: { pimbot: 'deactivate', target: 'assignment-1' },
       }),
     ]);
     for (const state of Object.keys(STATUS_STATES) as StatusState[]) {
@@ -93,7 +93,7 @@ describe('statusCard', () => {
         type: 'Action.Execute',
         title: 'Refresh',
         verb: 'refreshStatus',
-        data: { pimbot: 'refreshStatus', key: 'req-1' },
+        data: { pimbot: 'refreshStatus', target: 'req-1' },
       },
       userIds: ids.slice(0, 60),
     });

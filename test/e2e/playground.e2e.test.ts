@@ -1,0 +1,228 @@
+/**
+ * Browser E2E: the real demo (`npm run playground`: local Entra authority, Graph simulator, Azurite, the
+ * bot) driven through the real Teams-like client (the Microsoft 365 Agents Playground) in a real browser
+ * (Debian's Chromium through playwright-core). Screenshots of every step go to artifacts/e2e/.
+ *
+ * Two people, two clients: the Playground cannot switch its current user, and in a channel it shows every
+ * user the same card (no Teams "user-specific views", so the approver's Approve/Deny view never appears
+ * there). So the approver, Megan Bowen, has her own Playground (test/support/demo-process.ts starts it
+ * against the same bot) and decides by clicking Approve / Deny on the approval card in her chat with the
+ * bot, exactly as an approver does in Teams. Adele Vance, the requester, is the current user of the main
+ * Playground; the Approvals channel is checked there.
+ *
+ * The team has General and Approvals only: the Playground supports one channel besides General, so there
+ * is no separate Security channel; APPROVALS_CHANNELS sends every approval card to Approvals.
+ */
+import { existsSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { type Demo, startDemo } from '../support/demo-process';
+import { CHROMIUM_ARGS, PlaygroundClient } from './playground-client';
+
+const CHROMIUM = '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium) {
+  console.log(`SKIPPED browser E2E: ${CHROMIUM} not found — install it with: apt-get install -y chromium`);
+}
+
+const SHOTS = fileURLToPath(new URL('../../artifacts/e2e', import.meta.url));
+const DENY_REASON = 'Not during the change freeze; ask again on Monday.';
+
+describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Chromium)', () => {
+  let demo: Demo | undefined;
+  let browser: Browser | undefined;
+  let adele: PlaygroundClient;
+  let megan: PlaygroundClient;
+  const timings: string[] = [];
+  let lap = Date.now();
+  const mark = (what: string) => {
+    const now = Date.now();
+    timings.push(`${what}: ${((now - lap) / 1000).toFixed(1)} s`);
+    lap = now;
+  };
+
+  /**
+   * The steps build on each other (the same chats, the same requests): once one fails, the next ones fail
+   * at once, naming it, instead of each waiting for cards that cannot come.
+   */
+  let failedStep: string | undefined;
+  const step = (name: string, body: () => Promise<void>, timeout: number) =>
+    it(
+      name,
+      async () => {
+        if (failedStep) throw new Error(`Not run: this step builds on "${failedStep}", which failed.`);
+        try {
+          await body();
+        } catch (err) {
+          failedStep = name;
+          throw err;
+        }
+      },
+      timeout,
+    );
+
+  /** The demo's last log lines (bot, simulators, Playground), for failure messages. */
+  const demoTail = () =>
+    (demo?.output() ?? '')
+      .split('\n')
+      .filter((line) => line.trim() !== '' && !/DeprecationWarning|trace-deprecation|"status":405/.test(line))
+      .slice(-15)
+      .join('\n');
+
+  beforeAll(async () => {
+    rmSync(SHOTS, { recursive: true, force: true });
+    lap = Date.now();
+    demo = await startDemo({ approverClient: true });
+    mark('demo started (bot, simulators, Azurite, two Playgrounds)');
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
+    // Both clients greet the bot (installationUpdate) before any request, so the bot knows Megan's chat.
+    [adele, megan] = await Promise.all([
+      PlaygroundClient.open(browser, 'Adele (requester)', demo.playgroundUrl, SHOTS, demoTail),
+      PlaygroundClient.open(browser, 'Megan (approver)', demo.approverPlaygroundUrl!, SHOTS, demoTail),
+    ]);
+    mark('browser up, both clients greeted');
+  }, 120_000);
+
+  afterAll(async () => {
+    await adele?.close();
+    await megan?.close();
+    await browser?.close().catch(() => undefined);
+    await demo?.stop();
+    console.log(`browser E2E timings: ${timings.join('; ')}`);
+  }, 30_000);
+
+  step(
+    '1. the requester activates a medium role in the personal chat and sees "Active until"',
+    async () => {
+      await adele.say('activate Exchange Administrator 2h INC-42 fix mailbox rules');
+      const confirm = adele.card('Activate this?', 'Exchange Administrator');
+      await adele.expectVisible(confirm, 'the confirmation card for Exchange Administrator');
+      const facts = await adele.textOf(confirm);
+      expect(facts).toContain('Duration 2 hours');
+      expect(facts).toContain('Justification fix mailbox rules');
+      expect(facts).toContain('Ticket INC-42');
+      expect(facts).toContain('No approval needed');
+
+      await adele.click(confirm, 'Activate');
+      const active = adele.card('Active', 'Exchange Administrator', 'Active until');
+      await adele.expectVisible(active, 'the status card "Active … Active until" for Exchange Administrator');
+      expect(await adele.textOf(active)).toContain('Ticket INC-42');
+      await adele.screenshot('01-requester-exchange-active', active);
+      mark('step 1 (Exchange Administrator active)');
+    },
+    60_000,
+  );
+
+  step(
+    '2. Global Administrator needs approval: Megan approves, the channel card and the requester card follow',
+    async () => {
+      await adele.say('activate Global Administrator 1h CHG-1042 conditional access change');
+      const confirm = adele.card('Activate this?', 'Global Administrator');
+      await adele.expectVisible(confirm, 'the confirmation card for Global Administrator');
+      expect(await adele.textOf(confirm)).toContain('Needs approval by Megan Bowen');
+      await adele.click(confirm, 'Activate');
+      const waiting = adele.card('Waiting for approval', 'Global Administrator');
+      await adele.expectVisible(waiting, 'the "Waiting for approval" status card for Global Administrator');
+      await adele.screenshot('02-requester-ga-waiting-for-approval', waiting);
+
+      const approval = megan.card('Approval needed', 'Global Administrator', 'CHG-1042');
+      await megan.expectVisible(approval, 'the approval card for Global Administrator in her chat');
+      expect(await megan.textOf(approval)).toContain('Requested by Adele Vance');
+      await megan.screenshot('03-approver-ga-approval-card', approval);
+
+      // The approval card reaches the Approvals channel after every approver's chat (see the report on the
+      // Playground's 1:1 failures, which slow this down). Everyone sees the read-only view there.
+      await adele.openChannel('IT Operations', 'Approvals');
+      const channelCard = adele.card('Approval needed', 'Global Administrator', 'CHG-1042');
+      await adele.expectVisible(channelCard, 'the Global Administrator approval card in Approvals', 45_000);
+      expect(await channelCard.getByRole('button').count()).toBe(0);
+      await adele.screenshot('04-approvals-channel-ga-pending', channelCard);
+
+      await megan.click(approval, 'Approve');
+      const approved = megan.card('Approved', 'Global Administrator', 'CHG-1042');
+      await megan.expectVisible(approved, 'her approval card turn "Approved"');
+      expect(await approved.getByRole('button', { name: 'Approve', exact: true }).count()).toBe(0);
+      await megan.screenshot('05-approver-ga-approved', approved);
+
+      const channelApproved = adele.card('Approved', 'Global Administrator', 'CHG-1042');
+      await adele.expectVisible(channelApproved, 'the channel card turn "Approved"');
+      expect(await adele.textOf(channelApproved)).toContain('Megan Bowen');
+      await adele.screenshot('06-approvals-channel-ga-approved', channelApproved);
+
+      // The same message in Adele's chat, updated in place: no longer waiting.
+      await adele.openPersonalChat();
+      const active = adele.card('Active', 'Global Administrator', 'Active until');
+      await adele.expectVisible(active, 'her Global Administrator card turn Active');
+      expect(await adele.textOf(active)).toContain('Approved by Megan Bowen');
+      expect(await adele.countCards('Waiting for approval')).toBe(0);
+      await adele.screenshot('07-requester-ga-active', active);
+      mark('step 2 (Global Administrator approved)');
+    },
+    90_000,
+  );
+
+  step(
+    '3. Megan denies a Security Administrator request with a reason; channel and requester show it',
+    async () => {
+      await adele.say('activate Security Administrator 1h CHG-2001 review alert rules');
+      const confirm = adele.card('Activate this?', 'Security Administrator');
+      await adele.expectVisible(confirm, 'the confirmation card for Security Administrator');
+      await adele.click(confirm, 'Activate');
+      const waiting = adele.card('Waiting for approval', 'Security Administrator');
+      await adele.expectVisible(waiting, 'the "Waiting for approval" status card for Security Administrator');
+
+      const approval = megan.card('Approval needed', 'Security Administrator', 'CHG-2001');
+      await megan.expectVisible(approval, 'the approval card for Security Administrator in her chat');
+      await adele.openChannel('IT Operations', 'Approvals');
+      await adele.expectVisible(
+        adele.card('Approval needed', 'Security Administrator', 'CHG-2001'),
+        'the Security Administrator approval card in Approvals',
+        45_000,
+      );
+
+      await approval.locator('textarea').fill(DENY_REASON);
+      await megan.screenshot('08-approver-deny-with-reason', approval);
+      await megan.click(approval, 'Deny');
+      const denied = megan.card('Denied', 'Security Administrator', 'CHG-2001');
+      await megan.expectVisible(denied, 'her approval card turn "Denied"');
+      expect(await megan.textOf(denied)).toContain(DENY_REASON);
+      await megan.screenshot('09-approver-denied', denied);
+
+      const channelDenied = adele.card('Denied', 'Security Administrator', 'CHG-2001');
+      await adele.expectVisible(channelDenied, 'the channel card turn "Denied"');
+      expect(await adele.textOf(channelDenied)).toContain(DENY_REASON);
+
+      await adele.openPersonalChat();
+      const requesterDenied = adele.card('Request denied', 'Security Administrator');
+      await adele.expectVisible(requesterDenied, 'her Security Administrator card turn "Request denied"');
+      expect(await adele.textOf(requesterDenied)).toContain(DENY_REASON);
+      await adele.screenshot('10-requester-denied-with-reason', requesterDenied);
+      mark('step 3 (Security Administrator denied)');
+    },
+    90_000,
+  );
+
+  step(
+    '4. the Approvals channel shows the approval cards with the decisions, read-only',
+    async () => {
+      await adele.openChannel('IT Operations', 'Approvals');
+      await adele.expectVisible(adele.page.getByText('Start a new post'), 'the Approvals channel');
+      const ga = adele.card('Approved', 'Global Administrator', 'CHG-1042');
+      const security = adele.card('Denied', 'Security Administrator', 'CHG-2001');
+      await adele.expectVisible(ga, 'the Global Administrator card, approved, in Approvals');
+      await adele.expectVisible(security, 'the Security Administrator card, denied, in Approvals');
+      expect(await adele.textOf(security)).toContain(DENY_REASON);
+      expect(await adele.countCards('Approval needed')).toBe(0);
+      expect(
+        await adele.page
+          .locator('.ac-adaptiveCard')
+          .getByRole('button', { name: /^(Approve|Deny)$/ })
+          .count(),
+      ).toBe(0);
+      await adele.screenshot('11-approvals-channel-decided', undefined, 1_650);
+      mark('step 4 (Approvals channel)');
+    },
+    60_000,
+  );
+});

@@ -1,0 +1,324 @@
+/**
+ * The whole local demo (`npm run playground`: Entra authority, Graph simulator, Azurite, the bot and the
+ * Microsoft 365 Agents Playground) as a child process group, for the browser E2E tests.
+ *
+ * - Free random ports for the bot (PORT) and the Playground (PLAYGROUND_PORT); the script picks its own
+ *   free ports for the simulators and Azurite.
+ * - A private copy of the project root in a temp dir: scripts/ is copied, everything else is a symlink. The
+ *   script keeps its state under `<root>/.local` (CA, Azurite data, the Playground's config and log), so a
+ *   test run never reuses a previous run's bot state and never fights a developer's `npm run playground`.
+ *   Node resolves the symlinks to /work/main/..., so the bot and simulators run from the real sources.
+ * - `stop()` ends the whole process group (SIGTERM, then SIGKILL), and so does a worker that exits without
+ *   calling it.
+ *
+ * Optionally a second Playground whose current user is another demo user (the approver, Megan), pointed at
+ * the same bot: the Playground has no way to switch users, so "another person at another Teams client" is
+ * another Playground.
+ */
+import { type ChildProcess, spawn } from 'node:child_process';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { createRequire } from 'node:module';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { playgroundConfigYaml, playgroundConversations } from '../../scripts/playground-config';
+import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+
+const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
+
+/** Top-level entries that are state or history, never linked into the private root. */
+const NOT_LINKED = new Set(['.git', '.local', 'scripts', 'artifacts', 'coverage', 'devTools']);
+
+/** The personal chat of the approver's Playground: its own id, so its dialog state is its own. */
+export const APPROVER_PERSONAL_CHAT = `${playgroundConversations.personalChat}-approver`;
+
+export interface DemoOptions {
+  /** Also start a Playground whose current user is Megan Bowen (the approver). Default false. */
+  approverClient?: boolean;
+  /** How long to wait for the bot and the Playground(s) to answer. Default 60 s. */
+  startTimeoutMs?: number;
+}
+
+export interface Demo {
+  /** http://127.0.0.1:<PORT> (the bot; /api/messages, /healthz, /readyz). */
+  botUrl: string;
+  /** http://127.0.0.1:<PLAYGROUND_PORT>: the Playground, current user Adele Vance (the requester). */
+  playgroundUrl: string;
+  /** The approver's Playground (current user Megan Bowen), when asked for. */
+  approverPlaygroundUrl?: string;
+  /** The private project root (state under `.local`). Deleted by stop(). */
+  root: string;
+  /** Milliseconds from spawn until everything answered. */
+  startupMs: number;
+  /** The demo's stdout and stderr so far (bot logs included), for failure messages. */
+  output(): string;
+  /** Stops every process of the demo (idempotent). */
+  stop(): Promise<void>;
+}
+
+/** A free TCP port on loopback (released again; the child binds it a moment later). */
+export async function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address ? address.port : 0;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** The private root: scripts/ copied (so `..` from the script is this dir), the rest symlinked. */
+function makePrivateRoot(): string {
+  const root = mkdtempSync(join(tmpdir(), 'pimbot-demo-'));
+  for (const name of readdirSync(repoRoot)) {
+    if (NOT_LINKED.has(name)) continue;
+    symlinkSync(join(repoRoot, name), join(root, name));
+  }
+  mkdirSync(join(root, 'scripts'));
+  for (const name of readdirSync(join(repoRoot, 'scripts'))) {
+    const from = join(repoRoot, 'scripts', name);
+    if (statSync(from).isDirectory()) symlinkSync(from, join(root, 'scripts', name));
+    else copyFileSync(from, join(root, 'scripts', name));
+  }
+  return root;
+}
+
+/** What vitest (and Vite) put into process.env; the demo is not a test. */
+const TEST_RUNNER_VARIABLES = new Set(['TEST', 'NODE_ENV', 'MODE', 'DEV', 'PROD', 'BASE_URL', 'SSR', 'FORCE_TTY']);
+
+/**
+ * The environment for the demo: this process's, minus what the test runner adds. In particular not the
+ * test CA: test/setup/global-ca.ts points NODE_EXTRA_CA_CERTS at a bundle holding the tests' own local
+ * CA, and playground.ts would append its CA to that bundle. Both CAs are called "PIM Bot local CA" and the
+ * leaf certificates carry no authority key id, so OpenSSL picks the tests' CA as the issuer, the
+ * signature check fails and the bot cannot reach its own Entra authority ("I could not get your
+ * sign-in"). The system bundle (SSL_CERT_FILE) is what the tests' bundle started from.
+ */
+function demoEnvironment(extra: Record<string, string>): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = {};
+  const testCaDir = process.env.PIMBOT_TEST_CA_DIR;
+  for (const [key, value] of Object.entries(process.env)) {
+    if (key.startsWith('VITEST') || TEST_RUNNER_VARIABLES.has(key) || key === 'PIMBOT_TEST_CA_DIR') continue;
+    if (key === 'NODE_EXTRA_CA_CERTS' && testCaDir && value?.startsWith(testCaDir)) continue;
+    env[key] = value;
+  }
+  if (!env.NODE_EXTRA_CA_CERTS && env.SSL_CERT_FILE && existsSync(env.SSL_CERT_FILE)) {
+    env.NODE_EXTRA_CA_CERTS = env.SSL_CERT_FILE;
+  }
+  return { ...env, ...extra };
+}
+
+/** Signals a whole process group; false when it is already gone. */
+function signalGroup(pid: number, signal: NodeJS.Signals): boolean {
+  try {
+    process.kill(-pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Whether any process of the group still runs. Zombies do not count: a dead grandchild stays a zombie
+ * until PID 1 reaps it, which on some machines takes seconds, and it holds no port or file.
+ */
+function groupAlive(pgid: number): boolean {
+  let pids: string[];
+  try {
+    pids = readdirSync('/proc').filter((name) => /^\d+$/.test(name));
+  } catch {
+    try {
+      process.kill(-pgid, 0);
+      return true;
+    } catch {
+      return false;
+    }
+  }
+  for (const pid of pids) {
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    } catch {
+      continue;
+    }
+    // "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses, so split after the last ')'.
+    const [state, , pgrp] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    if (Number(pgrp) === pgid && state !== 'Z') return true;
+  }
+  return false;
+}
+
+/** Starts a process as the leader of a new process group, collecting its output. */
+function spawnGroup(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv, output: string[]) {
+  const child = spawn(command, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const collect = (chunk: Buffer) => {
+    output.push(chunk.toString('utf8'));
+    // Keep the last ~200 chunks: enough for a failure message, bounded for a long run.
+    if (output.length > 200) output.splice(0, output.length - 200);
+  };
+  child.stdout?.on('data', collect);
+  child.stderr?.on('data', collect);
+  return child;
+}
+
+async function stopGroup(child: ChildProcess): Promise<void> {
+  const pid = child.pid;
+  if (pid === undefined) return;
+  // SIGTERM to every process: playground.ts stops its children and Azurite, the bot drains, the
+  // Playground exits. Then wait until no process of the group is left; SIGKILL whatever lingers.
+  if (!signalGroup(pid, 'SIGTERM')) return;
+  const deadline = Date.now() + 8_000;
+  while (Date.now() < deadline && groupAlive(pid)) await new Promise((r) => setTimeout(r, 100));
+  if (groupAlive(pid) && signalGroup(pid, 'SIGKILL')) {
+    const killDeadline = Date.now() + 3_000;
+    while (Date.now() < killDeadline && groupAlive(pid)) await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/** GET until it answers 2xx, or the deadline passes, or `failed()` says to stop waiting. */
+async function waitForHttp(url: string, deadline: number, failed: () => string | undefined): Promise<void> {
+  for (;;) {
+    const reason = failed();
+    if (reason) throw new Error(reason);
+    try {
+      const response = await fetch(url, { signal: AbortSignal.timeout(2_000) });
+      await response.arrayBuffer();
+      if (response.ok) return;
+    } catch {}
+    if (Date.now() > deadline) throw new Error(`${url} did not answer in time`);
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+
+/** The approver's Playground config: Megan is the current user, Adele one of the users; own personal chat id. */
+function approverConfigYaml(): string {
+  const users = { ...demoUsers, requester: demoUsers.approver, approver: demoUsers.requester };
+  return playgroundConfigYaml(demoTenant, users).replaceAll(
+    `"${playgroundConversations.personalChat}"`,
+    `"${APPROVER_PERSONAL_CHAT}"`,
+  );
+}
+
+/** Starts the demo and resolves once the bot's /healthz and the Playground(s) answer. */
+export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
+  const started = Date.now();
+  const deadline = started + (options.startTimeoutMs ?? 60_000);
+  const [botPort, playgroundPort, approverPort] = await Promise.all([freePort(), freePort(), freePort()]);
+  const root = makePrivateRoot();
+  const output: string[] = [];
+  const groups: ChildProcess[] = [];
+
+  const demo = spawnGroup(
+    process.execPath,
+    ['--import', 'tsx', join(root, 'scripts', 'playground.ts')],
+    root,
+    demoEnvironment({ PORT: String(botPort), PLAYGROUND_PORT: String(playgroundPort) }),
+    output,
+  );
+  groups.push(demo);
+
+  let approver: ChildProcess | undefined;
+  if (options.approverClient) {
+    const dir = join(root, '.local', 'approver-playground');
+    mkdirSync(dir, { recursive: true });
+    const configPath = join(dir, '.m365agentsplayground.yml');
+    writeFileSync(configPath, approverConfigYaml());
+    const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
+    approver = spawnGroup(
+      process.execPath,
+      [
+        cli,
+        '-e',
+        `http://127.0.0.1:${botPort}/api/messages`,
+        '-c',
+        'msteams',
+        '-p',
+        String(approverPort),
+        '--disable-telemetry',
+      ],
+      dir,
+      demoEnvironment({
+        TEAMSAPPTESTER_BROWSER: 'none',
+        M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
+        M365_AGENTS_PLAYGROUND_LOGFILE: join(dir, 'm365agentsplayground.log'),
+      }),
+      output,
+    );
+    groups.push(approver);
+  }
+
+  let stopped: Promise<void> | undefined;
+  const stop = () => {
+    stopped ??= (async () => {
+      process.off('exit', killOnExit);
+      await Promise.all(groups.map(stopGroup));
+      rmSync(root, { recursive: true, force: true });
+    })();
+    return stopped;
+  };
+  // Last resort when the worker exits without stop() (a crash, a timeout kill): no stray processes.
+  const killOnExit = () => {
+    for (const child of groups) if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+  };
+  process.on('exit', killOnExit);
+
+  const text = () => output.join('');
+  const exited = () => {
+    for (const child of groups) {
+      if (child.exitCode !== null || child.signalCode !== null) {
+        return `The demo exited early (${child === demo ? 'npm run playground' : "the approver's Playground"}, code ${child.exitCode ?? child.signalCode}).`;
+      }
+    }
+    return undefined;
+  };
+
+  const botUrl = `http://127.0.0.1:${botPort}`;
+  const playgroundUrl = `http://127.0.0.1:${playgroundPort}`;
+  const approverPlaygroundUrl = approver ? `http://127.0.0.1:${approverPort}` : undefined;
+  try {
+    await Promise.all([
+      waitForHttp(`${botUrl}/healthz`, deadline, exited),
+      waitForHttp(`${playgroundUrl}/_internal/v1/config`, deadline, exited),
+      ...(approverPlaygroundUrl ? [waitForHttp(`${approverPlaygroundUrl}/_internal/v1/config`, deadline, exited)] : []),
+    ]);
+  } catch (err) {
+    const log = readPlaygroundLog(root);
+    await stop();
+    throw new Error(
+      `${err instanceof Error ? err.message : String(err)}\n--- demo output ---\n${text().slice(-4_000)}${log}`,
+    );
+  }
+  return {
+    botUrl,
+    playgroundUrl,
+    approverPlaygroundUrl,
+    root,
+    startupMs: Date.now() - started,
+    output: text,
+    stop,
+  };
+}
+
+function readPlaygroundLog(root: string): string {
+  try {
+    const log = readFileSync(join(root, '.local', 'playground', 'm365agentsplayground.log'), 'utf8');
+    return `\n--- Playground log ---\n${log.slice(-2_000)}`;
+  } catch {
+    return '';
+  }
+}
