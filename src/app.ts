@@ -11,6 +11,7 @@ import {
 import type { DialogServices } from '../dialogs/dialog-services';
 import { MainDialog } from '../dialogs/main-dialog';
 import { ActivationService } from './activation/activation-service';
+import { TeamsChannelAuthentication } from './bot-framework-auth';
 import { PimSessions } from './activation/pim-sessions';
 import { PimBot } from './bot/pim-bot';
 import { StepUpResumer } from './bot/step-up-resumer';
@@ -83,7 +84,11 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
         }
       : // No app id: the adapter accepts unauthenticated requests, as the Agents Playground sends them.
         {};
-  const adapter = new CloudAdapter(new ConfigurationBotFrameworkAuthentication(authOptions));
+  const adapter = new CloudAdapter(
+    config.mode === 'production'
+      ? new TeamsChannelAuthentication(authOptions)
+      : new ConfigurationBotFrameworkAuthentication(authOptions),
+  );
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
     try {
