@@ -1,6 +1,28 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference } from 'botbuilder';
 import type { Messenger, PostedMessage } from './messenger';
 
+/**
+ * botbuilder retries the connector's 5xx itself but not 429 (throttling: Teams allows a few messages per
+ * second per conversation). Proactive sends retry it here, honouring Retry-After, so an approver's card is
+ * not lost to a burst.
+ */
+async function retryThrottled<T>(send: () => Promise<T>, attempts = 4): Promise<T> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await send();
+    } catch (err) {
+      const status = (err as { statusCode?: number }).statusCode;
+      if (status !== 429 || attempt >= attempts) throw err;
+      const headers = (err as { response?: { headers?: { get?(name: string): string | undefined } } }).response
+        ?.headers;
+      const retryAfter = Number(headers?.get?.('retry-after'));
+      const waitMs =
+        Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : 500 * 2 ** (attempt - 1);
+      await new Promise((r) => setTimeout(r, waitMs));
+    }
+  }
+}
+
 /** Messenger over the Bot Framework connector (CloudAdapter): continueConversation and createConversation. */
 export class TeamsMessenger implements Messenger {
   constructor(
@@ -11,7 +33,7 @@ export class TeamsMessenger implements Messenger {
   async send(conversation: Partial<ConversationReference>, activity: Partial<Activity>): Promise<PostedMessage> {
     let activityId = '';
     await this.adapter.continueConversationAsync(this.botAppId, conversation, async (context) => {
-      activityId = (await context.sendActivity(activity))?.id ?? '';
+      activityId = (await retryThrottled(() => context.sendActivity(activity)))?.id ?? '';
     });
     return { conversation, activityId };
   }
@@ -38,7 +60,7 @@ export class TeamsMessenger implements Messenger {
       '',
       params,
       async (context) => {
-        const id = (await context.sendActivity(activity))?.id ?? '';
+        const id = (await retryThrottled(() => context.sendActivity(activity)))?.id ?? '';
         posted = {
           conversation: {
             channelId: via.channelId ?? 'msteams',
