@@ -206,7 +206,9 @@ describe.concurrent('JobQueue on Azure Storage queues (Azurite)', () => {
   });
 
   describe('refuses token-shaped payloads', () => {
-    const jwt = 'eyJhbGciOiJSUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJhbGljZSJ9.c2lnbmF0dXJl';
+    // A JWT-shaped string made here (never a committed token): header.payload.signature, base64url.
+    const part = (o: object) => Buffer.from(JSON.stringify(o)).toString('base64url');
+    const jwt = `${part({ alg: 'RS256', typ: 'JWT' })}.${part({ sub: 'alice' })}.${Buffer.from('signature').toString('base64url')}`;
 
     it.for([
       ['a JWT as a value', { note: jwt }, 'payload.note', 'looks like a JWT'],
