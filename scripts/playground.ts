@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { startLocalStack } from '../simulators/local-stack';
 import { startAzuriteProcess } from '../src/store/azure/azurite-process';
-import { demoTenant, demoUsers } from '../simulators/tenant/demo-tenant';
+import { demoGroups, demoTenant, demoUsers } from '../simulators/tenant/demo-tenant';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
 import { playgroundConfigYaml, playgroundConversations } from './playground-config';
 
@@ -44,6 +44,9 @@ async function main(): Promise<void> {
       PORT: String(BOT_PORT),
       // Every approval card also goes to the team's Approvals channel.
       APPROVALS_CHANNELS: JSON.stringify({ '*': playgroundConversations.team.channel.id }),
+      // Megan and Nestor ("PIM Approvers") may subscribe a channel to the activation feed.
+      FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id,
+      BREAK_GLASS_IDS: demoUsers.breakGlass.id,
       // The bot trusts the local CA the same way a deployed bot trusts Microsoft's: by its trust store.
       NODE_EXTRA_CA_CERTS: ca.trustBundlePath,
       AAD_APP_TENANT_ID: stack.fixture.tenantId,
