@@ -3,6 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ConfigError, parseConfig, resolveEnvironment } from '../src/config';
+import { fakeSecret } from './support/fake-secrets';
+
+const BOT_APP_SECRET = fakeSecret('bot-app');
+const ENTRA_APP_SECRET = fakeSecret('entra-app');
+const OTHER_BOT_PASSWORD = fakeSecret('other-bot-password');
+const PLAYGROUND_SECRET = fakeSecret('playground-app');
+const USER_FILE_SECRET = fakeSecret('user-file');
 
 type Env = Record<string, string | undefined>;
 
@@ -15,19 +22,19 @@ const PLAYGROUND: Env = {
   PIMBOT_MODE: 'playground',
   AAD_APP_TENANT_ID: TENANT_ID,
   AAD_APP_CLIENT_ID: CLIENT_ID,
-  AAD_APP_CLIENT_SECRET: 'playground-app-secret',
+  AAD_APP_CLIENT_SECRET: PLAYGROUND_SECRET,
 };
 
 /** A complete single-tenant production deployment. */
 const PRODUCTION: Env = {
   PIMBOT_MODE: 'production',
   MicrosoftAppId: BOT_APP_ID,
-  MicrosoftAppPassword: 'bot-app-secret',
+  MicrosoftAppPassword: BOT_APP_SECRET,
   MicrosoftAppType: 'SingleTenant',
   MicrosoftAppTenantId: TENANT_ID,
   AAD_APP_TENANT_ID: TENANT_ID,
   AAD_APP_CLIENT_ID: CLIENT_ID,
-  AAD_APP_CLIENT_SECRET: 'entra-app-secret',
+  AAD_APP_CLIENT_SECRET: ENTRA_APP_SECRET,
   OAUTH_CONNECTION_NAME: 'pimbot-sso',
   PUBLIC_BASE_URL: 'https://pimbot.contoso.com',
 };
@@ -62,7 +69,7 @@ describe('parseConfig: playground mode (the local demo)', () => {
     expect(parseConfig(PLAYGROUND).entra).toEqual({
       tenantId: TENANT_ID,
       clientId: CLIENT_ID,
-      clientSecret: 'playground-app-secret',
+      clientSecret: PLAYGROUND_SECRET,
       authorityHost: 'https://login.microsoftonline.com',
     });
   });
@@ -113,10 +120,10 @@ describe('parseConfig: playground mode (the local demo)', () => {
     const [problem] = problemsFor({
       ...PLAYGROUND,
       MicrosoftAppId: BOT_APP_ID,
-      MicrosoftAppPassword: 'very-secret-bot-password',
+      MicrosoftAppPassword: OTHER_BOT_PASSWORD,
     });
     expect(problem).toContain('MicrosoftAppId, MicrosoftAppPassword are set');
-    expect(problem).not.toContain('very-secret-bot-password');
+    expect(problem).not.toContain(OTHER_BOT_PASSWORD);
   });
 });
 
@@ -129,11 +136,11 @@ describe('parseConfig: production mode', () => {
       logLevel: 'info',
       maxBodyBytes: 256 * 1024,
       shutdownGraceMs: 10_000,
-      bot: { appId: BOT_APP_ID, appPassword: 'bot-app-secret', appType: 'SingleTenant', appTenantId: TENANT_ID },
+      bot: { appId: BOT_APP_ID, appPassword: BOT_APP_SECRET, appType: 'SingleTenant', appTenantId: TENANT_ID },
       entra: {
         tenantId: TENANT_ID,
         clientId: CLIENT_ID,
-        clientSecret: 'entra-app-secret',
+        clientSecret: ENTRA_APP_SECRET,
         authorityHost: 'https://login.microsoftonline.com',
       },
       graphBaseUrl: 'https://graph.microsoft.com',
@@ -250,7 +257,7 @@ describe('resolveEnvironment: env/.env.<PIMBOT_ENV> files', () => {
         'LOG_LEVEL=info',
         'GRAPH_BASE_URL=https://graph.microsoft.com',
       ].join('\n'),
-      '.env.dev.user': ['MicrosoftAppPassword="from user file"', 'LOG_LEVEL=debug', 'PORT=4000'].join('\n'),
+      '.env.dev.user': [`MicrosoftAppPassword=${JSON.stringify(USER_FILE_SECRET)}`, 'LOG_LEVEL=debug', 'PORT=4000'].join('\n'),
     });
 
     const resolved = resolveEnvironment({ PIMBOT_ENV: 'dev', PORT: '5000' }, dir);
@@ -259,7 +266,7 @@ describe('resolveEnvironment: env/.env.<PIMBOT_ENV> files', () => {
       PIMBOT_ENV: 'dev',
       PIMBOT_MODE: 'production',
       GRAPH_BASE_URL: 'https://graph.microsoft.com',
-      MicrosoftAppPassword: 'from user file', // only in .user
+      MicrosoftAppPassword: USER_FILE_SECRET, // only in .user
       LOG_LEVEL: 'debug', // .user over .env.dev
       PORT: '5000', // process env over both
     });

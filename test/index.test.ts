@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { describe, it, type onTestFinished } from 'vitest';
 import { startCaptureConnector } from './support/capture-connector';
+import { fakeSecret } from './support/fake-secrets';
+
+const PLAYGROUND_SECRET = fakeSecret('playground-app');
 
 /**
  * `npm start` as an operator runs it: the real entry point in its own process, configured only through
@@ -80,7 +83,7 @@ const PLAYGROUND = {
   PORT: '0',
   AAD_APP_TENANT_ID: TENANT_ID,
   AAD_APP_CLIENT_ID: CLIENT_ID,
-  AAD_APP_CLIENT_SECRET: 'playground-app-secret',
+  AAD_APP_CLIENT_SECRET: PLAYGROUND_SECRET,
 };
 
 describe.concurrent('npm start (src/index.ts)', () => {

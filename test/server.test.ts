@@ -10,6 +10,11 @@ import { createLogger, type Logger } from '../src/observability/logger';
 import type { RunningServer } from '../src/server';
 import { type CaptureConnector, startCaptureConnector, visibleText } from './support/capture-connector';
 import { testCertificateAuthority } from './support/local-ca';
+import { fakeSecret } from './support/fake-secrets';
+
+const BOT_APP_SECRET = fakeSecret('bot-app');
+const ENTRA_APP_SECRET = fakeSecret('entra-app');
+const PLAYGROUND_SECRET = fakeSecret('playground-app');
 
 const TENANT_ID = '72f988bf-0000-4000-8000-000000000001';
 const CLIENT_ID = '0b7e4a2c-0000-4000-8000-000000000002';
@@ -41,7 +46,7 @@ function playgroundConfig(env: Record<string, string> = {}): AppConfig {
     PORT: '0',
     AAD_APP_TENANT_ID: TENANT_ID,
     AAD_APP_CLIENT_ID: CLIENT_ID,
-    AAD_APP_CLIENT_SECRET: 'playground-secret',
+    AAD_APP_CLIENT_SECRET: PLAYGROUND_SECRET,
     ...env,
   });
 }
@@ -52,12 +57,12 @@ function productionConfig(): AppConfig {
     HOST: '127.0.0.1',
     PORT: '0',
     MicrosoftAppId: BOT_APP_ID,
-    MicrosoftAppPassword: 'bot-app-secret',
+    MicrosoftAppPassword: BOT_APP_SECRET,
     MicrosoftAppType: 'SingleTenant',
     MicrosoftAppTenantId: TENANT_ID,
     AAD_APP_TENANT_ID: TENANT_ID,
     AAD_APP_CLIENT_ID: CLIENT_ID,
-    AAD_APP_CLIENT_SECRET: 'entra-app-secret',
+    AAD_APP_CLIENT_SECRET: ENTRA_APP_SECRET,
     OAUTH_CONNECTION_NAME: 'pimbot-sso',
     PUBLIC_BASE_URL: 'https://pimbot.contoso.com',
   });

@@ -12,6 +12,10 @@ import { createLogger } from '../../src/observability/logger';
 import type { RunningServer } from '../../src/server';
 import { type CaptureConnector, startCaptureConnector } from '../support/capture-connector';
 import { breakdown, figure, httpClient, muteConsole, pool, STACK_TRACE, tally } from './abuse-support';
+import { fakeSecret } from '../support/fake-secrets';
+
+const BOT_APP_SECRET = fakeSecret('bot-app');
+const ENTRA_APP_SECRET = fakeSecret('entra-app');
 
 /**
  * Production auth mode under forged traffic: >= 1,000 POST /api/messages whose bearer token is forged
@@ -49,12 +53,12 @@ beforeAll(async () => {
       HOST: '127.0.0.1',
       PORT: '0',
       MicrosoftAppId: BOT_APP_ID,
-      MicrosoftAppPassword: 'bot-app-secret',
+      MicrosoftAppPassword: BOT_APP_SECRET,
       MicrosoftAppType: 'SingleTenant',
       MicrosoftAppTenantId: TENANT_ID,
       AAD_APP_TENANT_ID: TENANT_ID,
       AAD_APP_CLIENT_ID: '0b7e4a2c-0000-4000-8000-000000000002',
-      AAD_APP_CLIENT_SECRET: 'entra-app-secret',
+      AAD_APP_CLIENT_SECRET: ENTRA_APP_SECRET,
       OAUTH_CONNECTION_NAME: 'pimbot-sso',
       PUBLIC_BASE_URL: 'https://pimbot.contoso.com',
     }),

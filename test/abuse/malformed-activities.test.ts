@@ -21,6 +21,9 @@ import {
   STACK_TRACE,
   tally,
 } from './abuse-support';
+import { fakeSecret } from '../support/fake-secrets';
+
+const PLAYGROUND_SECRET = fakeSecret('playground-app');
 
 /**
  * >= 10,000 malformed requests at /api/messages in playground mode (no auth: every one reaches botbuilder and
@@ -60,7 +63,7 @@ beforeAll(async () => {
       PORT: '0',
       AAD_APP_TENANT_ID: TENANT_ID,
       AAD_APP_CLIENT_ID: '0b7e4a2c-0000-4000-8000-000000000002',
-      AAD_APP_CLIENT_SECRET: 'playground-secret',
+      AAD_APP_CLIENT_SECRET: PLAYGROUND_SECRET,
       MAX_BODY_BYTES: String(MAX_BODY_BYTES),
     }),
     logger,

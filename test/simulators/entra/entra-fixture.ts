@@ -7,6 +7,10 @@ import {
   startEntraAuthority,
 } from '../../../simulators/entra';
 import { testCertificateAuthority } from '../../support/local-ca';
+import { fakeSecret } from '../../support/fake-secrets';
+
+const OTHER_BOT_SECRET = fakeSecret('other-bot');
+const PIM_BOT_SECRET = fakeSecret('pim-bot');
 
 export const TENANT_ID = '0d9b4b1e-6c2f-4a51-9b8e-5f3a2c1d7e90';
 export const GRAPH_DEFAULT_SCOPE = 'https://graph.microsoft.com/.default';
@@ -24,7 +28,7 @@ export const megan = {
 
 export const pimBot: RegisteredApplication = {
   clientId: '5a1f0c3e-8d2b-4c7a-9e6f-1b3d5f7a9c0e',
-  clientSecret: 'pim-bot-local-secret~value',
+  clientSecret: PIM_BOT_SECRET,
   displayName: 'PIM Bot',
   identifierUris: ['api://botid-5a1f0c3e-8d2b-4c7a-9e6f-1b3d5f7a9c0e'],
   redirectUris: ['https://127.0.0.1:3978/auth/callback'],
@@ -38,7 +42,7 @@ export const pimBot: RegisteredApplication = {
 
 export const otherBot: RegisteredApplication = {
   clientId: '7c3e5a1f-0b2d-4e6f-8a9c-0e1b3d5f7a9c',
-  clientSecret: 'other-bot-local-secret~value',
+  clientSecret: OTHER_BOT_SECRET,
   displayName: 'Some Other Bot',
   identifierUris: ['api://botid-7c3e5a1f-0b2d-4e6f-8a9c-0e1b3d5f7a9c'],
   redirectUris: ['https://127.0.0.1:4000/callback'],
