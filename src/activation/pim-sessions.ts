@@ -8,6 +8,8 @@ import type { GraphCallObserver, RetryPolicy } from '../pim/graph-middleware';
 import { GraphTransport } from '../pim/graph-transport';
 import { PimClient } from '../pim/pim-client';
 
+const TURN_CLIENT = Symbol('pimbot.turnPimClient');
+
 export interface PimSessionsOptions {
   entra: EntraAppConfig;
   graphBaseUrl: string;
@@ -29,11 +31,17 @@ export class PimSessions {
 
   /** The user's PimClient, or undefined when they must sign in first. */
   async forTurn(context: TurnContext, claims?: string): Promise<PimClient | undefined> {
+    // Several dialog steps run in one turn: they share one client, so one on-behalf-of exchange (the
+    // credential caches the Graph token). Kept in the turn's memory only, never in state.
+    const cached = claims ? undefined : (context.turnState.get(TURN_CLIENT) as PimClient | undefined);
+    if (cached) return cached;
     const assertion = await this.options.tokens.getUserAssertion(context);
     if (!assertion) return undefined;
     const obo = onBehalfOfCredential(this.options.entra, assertion);
     const credential = claims ? new ClaimsChallengeCredential(obo, claims) : obo;
-    return this.client(credential, context.activity.from?.aadObjectId);
+    const client = this.client(credential, context.activity.from?.aadObjectId);
+    if (!claims) context.turnState.set(TURN_CLIENT, client);
+    return client;
   }
 
   /** A client on a Graph token obtained by the interactive step-up sign-in. */

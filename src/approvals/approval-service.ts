@@ -411,45 +411,49 @@ export class ApprovalService {
   /** After approval, PIM provisions the assignment; the requester's card then says until when. */
   private async followUntilProvisioned(pim: PimClient, request: TrackedRequest, attempt = 0): Promise<void> {
     try {
-      const status = (await pim.getRequest(request.kind, request.requestId)).status.toLowerCase();
-      if (status === 'provisioned' || status === 'granted') {
-        const until = await pim.activeUntil(request.requester.aadObjectId, request.target);
-        if (until) {
-          const updated = await this.deps.tracked.update(request.requestId, (c) => ({
-            ...c,
-            activeUntil: until.toISOString(),
-          }));
-          await this.deps.feed
-            ?.announce({
-              key: request.requestId,
-              principalId: request.requester.aadObjectId,
-              principalName: request.requester.name,
-              target: request.target,
-              startDateTime: new Date(until.getTime() - request.durationMinutes * 60_000),
-              endDateTime: until,
-              justification: request.justification,
-              ticket: request.ticket,
-              ticketSystem: request.ticketSystem,
-              approverName: request.decidedBy?.name,
-              source: 'bot',
-            })
-            .catch((err) => this.deps.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
-          const copy = updated?.value.cards.find((c) => c.audience === 'requester');
-          if (updated && copy) {
-            await this.deps.messenger.update(
-              copy as PostedMessage,
-              card(statusCard(requesterStatusModel(updated.value, this.now()), { aadObjectId: copy.userAadObjectId })),
-            );
-          }
-          return;
-        }
+      // The assignment instance itself says it is provisioned: no need to read the request first.
+      const until = await pim.activeUntil(request.requester.aadObjectId, request.target);
+      if (until) {
+        await this.provisioned(request, until);
+        return;
       }
     } catch (err) {
       this.deps.logger.warn({ err: errorSummary(err) }, 'could not follow the approved request');
     }
     // PIM usually provisions within seconds; the scheduler takes over for longer waits.
-    if (attempt < 4)
+    if (attempt < 4) {
       setTimeout(() => void this.followUntilProvisioned(pim, request, attempt + 1), 2_000 * (attempt + 1)).unref();
+    }
+  }
+
+  /** The approved activation is in effect: record until when, announce it, turn the requester's card Active. */
+  private async provisioned(request: TrackedRequest, until: Date): Promise<void> {
+    const updated = await this.deps.tracked.update(request.requestId, (c) => ({
+      ...c,
+      activeUntil: until.toISOString(),
+    }));
+    await this.deps.feed
+      ?.announce({
+        key: request.requestId,
+        principalId: request.requester.aadObjectId,
+        principalName: request.requester.name,
+        target: request.target,
+        startDateTime: new Date(until.getTime() - request.durationMinutes * 60_000),
+        endDateTime: until,
+        justification: request.justification,
+        ticket: request.ticket,
+        ticketSystem: request.ticketSystem,
+        approverName: request.decidedBy?.name,
+        source: 'bot',
+      })
+      .catch((err) => this.deps.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
+    const copy = updated?.value.cards.find((c) => c.audience === 'requester');
+    if (updated && copy) {
+      await this.deps.messenger.update(
+        copy as PostedMessage,
+        card(statusCard(requesterStatusModel(updated.value, this.now()), { aadObjectId: copy.userAadObjectId })),
+      );
+    }
   }
 
   private async postToChannel(

@@ -130,7 +130,12 @@ describe('routing', () => {
 describe('deciding', () => {
   it('approve: one decision in Graph, the requester is active, every copy shows Approved', async () => {
     const requestId = await requestGlobalAdmin();
+    h.stack.graph.resetCalls();
     const { status, body } = await decide(megan, 'approve', requestId, 'CAB approved');
+    // Graph calls of the approver's click: read the approval, decide, read the assignment it created.
+    const calls = h.stack.graph.calls();
+    expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
+    expect(calls.filter((c) => c.method === 'GET').length).toBeLessThanOrEqual(2);
     expect(status).toBe(200);
     expect(JSON.stringify(body)).toMatch(/Approved/);
     expect(graphRequests().find((r) => r.id === requestId)?.status).toBe('Provisioned');
