@@ -28,6 +28,13 @@ export const CHROMIUM_ARGS = [
   '--disable-sync',
 ];
 
+/** A channel's new-post editor: the Lexical box whose placeholder says "Start a new post". */
+const NEW_POST_EDITOR =
+  'xpath=//span[normalize-space()="Start a new post"]/preceding-sibling::*[@contenteditable="true"][@role="textbox"]';
+
+/** One post in a channel with its replies (a Fluent card holding a reply box). */
+const CHANNEL_POST = '.fui-Card';
+
 export const VIEWPORT = { width: 1280, height: 900 };
 
 export class PlaygroundClient {
@@ -54,7 +61,9 @@ export class PlaygroundClient {
     screenshotDir: string,
     diagnostics: () => string,
   ): Promise<PlaygroundClient> {
-    const context = await browser.newContext({ viewport: VIEWPORT });
+    // UTC like the bot's channel cards (a channel has no single reader's zone), so a requester's "Active
+    // until" and the feed card's "End" show the same time.
+    const context = await browser.newContext({ viewport: VIEWPORT, timezoneId: 'UTC' });
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const client = new PlaygroundClient(who, page, context, screenshotDir, diagnostics);
@@ -96,6 +105,25 @@ export class PlaygroundClient {
     await box.click();
     await this.page.keyboard.type(text);
     await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Starts a new post in the open channel: `@<mention>` picked in the editor's mention picker (as a person
+   * does: in a channel the bot receives only @mentions, and a typed name is plain text), then `text`.
+   * Resolves once the post is sent; the bot's answer is a reply in the post's thread.
+   */
+  async post(mention: string, text: string): Promise<void> {
+    // The new-post editor, not the "Type a message..." reply boxes under the earlier posts.
+    await this.page.locator(NEW_POST_EDITOR).click();
+    await this.page.keyboard.type(`@${mention.slice(0, 3)}`);
+    await this.page.getByRole('menuitem', { name: mention }).click();
+    await this.page.keyboard.type(` ${text}`);
+    await this.page.getByRole('button', { name: 'Post', exact: true }).click();
+  }
+
+  /** The last post of the open channel with this text (the post and its thread of replies). */
+  postWith(text: string): Locator {
+    return this.page.locator(CHANNEL_POST).filter({ hasText: text }).last();
   }
 
   /** Clicks the card's button with exactly this title. */

@@ -1,7 +1,19 @@
 /**
  * Browser E2E: the real demo (`npm run playground`: local Entra authority, Graph simulator, Azurite, the
  * bot) driven through the real Teams-like client (the Microsoft 365 Agents Playground) in a real browser
- * (Debian's Chromium through playwright-core). Screenshots of every step go to artifacts/e2e/.
+ * (Debian's Chromium through playwright-core). Screenshots of every step go to artifacts/e2e/, and the
+ * demo's output (bot logs) to artifacts/e2e/demo-output.log.
+ *
+ * The issue's flow, in order:
+ * 1. Megan (a "PIM Approvers" member, the demo's FEED_ADMIN_GROUP_ID) types "@PIM Bot subscribe" in the
+ *    General channel and gets the confirmation; Adele types the same and is refused.
+ * 2. Adele activates Exchange Administrator (no approval) in her 1:1 chat and sees "Active until".
+ * 3. Global Administrator with a ticket needs approval: Megan approves on her card; the Approvals channel
+ *    card and Adele's card follow.
+ * 4. Megan denies Security Administrator with a reason; the channel and Adele see it.
+ * 5. The Approvals channel shows both decisions, read-only.
+ * 6. The General channel (the feed) shows one card per activation, Exchange and Global Administrator,
+ *    with requester, role and an "End" equal to Adele's "Active until"; nothing for the denied request.
  *
  * Two people, two clients: the Playground cannot switch its current user, and in a channel it shows every
  * user the same card (no Teams "user-specific views", so the approver's Approve/Deny view never appears
@@ -10,10 +22,18 @@
  * bot, exactly as an approver does in Teams. Adele Vance, the requester, is the current user of the main
  * Playground; the Approvals channel is checked there.
  *
+ * Each Playground is its own little Teams: the same channel ids, but a message shows up only in the
+ * Playground whose connector (serviceUrl) the bot sent it to. Approval cards reach Approvals through the
+ * reference the bot holds for that channel (Adele's Playground). A feed card goes through the reference
+ * saved with the subscription, that is, to the Playground Megan subscribed from, so the feed is checked in
+ * her General channel.
+ *
  * The team has General and Approvals only: the Playground supports one channel besides General, so there
- * is no separate Security channel; APPROVALS_CHANNELS sends every approval card to Approvals.
+ * is no separate Security channel; APPROVALS_CHANNELS sends every approval card to Approvals, and General
+ * is the feed channel.
  */
-import { existsSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -27,7 +47,16 @@ if (!hasChromium) {
 }
 
 const SHOTS = fileURLToPath(new URL('../../artifacts/e2e', import.meta.url));
+const SUBSCRIBED = 'Subscribed: this channel gets every activation.';
+const SUBSCRIBE_REFUSED = "Only members of the PIM Bot admins group can change this channel's subscription.";
 const DENY_REASON = 'Not during the change freeze; ask again on Monday.';
+
+/** The time in a status card's "Active until 16:30 (UTC)" fact. */
+function untilTime(statusText: string): string {
+  const time = /Active until (\d{1,2}:\d{2})/.exec(statusText)?.[1];
+  if (!time) throw new Error(`No "Active until HH:MM" in the status card: ${statusText}`);
+  return time;
+}
 
 describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Chromium)', () => {
   let demo: Demo | undefined;
@@ -47,6 +76,8 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
    * at once, naming it, instead of each waiting for cards that cannot come.
    */
   let failedStep: string | undefined;
+  /** The "Active until" time (HH:MM) on Adele's status cards, which the feed cards' "End" must match. */
+  const until: { exchange?: string; ga?: string } = {};
   const step = (name: string, body: () => Promise<void>, timeout: number) =>
     it(
       name,
@@ -88,12 +119,42 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
     await adele?.close();
     await megan?.close();
     await browser?.close().catch(() => undefined);
+    if (demo) {
+      mkdirSync(SHOTS, { recursive: true });
+      writeFileSync(join(SHOTS, 'demo-output.log'), demo.output());
+    }
     await demo?.stop();
     console.log(`browser E2E timings: ${timings.join('; ')}`);
   }, 30_000);
 
   step(
-    '1. the requester activates a medium role in the personal chat and sees "Active until"',
+    '1. Megan (PIM Approvers) subscribes the General channel to the activation feed; Adele is refused',
+    async () => {
+      // Each types "@PIM Bot subscribe" in a new post in General (the bot is picked in the mention picker).
+      const subscribe = async (who: PlaygroundClient, answer: string, shot: string) => {
+        await who.openChannel('IT Operations', 'General');
+        await who.post('PIM Bot', 'subscribe');
+        const thread = who.postWith(answer);
+        await who.expectVisible(thread, `the bot's answer "${answer}" in General`);
+        const text = await who.textOf(thread);
+        expect(text).toContain('PIM Bot subscribe');
+        await who.screenshot(shot, thread);
+        await who.openPersonalChat();
+        return text;
+      };
+      const [, refused] = await Promise.all([
+        subscribe(megan, SUBSCRIBED, '00-general-channel-subscribed'),
+        // Adele is not in "PIM Approvers" (FEED_ADMIN_GROUP_ID): the same words change nothing.
+        subscribe(adele, SUBSCRIBE_REFUSED, '00-general-channel-subscribe-refused'),
+      ]);
+      expect(refused).not.toContain('Subscribed');
+      mark('step 1 (General subscribed by Megan, refused to Adele)');
+    },
+    60_000,
+  );
+
+  step(
+    '2. the requester activates a medium role in the personal chat and sees "Active until"',
     async () => {
       await adele.say('activate Exchange Administrator 2h INC-42 fix mailbox rules');
       const confirm = adele.card('Activate this?', 'Exchange Administrator');
@@ -107,15 +168,17 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
       await adele.click(confirm, 'Activate');
       const active = adele.card('Active', 'Exchange Administrator', 'Active until');
       await adele.expectVisible(active, 'the status card "Active … Active until" for Exchange Administrator');
-      expect(await adele.textOf(active)).toContain('Ticket INC-42');
+      const activeText = await adele.textOf(active);
+      expect(activeText).toContain('Ticket INC-42');
+      until.exchange = untilTime(activeText);
       await adele.screenshot('01-requester-exchange-active', active);
-      mark('step 1 (Exchange Administrator active)');
+      mark('step 2 (Exchange Administrator active)');
     },
     60_000,
   );
 
   step(
-    '2. Global Administrator needs approval: Megan approves, the channel card and the requester card follow',
+    '3. Global Administrator needs approval: Megan approves, the channel card and the requester card follow',
     async () => {
       await adele.say('activate Global Administrator 1h CHG-1042 conditional access change');
       const confirm = adele.card('Activate this?', 'Global Administrator');
@@ -154,16 +217,18 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
       await adele.openPersonalChat();
       const active = adele.card('Active', 'Global Administrator', 'Active until');
       await adele.expectVisible(active, 'her Global Administrator card turn Active');
-      expect(await adele.textOf(active)).toContain('Approved by Megan Bowen');
+      const activeText = await adele.textOf(active);
+      expect(activeText).toContain('Approved by Megan Bowen');
+      until.ga = untilTime(activeText);
       expect(await adele.countCards('Waiting for approval')).toBe(0);
       await adele.screenshot('07-requester-ga-active', active);
-      mark('step 2 (Global Administrator approved)');
+      mark('step 3 (Global Administrator approved)');
     },
     90_000,
   );
 
   step(
-    '3. Megan denies a Security Administrator request with a reason; channel and requester show it',
+    '4. Megan denies a Security Administrator request with a reason; channel and requester show it',
     async () => {
       await adele.say('activate Security Administrator 1h CHG-2001 review alert rules');
       const confirm = adele.card('Activate this?', 'Security Administrator');
@@ -198,13 +263,13 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
       await adele.expectVisible(requesterDenied, 'her Security Administrator card turn "Request denied"');
       expect(await adele.textOf(requesterDenied)).toContain(DENY_REASON);
       await adele.screenshot('10-requester-denied-with-reason', requesterDenied);
-      mark('step 3 (Security Administrator denied)');
+      mark('step 4 (Security Administrator denied)');
     },
     90_000,
   );
 
   step(
-    '4. the Approvals channel shows the approval cards with the decisions, read-only',
+    '5. the Approvals channel shows the approval cards with the decisions, read-only',
     async () => {
       await adele.openChannel('IT Operations', 'Approvals');
       await adele.expectVisible(adele.page.getByText('Start a new post'), 'the Approvals channel');
@@ -221,8 +286,46 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
           .count(),
       ).toBe(0);
       await adele.screenshot('11-approvals-channel-decided', undefined, 1_650);
-      mark('step 4 (Approvals channel)');
+      mark('step 5 (Approvals channel)');
     },
     60_000,
+  );
+
+  step(
+    '6. the subscribed General channel shows each activation (requester, role, until), not the denied request',
+    async () => {
+      // A feed card goes where the subscription came from: Megan's "subscribe" carried her Playground's
+      // serviceUrl, so the General channel that shows the feed is the one in her Playground.
+      await megan.openChannel('IT Operations', 'General');
+      const exchange = megan.card('Role activation', 'Exchange Administrator');
+      const ga = megan.card('Role activation', 'Global Administrator');
+      await megan.expectVisible(exchange, 'the feed card for Exchange Administrator in General');
+      await megan.expectVisible(ga, 'the feed card for Global Administrator in General (approved by her)');
+
+      const exchangeText = await megan.textOf(exchange);
+      expect(exchangeText).toContain('Exchange Administrator Microsoft Entra role Active');
+      expect(exchangeText).toContain('Who Adele Vance');
+      expect(exchangeText).toContain('Duration 2 hours');
+      expect(exchangeText).toContain(`End ${until.exchange}`);
+      expect(exchangeText).toContain('Ticket INC-42');
+      expect(exchangeText).toContain('Approval No approval needed');
+
+      const gaText = await megan.textOf(ga);
+      expect(gaText).toContain('Global Administrator Microsoft Entra role Active');
+      expect(gaText).toContain('Who Adele Vance');
+      expect(gaText).toContain('Duration 1 hour');
+      expect(gaText).toContain(`End ${until.ga}`);
+      expect(gaText).toContain('Ticket CHG-1042');
+      expect(gaText).toContain('Approval Approved by Megan Bowen');
+
+      // One card per activation; the denied request never became one.
+      expect(await megan.countCards('Role activation')).toBe(2);
+      expect(await megan.page.locator('.ac-adaptiveCard').filter({ hasText: 'Security Administrator' }).count()).toBe(
+        0,
+      );
+      await megan.screenshot('12-general-channel-activation-feed', ga, 1_600);
+      mark('step 6 (activation feed in General)');
+    },
+    30_000,
   );
 });
