@@ -41,6 +41,7 @@ export {
   DEFAULT_CONTINUED_TEXT,
 } from './continued-card';
 export { type ErrorCardModel, errorCard } from './error-card';
+export { EXPIRY_WARNING_NOTE, type ExpiryWarningCardModel, expiryWarningCard } from './expiry-warning-card';
 export {
   DEFAULT_HELP_COMMANDS,
   DEFAULT_HELP_INTRO,

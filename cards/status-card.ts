@@ -50,6 +50,11 @@ export interface StatusCardModel {
    * a viewer without `aadObjectId` does not see it either. Unset: everyone who sees the card sees it.
    */
   ownerAadObjectId?: string | null;
+  /**
+   * Opaque target id for 'Activate again' (Action.Submit `{pimbot:'activate', target}`); shown only when
+   * state is 'expired' or 'deactivated' (and to the owner, if `ownerAadObjectId` is set).
+   */
+  activateAgainKey?: string | null;
   /** Footer, e.g. 'Updated 14:32 (UTC+1)'. */
   updatedText?: string | null;
   /**
@@ -162,6 +167,13 @@ const TEMPLATE: JsonObject = {
       verb: 'deactivate',
       data: '${deactivateData}',
     },
+    {
+      $when: '${showActivateAgain}',
+      type: 'Action.Submit',
+      id: 'status-activate-again',
+      title: 'Activate again',
+      data: '${activateAgainData}',
+    },
   ],
 };
 
@@ -169,7 +181,9 @@ const TEMPLATE: JsonObject = {
  * The life of one request, updated in place: a colored header (state title + target), facts, a red
  * failure block, an 'Updated …' footer, and, when state is 'active' and `deactivateKey` is set (and the
  * viewer is the owner, if `ownerAadObjectId` is set), 'Deactivate now' Action.Execute verb 'deactivate'
- * `{pimbot:'deactivate', key: deactivateKey}`. Optional `refresh` (see `refreshUserIds`).
+ * `{pimbot:'deactivate', key: deactivateKey}`; when state is 'expired' or 'deactivated' and
+ * `activateAgainKey` is set, 'Activate again' Action.Submit `{pimbot:'activate', target}`. Optional
+ * `refresh` (see `refreshUserIds`).
  */
 export function statusCard(model: StatusCardModel, viewer: Viewer = {}): AdaptiveCard {
   const meta = STATUS_STATES[model.state];
@@ -187,6 +201,7 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
   const requestId = optionalDisplayText(failure?.requestId, TEXT_LIMITS.code);
 
   const deactivateKey = model.deactivateKey ? opaqueId(model.deactivateKey, 'deactivateKey') : '';
+  const activateAgainKey = model.activateAgainKey ? opaqueId(model.activateAgainKey, 'activateAgainKey') : '';
   const owner = model.ownerAadObjectId ?? null;
   const viewerMayDeactivate = owner === null || (viewer.aadObjectId !== undefined && viewer.aadObjectId === owner);
   const refreshUserIds = model.refreshUserIds
@@ -224,5 +239,8 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
     updatedText: updated,
     showDeactivate: model.state === 'active' && deactivateKey !== '' && viewerMayDeactivate,
     deactivateData: { pimbot: 'deactivate', target: deactivateKey },
+    showActivateAgain:
+      (model.state === 'expired' || model.state === 'deactivated') && activateAgainKey !== '' && viewerMayDeactivate,
+    activateAgainData: { pimbot: 'activate', target: activateAgainKey },
   });
 }

@@ -18,6 +18,7 @@ import type { PimClient } from '../src/pim/pim-client';
 import type { ActivationPolicy, PimTarget, ScheduleRequest } from '../src/pim/pim-types';
 import { formatLocalTime } from '../src/shared/local-time';
 import { errorSummary } from '../src/observability/error-summary';
+import type { TrackedActivation } from '../src/activation/activation-lifecycle';
 import { type ChatInput, ChatInputPrompt, cardTargetOf, cardVerb } from './chat-input-prompt';
 import { type DialogServices, STEP_UP_TOKEN, type StepUpResult } from './dialog-services';
 import { policyBadges, roleItems } from './role-view';
@@ -412,6 +413,7 @@ export class ActivateRoleDialog extends CancellableDialog {
   private async showRequest(context: TurnContext, state: ActivationState, request: ScheduleRequest): Promise<void> {
     const status = request.status.toLowerCase();
     let view: StatusCardModel;
+    let track: Omit<TrackedActivation, 'statusActivityId'> | undefined;
     if (status === 'pendingapproval') {
       view = this.statusView(state, 'pendingApproval', { approversText: approvalText(state.policy!) });
     } else if (
@@ -441,6 +443,19 @@ export class ActivateRoleDialog extends CancellableDialog {
           scheduleId: request.targetScheduleId,
         })
         .catch((err) => this.services.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
+      track = {
+        requestId: request.id,
+        requester: { aadObjectId: userIdOf(context), name: context.activity.from?.name ?? 'A user' },
+        target: state.target!,
+        start,
+        end,
+        durationMinutes: state.minutes!,
+        justification: state.justification,
+        ticket: state.ticket,
+        timeZone: context.activity.localTimezone,
+        locale: context.activity.locale,
+        conversation: TurnContext.getConversationReference(context.activity),
+      };
     } else {
       view = this.statusView(state, 'failed', {
         failure: {
@@ -451,6 +466,12 @@ export class ActivateRoleDialog extends CancellableDialog {
       });
     }
     await this.updateStatus(context, state, view);
+    if (track && this.services.lifecycle) {
+      // The warning before it ends, and the Expired card after, need the status card's id.
+      await this.services.lifecycle
+        .track({ ...track, statusActivityId: state.statusActivityId })
+        .catch((err) => this.services.logger.warn({ err: errorSummary(err) }, 'expiry warning not scheduled'));
+    }
     if (status === 'pendingapproval' && this.services.approvals) {
       try {
         await this.services.approvals.route({

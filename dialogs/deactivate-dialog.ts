@@ -14,6 +14,7 @@ import type { ActiveAssignment, PimTarget } from '../src/pim/pim-types';
 import { formatLocalTime } from '../src/shared/local-time';
 import { type ChatInput, ChatInputPrompt, cardTargetOf, cardVerb } from './chat-input-prompt';
 import type { DialogServices } from './dialog-services';
+import { errorSummary } from '../src/observability/error-summary';
 
 export const DEACTIVATE_DIALOG = 'deactivate';
 
@@ -86,8 +87,12 @@ export class DeactivateDialog extends CancellableDialog {
     const pim = await this.services.sessions.forTurn(step.context);
     if (!pim) return step.endDialog();
     try {
-      await this.services.activation.deactivate(pim, step.context.activity.from?.aadObjectId ?? '', target);
+      const userId = step.context.activity.from?.aadObjectId ?? '';
+      await this.services.activation.deactivate(pim, userId, target);
       await step.context.sendActivity(`${target.displayName} is deactivated.`);
+      await this.services.lifecycle
+        ?.deactivatedByUser(userId, target)
+        .catch((err) => this.services.logger.warn({ err: errorSummary(err) }, 'status card not updated'));
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
       await step.context.sendActivity(err.userText);

@@ -7,6 +7,8 @@ import type { PimClient } from '../src/pim/pim-client';
 import type { RouteInput } from '../src/approvals/approval-service';
 import type { FeedActivation } from '../src/notifications/activation-feed';
 import type { Logger } from '../src/observability/logger';
+import type { TrackedActivation } from '../src/activation/activation-lifecycle';
+import type { PimTargetRef } from '../src/pim/pim-types';
 
 /** Begins an interactive step-up sign-in and returns the URL of the bot's /auth/start for it. */
 export interface StepUpStarter {
@@ -34,6 +36,13 @@ export interface ActivationAnnouncer {
   announce(activation: FeedActivation): Promise<void>;
 }
 
+/** Follows an activation to its end: the expiry warning, then its status card turned Expired. */
+export interface ActivationTracker {
+  track(activation: TrackedActivation): Promise<void>;
+  /** The user deactivated it through the bot. */
+  deactivatedByUser(userId: string, target: PimTargetRef): Promise<void>;
+}
+
 /** What the dialogs need from the application: the ports, no transport details. */
 export interface DialogServices {
   sessions: PimSessions;
@@ -41,6 +50,7 @@ export interface DialogServices {
   stepUp?: StepUpStarter;
   approvals?: ApprovalRouter;
   feed?: ActivationAnnouncer;
+  lifecycle?: ActivationTracker;
   /** Ticket numbers users may type, e.g. INC-42 or CHG0012345. */
   ticketPattern: RegExp;
   /** Shown on the ticket prompt and sent as ticketInfo.ticketSystem. */

@@ -83,7 +83,9 @@ param breakGlassIds string = ''
 param approvalReminderMinutes string = ''
 param approvalEscalationMinutes string = ''
 @description('Seconds between checks of reminders, escalation and expiry (at least 0.1). Empty: 60.')
-param approvalTickSeconds string = '60'
+param jobPollSeconds string = '5'
+@description('Minutes before an activation ends that its requester is warned (0: no warning).')
+param expiryWarningMinutes string = '10'
 @description('Blob container for the bot state and the watcher lease (STORAGE_CONTAINER). Empty: pimbot-state.')
 @maxLength(63)
 param storageContainer string = 'pimbot-state'
@@ -109,8 +111,8 @@ var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageQueueDataContributor = '974c5e8b-45b6-4653-ba55-5f855dd0fb88'
 
 var stateContainerName = empty(storageContainer) ? 'pimbot-state' : storageContainer
-// Reserved for scheduled jobs on a queue (src/scheduler/job-queue.ts); the bot does not use it yet.
-var jobsQueueName = 'pimbot-jobs'
+// Scheduled jobs (src/scheduler/create-scheduler.ts jobsQueueName): '<container>-jobs', and its dead-letter queue.
+var jobsQueueName = '${take(stateContainerName, 51)}-jobs'
 
 // Attached to the App Service and granted blob and queue data roles for later identity-based access. The bot
 // does not use it today: it reaches storage with STORAGE_CONNECTION_STRING (account key) and Graph with the
@@ -161,10 +163,15 @@ resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-01-0
   name: 'default'
 }
 
-// Not used by the bot yet (reserved for scheduled jobs); approval timers run in process today.
+// Approval reminders, follow-ups and expiry warnings. The bot also creates both queues when missing.
 resource jobsQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-01-01' = if (deployApp) {
   parent: queueService
   name: jobsQueueName
+}
+
+resource jobsPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues@2023-01-01' = if (deployApp) {
+  parent: queueService
+  name: '${jobsQueueName}-poison'
 }
 
 resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (deployApp) {
@@ -265,7 +272,8 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
     BREAK_GLASS_IDS: breakGlassIds
     APPROVAL_REMINDER_MINUTES: approvalReminderMinutes
     APPROVAL_ESCALATION_MINUTES: approvalEscalationMinutes
-    APPROVAL_TICK_SECONDS: approvalTickSeconds
+    JOB_POLL_SECONDS: jobPollSeconds
+    EXPIRY_WARNING_MINUTES: expiryWarningMinutes
     // State store (BlobsStorage) and the activation watcher's leader lease, on the storage account above.
     STORAGE_CONNECTION_STRING: storageConnectionString
     STORAGE_CONTAINER: stateContainerName

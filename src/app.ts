@@ -35,6 +35,11 @@ import { TrackedRequestStore } from './store/tracked-requests';
 import type { GraphCallObserver } from './pim/graph-middleware';
 import { errorSummary } from './observability/error-summary';
 import { type RunningServer, startServer } from './server';
+import { ActivationLifecycle } from './activation/activation-lifecycle';
+import { PimActivityReader } from './pim/pim-reader';
+import { createScheduler } from './scheduler/create-scheduler';
+import type { Scheduler } from './scheduler/scheduler';
+import { ActivationRecordStore } from './store/activation-records';
 
 export interface AppOptions {
   storage?: Storage;
@@ -42,6 +47,8 @@ export interface AppOptions {
   now?: () => Date;
   /** Sees every Graph call (tests check them against Microsoft's OpenAPI description). */
   graphObserver?: GraphCallObserver;
+  /** Where jobs run (default: the Azure Storage queue with STORAGE_CONNECTION_STRING, else in memory). */
+  scheduler?: Scheduler;
 }
 
 /** Graph calls in the logs: method, path, status, time and Graph's request-id; never headers or bodies. */
@@ -70,6 +77,8 @@ export interface RunningApp extends RunningServer {
   approvals: ApprovalService;
   watcher: ActivationWatcher;
   feed: ActivationFeed;
+  lifecycle: ActivationLifecycle;
+  scheduler: Scheduler;
 }
 
 export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
@@ -136,15 +145,30 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   });
   const tracked = new TrackedRequestStore(storage);
   const channels = config.approvals.channels;
+  const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
+  const reader = new PimActivityReader(appGraph);
+  const lifecycle = new ActivationLifecycle({
+    records: new ActivationRecordStore(storage),
+    scheduler,
+    messenger,
+    reader,
+    feed,
+    logger,
+    warningMinutes: config.jobs.expiryWarningMinutes,
+    now: options.now,
+  });
   const approvals = new ApprovalService({
-    tracked: new TrackedRequestStore(storage),
+    tracked,
     refs,
-    messenger: new TeamsMessenger(adapter, botAppId),
-    directory: new DirectoryClient(
-      new GraphTransport({ credential: appCredential(config.entra), graphBaseUrl: config.graphBaseUrl, observer }),
-    ),
+    messenger,
+    directory,
     sessions,
     logger,
+    feed,
+    scheduler,
+    reader,
+    lifecycle,
+    now: options.now,
     settings: {
       breakGlassIds: new Set(config.approvals.breakGlassIds.map((id) => id.toLowerCase())),
       approvalChannelFor: (target) => channels[target.displayName] ?? channels['*'],
@@ -159,6 +183,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     stepUp: resumer,
     approvals,
     feed,
+    lifecycle,
     ticketPattern: config.ticketPattern,
     ticketSystem: config.ticketSystem,
     logger,
@@ -212,12 +237,20 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
         logger,
       }),
   });
-  const stopTimers = startBackgroundWork({ config, logger, approvals, watcher, now: options.now });
+  const stopTimers = startBackgroundWork({
+    config,
+    logger,
+    scheduler,
+    jobHandlers: { ...approvals.jobHandlers(), ...lifecycle.jobHandlers() },
+    watcher,
+  });
   const shutdown = server.shutdown.bind(server);
   return Object.assign(server, {
     approvals,
     watcher,
     feed,
+    lifecycle,
+    scheduler,
     shutdown: async (reason: string) => {
       await stopTimers();
       await shutdown(reason);

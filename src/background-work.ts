@@ -1,25 +1,25 @@
-import type { ApprovalService } from './approvals/approval-service';
 import type { AppConfig } from './config';
 import type { ActivationWatcher } from './notifications/activation-watcher';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
 import { LeaseLeader } from './scheduler/lease-leader';
+import type { DueJobHandler, Scheduler } from './scheduler/scheduler';
 
 export interface BackgroundWork {
-  config: Pick<AppConfig, 'feed' | 'storage' | 'approvals'>;
+  config: Pick<AppConfig, 'feed' | 'storage'>;
   logger: Logger;
-  approvals: ApprovalService;
+  /** Approval reminders, escalation and expiry, the follow-up after approval, expiry warnings. */
+  scheduler: Scheduler;
+  jobHandlers: Record<string, DueJobHandler>;
   watcher: ActivationWatcher;
-  now?: () => Date;
-  /** Approval timers tick (reminders, escalation, expiry); default every 60 s. */
-  approvalTickMs?: number;
 }
 
 /**
- * Work that is not a chat turn. Approval timers run on every instance: each step is a compare-and-swap
- * on the shared store, so a reminder or an expiry happens once however many instances tick. The watcher
- * runs on one instance only: the holder of a blob lease when state is on Azure Storage (another instance
- * takes over within the lease time if it dies), or this process when state is in memory.
+ * Work that is not a chat turn. Jobs run on every instance: whichever receives a due job from the
+ * shared queue runs it, and each handler claims its step with compare-and-swap, so a reminder or an
+ * expiry happens once however many instances there are. The watcher runs on one instance only: the
+ * holder of a blob lease when state is on Azure Storage (another instance takes over within the lease
+ * time if it dies), or this process when state is in memory.
  */
 export function startBackgroundWork(work: BackgroundWork): () => Promise<void> {
   const { config, logger } = work;
@@ -39,9 +39,7 @@ export function startBackgroundWork(work: BackgroundWork): () => Promise<void> {
     timers.push(timer);
   };
 
-  every(work.approvalTickMs ?? config.approvals.tickSeconds * 1000, 'approval-timers', () =>
-    work.approvals.runTimers(work.now?.() ?? new Date()),
-  );
+  work.scheduler.start(work.jobHandlers);
 
   let leader: LeaseLeader | undefined;
   const watchMs = config.feed.watcherIntervalSeconds * 1000;
@@ -72,6 +70,6 @@ export function startBackgroundWork(work: BackgroundWork): () => Promise<void> {
 
   return async () => {
     for (const t of timers) clearInterval(t);
-    await leader?.stop();
+    await Promise.all([work.scheduler.stop(), leader?.stop()]);
   };
 }

@@ -53,6 +53,7 @@ export interface AppConfig {
   ticketSystem: string;
   approvals: ApprovalsConfig;
   feed: FeedConfig;
+  jobs: JobsConfig;
   storage: StorageConfig;
 }
 
@@ -83,8 +84,14 @@ export interface ApprovalsConfig {
   breakGlassIds: string[];
   reminderAfterMinutes: number;
   escalateAfterMinutes: number;
-  /** APPROVAL_TICK_SECONDS: how often reminders, escalation and expiry are checked. */
-  tickSeconds: number;
+}
+
+/** Scheduled work: Azure Storage queue jobs (in memory without STORAGE_CONNECTION_STRING). */
+export interface JobsConfig {
+  /** JOB_POLL_SECONDS: how often each instance looks for due jobs when the queue is idle. */
+  pollSeconds: number;
+  /** EXPIRY_WARNING_MINUTES: warn the requester this long before an activation ends (0 = no warning). */
+  expiryWarningMinutes: number;
 }
 
 export class ConfigError extends Error {
@@ -240,10 +247,16 @@ const common = {
       z.array(z.string().regex(guid, { error: 'WATCHED_GROUP_IDS must be comma-separated Entra group object ids.' })),
     )
     .default([]),
-  APPROVAL_TICK_SECONDS: z.coerce
-    .number({ error: 'APPROVAL_TICK_SECONDS must be a number of seconds, e.g. 60.' })
-    .min(0.1, { error: 'APPROVAL_TICK_SECONDS must be at least 0.1.' })
-    .default(60),
+  JOB_POLL_SECONDS: z.coerce
+    .number({ error: 'JOB_POLL_SECONDS must be a number of seconds, e.g. 5.' })
+    .min(0.05, { error: 'JOB_POLL_SECONDS must be at least 0.05.' })
+    .max(300, { error: 'JOB_POLL_SECONDS must be at most 300 (5 minutes).' })
+    .default(5),
+  EXPIRY_WARNING_MINUTES: z.coerce
+    .number({ error: 'EXPIRY_WARNING_MINUTES must be a number of minutes (0 turns the warning off), e.g. 10.' })
+    .min(0, { error: 'EXPIRY_WARNING_MINUTES must be 0 (off) or more.' })
+    .max(1440, { error: 'EXPIRY_WARNING_MINUTES must be at most 1440 (a day).' })
+    .default(10),
   WATCHER_INTERVAL_SECONDS: z.coerce
     .number({ error: 'WATCHER_INTERVAL_SECONDS must be a number of seconds (0 turns the watcher off), e.g. 60.' })
     .int()
@@ -383,6 +396,7 @@ export function parseConfig(env: Env): AppConfig {
       ticketSystem: v.TICKET_SYSTEM,
       approvals: approvalsConfig(v),
       feed: feedConfig(v),
+      jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
       storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
     };
   }
@@ -416,6 +430,7 @@ export function parseConfig(env: Env): AppConfig {
     ticketSystem: v.TICKET_SYSTEM,
     approvals: approvalsConfig(v),
     feed: feedConfig(v),
+    jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
     storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
   };
 }
@@ -440,7 +455,6 @@ function approvalsConfig(v: {
   BREAK_GLASS_IDS: string[];
   APPROVAL_REMINDER_MINUTES: number;
   APPROVAL_ESCALATION_MINUTES: number;
-  APPROVAL_TICK_SECONDS: number;
 }): ApprovalsConfig {
   return {
     channels: v.APPROVALS_CHANNELS,
@@ -448,7 +462,6 @@ function approvalsConfig(v: {
     breakGlassIds: v.BREAK_GLASS_IDS,
     reminderAfterMinutes: v.APPROVAL_REMINDER_MINUTES,
     escalateAfterMinutes: v.APPROVAL_ESCALATION_MINUTES,
-    tickSeconds: v.APPROVAL_TICK_SECONDS,
   };
 }
 

@@ -257,7 +257,11 @@ describe('resolveEnvironment: env/.env.<PIMBOT_ENV> files', () => {
         'LOG_LEVEL=info',
         'GRAPH_BASE_URL=https://graph.microsoft.com',
       ].join('\n'),
-      '.env.dev.user': [`MicrosoftAppPassword=${JSON.stringify(USER_FILE_SECRET)}`, 'LOG_LEVEL=debug', 'PORT=4000'].join('\n'),
+      '.env.dev.user': [
+        `MicrosoftAppPassword=${JSON.stringify(USER_FILE_SECRET)}`,
+        'LOG_LEVEL=debug',
+        'PORT=4000',
+      ].join('\n'),
     });
 
     const resolved = resolveEnvironment({ PIMBOT_ENV: 'dev', PORT: '5000' }, dir);

@@ -16,6 +16,8 @@ import type { Messenger, PostedMessage } from '../notifications/messenger';
 import { approvalHints } from './approval-hints';
 import { APPROVAL_WINDOW_MS, approvalModel, requesterStatusModel } from './approval-view';
 import { resolveApprovers } from './approver-resolver';
+import type { ActiveUntilReader, TrackedActivation } from '../activation/activation-lifecycle';
+import type { DueJobHandler, RunningJob, Scheduler } from '../scheduler/scheduler';
 
 export interface ApprovalSettings {
   /** Entra object ids of break-glass accounts: their requests carry a red hint. */
@@ -39,8 +41,24 @@ export interface ApprovalServiceDependencies {
   logger: Logger;
   /** Channel feed: approved activations are announced once PIM has provisioned them. */
   feed?: { announce(activation: FeedActivation): Promise<void> };
+  /** Reminders, escalation, expiry and the follow-up until provisioned run as jobs on any instance. */
+  scheduler: Scheduler;
+  /** App-only read of an activation's end, for the follow-up job (no user token outside a turn). */
+  reader: ActiveUntilReader;
+  /** Approved activations get their expiry warning and Expired card too. */
+  lifecycle?: { track(activation: TrackedActivation): Promise<void> };
   now?: () => Date;
 }
+
+export const APPROVAL_JOBS = {
+  remind: 'approval.remind',
+  escalate: 'approval.escalate',
+  expire: 'approval.expire',
+  follow: 'approval.follow',
+} as const;
+
+/** Follow-up reads after an approval until PIM shows the activation, then it is left to Graph's e-mail. */
+const FOLLOW_DELAYS_MS = [0, 2_000, 5_000, 15_000, 30_000, 60_000, 120_000];
 
 export interface RouteInput {
   request: ScheduleRequest;
@@ -116,6 +134,7 @@ export class ApprovalService {
     };
     await deps.tracked.create(tracked);
     await this.rememberAsked(input.requester.aadObjectId, input.target);
+    await this.scheduleTimers(tracked, requestedAt);
 
     const copies: CardCopy[] = [];
     for (const approver of approvers) {
@@ -278,61 +297,103 @@ export class ApprovalService {
       }
     }
     await this.publish(final, context.activity.replyToId);
-    if (final.status === 'approved') await this.followUntilProvisioned(pim, final);
+    if (final.status === 'approved') {
+      // Outside the approver's turn: a job reads (app-only) until PIM has provisioned it.
+      await deps.scheduler.at(this.now(), { type: APPROVAL_JOBS.follow, id: final.requestId, payload: { attempt: 0 } });
+    }
     return viewFor(final, { alreadyDecidedNote: note });
   }
 
-  /** Reminders, escalation and expiry; run by the scheduler (or a test) with the current time. */
-  async runTimers(now: Date): Promise<{ reminded: number; escalated: number; expired: number }> {
-    const { deps } = this;
-    const counts = { reminded: 0, escalated: 0, expired: 0 };
-    for (const request of await deps.tracked.pending()) {
-      const age = now.getTime() - new Date(request.requestedAt).getTime();
-      if (age >= APPROVAL_WINDOW_MS) {
-        const result = await deps.tracked.update(request.requestId, (current) =>
-          current.status === 'pending' ? { ...current, status: 'expired', deciding: undefined } : undefined,
-        );
-        if (result?.changed) {
-          counts.expired++;
-          await this.publish(result.value);
-        }
-        continue;
-      }
-      if (deps.settings.fallbackChannelId && age >= deps.settings.escalateAfterMs && !request.escalatedAt) {
-        const claimed = await deps.tracked.update(request.requestId, (current) =>
-          current.escalatedAt ? undefined : { ...current, escalatedAt: now.toISOString() },
-        );
-        if (claimed?.changed) {
-          const via = request.cards.find((c) => c.audience === 'requester')?.conversation;
-          const posted = via
-            ? await this.postToChannel(deps.settings.fallbackChannelId, claimed.value, via)
-            : undefined;
-          if (posted)
-            await deps.tracked.update(request.requestId, (c) => ({
-              ...c,
-              cards: [...c.cards, { audience: 'channel', ...posted }],
-            }));
-          counts.escalated++;
-        }
-      }
-      if (age >= deps.settings.reminderAfterMs && !request.remindedAt) {
-        const claimed = await deps.tracked.update(request.requestId, (current) =>
-          current.remindedAt ? undefined : { ...current, remindedAt: now.toISOString() },
-        );
-        if (claimed?.changed) {
-          for (const copy of request.cards.filter((c) => c.audience === 'approver')) {
-            await deps.messenger
-              .send(copy.conversation, {
-                type: 'message',
-                text: `Reminder: ${request.requester.name} is still waiting for your decision on ${request.target.displayName}.`,
-              })
-              .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'reminder not delivered'));
-          }
-          counts.reminded++;
-        }
-      }
+  /** The approval's jobs, by type, for the scheduler. */
+  jobHandlers(): Record<string, DueJobHandler> {
+    return {
+      [APPROVAL_JOBS.remind]: (job) => this.remind(job.id),
+      [APPROVAL_JOBS.escalate]: (job) => this.escalate(job.id),
+      [APPROVAL_JOBS.expire]: (job) => this.expire(job.id),
+      [APPROVAL_JOBS.follow]: (job) => this.follow(job),
+    };
+  }
+
+  private async scheduleTimers(request: TrackedRequest, requestedAt: Date): Promise<void> {
+    const { scheduler, settings } = this.deps;
+    const after = (ms: number) => new Date(requestedAt.getTime() + ms);
+    const id = request.requestId;
+    await scheduler.at(after(settings.reminderAfterMs), { type: APPROVAL_JOBS.remind, id, payload: null });
+    if (settings.fallbackChannelId) {
+      await scheduler.at(after(settings.escalateAfterMs), { type: APPROVAL_JOBS.escalate, id, payload: null });
     }
-    return counts;
+    await scheduler.at(after(APPROVAL_WINDOW_MS), { type: APPROVAL_JOBS.expire, id, payload: null });
+  }
+
+  /** Still undecided after the reminder delay: each approver is nudged once. */
+  private async remind(requestId: string): Promise<void> {
+    const { deps } = this;
+    const claimed = await deps.tracked.update(requestId, (current) =>
+      current.status !== 'pending' || current.remindedAt
+        ? undefined
+        : { ...current, remindedAt: this.now().toISOString() },
+    );
+    if (!claimed?.changed) return;
+    const request = claimed.value;
+    for (const copy of request.cards.filter((c) => c.audience === 'approver')) {
+      await deps.messenger
+        .send(copy.conversation, {
+          type: 'message',
+          text: `Reminder: ${request.requester.name} is still waiting for your decision on ${request.target.displayName}.`,
+        })
+        .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'reminder not delivered'));
+    }
+    deps.logger.info({ requestId }, 'approvers reminded');
+  }
+
+  /** Still undecided after the escalation delay: the card goes to the fallback channel too. */
+  private async escalate(requestId: string): Promise<void> {
+    const { deps } = this;
+    const channelId = deps.settings.fallbackChannelId;
+    if (!channelId) return;
+    const claimed = await deps.tracked.update(requestId, (current) =>
+      current.status !== 'pending' || current.escalatedAt
+        ? undefined
+        : { ...current, escalatedAt: this.now().toISOString() },
+    );
+    if (!claimed?.changed) return;
+    const via = claimed.value.cards.find((c) => c.audience === 'requester')?.conversation;
+    const posted = via ? await this.postToChannel(channelId, claimed.value, via) : undefined;
+    if (posted) {
+      await deps.tracked.update(requestId, (c) => ({ ...c, cards: [...c.cards, { audience: 'channel', ...posted }] }));
+    }
+    deps.logger.info({ requestId, channelId }, 'approval escalated');
+  }
+
+  /** Nobody decided within PIM's 24 hours: every card says Expired and the requester is told. */
+  private async expire(requestId: string): Promise<void> {
+    const result = await this.deps.tracked.update(requestId, (current) =>
+      current.status === 'pending' ? { ...current, status: 'expired', deciding: undefined } : undefined,
+    );
+    if (result?.changed) await this.publish(result.value);
+  }
+
+  /** After approval, PIM provisions the assignment; then the requester's card says until when. */
+  private async follow(job: RunningJob<unknown>): Promise<void> {
+    const request = await this.deps.tracked.get(job.id);
+    if (request?.status !== 'approved' || request.activeUntil) return;
+    const attempt = Number((job.payload as { attempt?: unknown } | null)?.attempt) || 0;
+    // The assignment instance itself says it is provisioned: no need to read the request first.
+    const until = await this.deps.reader.activeUntil(request.requester.aadObjectId, request.target);
+    if (until) {
+      await this.provisioned(request, until);
+      return;
+    }
+    const next = FOLLOW_DELAYS_MS[attempt + 1];
+    if (next === undefined) {
+      this.deps.logger.warn({ requestId: job.id }, 'approved request not provisioned after the follow-up; left to PIM');
+      return;
+    }
+    await this.deps.scheduler.at(new Date(this.now().getTime() + next), {
+      type: APPROVAL_JOBS.follow,
+      id: job.id,
+      payload: { attempt: attempt + 1 },
+    });
   }
 
   private async settle(requestId: string, outcome: Partial<TrackedRequest>): Promise<TrackedRequest> {
@@ -408,37 +469,21 @@ export class ApprovalService {
     }
   }
 
-  /** After approval, PIM provisions the assignment; the requester's card then says until when. */
-  private async followUntilProvisioned(pim: PimClient, request: TrackedRequest, attempt = 0): Promise<void> {
-    try {
-      // The assignment instance itself says it is provisioned: no need to read the request first.
-      const until = await pim.activeUntil(request.requester.aadObjectId, request.target);
-      if (until) {
-        await this.provisioned(request, until);
-        return;
-      }
-    } catch (err) {
-      this.deps.logger.warn({ err: errorSummary(err) }, 'could not follow the approved request');
-    }
-    // PIM usually provisions within seconds; the scheduler takes over for longer waits.
-    if (attempt < 4) {
-      setTimeout(() => void this.followUntilProvisioned(pim, request, attempt + 1), 2_000 * (attempt + 1)).unref();
-    }
-  }
-
   /** The approved activation is in effect: record until when, announce it, turn the requester's card Active. */
   private async provisioned(request: TrackedRequest, until: Date): Promise<void> {
-    const updated = await this.deps.tracked.update(request.requestId, (c) => ({
-      ...c,
-      activeUntil: until.toISOString(),
-    }));
-    await this.deps.feed
+    const { deps } = this;
+    const updated = await deps.tracked.update(request.requestId, (c) =>
+      c.activeUntil ? undefined : { ...c, activeUntil: until.toISOString() },
+    );
+    if (!updated?.changed) return; // another run of this job got here first
+    const start = new Date(until.getTime() - request.durationMinutes * 60_000);
+    await deps.feed
       ?.announce({
         key: request.requestId,
         principalId: request.requester.aadObjectId,
         principalName: request.requester.name,
         target: request.target,
-        startDateTime: new Date(until.getTime() - request.durationMinutes * 60_000),
+        startDateTime: start,
         endDateTime: until,
         justification: request.justification,
         ticket: request.ticket,
@@ -446,13 +491,28 @@ export class ApprovalService {
         approverName: request.decidedBy?.name,
         source: 'bot',
       })
-      .catch((err) => this.deps.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
-    const copy = updated?.value.cards.find((c) => c.audience === 'requester');
-    if (updated && copy) {
-      await this.deps.messenger.update(
+      .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
+    const copy = updated.value.cards.find((c) => c.audience === 'requester');
+    if (copy) {
+      await deps.messenger.update(
         copy as PostedMessage,
         card(statusCard(requesterStatusModel(updated.value, this.now()), { aadObjectId: copy.userAadObjectId })),
       );
+      await deps.lifecycle
+        ?.track({
+          requestId: request.requestId,
+          requester: { aadObjectId: request.requester.aadObjectId, name: request.requester.name },
+          target: request.target,
+          start,
+          end: until,
+          durationMinutes: request.durationMinutes,
+          justification: request.justification,
+          ticket: request.ticket,
+          timeZone: request.requesterTimeZone,
+          conversation: copy.conversation,
+          statusActivityId: copy.activityId,
+        })
+        .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'expiry warning not scheduled'));
     }
   }
 

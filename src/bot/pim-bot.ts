@@ -320,7 +320,11 @@ export class PimBot extends TeamsActivityHandler {
           activeRolesCard({ items: activeItems(active, context), emptyText: 'Nothing is active for you right now.' }),
         );
       }
-      await this.deps.services.activation.deactivate(pim, context.activity.from?.aadObjectId ?? '', mine.target);
+      const userId = context.activity.from?.aadObjectId ?? '';
+      await this.deps.services.activation.deactivate(pim, userId, mine.target);
+      await this.deps.services.lifecycle
+        ?.deactivatedByUser(userId, mine.target)
+        .catch((err) => this.deps.logger.warn({ err: errorSummary(err) }, 'status card not updated'));
       return cardResponse(
         statusCard({
           requestKey: String(data.target ?? data.key),

@@ -9,7 +9,7 @@ import type {
 import { GraphCallFailed, type GraphTransport } from './graph-transport';
 import { isoDurationToMinutes } from './iso-duration';
 import { toPimError } from './pim-error';
-import type { AccessId, TicketInfo } from './pim-types';
+import type { AccessId, PimTargetRef, TicketInfo } from './pim-types';
 
 const ROLES = '/roleManagement/directory';
 const GROUPS = '/identityGovernance/privilegedAccess/group';
@@ -227,6 +227,26 @@ export class PimActivityReader {
       ),
     );
     return items.map(fromGroupInstance);
+  }
+
+  /**
+   * When one principal's activation of a role or group ends: the end of its activated instance, null
+   * for one without an end, undefined when it is not active (ended, deactivated, not provisioned yet).
+   */
+  async activeUntil(principalId: string, target: PimTargetRef): Promise<Date | null | undefined> {
+    const instances =
+      target.kind === 'role'
+        ? await this.listRoleAssignmentInstances(principalId)
+        : await this.listGroupAssignmentInstances(principalId);
+    const hit = instances.find(
+      (i) =>
+        (i.assignmentType ?? '').toLowerCase() === 'activated' &&
+        (target.kind === 'role'
+          ? i.roleDefinitionId === target.roleDefinitionId &&
+            (i.directoryScopeId ?? '/') === (target.directoryScopeId ?? '/')
+          : i.groupId === target.groupId && i.accessId === target.accessId),
+    );
+    return hit ? hit.endDateTime : undefined;
   }
 
   /** A role definition's display name. */

@@ -166,6 +166,8 @@ export class JobQueue {
     await this.ensureQueues();
     // Never expire (-1): a scheduled job is run or dead-lettered, not silently dropped after 7 days.
     await this.queue.sendMessage(text, { visibilityTimeout: Math.ceil(delaySeconds), messageTimeToLive: -1 });
+    // Due now: this instance polls at once rather than after its poll interval.
+    if (Math.ceil(delaySeconds) === 0) this.wake?.();
     this.logger.debug({ jobType: job.type, jobId: job.id, delaySeconds }, 'Job scheduled');
   }
 

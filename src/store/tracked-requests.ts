@@ -1,5 +1,8 @@
 import type { ConversationReference, Storage } from 'botbuilder';
 import type { PimTarget } from '../pim/pim-types';
+import { isConflict, jitter, updateItem } from './compare-and-swap';
+
+export { ConcurrentUpdateError, isConflict } from './compare-and-swap';
 
 /** One posted copy of a request's card, remembered so every copy can be updated in place. */
 export interface CardCopy {
@@ -56,13 +59,6 @@ interface Stored {
   eTag?: string;
 }
 
-export class ConcurrentUpdateError extends Error {
-  constructor(requestId: string) {
-    super(`Tracked request ${requestId} changed concurrently too many times.`);
-    this.name = 'ConcurrentUpdateError';
-  }
-}
-
 /** The index of pending requests; create it up front (createStorage initialItems) so no first write races. */
 export const TRACKED_INDEX_KEY = 'tracked/pending-index';
 const INDEX_KEY = TRACKED_INDEX_KEY;
@@ -92,22 +88,11 @@ export class TrackedRequestStore {
     change: (current: TrackedRequest) => TrackedRequest | undefined,
     attempts = 50,
   ): Promise<{ value: TrackedRequest; changed: boolean } | undefined> {
-    for (let i = 0; i < attempts; i++) {
-      if (i > 0) await jitter(i);
-      const stored = await this.read(requestId);
-      if (!stored) return undefined;
-      const next = change(structuredClone(stored.value));
-      if (!next) return { value: stored.value, changed: false };
-      try {
-        await this.storage.write({ [key(requestId)]: { value: next, eTag: stored.eTag ?? '*' } });
-      } catch (err) {
-        if (isConflict(err)) continue;
-        throw err;
-      }
-      if (next.status !== 'pending') await this.updateIndex((ids) => ids.filter((id) => id !== requestId));
-      return { value: next, changed: true };
+    const result = await updateItem(this.storage, key(requestId), change, attempts);
+    if (result?.changed && result.value.status !== 'pending') {
+      await this.updateIndex((ids) => ids.filter((id) => id !== requestId));
     }
-    throw new ConcurrentUpdateError(requestId);
+    return result;
   }
 
   /** Requests still waiting for a decision (for reminders, escalation and expiry). */
@@ -155,17 +140,4 @@ export class TrackedRequestStore {
 
 function key(requestId: string): string {
   return `tracked/${encodeURIComponent(requestId)}`;
-}
-
-/** botbuilder storages report a stale eTag differently (MemoryStorage: message; Blob: 412). */
-export function isConflict(err: unknown): boolean {
-  if (!(err instanceof Error)) return false;
-  const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;
-  return status === 412 || status === 409 || /etag|precondition|conflict/i.test(err.message);
-}
-
-/** Spreads retries of writers that lost a compare-and-swap, so they do not collide again in lockstep. */
-function jitter(attempt: number): Promise<void> {
-  const ms = Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6));
-  return new Promise((r) => setTimeout(r, ms));
 }

@@ -132,11 +132,16 @@ describe('deciding', () => {
     const requestId = await requestGlobalAdmin();
     h.stack.graph.resetCalls();
     const { status, body } = await decide(megan, 'approve', requestId, 'CAB approved');
-    // Graph calls of the approver's click: read the approval, decide, read the assignment it created.
-    const calls = h.stack.graph.calls();
-    expect(calls.filter((c) => c.method === 'PATCH')).toHaveLength(1);
-    expect(calls.filter((c) => c.method === 'GET').length).toBeLessThanOrEqual(2);
+    // Graph calls of the approver's click, with her token: read the approval (which step is hers), decide.
+    const clicks = h.stack.graph.calls().filter((c) => c.principalId === megan.id);
+    expect(clicks.map((c) => c.method).sort()).toEqual(['GET', 'PATCH']);
     expect(status).toBe(200);
+    // The follow-up until provisioned is a job: one app-only read of the assignment, outside her turn.
+    await h.jobs.runDue();
+    const followUp = h.stack.graph.calls().filter((c) => c.principalId !== megan.id);
+    expect(followUp.map((c) => `${c.method} ${c.path.split('?')[0]}`)).toEqual([
+      'GET /v1.0/roleManagement/directory/roleAssignmentScheduleInstances',
+    ]);
     expect(JSON.stringify(body)).toMatch(/Approved/);
     expect(graphRequests().find((r) => r.id === requestId)?.status).toBe('Provisioned');
     expect(isActive(adele.id)).toBe(true);
@@ -310,13 +315,24 @@ describe('reminders and expiry (injected clock)', () => {
       h.connector.reset();
       const at = (minutes: number) => new Date(requestedAt.getTime() + minutes * 60_000);
 
-      expect(await h.bot.approvals.runTimers(at(30))).toEqual({ reminded: 0, escalated: 0, expired: 0 });
-      expect(await h.bot.approvals.runTimers(at(61))).toMatchObject({ reminded: 1 });
-      expect(await h.bot.approvals.runTimers(at(62))).toMatchObject({ reminded: 0 });
-      expect(h.connector.sentTexts().filter((t) => /Reminder: Adele Vance is still waiting/.test(t))).toHaveLength(2);
+      const reminders = () => h.connector.sentTexts().filter((t) => /Reminder: Adele Vance is still waiting/.test(t));
+      // The jobs were queued when the request was routed: reminder at 60 min, expiry at 24 h.
+      expect(h.jobs.scheduled().filter((j) => j.id === requestId)).toEqual([
+        { type: 'approval.remind', id: requestId, dueAt: at(60) },
+        { type: 'approval.expire', id: requestId, dueAt: at(24 * 60) },
+      ]);
+      h.stack.clock.set(at(30));
+      await h.jobs.runDue();
+      expect(reminders()).toHaveLength(0);
+      h.stack.clock.set(at(61));
+      await h.jobs.runDue();
+      expect(reminders()).toHaveLength(2); // one per approver
+      h.stack.clock.set(at(62));
+      await h.jobs.runDue();
+      expect(reminders()).toHaveLength(2); // once
 
       h.stack.clock.set(at(24 * 60 + 1));
-      expect(await h.bot.approvals.runTimers(at(24 * 60 + 1))).toMatchObject({ expired: 1 });
+      await h.jobs.runDue();
       expect(latestCardText(h.personalConversationId(megan))).toMatch(/Expired/);
       expect(latestCardText(h.personalConversationId(adele))).toMatch(/Expired/);
       expect(h.connector.sentTexts().join('\n')).toMatch(/within 24 hours, so it expired/);

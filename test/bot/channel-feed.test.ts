@@ -105,17 +105,34 @@ describe('the feed', () => {
     expect(feedPosts()).toHaveLength(1);
   });
 
-  it('deactivation updates the same card in place', async () => {
+  it('deactivation through the bot updates the same card in place at once', async () => {
     h.stack.clock.advance(6 * 60_000);
-    await h.say(adele, 'deactivate exchange');
     h.connector.reset();
-    expect((await h.bot.watcher.tick()).ended).toBe(1);
+    await h.say(adele, 'deactivate exchange');
     expect(feedPosts()).toEqual([]);
     expect(
       feedUpdates()
         .map((u) => visibleText(u.body))
         .join('\n'),
     ).toMatch(/Deactivated/);
+    // The watcher finds nothing left to end.
+    expect((await h.bot.watcher.tick()).ended).toBe(0);
+  });
+
+  it('the end of a bot-made activation updates its card to Expired by the end job, without the watcher', async () => {
+    h.newConversations();
+    await h.say(adele, 'activate Exchange Administrator 1h INC-43 rotate connector certificate');
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    await h.submit(adele, confirm!.data!);
+    expect(feedPosts()).toHaveLength(1);
+    h.connector.reset();
+    h.stack.clock.advance(3_600_000 + 1_000);
+    await h.jobs.runDue();
+    const updates = feedUpdates()
+      .map((u) => visibleText(u.body))
+      .join('\n');
+    expect(updates).toMatch(/Expired/);
+    expect(updates).toMatch(/rotate connector certificate/);
   });
 
   it('expiry (simulator clock past the end) updates the card to Expired', async () => {

@@ -14,7 +14,9 @@ import {
   confirmationCard,
   continuedInPersonalChatCard,
   type ErrorCardModel,
+  type ExpiryWarningCardModel,
   errorCard,
+  expiryWarningCard,
   type HelpCardModel,
   helpCard,
   type MyRolesCardModel,
@@ -143,6 +145,15 @@ export const normalStatus: StatusCardModel = {
   activeUntilText: '16:30 (UTC+1)',
   deactivateKey: 'assignment-1',
   updatedText: 'Updated 14:32 (UTC+1)',
+};
+
+export const normalExpiryWarning: ExpiryWarningCardModel = {
+  targetName: 'Exchange Administrator',
+  endsAtText: '16:30 (UTC+1)',
+  remainingText: '10 minutes',
+  justification: 'fix mailbox rules',
+  ticketNumber: 'INC-42',
+  targetKey: 'role:29232cdf-9323-42fd-ade2-1d097af3e4de:/',
 };
 
 export const normalActiveRoles: ActiveRolesCardModel = {
@@ -305,6 +316,37 @@ export const BUILDERS: readonly BuilderCase[] = [
         VIEWER,
       ),
     minimal: () => statusCard({ requestKey: 'r', state: 'submitting', targetName: 'Reader', durationText: '' }),
+  },
+  {
+    name: 'statusCard (expired, activate again)',
+    normal: () =>
+      statusCard({ ...normalStatus, state: 'expired', activateAgainKey: normalExpiryWarning.targetKey }, VIEWER),
+    hostile: (h) =>
+      statusCard(
+        {
+          ...normalStatus,
+          state: 'expired',
+          targetName: h,
+          durationText: h,
+          justification: h,
+          activeUntilText: h,
+          updatedText: h,
+          activateAgainKey: normalExpiryWarning.targetKey,
+        },
+        VIEWER,
+      ),
+    minimal: () =>
+      statusCard({ requestKey: 'r', state: 'expired', targetName: 'Reader', durationText: '', activateAgainKey: 'k' }),
+  },
+  {
+    name: 'expiryWarningCard',
+    normal: () => expiryWarningCard(normalExpiryWarning, VIEWER),
+    hostile: (h) =>
+      expiryWarningCard(
+        { ...normalExpiryWarning, targetName: h, endsAtText: h, remainingText: h, justification: h, ticketNumber: h },
+        VIEWER,
+      ),
+    minimal: () => expiryWarningCard({ targetName: 'Reader', endsAtText: '', remainingText: '', targetKey: 'k' }),
   },
   {
     name: 'activeRolesCard',

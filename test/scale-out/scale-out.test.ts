@@ -1,4 +1,7 @@
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
@@ -26,8 +29,11 @@ let a: BotProcess;
 let b: BotProcess;
 let env: Record<string, string>;
 
+/** Azurite keeps its data here, so the secret scan can read every blob and queue message as stored. */
+const azuriteData = mkdtempSync(join(tmpdir(), 'pimbot-scale-out-'));
+
 beforeAll(async () => {
-  azurite = await startAzurite();
+  azurite = await startAzurite({ location: azuriteData });
   const ports = [await freePort(), await freePort()];
   stack = await startLocalStack({
     ca: testCertificateAuthority(),
@@ -38,7 +44,7 @@ beforeAll(async () => {
     STORAGE_CONNECTION_STRING: azurite.connectionString,
     STORAGE_CONTAINER: uniqueName('state'),
     WATCHER_INTERVAL_SECONDS: '1',
-    APPROVAL_TICK_SECONDS: '0.5',
+    JOB_POLL_SECONDS: '0.5',
     APPROVAL_REMINDER_MINUTES: '0.05',
   };
   [a, b] = await Promise.all(ports.map((port) => startBotProcess(stack, env, port)));
@@ -49,6 +55,7 @@ afterAll(async () => {
   await connector?.close();
   await stack?.close();
   await azurite?.stop();
+  rmSync(azuriteData, { recursive: true, force: true });
 });
 
 function activity(user: FixtureUser, conversation: string, extra: Partial<Activity>): Partial<Activity> {
@@ -110,11 +117,13 @@ describe('two instances on one Azure Storage', () => {
       .requests.find((r) => r.principalId === adele.id && r.status === 'PendingApproval');
     expect(request).toBeDefined();
 
-    // Both instances tick every half second; the reminder (after 3 s) is claimed by one of them.
+    // The reminder is a job on the shared queue (due 3 s after the request); both instances poll it.
     await connector.waitFor((calls) => calls.some((c) => /Reminder: Adele Vance/.test(c.body.text ?? '')), 15_000);
     await new Promise((r) => setTimeout(r, 2_000));
     const reminders = connector.calls.filter((c) => /Reminder: Adele Vance/.test(c.body.text ?? ''));
     expect(reminders).toHaveLength(2); // one per approver, once
+    const ran = [a, b].map((p) => p.lines.filter((l) => l.includes('approvers reminded')).length);
+    expect(ran[0]! + ran[1]!).toBe(1);
 
     const decided = await post(b, {
       ...activity(megan, `a:megan-${randomUUID()}`, {}),
@@ -133,6 +142,14 @@ describe('two instances on one Azure Storage', () => {
         (c) =>
           c.operation === 'update' && c.conversationId === conv && /Approved by Megan Bowen/.test(visibleText(c.body)),
       ),
+    );
+    // The follow-up job (on whichever instance took it) saw the activation provisioned: "Active until".
+    await connector.waitFor(
+      (calls) =>
+        calls.some(
+          (c) => c.operation === 'update' && c.conversationId === conv && /Active until/.test(visibleText(c.body)),
+        ),
+      15_000,
     );
   });
 
@@ -167,8 +184,18 @@ describe('two instances on one Azure Storage', () => {
     for await (const blob of container.listBlobsFlat()) {
       texts.push((await container.getBlobClient(blob.name).downloadToBuffer()).toString('utf8'));
     }
+    // Queue messages as Azurite stores them (also those not visible yet: jobs due in hours), base64 decoded.
+    const stored = filesUnder(azuriteData).map((file) => readFileSync(file).toString('latin1'));
+    const decoded = stored.flatMap((text) =>
+      [...text.matchAll(/[A-Za-z0-9+/]{40,}={0,2}/g)].map((m) => Buffer.from(m[0], 'base64').toString('latin1')),
+    );
+    const jobs = decoded.filter((t) => /"type":"(approval|activation)\.[a-z]+"/.test(t));
     const logs = [...a.lines, ...b.lines];
-    console.log(`secret-scan: ${texts.length} blobs, ${logs.length} log lines scanned`);
+    console.log(
+      `secret-scan: ${texts.length} blobs, ${stored.length} Azurite files (${jobs.length} job messages), ${logs.length} log lines scanned`,
+    );
+    expect(jobs.length).toBeGreaterThan(0);
+    texts.push(...stored, ...decoded);
     expect(texts.length).toBeGreaterThan(5);
     expect(logs.length).toBeGreaterThan(5);
     for (const text of [...texts, ...logs]) {
@@ -178,3 +205,9 @@ describe('two instances on one Azure Storage', () => {
     }
   });
 });
+
+function filesUnder(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory() ? filesUnder(join(dir, entry.name)) : [join(dir, entry.name)],
+  );
+}

@@ -3,6 +3,7 @@ import { createServer } from 'node:net';
 import type { Activity, Storage } from 'botbuilder';
 import { pino } from 'pino';
 import { type RunningApp, startApp } from '../../src/app';
+import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { parseConfig } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import type { GraphCallObserver, GraphExchangeRecord } from '../../src/pim/graph-middleware';
@@ -42,6 +43,8 @@ export interface BotHarness {
   /** Starts fresh 1:1 conversations (no dialog left over from an earlier test). */
   newConversations(): void;
   contractReport(): string;
+  /** The bot's jobs (in memory, on the simulator's clock). */
+  jobs: MemoryScheduler;
   close(): Promise<void>;
 }
 
@@ -95,7 +98,11 @@ export async function startBotHarness(
   const logger = options.logDestination
     ? createLogger(options.logLevel ?? 'trace', options.logDestination)
     : pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
+  // Jobs (reminders, follow-ups, expiry warnings) run on the simulated tenant's clock: a test moves the
+  // clock and calls `jobs.runDue()` (they also run on their own every 200 ms).
+  const jobs = new MemoryScheduler({ logger, now: () => stack.clock.now(), pollIntervalMs: 200 });
   const bot = await startApp(config, logger, {
+    scheduler: jobs,
     graphObserver: options.productionGraphObserver ? undefined : observer,
     storage: options.storage,
     // The bot's clock for approvals, the feed and the watcher follows the simulated tenant's.
@@ -137,6 +144,7 @@ export async function startBotHarness(
   };
 
   return {
+    jobs,
     stack,
     connector,
     bot,

@@ -1,0 +1,55 @@
+import type { Storage } from 'botbuilder';
+
+export class ConcurrentUpdateError extends Error {
+  constructor(key: string) {
+    super(`${key} changed concurrently too many times.`);
+    this.name = 'ConcurrentUpdateError';
+  }
+}
+
+interface Stored<T> {
+  value: T;
+  eTag?: string;
+}
+
+/**
+ * Read-modify-write of one storage item with eTag compare-and-swap: two instances (or two clicks)
+ * cannot both believe they won. `change` returns the new value, or undefined to leave it as is; it is
+ * called again on the fresh value when another writer got there first. Returns what was written (or
+ * the current value), or undefined when there is no such item.
+ */
+export async function updateItem<T>(
+  storage: Storage,
+  key: string,
+  change: (current: T) => T | undefined,
+  attempts = 50,
+): Promise<{ value: T; changed: boolean } | undefined> {
+  for (let i = 0; i < attempts; i++) {
+    if (i > 0) await jitter(i);
+    const stored = (await storage.read([key]))[key] as Stored<T> | undefined;
+    if (!stored) return undefined;
+    const next = change(structuredClone(stored.value));
+    if (!next) return { value: stored.value, changed: false };
+    try {
+      await storage.write({ [key]: { value: next, eTag: stored.eTag ?? '*' } });
+    } catch (err) {
+      if (isConflict(err)) continue;
+      throw err;
+    }
+    return { value: next, changed: true };
+  }
+  throw new ConcurrentUpdateError(key);
+}
+
+/** botbuilder storages report a stale eTag differently (MemoryStorage: message; Blob: 412). */
+export function isConflict(err: unknown): boolean {
+  if (!(err instanceof Error)) return false;
+  const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;
+  return status === 412 || status === 409 || /etag|precondition|conflict/i.test(err.message);
+}
+
+/** Spreads retries of writers that lost a compare-and-swap, so they do not collide again in lockstep. */
+export function jitter(attempt: number): Promise<void> {
+  const ms = Math.random() * Math.min(200, 5 * 2 ** Math.min(attempt, 6));
+  return new Promise((r) => setTimeout(r, ms));
+}

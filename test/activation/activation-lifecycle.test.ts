@@ -1,0 +1,151 @@
+import { type Activity, MemoryStorage } from 'botbuilder';
+import { describe, expect, it } from 'vitest';
+import { ManualClock } from '../../simulators/clock';
+import { ActivationLifecycle } from '../../src/activation/activation-lifecycle';
+import type { Messenger, PostedMessage } from '../../src/notifications/messenger';
+import { createLogger } from '../../src/observability/logger';
+import type { PimTarget } from '../../src/pim/pim-types';
+import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
+import { ActivationRecordStore } from '../../src/store/activation-records';
+import { visibleText } from '../support/bot-harness';
+
+/**
+ * The end of an activation against small in-memory fakes: a messenger that records what it sends and
+ * updates, and a reader whose answer ("active until", or gone) each test sets, as Graph would report it.
+ */
+
+const target: PimTarget = {
+  kind: 'role',
+  roleDefinitionId: '29232cdf-9323-42fd-ade2-1d097af3e4de',
+  directoryScopeId: '/',
+  displayName: 'Exchange Administrator',
+};
+const USER = '6e7b768e-07e2-4810-8459-485f84f8f204';
+
+function setup(warningMinutes = 10) {
+  const clock = new ManualClock(new Date('2026-11-22T09:00:00Z'));
+  const logger = createLogger('silent');
+  const jobs = new MemoryScheduler({ logger, now: () => clock.now() });
+  const sent: Partial<Activity>[] = [];
+  const updated: Array<{ activityId: string; activity: Partial<Activity> }> = [];
+  const messenger: Messenger = {
+    async send(conversation, activity) {
+      sent.push(activity);
+      return { conversation, activityId: `sent-${sent.length}` };
+    },
+    sendToUser: () => Promise.reject(new Error('not used')),
+    postToChannel: () => Promise.reject(new Error('not used')),
+    async update(message: PostedMessage, activity) {
+      updated.push({ activityId: message.activityId, activity });
+    },
+  };
+  const graph = { until: undefined as Date | null | undefined, failure: undefined as string | undefined };
+  const feedEnds: Array<{ key: string; state: string }> = [];
+  const lifecycle = new ActivationLifecycle({
+    records: new ActivationRecordStore(new MemoryStorage()),
+    scheduler: jobs,
+    messenger,
+    reader: {
+      async activeUntil() {
+        if (graph.failure) throw new Error(graph.failure);
+        return graph.until;
+      },
+    },
+    feed: { ended: async (key, state) => void feedEnds.push({ key, state }) },
+    logger,
+    warningMinutes,
+    now: () => clock.now(),
+  });
+  jobs.start(lifecycle.jobHandlers());
+  const start = clock.now();
+  const end = new Date(start.getTime() + 2 * 3_600_000);
+  const track = () =>
+    lifecycle.track({
+      requestId: 'req-1',
+      requester: { aadObjectId: USER, name: 'Adele Vance' },
+      target,
+      start,
+      end,
+      durationMinutes: 120,
+      conversation: { conversation: { id: 'a:adele', isGroup: false, conversationType: 'personal', name: '' } },
+      statusActivityId: 'status-1',
+      timeZone: 'Europe/Berlin',
+    });
+  graph.until = end;
+  return { clock, jobs, sent, updated, graph, feedEnds, lifecycle, end, track };
+}
+
+describe('ActivationLifecycle', () => {
+  it('deactivated outside the bot (portal) before the warning: no warning, the card says Deactivated', async () => {
+    const t = setup();
+    await t.track();
+    t.graph.until = undefined; // gone from Graph
+    t.clock.set(new Date(t.end.getTime() - 10 * 60_000));
+    await t.jobs.runDue();
+    expect(t.sent).toEqual([]);
+    expect(t.updated.map((u) => u.activityId)).toEqual(['status-1']);
+    expect(visibleText(t.updated[0]!.activity)).toMatch(/Deactivated/);
+    expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'deactivated' }]);
+    // The end job then finds it already ended: the same card again at most, never Expired.
+    t.clock.set(new Date(t.end.getTime() + 1_000));
+    await t.jobs.runDue();
+    expect(t.updated.every((u) => /Deactivated/.test(visibleText(u.activity)))).toBe(true);
+    expect(t.sent).toEqual([]);
+  });
+
+  it('an end moved later (extended by an administrator) moves the warning and the end with it', async () => {
+    const t = setup();
+    await t.track();
+    const later = new Date(t.end.getTime() + 3_600_000);
+    t.graph.until = later;
+    t.clock.set(new Date(t.end.getTime() - 10 * 60_000));
+    await t.jobs.runDue();
+    expect(t.sent).toEqual([]);
+    expect(t.jobs.scheduled()).toEqual([
+      // The old end job is still queued; it finds the record moved on and does nothing.
+      { type: 'activation.end', id: 'req-1', dueAt: t.end },
+      { type: 'activation.warn', id: 'req-1', dueAt: new Date(later.getTime() - 10 * 60_000) },
+      { type: 'activation.end', id: 'req-1', dueAt: later },
+    ]);
+    t.clock.set(new Date(t.end.getTime() + 1_000));
+    await t.jobs.runDue();
+    expect(t.updated).toEqual([]);
+    t.clock.set(new Date(later.getTime() - 10 * 60_000));
+    await t.jobs.runDue();
+    expect(t.sent.map(visibleText)).toEqual([expect.stringMatching(/Ends in 10 minutes/)]);
+    t.clock.set(new Date(later.getTime() + 1_000));
+    t.graph.until = undefined;
+    await t.jobs.runDue();
+    expect(visibleText(t.updated.at(-1)?.activity)).toMatch(/Expired/);
+    expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'expired' }]);
+  });
+
+  it('EXPIRY_WARNING_MINUTES=0: no warning job, only the end', async () => {
+    const t = setup(0);
+    await t.track();
+    expect(t.jobs.scheduled().map((j) => j.type)).toEqual(['activation.end']);
+  });
+
+  it('an activation shorter than the warning time is not warned (it would be warned before it began)', async () => {
+    const t = setup(180);
+    await t.track();
+    expect(t.jobs.scheduled().map((j) => j.type)).toEqual(['activation.end']);
+  });
+
+  it('a Graph failure fails the job: it is retried later and warns once, nothing claimed meanwhile', async () => {
+    const t = setup();
+    await t.track();
+    t.graph.failure = 'Graph answered 503';
+    t.clock.set(new Date(t.end.getTime() - 10 * 60_000));
+    await t.jobs.runDue();
+    expect(t.sent).toEqual([]);
+    t.graph.failure = undefined;
+    t.clock.advance(30_000); // the scheduler's retry delay
+    await t.jobs.runDue();
+    expect(t.sent.map(visibleText)).toEqual([expect.stringMatching(/Ends in 10 minutes/)]);
+    t.clock.advance(30_000);
+    await t.jobs.runDue();
+    expect(t.sent).toHaveLength(1);
+    expect(t.jobs.deadLetters).toEqual([]);
+  });
+});

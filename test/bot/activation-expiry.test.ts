@@ -1,0 +1,194 @@
+import type { Activity } from 'botbuilder';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { formatLocalTime } from '../../src/shared/local-time';
+import { assertValidCard } from '../cards/card-validation';
+import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+
+/**
+ * The end of an activation, through the real bot: a warning card before it ends (Deactivate now /
+ * Activate again), and the requester's status card turned Expired (or Deactivated) in place. Both are
+ * jobs scheduled when the activation starts, run on the simulated tenant's clock.
+ */
+
+const { requester: adele, approver: megan } = demoUsers;
+const WARNING_MINUTES = 15;
+let h: BotHarness;
+
+beforeAll(async () => {
+  h = await startBotHarness({ EXPIRY_WARNING_MINUTES: String(WARNING_MINUTES) });
+});
+afterAll(async () => {
+  await h?.close();
+});
+beforeEach(() => {
+  h.stack.graph.loadFixture(demoTenant);
+  h.connector.reset();
+  h.newConversations();
+});
+afterEach(() => {
+  expect(h.violations, h.contractReport()).toEqual([]);
+  expect(h.connector.unmatched).toEqual([]);
+  for (const call of h.connector.calls) {
+    for (const attachment of call.body.attachments ?? []) {
+      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(attachment.content);
+    }
+  }
+});
+
+function inAdeleChat() {
+  return h.connector.calls.filter((c) => c.conversationId.startsWith(h.personalConversationId(adele)));
+}
+/** Activates Exchange Administrator for 2 hours; returns the request id, its end, and the status card's id. */
+async function activateExchange(): Promise<{ requestId: string; end: Date; statusId: string }> {
+  await h.say(adele, 'activate Exchange Administrator 2h INC-42 fix mailbox rules');
+  const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+  expect(confirm).toBeDefined();
+  await h.submit(adele, confirm!.data!);
+  const request = h.stack.graph
+    .snapshot()
+    .requests.find((r) => r.principalId === adele.id && r.action === 'selfActivate' && r.status === 'Provisioned');
+  const activation = h.stack.graph
+    .snapshot()
+    .activations.find((a) => a.principalId === adele.id && a.isActive === true);
+  const statusUpdate = inAdeleChat()
+    .filter((c) => c.operation === 'update')
+    .at(-1);
+  expect(visibleText(statusUpdate?.body)).toMatch(/Active/);
+  return {
+    requestId: request!.id as string,
+    end: new Date(activation!.endDateTime as string),
+    statusId: statusUpdate!.activityId!,
+  };
+}
+const warnings = () => inAdeleChat().filter((c) => c.operation !== 'update' && /Ends in/.test(visibleText(c.body)));
+const statusCardNow = (statusId: string) =>
+  inAdeleChat()
+    .filter((c) => c.operation === 'update' && c.activityId === statusId)
+    .at(-1)?.body as Partial<Activity> | undefined;
+const isActive = () =>
+  h.stack.graph.snapshot().activations.some((a) => a.principalId === adele.id && a.isActive === true);
+
+describe('expiry warning', () => {
+  it(`${WARNING_MINUTES} minutes before the end, one warning card with Deactivate now and Activate again`, async () => {
+    const { requestId, end } = await activateExchange();
+    const warnAt = new Date(end.getTime() - WARNING_MINUTES * 60_000);
+    expect(h.jobs.scheduled().filter((j) => j.id === requestId)).toEqual([
+      { type: 'activation.warn', id: requestId, dueAt: warnAt },
+      { type: 'activation.end', id: requestId, dueAt: end },
+    ]);
+
+    h.stack.clock.set(new Date(warnAt.getTime() - 60_000));
+    await h.jobs.runDue();
+    expect(warnings()).toHaveLength(0);
+
+    h.stack.clock.set(warnAt);
+    await h.jobs.runDue();
+    expect(warnings()).toHaveLength(1);
+    const warning = warnings()[0]!.body;
+    const text = visibleText(warning);
+    expect(text).toMatch(new RegExp(`Ends in ${WARNING_MINUTES} minutes`));
+    expect(text).toMatch(/Exchange Administrator/);
+    expect(text).toContain(formatLocalTime(end, 'Europe/Berlin', 'en-GB', warnAt));
+    expect(text).toMatch(/fix mailbox rules/);
+    const key = `role:${demoRoles.exchangeAdministrator}:/`;
+    expect(cardActions(warning)).toEqual([
+      expect.objectContaining({
+        type: 'Action.Execute',
+        title: 'Deactivate now',
+        verb: 'deactivate',
+        data: { pimbot: 'deactivate', target: key },
+      }),
+      expect.objectContaining({
+        type: 'Action.Submit',
+        title: 'Activate again',
+        data: { pimbot: 'activate', target: key },
+      }),
+    ]);
+
+    // A second run of the same job (at-least-once delivery) sends nothing more.
+    await h.bot.lifecycle.jobHandlers()['activation.warn']!({
+      type: 'activation.warn',
+      id: requestId,
+      payload: { end: end.toISOString() },
+      attempt: 2,
+    });
+    expect(warnings()).toHaveLength(1);
+  });
+
+  it('"Deactivate now" on the warning deactivates, and the status card says Deactivated at once', async () => {
+    const { end, statusId } = await activateExchange();
+    h.stack.clock.set(new Date(end.getTime() - WARNING_MINUTES * 60_000));
+    await h.jobs.runDue();
+    const deactivate = cardActions(warnings()[0]?.body).find((a) => a.verb === 'deactivate');
+    const { status, body } = await h.invoke(adele, 'deactivate', deactivate!.data!);
+    expect(status).toBe(200);
+    expect(JSON.stringify(body)).toMatch(/Deactivated/);
+    expect(isActive()).toBe(false);
+    const statusText = visibleText(statusCardNow(statusId));
+    expect(statusText).toMatch(/Deactivated/);
+    expect(cardActions(statusCardNow(statusId)).map((a) => a.title)).toEqual(['Activate again']);
+
+    // At the planned end nothing changes any more.
+    const updates = inAdeleChat().length;
+    h.stack.clock.set(new Date(end.getTime() + 60_000));
+    await h.jobs.runDue();
+    expect(inAdeleChat().length - updates).toBeLessThanOrEqual(1); // at most the same card re-sent in place
+    expect(visibleText(statusCardNow(statusId))).toMatch(/Deactivated/);
+  });
+
+  it('typing "deactivate" turns the status card Deactivated, and no warning follows', async () => {
+    const { end, statusId } = await activateExchange();
+    h.stack.clock.advance(6 * 60_000);
+    await h.say(adele, 'deactivate exchange');
+    expect(visibleText(statusCardNow(statusId))).toMatch(/Deactivated/);
+    h.stack.clock.set(new Date(end.getTime() + 60_000));
+    await h.jobs.runDue();
+    expect(warnings()).toHaveLength(0);
+  });
+});
+
+describe('expired', () => {
+  it('at the end the status card turns Expired in place, with Activate again that starts a new request', async () => {
+    const { end, statusId } = await activateExchange();
+    h.stack.clock.set(new Date(end.getTime() + 1_000));
+    await h.jobs.runDue();
+    expect(isActive()).toBe(false);
+    const card = statusCardNow(statusId);
+    expect(visibleText(card)).toMatch(/Expired/);
+    expect(visibleText(card)).toMatch(/Ended/);
+    expect(visibleText(card)).not.toMatch(/Deactivate now/);
+    const again = cardActions(card).find((a) => a.title === 'Activate again');
+    expect(again?.data).toEqual({ pimbot: 'activate', target: `role:${demoRoles.exchangeAdministrator}:/` });
+
+    h.connector.reset();
+    await h.submit(adele, again!.data!);
+    const asked = h.connector.calls.map((c) => visibleText(c.body)).join('\n');
+    expect(asked).toMatch(/Exchange Administrator/);
+    expect(asked).toMatch(/how long|duration/i);
+  });
+
+  it('an approved activation gets the warning and the Expired card too', async () => {
+    await h.say(megan, 'help');
+    await h.say(adele, 'activate Global Administrator 2h CHG-1042 conditional access change');
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    await h.submit(adele, confirm!.data!);
+    const requestId = h.stack.graph
+      .snapshot()
+      .requests.find((r) => r.principalId === adele.id && r.status === 'PendingApproval')!.id as string;
+    const statusId = inAdeleChat().find((c) => /Waiting for approval/.test(visibleText(c.body)))?.answeredId;
+    expect(statusId).toBeDefined();
+    await h.invoke(megan, 'approve', { pimbot: 'approve', requestId, comment: 'ok' });
+    await h.jobs.runDue(); // the follow-up until provisioned
+    expect(visibleText(statusCardNow(statusId!))).toMatch(/Active/);
+    const jobs = h.jobs.scheduled().filter((j) => j.id === requestId && j.type.startsWith('activation.'));
+    expect(jobs.map((j) => j.type)).toEqual(['activation.warn', 'activation.end']);
+
+    h.stack.clock.set(jobs[0]!.dueAt);
+    await h.jobs.runDue();
+    expect(warnings().map((w) => visibleText(w.body))).toEqual([expect.stringMatching(/Global Administrator/)]);
+    h.stack.clock.set(new Date(jobs[1]!.dueAt.getTime() + 1_000));
+    await h.jobs.runDue();
+    expect(visibleText(statusCardNow(statusId!))).toMatch(/Expired/);
+  });
+});
