@@ -1,4 +1,4 @@
-import type { Activity, CloudAdapter, ConversationParameters, ConversationReference } from 'botbuilder';
+import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
 import type { Messenger, PostedMessage } from './messenger';
 
 /**
@@ -23,6 +23,29 @@ async function retryThrottled<T>(send: () => Promise<T>, attempts = 4): Promise<
   }
 }
 
+/**
+ * Runs proactive `logic` and hands its outcome back to the caller. botbuilder runs proactive logic
+ * through its middleware, which passes a thrown error to the adapter's onTurnError and swallows it:
+ * the caller would never learn that a card was not delivered (and onTurnError would post "Sorry,
+ * something went wrong" into a channel nobody was talking in). Errors are caught here instead.
+ */
+async function proactive<T>(
+  start: (logic: (context: TurnContext) => Promise<void>) => Promise<void>,
+  logic: (context: TurnContext) => Promise<T>,
+): Promise<T> {
+  let outcome: { ok: true; value: T } | { ok: false; error: unknown } | undefined;
+  await start(async (context) => {
+    try {
+      outcome = { ok: true, value: await logic(context) };
+    } catch (error) {
+      outcome = { ok: false, error };
+    }
+  });
+  if (!outcome) throw new Error('The connector did not run the proactive turn.');
+  if (!outcome.ok) throw outcome.error;
+  return outcome.value;
+}
+
 /** Messenger over the Bot Framework connector (CloudAdapter): continueConversation and createConversation. */
 export class TeamsMessenger implements Messenger {
   constructor(
@@ -31,10 +54,10 @@ export class TeamsMessenger implements Messenger {
   ) {}
 
   async send(conversation: Partial<ConversationReference>, activity: Partial<Activity>): Promise<PostedMessage> {
-    let activityId = '';
-    await this.adapter.continueConversationAsync(this.botAppId, conversation, async (context) => {
-      activityId = (await retryThrottled(() => context.sendActivity(activity)))?.id ?? '';
-    });
+    const activityId = await proactive(
+      (logic) => this.adapter.continueConversationAsync(this.botAppId, conversation, logic),
+      async (context) => (await retryThrottled(() => context.sendActivity(activity)))?.id ?? '',
+    );
     return { conversation, activityId };
   }
 
@@ -52,16 +75,19 @@ export class TeamsMessenger implements Messenger {
       tenantId,
       channelData: { tenant: { id: tenantId } },
     } as ConversationParameters;
-    let posted: PostedMessage | undefined;
-    await this.adapter.createConversationAsync(
-      this.botAppId,
-      via.channelId ?? 'msteams',
-      via.serviceUrl ?? '',
-      '',
-      params,
-      async (context) => {
+    return proactive(
+      (logic) =>
+        this.adapter.createConversationAsync(
+          this.botAppId,
+          via.channelId ?? 'msteams',
+          via.serviceUrl ?? '',
+          '',
+          params,
+          logic,
+        ),
+      async (context): Promise<PostedMessage> => {
         const id = (await retryThrottled(() => context.sendActivity(activity)))?.id ?? '';
-        posted = {
+        return {
           conversation: {
             channelId: via.channelId ?? 'msteams',
             serviceUrl: via.serviceUrl,
@@ -79,8 +105,6 @@ export class TeamsMessenger implements Messenger {
         };
       },
     );
-    if (!posted) throw new Error('The connector did not open the 1:1 chat.');
-    return posted;
   }
 
   async postToChannel(
@@ -96,18 +120,21 @@ export class TeamsMessenger implements Messenger {
       activity,
       channelData: { channel: { id: channelId }, tenant: { id: tenantId } },
     } as ConversationParameters;
-    let posted: PostedMessage | undefined;
-    await this.adapter.createConversationAsync(
-      this.botAppId,
-      via.channelId ?? 'msteams',
-      via.serviceUrl ?? '',
-      '',
-      params,
-      async (context) => {
+    return proactive(
+      (logic) =>
+        this.adapter.createConversationAsync(
+          this.botAppId,
+          via.channelId ?? 'msteams',
+          via.serviceUrl ?? '',
+          '',
+          params,
+          logic,
+        ),
+      async (context): Promise<PostedMessage> => {
         // Teams answers createConversation with the new thread's id ("19:…;messageid=…") and the
         // first activity's id.
         const created = context.activity;
-        posted = {
+        return {
           conversation: {
             channelId: via.channelId ?? 'msteams',
             serviceUrl: via.serviceUrl,
@@ -124,17 +151,18 @@ export class TeamsMessenger implements Messenger {
         };
       },
     );
-    if (!posted) throw new Error('The connector did not create the channel thread.');
-    return posted;
   }
 
   async update(message: PostedMessage, activity: Partial<Activity>): Promise<void> {
-    await this.adapter.continueConversationAsync(this.botAppId, message.conversation, async (context) => {
-      await context.updateActivity({
-        ...activity,
-        id: message.activityId,
-        conversation: context.activity.conversation,
-      });
-    });
+    await proactive(
+      (logic) => this.adapter.continueConversationAsync(this.botAppId, message.conversation, logic),
+      async (context) => {
+        await context.updateActivity({
+          ...activity,
+          id: message.activityId,
+          conversation: context.activity.conversation,
+        });
+      },
+    );
   }
 }

@@ -59,8 +59,11 @@ export interface CaptureConnector {
   sentActivities(): Partial<Activity>[];
   /** What the user reads in each sent message activity (text and Adaptive Card text), in order. */
   sentTexts(): string[];
-  /** Answers the next matched call with this HTTP status (and error body) instead of success. */
-  failNext(status: number, code?: string): void;
+  /**
+   * Answers the next matched call (of `operation`, if given) with this HTTP status (and error body)
+   * instead of success.
+   */
+  failNext(status: number, code?: string, operation?: ConnectorOperation): void;
   /** Resolves once `predicate` holds for the recorded calls; rejects after `timeoutMs`. */
   waitFor(predicate: (calls: readonly CapturedCall[]) => boolean, timeoutMs?: number): Promise<CapturedCall[]>;
   /** Resolves once at least `count` matched calls have arrived. */
@@ -75,7 +78,7 @@ const ACTIVITY_PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/
 export async function startCaptureConnector(options: CaptureConnectorOptions = {}): Promise<CaptureConnector> {
   const calls: CapturedCall[] = [];
   const unmatched: UnmatchedRequest[] = [];
-  const failures: { status: number; code: string }[] = [];
+  const failures: { status: number; code: string; operation?: ConnectorOperation }[] = [];
   const listeners = new Set<() => void>();
   let sequence = 0;
   let serviceUrl = '';
@@ -101,8 +104,8 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
         .filter((a) => (a.type ?? 'message') === 'message')
         .map(visibleText);
     },
-    failNext(status, code = 'ServiceError') {
-      failures.push({ status, code });
+    failNext(status, code = 'ServiceError', operation) {
+      failures.push({ status, code, operation });
     },
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
@@ -156,7 +159,8 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
     notify();
     const delay = connector.delayMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    const failure = failures.shift();
+    const index = failures.findIndex((f) => f.operation === undefined || f.operation === call.operation);
+    const failure = index >= 0 ? failures.splice(index, 1)[0] : undefined;
     if (failure) {
       reply(res, failure.status, { error: { code: failure.code, message: 'failure injected by the test' } });
       return;
