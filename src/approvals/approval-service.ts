@@ -51,6 +51,7 @@ export interface ApprovalServiceDependencies {
 }
 
 export const APPROVAL_JOBS = {
+  deliver: 'approval.deliver',
   remind: 'approval.remind',
   escalate: 'approval.escalate',
   expire: 'approval.expire',
@@ -58,6 +59,7 @@ export const APPROVAL_JOBS = {
 } as const;
 
 /** Follow-up reads after an approval until PIM shows the activation, then it is left to Graph's e-mail. */
+const DELIVERY_CONCURRENCY = 5;
 const FOLLOW_DELAYS_MS = [0, 2_000, 5_000, 15_000, 30_000, 60_000, 120_000];
 
 export interface RouteInput {
@@ -131,43 +133,70 @@ export class ApprovalService {
           ]
         : [],
       requesterTimeZone: input.timeZone,
+      requesterConversation: input.requesterConversation,
     };
     await deps.tracked.create(tracked);
     await this.rememberAsked(input.requester.aadObjectId, input.target);
+    // The cards go out in a job (due now), not in the requester's turn: a slow or failing connector
+    // must not hold up the requester, and a delivery that fails is retried.
+    await deps.scheduler.at(this.now(), { type: APPROVAL_JOBS.deliver, id: tracked.requestId, payload: null });
     await this.scheduleTimers(tracked, requestedAt);
+    return tracked;
+  }
 
-    const copies: CardCopy[] = [];
-    for (const approver of approvers) {
+  /**
+   * Puts the approval card in front of every approver (their 1:1 chat) and in the approvals channel.
+   * Idempotent: copies already recorded are not sent again, so a retried job only fills the gaps; it
+   * fails (and is retried) while some approver could not be reached.
+   */
+  private async deliver(requestId: string): Promise<void> {
+    const { deps } = this;
+    const request = await deps.tracked.get(requestId);
+    if (request?.status !== 'pending') return;
+    const via = request.requesterConversation ?? request.cards.find((c) => c.audience === 'requester')?.conversation;
+    if (!via) return;
+    const has = (audience: CardCopy['audience'], match: (c: CardCopy) => boolean) =>
+      request.cards.some((c) => c.audience === audience && match(c));
+    const record = (copy: CardCopy) =>
+      deps.tracked.update(requestId, (current) => ({ ...current, cards: [...current.cards, copy] }));
+    const unreached: string[] = [];
+    const deliverTo = async (approver: TrackedPerson) => {
       try {
         const view = card(
-          approvalCard(approvalModel(tracked, { now: this.now() }), { aadObjectId: approver.aadObjectId }),
+          approvalCard(approvalModel(request, { now: this.now() }), { aadObjectId: approver.aadObjectId }),
         );
         const ref = await deps.refs.user(approver.aadObjectId);
         const posted = ref
           ? await deps.messenger.send(ref, view)
           : await deps.messenger.sendToUser(
-              input.requesterConversation,
+              via,
               { id: approver.mri ?? approver.aadObjectId, aadObjectId: approver.aadObjectId, name: approver.name },
               view,
             );
-        copies.push({ audience: 'approver', userAadObjectId: approver.aadObjectId, ...posted });
+        await record({ audience: 'approver', userAadObjectId: approver.aadObjectId, ...posted });
       } catch (err) {
+        unreached.push(approver.name);
         deps.logger.warn(
-          { err: errorSummary(err), approver: approver.aadObjectId },
+          { err: errorSummary(err), requestId, approver: approver.aadObjectId },
           'could not deliver the approval card',
         );
       }
+    };
+    // A few at a time: one unreachable approver (the connector can take seconds to say so) does not
+    // hold up the others, and a large approver group does not burst past Teams' rate limits.
+    const waiting = request.approvers.filter((a) => !has('approver', (c) => c.userAadObjectId === a.aadObjectId));
+    for (let i = 0; i < waiting.length; i += DELIVERY_CONCURRENCY) {
+      await Promise.all(waiting.slice(i, i + DELIVERY_CONCURRENCY).map(deliverTo));
     }
-    const channelId = deps.settings.approvalChannelFor(input.target);
-    if (channelId) {
-      const posted = await this.postToChannel(channelId, tracked, input.requesterConversation);
-      if (posted) copies.push({ audience: 'channel', ...posted });
+    const channelId = deps.settings.approvalChannelFor(request.target);
+    if (channelId && !has('channel', (c) => c.channelId === channelId)) {
+      const posted = await this.postToChannel(channelId, request, via);
+      if (posted) await record({ audience: 'channel', channelId, ...posted });
+      else unreached.push(`channel ${channelId}`);
     }
-    const saved = await deps.tracked.update(tracked.requestId, (current) => ({
-      ...current,
-      cards: [...current.cards, ...copies],
-    }));
-    return saved?.value ?? tracked;
+    if (unreached.length > 0) {
+      throw new Error(`Approval card not delivered to ${unreached.join(', ')}; will retry.`);
+    }
   }
 
   /** The approver's inbox: requests waiting for their decision, from Graph (also those made outside the bot). */
@@ -307,6 +336,7 @@ export class ApprovalService {
   /** The approval's jobs, by type, for the scheduler. */
   jobHandlers(): Record<string, DueJobHandler> {
     return {
+      [APPROVAL_JOBS.deliver]: (job) => this.deliver(job.id),
       [APPROVAL_JOBS.remind]: (job) => this.remind(job.id),
       [APPROVAL_JOBS.escalate]: (job) => this.escalate(job.id),
       [APPROVAL_JOBS.expire]: (job) => this.expire(job.id),
@@ -360,7 +390,10 @@ export class ApprovalService {
     const via = claimed.value.cards.find((c) => c.audience === 'requester')?.conversation;
     const posted = via ? await this.postToChannel(channelId, claimed.value, via) : undefined;
     if (posted) {
-      await deps.tracked.update(requestId, (c) => ({ ...c, cards: [...c.cards, { audience: 'channel', ...posted }] }));
+      await deps.tracked.update(requestId, (c) => ({
+        ...c,
+        cards: [...c.cards, { audience: 'channel', channelId, ...posted }],
+      }));
     }
     deps.logger.info({ requestId, channelId }, 'approval escalated');
   }

@@ -9,6 +9,8 @@ export interface CardCopy {
   audience: 'requester' | 'approver' | 'channel';
   /** The person this copy was sent to (1:1 copies). */
   userAadObjectId?: string;
+  /** The Teams channel of a channel copy. */
+  channelId?: string;
   conversation: Partial<ConversationReference>;
   activityId: string;
 }
@@ -52,6 +54,8 @@ export interface TrackedRequest {
   escalatedAt?: string;
   /** The requester's time zone (IANA) from their Teams client, for times on their card. */
   requesterTimeZone?: string;
+  /** The requester's chat with the bot: where the approvers' 1:1 chats are opened from. */
+  requesterConversation?: Partial<ConversationReference>;
 }
 
 interface Stored {

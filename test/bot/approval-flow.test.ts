@@ -127,6 +127,37 @@ describe('routing', () => {
   });
 });
 
+describe('delivery', () => {
+  it('an approver the connector cannot reach gets the card when the delivery job retries; nobody gets it twice', async () => {
+    // The first card into an approver's chat fails with a 404 that botbuilder does not retry.
+    const approverChats = [megan, nestor].map((u) => h.personalConversationId(u));
+    h.connector.failNext(404, 'ConversationNotFound', (c) => approverChats.includes(c.conversationId));
+    const requestId = await requestGlobalAdmin();
+    const cardsFor = (u: FixtureUser) =>
+      callsIn(h.personalConversationId(u)).filter(
+        (c) => !c.failedWith && cardActions(c.body).some((a) => a.verb === 'approve'),
+      );
+    const counts = () => [megan, nestor].map((u) => cardsFor(u).length);
+    expect(counts().sort()).toEqual([0, 1]);
+    const channelPosts = () =>
+      h.connector.calls.filter((c) => c.operation === 'createConversation' && c.body.channelData).length;
+    expect(channelPosts()).toBe(1);
+    // The delivery job failed and waits for its retry (on the tenant's clock).
+    expect(
+      h.jobs
+        .scheduled()
+        .filter((j) => j.id === requestId)
+        .map((j) => j.type),
+    ).toContain('approval.deliver');
+
+    h.stack.clock.advance(31_000);
+    await h.jobs.runDue();
+    expect(counts()).toEqual([1, 1]);
+    expect(channelPosts()).toBe(1);
+    expect(h.jobs.scheduled().filter((j) => j.type === 'approval.deliver')).toEqual([]);
+  });
+});
+
 describe('deciding', () => {
   it('approve: one decision in Graph, the requester is active, every copy shows Approved', async () => {
     const requestId = await requestGlobalAdmin();

@@ -98,8 +98,8 @@ export async function startBotHarness(
   const logger = options.logDestination
     ? createLogger(options.logLevel ?? 'trace', options.logDestination)
     : pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
-  // Jobs (reminders, follow-ups, expiry warnings) run on the simulated tenant's clock: a test moves the
-  // clock and calls `jobs.runDue()` (they also run on their own every 200 ms).
+  // Jobs (approval cards, reminders, follow-ups, expiry warnings) run on the simulated tenant's clock: a
+  // test moves the clock and calls `jobs.runDue()`; every activity posted runs those due by its end.
   const jobs = new MemoryScheduler({ logger, now: () => stack.clock.now(), pollIntervalMs: 200 });
   const bot = await startApp(config, logger, {
     scheduler: jobs,
@@ -134,6 +134,9 @@ export async function startBotHarness(
       body: JSON.stringify({ id: randomUUID(), timestamp: new Date().toISOString(), ...activity }),
     });
     const text = await res.text();
+    // Work the turn scheduled for now (approval cards, the follow-up after a decision) runs at once in
+    // production; here it is finished before the test looks.
+    await jobs.runDue();
     let body: unknown;
     try {
       body = text ? JSON.parse(text) : undefined;

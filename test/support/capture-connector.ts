@@ -34,6 +34,8 @@ export interface CapturedCall {
   answeredId?: string;
   /** Date.now() when the request body had been read, before any configured delay. */
   receivedAt: number;
+  /** The HTTP status this call was answered with when a test injected a failure (failNext). */
+  failedWith?: number;
 }
 
 export interface UnmatchedRequest {
@@ -60,10 +62,10 @@ export interface CaptureConnector {
   /** What the user reads in each sent message activity (text and Adaptive Card text), in order. */
   sentTexts(): string[];
   /**
-   * Answers the next matched call (of `operation`, if given) with this HTTP status (and error body)
-   * instead of success.
+   * Answers the next matched call (of `operation`, or for which `which` holds, if given) with this
+   * HTTP status (and error body) instead of success.
    */
-  failNext(status: number, code?: string, operation?: ConnectorOperation): void;
+  failNext(status: number, code?: string, which?: ConnectorOperation | ((call: CapturedCall) => boolean)): void;
   /** Resolves once `predicate` holds for the recorded calls; rejects after `timeoutMs`. */
   waitFor(predicate: (calls: readonly CapturedCall[]) => boolean, timeoutMs?: number): Promise<CapturedCall[]>;
   /** Resolves once at least `count` matched calls have arrived. */
@@ -78,7 +80,8 @@ const ACTIVITY_PATH = /^\/v3\/conversations\/([^/]+)\/activities(?:\/([^/]+))?\/
 export async function startCaptureConnector(options: CaptureConnectorOptions = {}): Promise<CaptureConnector> {
   const calls: CapturedCall[] = [];
   const unmatched: UnmatchedRequest[] = [];
-  const failures: { status: number; code: string; operation?: ConnectorOperation }[] = [];
+  const failures: { status: number; code: string; which?: ConnectorOperation | ((call: CapturedCall) => boolean) }[] =
+    [];
   const listeners = new Set<() => void>();
   let sequence = 0;
   let serviceUrl = '';
@@ -104,8 +107,8 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
         .filter((a) => (a.type ?? 'message') === 'message')
         .map(visibleText);
     },
-    failNext(status, code = 'ServiceError', operation) {
-      failures.push({ status, code, operation });
+    failNext(status, code = 'ServiceError', which) {
+      failures.push({ status, code, which });
     },
     waitFor(predicate, timeoutMs = 5000) {
       return new Promise((resolve, reject) => {
@@ -159,9 +162,12 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
     notify();
     const delay = connector.delayMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
-    const index = failures.findIndex((f) => f.operation === undefined || f.operation === call.operation);
+    const index = failures.findIndex(
+      (f) => f.which === undefined || (typeof f.which === 'function' ? f.which(call) : f.which === call.operation),
+    );
     const failure = index >= 0 ? failures.splice(index, 1)[0] : undefined;
     if (failure) {
+      call.failedWith = failure.status;
       reply(res, failure.status, { error: { code: failure.code, message: 'failure injected by the test' } });
       return;
     }
