@@ -116,11 +116,17 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     adapter.use(new TeamsSSOTokenExchangeMiddleware(storage, connection));
     tokens = new TeamsSsoTokenSource(connection);
   } else {
-    tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode));
+    tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode), options.now);
   }
 
   const observer = options.graphObserver ?? loggingObserver(logger);
-  const sessions = new PimSessions({ entra: config.entra, graphBaseUrl: config.graphBaseUrl, tokens, observer });
+  const sessions = new PimSessions({
+    entra: config.entra,
+    graphBaseUrl: config.graphBaseUrl,
+    tokens,
+    observer,
+    now: options.now,
+  });
   const stepUpSessions = new StepUpSessions({ publicBaseUrl: config.publicBaseUrl });
   const botAppId = config.bot.appId ?? '';
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger);

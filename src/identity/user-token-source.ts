@@ -1,3 +1,5 @@
+import { reuseFor } from './token-expiry';
+import { TtlCache } from '../shared/ttl-cache';
 import type { InvokeResponse, TurnContext } from 'botbuilder';
 import type { UserTokenClient } from 'botframework-connector';
 import { type Dialog, OAuthPrompt } from 'botbuilder-dialogs';
@@ -80,13 +82,26 @@ export class DevIdentityTokenSource implements UserTokenSource {
   readonly missingTokenHelp =
     'In the demo, chat as one of the demo users (Adele, Megan, Nestor…): the Playground user needs their aadObjectId.';
 
-  constructor(private readonly issuer: DevSsoTokenIssuer) {}
+  /** Like the Teams client, which keeps a user's SSO token until it nears expiry (memory only). */
+  private readonly tokens: TtlCache<string>;
+
+  constructor(
+    private readonly issuer: DevSsoTokenIssuer,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.tokens = new TtlCache<string>(60 * 60_000, 1_000, () => this.now().getTime());
+  }
 
   async getUserAssertion(context: TurnContext): Promise<string | undefined> {
     const id = context.activity.from?.aadObjectId;
     if (!id) return undefined;
+    const cached = this.tokens.get(id.toLowerCase());
+    if (cached) return cached;
     try {
-      return await this.issuer.ssoTokenFor(id);
+      const token = await this.issuer.ssoTokenFor(id);
+      const ttl = reuseFor(token, 5 * 60_000, this.now().getTime());
+      if (ttl > 0) this.tokens.set(id.toLowerCase(), token, ttl);
+      return token;
     } catch {
       return undefined;
     }

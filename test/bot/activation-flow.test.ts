@@ -292,3 +292,30 @@ describe('help card buttons', () => {
     expect(allText()).toMatch(/Nothing is active for you right now/);
   });
 });
+
+describe('tokens', () => {
+  it("a user's next turns reuse their Graph token: no on-behalf-of exchange until it nears expiry", async () => {
+    const user = demoUsers.approver;
+    const graphCallsBy = () => h.stack.graph.calls().filter((c) => c.principalId === user.id).length;
+    h.authorityRequests.length = 0;
+    await h.say(user, 'active');
+    // First turn: the SSO token (what Teams would hand the bot), then one on-behalf-of exchange.
+    expect(h.authorityRequests.filter((r) => r.startsWith('token:'))).toEqual([
+      'token:urn:ietf:params:oauth:grant-type:jwt-bearer',
+    ]);
+    const first = h.authorityRequests.length;
+
+    const graphBefore = graphCallsBy();
+    await h.say(user, 'active');
+    await h.say(user, 'active');
+    expect(graphCallsBy()).toBeGreaterThan(graphBefore); // Graph was called, with the token already held
+    expect(h.authorityRequests.length).toBe(first);
+
+    // Near the end of the token's hour, the next turn gets new tokens.
+    h.stack.clock.advance(56 * 60_000);
+    h.connector.reset();
+    await h.say(user, 'active');
+    expect(h.authorityRequests.filter((r) => r.startsWith('token:'))).toHaveLength(2);
+    expect(allText()).toMatch(/Nothing is active for you|Active/);
+  });
+});

@@ -43,6 +43,8 @@ export interface BotHarness {
   /** Starts fresh 1:1 conversations (no dialog left over from an earlier test). */
   newConversations(): void;
   contractReport(): string;
+  /** Requests the local Entra authority received, by route (token requests by grant type), oldest first. */
+  authorityRequests: string[];
   /** The bot's jobs (in memory, on the simulator's clock). */
   jobs: MemoryScheduler;
   close(): Promise<void>;
@@ -66,7 +68,23 @@ export async function startBotHarness(
   const ca = testCertificateAuthority();
   const port = await freePort();
   const botUrl = `http://127.0.0.1:${port}`;
-  const stack = await startLocalStack({ ca, botApp: demoBotApplication([`${botUrl}/auth/callback`]) });
+  // The authority logs one 'entra request' line per request: counted, nothing written.
+  const authorityRequests: string[] = [];
+  const stackLogger = pino(
+    { level: 'info' },
+    {
+      write(line: string) {
+        if (!line.includes('"entra request"')) return;
+        const entry = JSON.parse(line) as { route?: string; grantType?: string };
+        authorityRequests.push(entry.grantType ? `token:${entry.grantType}` : (entry.route ?? 'unknown'));
+      },
+    },
+  );
+  const stack = await startLocalStack({
+    ca,
+    botApp: demoBotApplication([`${botUrl}/auth/callback`]),
+    logger: stackLogger,
+  });
   const connector = await startCaptureConnector();
   const contract = GraphContract.load();
   const violations: ContractViolation[] = [];
@@ -147,6 +165,7 @@ export async function startBotHarness(
   };
 
   return {
+    authorityRequests,
     jobs,
     stack,
     connector,
