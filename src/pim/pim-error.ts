@@ -227,7 +227,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       ...base,
       kind: 'AlreadyActive',
       message: `${name} is already active for you.`,
-      fix: 'Type "active" to see until when.',
+      fix: 'PIM cannot extend a running activation: ask again once it ends, or deactivate it first. Type "active" to see until when.',
     });
   }
   if (code === 'RoleAssignmentDoesNotExist') {

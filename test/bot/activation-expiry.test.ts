@@ -148,6 +148,19 @@ describe('expiry warning', () => {
   });
 });
 
+describe('activating again before the end', () => {
+  it('PIM cannot extend a running activation: the bot says so and what to do instead', async () => {
+    await activateExchange();
+    h.connector.reset();
+    await h.say(adele, 'activate Exchange Administrator 1h INC-43 more mailbox work');
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    await h.submit(adele, confirm!.data!);
+    const text = h.connector.calls.map((c) => visibleText(c.body)).join('\n');
+    expect(text).toMatch(/Exchange Administrator is already active for you/);
+    expect(text).toMatch(/PIM cannot extend a running activation: ask again once it ends, or deactivate it first/);
+  });
+});
+
 describe('expired', () => {
   it('at the end the status card turns Expired in place, with Activate again that starts a new request', async () => {
     const { end, statusId } = await activateExchange();
