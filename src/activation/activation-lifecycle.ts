@@ -130,6 +130,19 @@ export class ActivationLifecycle {
     if (!claimed?.changed) return;
     const now = this.now();
     const remaining = Math.max(1, Math.round((plannedEnd.getTime() - now.getTime()) / 60_000));
+    try {
+      await this.sendWarning(record, plannedEnd, remaining, now);
+    } catch (err) {
+      // Not sent: give the claim back so the job's retry sends it.
+      await this.deps.records.update(record.id, (current) =>
+        current.warnedFor === plannedEnd.toISOString() ? { ...current, warnedFor: undefined } : undefined,
+      );
+      throw err;
+    }
+    this.deps.logger.info({ requestId: record.id, minutesLeft: remaining }, 'expiry warning sent');
+  }
+
+  private async sendWarning(record: ActivationRecord, plannedEnd: Date, remaining: number, now: Date): Promise<void> {
     await this.deps.messenger.send(
       record.conversation,
       card(
@@ -143,7 +156,6 @@ export class ActivationLifecycle {
         }),
       ),
     );
-    this.deps.logger.info({ requestId: record.id, minutesLeft: remaining }, 'expiry warning sent');
   }
 
   /** At the end: the status card and the feed card say Expired (or Deactivated, if it ended early). */

@@ -328,7 +328,9 @@ export class ApprovalService {
     await this.publish(final, context.activity.replyToId);
     if (final.status === 'approved') {
       // Outside the approver's turn: a job reads (app-only) until PIM has provisioned it.
-      await deps.scheduler.at(this.now(), { type: APPROVAL_JOBS.follow, id: final.requestId, payload: { attempt: 0 } });
+      await deps.scheduler
+        .at(this.now(), { type: APPROVAL_JOBS.follow, id: final.requestId, payload: { attempt: 0 } })
+        .catch((err) => deps.logger.error({ err: errorSummary(err) }, 'approval follow-up not scheduled'));
     }
     return viewFor(final, { alreadyDecidedNote: note });
   }
@@ -409,7 +411,12 @@ export class ApprovalService {
   /** After approval, PIM provisions the assignment; then the requester's card says until when. */
   private async follow(job: RunningJob<unknown>): Promise<void> {
     const request = await this.deps.tracked.get(job.id);
-    if (request?.status !== 'approved' || request.activeUntil) return;
+    if (request?.status !== 'approved' || request.provisionedNotified) return;
+    if (request.activeUntil) {
+      // An earlier run saw it provisioned but did not finish telling the requester: finish that.
+      await this.provisioned(request, new Date(request.activeUntil));
+      return;
+    }
     const attempt = Number((job.payload as { attempt?: unknown } | null)?.attempt) || 0;
     // The assignment instance itself says it is provisioned: no need to read the request first.
     const until = await this.deps.reader.activeUntil(request.requester.aadObjectId, request.target);
@@ -505,10 +512,12 @@ export class ApprovalService {
   /** The approved activation is in effect: record until when, announce it, turn the requester's card Active. */
   private async provisioned(request: TrackedRequest, until: Date): Promise<void> {
     const { deps } = this;
+    // Each step is safe to repeat (the feed announces a key once; the card update and tracking are
+    // overwrites), so a run that failed half-way is finished by the job's retry.
     const updated = await deps.tracked.update(request.requestId, (c) =>
       c.activeUntil ? undefined : { ...c, activeUntil: until.toISOString() },
     );
-    if (!updated?.changed) return; // another run of this job got here first
+    if (!updated || updated.value.provisionedNotified) return;
     const start = new Date(until.getTime() - request.durationMinutes * 60_000);
     await deps.feed
       ?.announce({
@@ -547,6 +556,7 @@ export class ApprovalService {
         })
         .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'expiry warning not scheduled'));
     }
+    await deps.tracked.update(request.requestId, (c) => ({ ...c, provisionedNotified: true }));
   }
 
   private async postToChannel(

@@ -49,6 +49,8 @@ export interface TrackedRequest {
   decisionComment?: string;
   /** When the activation ends, once Graph shows it provisioned. */
   activeUntil?: string;
+  /** The requester's card says Active and the activation is announced (the follow-up is done). */
+  provisionedNotified?: boolean;
   cards: CardCopy[];
   remindedAt?: string;
   escalatedAt?: string;

@@ -28,8 +28,13 @@ function setup(warningMinutes = 10) {
   const jobs = new MemoryScheduler({ logger, now: () => clock.now() });
   const sent: Partial<Activity>[] = [];
   const updated: Array<{ activityId: string; activity: Partial<Activity> }> = [];
+  const connector = { sendFailures: 0 };
   const messenger: Messenger = {
     async send(conversation, activity) {
+      if (connector.sendFailures > 0) {
+        connector.sendFailures--;
+        throw Object.assign(new Error('Bot Connector answered 502'), { statusCode: 502 });
+      }
       sent.push(activity);
       return { conversation, activityId: `sent-${sent.length}` };
     },
@@ -72,7 +77,7 @@ function setup(warningMinutes = 10) {
       timeZone: 'Europe/Berlin',
     });
   graph.until = end;
-  return { clock, jobs, sent, updated, graph, feedEnds, lifecycle, end, track };
+  return { clock, jobs, sent, updated, graph, feedEnds, lifecycle, end, track, connector };
 }
 
 describe('ActivationLifecycle', () => {
@@ -130,6 +135,21 @@ describe('ActivationLifecycle', () => {
     const t = setup(180);
     await t.track();
     expect(t.jobs.scheduled().map((j) => j.type)).toEqual(['activation.end']);
+  });
+
+  it('a warning the connector did not take is sent by the retry, once', async () => {
+    const t = setup();
+    await t.track();
+    t.connector.sendFailures = 1;
+    t.clock.set(new Date(t.end.getTime() - 10 * 60_000));
+    await t.jobs.runDue();
+    expect(t.sent).toEqual([]);
+    t.clock.advance(30_000);
+    await t.jobs.runDue();
+    expect(t.sent.map(visibleText)).toEqual([expect.stringMatching(/Ends in 10 minutes/)]);
+    t.clock.advance(30_000);
+    await t.jobs.runDue();
+    expect(t.sent).toHaveLength(1);
   });
 
   it('a Graph failure fails the job: it is retried later and warns once, nothing claimed meanwhile', async () => {

@@ -68,7 +68,7 @@ function approvalCardFor(user: FixtureUser): Partial<Activity> | undefined {
 }
 /** The latest version of each card copy (last update wins), by conversation. */
 function latestCardText(conversationId: string): string {
-  const calls = callsIn(conversationId);
+  const calls = callsIn(conversationId).filter((c) => !c.failedWith);
   const updates = calls.filter((c) => c.operation === 'update');
   return visibleText((updates.at(-1) ?? calls.at(-1))?.body);
 }
@@ -187,6 +187,30 @@ describe('deciding', () => {
       .filter((c) => c.operation === 'update')
       .at(-1);
     expect(cardActions(nestorUpdate?.body).some((a) => a.verb === 'approve')).toBe(false);
+  });
+
+  it('a requester card the connector could not update after approval is updated by the retried follow-up', async () => {
+    const requestId = await requestGlobalAdmin();
+    const adeleChat = h.personalConversationId(adele);
+    h.connector.failNext(
+      404,
+      'NotFound',
+      (c) => c.operation === 'update' && c.conversationId === adeleChat && /Active until/.test(visibleText(c.body)),
+    );
+    await decide(megan, 'approve', requestId, 'CAB approved');
+    expect(latestCardText(adeleChat)).not.toMatch(/Active until/);
+    expect(h.jobs.scheduled().map((j) => j.type)).toContain('approval.follow');
+    h.stack.clock.advance(31_000);
+    await h.jobs.runDue();
+    expect(latestCardText(adeleChat)).toMatch(/Active until/);
+    const announced = await h.bot.feed.get(requestId);
+    expect(announced === undefined || announced.state === 'active').toBe(true);
+    expect(
+      h.jobs
+        .scheduled()
+        .filter((j) => j.id === requestId)
+        .map((j) => j.type),
+    ).toEqual(expect.arrayContaining(['activation.end']));
   });
 
   it('deny needs a reason: asked again on the card, then denied with it', async () => {
