@@ -1,7 +1,11 @@
 /**
- * The Microsoft 365 Agents Playground config file (`.m365agentsplayground.yml`) for the local demo: the
+ * The Microsoft 365 Agents Playground config files (`.m365agentsplayground.yml`) for the local demo: the
  * demo tenant's users (with their real object ids, so `activity.from.aadObjectId` is what the dev identity
- * signs in as), Adele as the current user, a personal chat, a group chat and the "IT Operations" team.
+ * signs in as), one of them as the current user, a personal chat, a group chat and the "IT Operations" team.
+ *
+ * The Playground cannot switch its current user, so the demo runs one Playground per person: Adele Vance
+ * (the requester) and Megan Bowen (an approver). Both configs share the tenant, the users, the group chat
+ * and the team; each has its own personal chat id, as each person's 1:1 chat with the bot has in Teams.
  *
  * The format is the Playground's own schema (config file version 0.1.1, checked with ajv when it starts;
  * any violation makes it exit right after "Listening on …"):
@@ -24,8 +28,12 @@ export interface PlaygroundDemoUsers {
   noAccess: FixtureUser;
 }
 
+/** Who a Playground's current user is: one of the demo users, by role. */
+export type PlaygroundSeat = keyof PlaygroundDemoUsers;
+
 /** Fixed conversation ids (Teams-shaped), so scripts and tests can address the Playground's chats. */
 export const playgroundConversations = {
+  /** The requester's (Adele's) personal chat with the bot; see `playgroundPersonalChatId` for the others. */
   personalChat: 'a:pimbot-demo-personal-chat',
   groupChat: { id: '19:pimbot-demo-group-chat@thread.v2', name: 'PIM demo group chat' },
   team: {
@@ -45,6 +53,12 @@ export function playgroundUserId(user: Pick<FixtureUser, 'id'>): string {
   return `29:${user.id}`;
 }
 
+/** The personal chat id of the Playground whose current user is `seat`: one per person, like Teams' 1:1 chats. */
+export function playgroundPersonalChatId(seat: PlaygroundSeat): string {
+  const { personalChat } = playgroundConversations;
+  return seat === 'requester' ? personalChat : `${personalChat}-${seat}`;
+}
+
 function playgroundUser(user: FixtureUser) {
   const [givenName = user.displayName, ...rest] = user.displayName.split(' ');
   return {
@@ -58,17 +72,27 @@ function playgroundUser(user: FixtureUser) {
   };
 }
 
-/** The config file text: the requester is the current user, the other five demo users are `users`. */
-export function playgroundConfigYaml(tenant: Pick<TenantFixture, 'tenantId'>, users: PlaygroundDemoUsers): string {
+/**
+ * The config file text for the Playground of `seat` (default the requester, Adele): that demo user is the
+ * current user, the other five are `users` (the schema wants exactly five), in the demo tenant's order.
+ */
+export function playgroundConfigYaml(
+  tenant: Pick<TenantFixture, 'tenantId'>,
+  users: PlaygroundDemoUsers,
+  seat: PlaygroundSeat = 'requester',
+): string {
   const { requester, approver, secondApprover, admin, breakGlass, noAccess } = users;
-  const { personalChat, groupChat, team } = playgroundConversations;
+  const { groupChat, team } = playgroundConversations;
+  const current = users[seat];
   const config = {
     version: '0.1.1',
     tenantId: tenant.tenantId,
     bot: { ...playgroundBot },
-    currentUser: playgroundUser(requester),
-    users: [approver, secondApprover, admin, breakGlass, noAccess].map(playgroundUser),
-    personalChat: { id: personalChat },
+    currentUser: playgroundUser(current),
+    users: [requester, approver, secondApprover, admin, breakGlass, noAccess]
+      .filter((user) => user.id !== current.id)
+      .map(playgroundUser),
+    personalChat: { id: playgroundPersonalChatId(seat) },
     groupChat: { ...groupChat },
     team: { id: team.id, name: team.name, aadGroupId: team.aadGroupId, channels: [{ ...team.channel }] },
   };

@@ -4,6 +4,9 @@
  * (Debian's Chromium through playwright-core). Screenshots of every step go to artifacts/e2e/, and the
  * demo's output (bot logs) to artifacts/e2e/demo-output.log.
  *
+ * First, the walkthrough the demo prints names both windows (Adele's and Megan's URLs) and the commands
+ * the steps below type.
+ *
  * The issue's flow, in order:
  * 1. Megan (a "PIM Approvers" member, the demo's FEED_ADMIN_GROUP_ID) types "@PIM Bot subscribe" in the
  *    General channel and gets the confirmation; Adele types the same and is refused.
@@ -17,8 +20,8 @@
  *
  * Two people, two clients: the Playground cannot switch its current user, and in a channel it shows every
  * user the same card (no Teams "user-specific views", so the approver's Approve/Deny view never appears
- * there). So the approver, Megan Bowen, has her own Playground (test/support/demo-process.ts starts it
- * against the same bot) and decides by clicking Approve / Deny on the approval card in her chat with the
+ * there). So the approver, Megan Bowen, has her own Playground (`npm run playground` starts one for her
+ * against the same bot, on APPROVER_PLAYGROUND_PORT) and decides by clicking Approve / Deny on the approval card in her chat with the
  * bot, exactly as an approver does in Teams. Adele Vance, the requester, is the current user of the main
  * Playground; the Approvals channel is checked there.
  *
@@ -50,6 +53,9 @@ const SHOTS = fileURLToPath(new URL('../../artifacts/e2e', import.meta.url));
 const SUBSCRIBED = 'Subscribed: this channel gets every activation.';
 const SUBSCRIBE_REFUSED = "Only members of the PIM Bot admins group can change this channel's subscription.";
 const DENY_REASON = 'Not during the change freeze; ask again on Monday.';
+/** What the steps type; the demo's walkthrough tells a person to type the same. */
+const ACTIVATE_EXCHANGE = 'activate Exchange Administrator 2h INC-42 fix mailbox rules';
+const ACTIVATE_GLOBAL_ADMIN = 'activate Global Administrator 1h CHG-1042 conditional access change';
 
 /** The time in a status card's "Active until 16:30 (UTC)" fact. */
 function untilTime(statusText: string): string {
@@ -104,13 +110,13 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
   beforeAll(async () => {
     rmSync(SHOTS, { recursive: true, force: true });
     lap = Date.now();
-    demo = await startDemo({ approverClient: true });
+    demo = await startDemo();
     mark('demo started (bot, simulators, Azurite, two Playgrounds)');
     browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
     // Both clients greet the bot (installationUpdate) before any request, so the bot knows Megan's chat.
     [adele, megan] = await Promise.all([
       PlaygroundClient.open(browser, 'Adele (requester)', demo.playgroundUrl, SHOTS, demoTail),
-      PlaygroundClient.open(browser, 'Megan (approver)', demo.approverPlaygroundUrl!, SHOTS, demoTail),
+      PlaygroundClient.open(browser, 'Megan (approver)', demo.approverPlaygroundUrl, SHOTS, demoTail),
     ]);
     mark('browser up, both clients greeted');
   }, 120_000);
@@ -126,6 +132,23 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
     await demo?.stop();
     console.log(`browser E2E timings: ${timings.join('; ')}`);
   }, 30_000);
+
+  it('the demo prints a walkthrough: both windows, who is who, and what to type', () => {
+    const walkthrough = demo!.walkthrough;
+    const lineWith = (text: string) => walkthrough.split('\n').find((line) => line.includes(text)) ?? '';
+    // The URLs the clients above opened, each with the person sitting at it.
+    expect(lineWith(demo!.playgroundUrl)).toMatch(/you are Adele Vance, the requester/);
+    expect(lineWith(demo!.approverPlaygroundUrl)).toMatch(/you are Megan Bowen, an approver/);
+    expect(demo!.playgroundUrl).not.toBe(demo!.approverPlaygroundUrl);
+    // The commands, exactly as the steps below type them.
+    expect(walkthrough).toContain(ACTIVATE_EXCHANGE);
+    expect(walkthrough).toContain(ACTIVATE_GLOBAL_ADMIN);
+    expect(walkthrough).toContain('@PIM Bot subscribe');
+    expect(walkthrough.indexOf(ACTIVATE_EXCHANGE)).toBeLessThan(walkthrough.indexOf(ACTIVATE_GLOBAL_ADMIN));
+    expect(walkthrough).toMatch(/Ctrl-C stops everything/);
+    mkdirSync(SHOTS, { recursive: true });
+    writeFileSync(join(SHOTS, 'demo-walkthrough.txt'), `${walkthrough}\n`);
+  });
 
   step(
     '1. Megan (PIM Approvers) subscribes the General channel to the activation feed; Adele is refused',
@@ -156,7 +179,7 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
   step(
     '2. the requester activates a medium role in the personal chat and sees "Active until"',
     async () => {
-      await adele.say('activate Exchange Administrator 2h INC-42 fix mailbox rules');
+      await adele.say(ACTIVATE_EXCHANGE);
       const confirm = adele.card('Activate this?', 'Exchange Administrator');
       await adele.expectVisible(confirm, 'the confirmation card for Exchange Administrator');
       const facts = await adele.textOf(confirm);
@@ -180,7 +203,7 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
   step(
     '3. Global Administrator needs approval: Megan approves, the channel card and the requester card follow',
     async () => {
-      await adele.say('activate Global Administrator 1h CHG-1042 conditional access change');
+      await adele.say(ACTIVATE_GLOBAL_ADMIN);
       const confirm = adele.card('Activate this?', 'Global Administrator');
       await adele.expectVisible(confirm, 'the confirmation card for Global Administrator');
       expect(await adele.textOf(confirm)).toContain('Needs approval by Megan Bowen');

@@ -1,19 +1,18 @@
 /**
  * The whole local demo (`npm run playground`: Entra authority, Graph simulator, Azurite, the bot and the
- * Microsoft 365 Agents Playground) as a child process group, for the browser E2E tests.
+ * two Microsoft 365 Agents Playgrounds, Adele Vance's and Megan Bowen's) as a child process group, for the
+ * browser E2E tests.
  *
- * - Free random ports for the bot (PORT) and the Playground (PLAYGROUND_PORT); the script picks its own
- *   free ports for the simulators and Azurite.
+ * - Free random ports for the bot (PORT) and the two Playgrounds (PLAYGROUND_PORT, APPROVER_PLAYGROUND_PORT);
+ *   the script picks its own free ports for the simulators and Azurite.
  * - A private copy of the project root in a temp dir: scripts/ is copied, everything else is a symlink. The
- *   script keeps its state under `<root>/.local` (CA, Azurite data, the Playground's config and log), so a
+ *   script keeps its state under `<root>/.local` (CA, Azurite data, the Playgrounds' configs and logs), so a
  *   test run never reuses a previous run's bot state and never fights a developer's `npm run playground`.
  *   Node resolves the symlinks to /work/main/..., so the bot and simulators run from the real sources.
+ * - Ready once the script printed its walkthrough (it does so when the bot and both Playgrounds answer);
+ *   the Playgrounds' URLs are taken from it, so the test opens what a person would open.
  * - `stop()` ends the whole process group (SIGTERM, then SIGKILL), and so does a worker that exits without
  *   calling it.
- *
- * Optionally a second Playground whose current user is another demo user (the approver, Megan), pointed at
- * the same bot: the Playground has no way to switch users, so "another person at another Teams client" is
- * another Playground.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import {
@@ -26,38 +25,32 @@ import {
   rmSync,
   statSync,
   symlinkSync,
-  writeFileSync,
 } from 'node:fs';
-import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { playgroundConfigYaml, playgroundConversations } from '../../scripts/playground-config';
-import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { demoUsers } from '../../simulators/tenant/demo-tenant';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));
 
 /** Top-level entries that are state or history, never linked into the private root. */
 const NOT_LINKED = new Set(['.git', '.local', 'scripts', 'artifacts', 'coverage', 'devTools']);
 
-/** The personal chat of the approver's Playground: its own id, so its dialog state is its own. */
-export const APPROVER_PERSONAL_CHAT = `${playgroundConversations.personalChat}-approver`;
-
 export interface DemoOptions {
-  /** Also start a Playground whose current user is Megan Bowen (the approver). Default false. */
-  approverClient?: boolean;
-  /** How long to wait for the bot and the Playground(s) to answer. Default 60 s. */
+  /** How long to wait for the demo to print its walkthrough and for everything to answer. Default 60 s. */
   startTimeoutMs?: number;
 }
 
 export interface Demo {
   /** http://127.0.0.1:<PORT> (the bot; /api/messages, /healthz, /readyz). */
   botUrl: string;
-  /** http://127.0.0.1:<PLAYGROUND_PORT>: the Playground, current user Adele Vance (the requester). */
+  /** The Playground whose current user is Adele Vance (the requester), as the walkthrough names it. */
   playgroundUrl: string;
-  /** The approver's Playground (current user Megan Bowen), when asked for. */
-  approverPlaygroundUrl?: string;
+  /** The Playground whose current user is Megan Bowen (the approver), as the walkthrough names it. */
+  approverPlaygroundUrl: string;
+  /** What the demo printed once it was up: the URLs, who is who, what to type. */
+  walkthrough: string;
   /** The private project root (state under `.local`). Deleted by stop(). */
   root: string;
   /** Milliseconds from spawn until everything answered. */
@@ -205,120 +198,120 @@ async function waitForHttp(url: string, deadline: number, failed: () => string |
   }
 }
 
-/** The approver's Playground config: Megan is the current user, Adele one of the users; own personal chat id. */
-function approverConfigYaml(): string {
-  const users = { ...demoUsers, requester: demoUsers.approver, approver: demoUsers.requester };
-  return playgroundConfigYaml(demoTenant, users).replaceAll(
-    `"${playgroundConversations.personalChat}"`,
-    `"${APPROVER_PERSONAL_CHAT}"`,
-  );
+/** The walkthrough in the demo's stdout: from "PIM Bot demo is " to the end of the "Ctrl-C" line. */
+function findWalkthrough(stdout: string): string | undefined {
+  const start = stdout.indexOf('PIM Bot demo is ');
+  if (start < 0) return undefined;
+  const ctrlC = stdout.indexOf('Ctrl-C stops everything', start);
+  if (ctrlC < 0) return undefined;
+  const end = stdout.indexOf('\n', ctrlC);
+  return end < 0 ? undefined : stdout.slice(start, end);
 }
 
-/** Starts the demo and resolves once the bot's /healthz and the Playground(s) answer. */
+/** The URL on the walkthrough line that says "you are <name>". */
+function urlOf(walkthrough: string, name: string): string | undefined {
+  const line = walkthrough.split('\n').find((l) => l.includes(`you are ${name}`));
+  return line ? /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0] : undefined;
+}
+
+/** Starts the demo and resolves once it printed its walkthrough and the bot and both Playgrounds answer. */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const started = Date.now();
   const deadline = started + (options.startTimeoutMs ?? 60_000);
   const [botPort, playgroundPort, approverPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const root = makePrivateRoot();
   const output: string[] = [];
-  const groups: ChildProcess[] = [];
 
   const demo = spawnGroup(
     process.execPath,
     ['--import', 'tsx', join(root, 'scripts', 'playground.ts')],
     root,
-    demoEnvironment({ PORT: String(botPort), PLAYGROUND_PORT: String(playgroundPort) }),
+    demoEnvironment({
+      PORT: String(botPort),
+      PLAYGROUND_PORT: String(playgroundPort),
+      APPROVER_PLAYGROUND_PORT: String(approverPort),
+    }),
     output,
   );
-  groups.push(demo);
-
-  let approver: ChildProcess | undefined;
-  if (options.approverClient) {
-    const dir = join(root, '.local', 'approver-playground');
-    mkdirSync(dir, { recursive: true });
-    const configPath = join(dir, '.m365agentsplayground.yml');
-    writeFileSync(configPath, approverConfigYaml());
-    const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
-    approver = spawnGroup(
-      process.execPath,
-      [
-        cli,
-        '-e',
-        `http://127.0.0.1:${botPort}/api/messages`,
-        '-c',
-        'msteams',
-        '-p',
-        String(approverPort),
-        '--disable-telemetry',
-      ],
-      dir,
-      demoEnvironment({
-        TEAMSAPPTESTER_BROWSER: 'none',
-        M365_AGENTS_PLAYGROUND_CONFIG_PATH: configPath,
-        M365_AGENTS_PLAYGROUND_LOGFILE: join(dir, 'm365agentsplayground.log'),
-      }),
-      output,
-    );
-    groups.push(approver);
-  }
+  // The start-up stdout in full (the bounded `output` may drop its beginning), until the walkthrough is in.
+  let startupStdout = '';
+  let walkthrough: string | undefined;
+  const readWalkthrough = (chunk: Buffer) => {
+    startupStdout += chunk.toString('utf8');
+    walkthrough = findWalkthrough(startupStdout);
+    if (walkthrough || startupStdout.length > 4_000_000) demo.stdout?.off('data', readWalkthrough);
+  };
+  demo.stdout?.on('data', readWalkthrough);
 
   let stopped: Promise<void> | undefined;
   const stop = () => {
     stopped ??= (async () => {
       process.off('exit', killOnExit);
-      await Promise.all(groups.map(stopGroup));
+      await stopGroup(demo);
       rmSync(root, { recursive: true, force: true });
     })();
     return stopped;
   };
   // Last resort when the worker exits without stop() (a crash, a timeout kill): no stray processes.
   const killOnExit = () => {
-    for (const child of groups) if (child.pid !== undefined) signalGroup(child.pid, 'SIGKILL');
+    if (demo.pid !== undefined) signalGroup(demo.pid, 'SIGKILL');
   };
   process.on('exit', killOnExit);
 
   const text = () => output.join('');
-  const exited = () => {
-    for (const child of groups) {
-      if (child.exitCode !== null || child.signalCode !== null) {
-        return `The demo exited early (${child === demo ? 'npm run playground' : "the approver's Playground"}, code ${child.exitCode ?? child.signalCode}).`;
-      }
-    }
-    return undefined;
-  };
+  const exited = () =>
+    demo.exitCode !== null || demo.signalCode !== null
+      ? `The demo exited early (npm run playground, code ${demo.exitCode ?? demo.signalCode}).`
+      : undefined;
 
   const botUrl = `http://127.0.0.1:${botPort}`;
-  const playgroundUrl = `http://127.0.0.1:${playgroundPort}`;
-  const approverPlaygroundUrl = approver ? `http://127.0.0.1:${approverPort}` : undefined;
   try {
+    while (!walkthrough) {
+      const reason = exited();
+      if (reason) throw new Error(reason);
+      if (Date.now() > deadline) throw new Error('The demo printed no walkthrough in time.');
+      await new Promise((r) => setTimeout(r, 200));
+    }
+    const problems = walkthrough.split('\n').filter((line) => line.trimStart().startsWith('!'));
+    if (problems.length > 0) throw new Error(`The demo started with problems:\n${problems.join('\n')}`);
+    const playgroundUrl = urlOf(walkthrough, demoUsers.requester.displayName);
+    const approverPlaygroundUrl = urlOf(walkthrough, demoUsers.approver.displayName);
+    if (!playgroundUrl || !approverPlaygroundUrl) {
+      throw new Error(`The walkthrough does not name both Playgrounds:\n${walkthrough}`);
+    }
     await Promise.all([
       waitForHttp(`${botUrl}/healthz`, deadline, exited),
       waitForHttp(`${playgroundUrl}/_internal/v1/config`, deadline, exited),
-      ...(approverPlaygroundUrl ? [waitForHttp(`${approverPlaygroundUrl}/_internal/v1/config`, deadline, exited)] : []),
+      waitForHttp(`${approverPlaygroundUrl}/_internal/v1/config`, deadline, exited),
     ]);
+    return {
+      botUrl,
+      playgroundUrl,
+      approverPlaygroundUrl,
+      walkthrough,
+      root,
+      startupMs: Date.now() - started,
+      output: text,
+      stop,
+    };
   } catch (err) {
-    const log = readPlaygroundLog(root);
+    const logs = readPlaygroundLogs(root);
     await stop();
     throw new Error(
-      `${err instanceof Error ? err.message : String(err)}\n--- demo output ---\n${text().slice(-4_000)}${log}`,
+      `${err instanceof Error ? err.message : String(err)}\n--- demo output ---\n${text().slice(-4_000)}${logs}`,
     );
   }
-  return {
-    botUrl,
-    playgroundUrl,
-    approverPlaygroundUrl,
-    root,
-    startupMs: Date.now() - started,
-    output: text,
-    stop,
-  };
 }
 
-function readPlaygroundLog(root: string): string {
-  try {
-    const log = readFileSync(join(root, '.local', 'playground', 'm365agentsplayground.log'), 'utf8');
-    return `\n--- Playground log ---\n${log.slice(-2_000)}`;
-  } catch {
-    return '';
-  }
+function readPlaygroundLogs(root: string): string {
+  return ['playground', 'playground-approver']
+    .map((dir) => {
+      try {
+        const log = readFileSync(join(root, '.local', dir, 'm365agentsplayground.log'), 'utf8');
+        return `\n--- ${dir} log ---\n${log.slice(-2_000)}`;
+      } catch {
+        return '';
+      }
+    })
+    .join('');
 }
