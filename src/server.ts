@@ -92,6 +92,12 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
     }
   });
 
+  // Clients probe the endpoint with HEAD before they post (the Agents Playground does, at every start).
+  server.head('/api/messages', (_req, res, next) => {
+    res.send(204);
+    next();
+  });
+
   deps.registerRoutes?.(server);
 
   // restify answers body-too-large and unknown routes itself; log the first without the body.

@@ -151,6 +151,17 @@ describe('health endpoints', () => {
     expect(await res.json()).toEqual({ status: 'alive' });
   });
 
+  it('HEAD /api/messages (the reachability probe clients send) answers 204 quietly, without running the bot', async () => {
+    const { logger, lines } = capturingLogger();
+    const server = await start(playgroundConfig(), logger);
+
+    const res = await fetch(`${server.url}/api/messages`, { method: 'HEAD' });
+
+    expect(res.status).toBe(204);
+    expect(lines.filter((l) => l.level >= 40)).toEqual([]);
+    expect(lines.some((l) => l.msg === 'message')).toBe(false);
+  });
+
   it('GET /readyz answers 200 when the store and Microsoft Graph answer', async () => {
     // Any HTTP answer, even 401 to an unauthenticated request, proves DNS, TLS and the network path.
     const server = await start(playgroundConfig({ GRAPH_BASE_URL: await fakeGraph(401) }));

@@ -239,15 +239,29 @@ export class PimBot extends TeamsActivityHandler {
       return;
     }
     const userId = context.activity.from?.aadObjectId ?? '';
-    const admin = feed.adminGroupId
-      ? await isFeedAdmin(feed.directory, feed.adminGroupId, userId).catch(() => false)
-      : false;
-    if (!admin) {
+    if (!feed.adminGroupId) {
       await context.sendActivity(
-        feed.adminGroupId
-          ? "Only members of the PIM Bot admins group can change this channel's subscription. Ask one of them."
-          : 'Channel subscriptions are turned off: the bot has no FEED_ADMIN_GROUP_ID configured.',
+        'Channel subscriptions are turned off: the bot has no FEED_ADMIN_GROUP_ID configured.',
       );
+      return;
+    }
+    let admin: boolean;
+    try {
+      admin = await isFeedAdmin(feed.directory, feed.adminGroupId, userId);
+    } catch (err) {
+      // Not "you are not an admin": the bot could not tell.
+      turnLogger(context, this.deps.logger).warn({ err: errorSummary(err) }, 'feed admin group not readable');
+      await context.sendActivity(
+        "I could not check who may change this channel's subscription (Microsoft Graph did not answer). Nothing was changed; try again in a minute.",
+      );
+      return;
+    }
+    if (!admin) {
+      const group = await feed.directory
+        .getGroup(feed.adminGroupId)
+        .then((g) => `the ${g.displayName} group`)
+        .catch(() => 'the PIM Bot admins group');
+      await context.sendActivity(`Only members of ${group} can change this channel's subscription. Ask one of them.`);
       return;
     }
     if (command.type === 'unsubscribe') {

@@ -51,7 +51,7 @@ if (!hasChromium) {
 
 const SHOTS = fileURLToPath(new URL('../../artifacts/e2e', import.meta.url));
 const SUBSCRIBED = 'Subscribed: this channel gets every activation.';
-const SUBSCRIBE_REFUSED = "Only members of the PIM Bot admins group can change this channel's subscription.";
+const SUBSCRIBE_REFUSED = "Only members of the PIM Approvers group can change this channel's subscription.";
 const DENY_REASON = 'Not during the change freeze; ask again on Monday.';
 /** What the steps type; the demo's walkthrough tells a person to type the same. */
 const ACTIVATE_EXCHANGE = 'activate Exchange Administrator 2h INC-42 fix mailbox rules';

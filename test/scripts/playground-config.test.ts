@@ -109,6 +109,20 @@ describe('playgroundConfigYaml', () => {
     const misspelt = parse(yamlText.replaceAll('userPrincipleName', 'userPrincipalName'));
     expect(validate(misspelt)).toBe(false);
   });
+
+  it("makes Megan the current user of the approver's window, with its own personal chat, also schema-valid", () => {
+    const approver = parse(playgroundConfigYaml(demoTenant, demoUsers, 'approver')) as PlaygroundConfigFile;
+    expect(approver.currentUser.aadObjectId).toBe(demoUsers.approver.id);
+    expect(approver.users.map((u) => u.aadObjectId)).toContain(demoUsers.requester.id);
+    expect(approver.users.map((u) => u.aadObjectId)).not.toContain(demoUsers.approver.id);
+    expect(approver.personalChat.id).not.toBe(config.personalChat.id);
+    // The same team and channels in both windows: the channel feed and Approvals are shared conversations.
+    expect(approver.team).toEqual(config.team);
+    const ajv = new Ajv({ strict: false });
+    addFormats(ajv);
+    const validate = ajv.compile(playgroundConfigSchema());
+    expect(validate(approver), JSON.stringify(validate.errors)).toBe(true);
+  });
 });
 
 /** Runs the real Playground (random port) against a stand-in bot endpoint with the given config file. */
