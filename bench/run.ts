@@ -414,16 +414,22 @@ async function graphCallsPerOperation(
     await work();
     const ms = performance.now() - started;
     if (settleMs) await sleep(settleMs);
-    const calls = await stack.call<Array<{ method: string; path: string; status: number }>>('calls');
+    const calls =
+      await stack.call<Array<{ method: string; path: string; status: number; callerKind?: 'user' | 'app' }>>('calls');
     const authority = await stack.call<AuthorityCounts>('authority');
     const seenByBot = await bot.call<BotGraphCounts>('graphCounts');
     const byMethod: Record<string, number> = {};
-    for (const c of calls) byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
+    const appOnlyByMethod: Record<string, number> = {};
+    for (const c of calls) {
+      byMethod[c.method] = (byMethod[c.method] ?? 0) + 1;
+      if (c.callerKind === 'app') appOnlyByMethod[c.method] = (appOnlyByMethod[c.method] ?? 0) + 1;
+    }
     out[name] = {
       note,
       ms: Math.round(ms),
       total: calls.length,
       byMethod,
+      appOnlyByMethod,
       calls: calls.map((c) => `${c.method} ${normalizePath(c.path)} → ${c.status}`),
       authority,
       seenByBot: seenByBot.total,
@@ -465,7 +471,7 @@ async function graphCallsPerOperation(
   if (!requestId) throw new Error('the approval request is not PendingApproval in the simulator');
   await measure(
     'approval: approver clicks Approve',
-    'Action.Execute approve, incl. following the request until provisioned',
+    'Action.Execute approve (the follow-up until provisioned is a job right after)',
     () => invoke(ctx, approver, 'approve', { pimbot: 'approve', requestId }),
     1_000,
   );
@@ -497,6 +503,9 @@ async function approvalDelivery(
     confirmTurnsUs.push((performance.now() - t) * 1000);
   });
   const elapsedS = (performance.now() - started) / 1000;
+  // The cards go out in a job right after each confirm turn: give the last ones time to arrive.
+  const deadline = Date.now() + 5_000;
+  while (connector.approvalCards.length < APPROVAL_REQUESTS && Date.now() < deadline) await sleep(20);
   connector.watchApprovals = false;
   const seen = await bot.call<PendingApprovalSeen[]>('pendingSeen');
   await bot.call('watchApprovals', { on: false });

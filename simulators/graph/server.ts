@@ -75,6 +75,7 @@ export function createRequestListener(deps: PipelineDeps): (req: IncomingMessage
     const rawQuery = rest.join('?');
     let status = 500;
     let principalId: string | undefined;
+    let callerKind: 'user' | 'app' | undefined;
     try {
       const text = await readBody(req);
       const { body, unreadable } = parseJsonBody(text);
@@ -84,6 +85,7 @@ export function createRequestListener(deps: PipelineDeps): (req: IncomingMessage
       if (version !== 'v1.0' && version !== 'beta') throw graphErrors.invalidVersion(version);
       const caller = await deps.verify(req.headers.authorization);
       principalId = caller.objectId;
+      callerKind = caller.kind;
       const fault = takeStatusFault(state);
       if (fault) throw faultError(fault);
       const graphReq: GraphRequest = {
@@ -132,6 +134,7 @@ export function createRequestListener(deps: PipelineDeps): (req: IncomingMessage
         status,
         time: state.now().toISOString(),
         ...(principalId ? { principalId } : {}),
+        ...(callerKind ? { callerKind } : {}),
         requestId,
       });
       logger.debug({ method: req.method, url, status, principalId }, 'graph call');

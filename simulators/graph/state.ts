@@ -91,6 +91,8 @@ export interface CallRecord {
   /** Simulated-clock time of the call, ISO. */
   time: string;
   principalId?: string;
+  /** Delegated (a user's token) or app-only (the app's own token). */
+  callerKind?: 'user' | 'app';
   requestId: string;
 }
 

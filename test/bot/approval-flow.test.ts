@@ -166,10 +166,12 @@ describe('deciding', () => {
     // Graph calls of the approver's click, with her token: read the approval (which step is hers), decide.
     const clicks = h.stack.graph.calls().filter((c) => c.principalId === megan.id);
     expect(clicks.map((c) => c.method).sort()).toEqual(['GET', 'PATCH']);
+    expect(clicks.every((c) => c.callerKind === 'user')).toBe(true);
     expect(status).toBe(200);
     // The follow-up until provisioned is a job: one app-only read of the assignment, outside her turn.
     await h.jobs.runDue();
     const followUp = h.stack.graph.calls().filter((c) => c.principalId !== megan.id);
+    expect(followUp.every((c) => c.callerKind === 'app')).toBe(true);
     expect(followUp.map((c) => `${c.method} ${c.path.split('?')[0]}`)).toEqual([
       'GET /v1.0/roleManagement/directory/roleAssignmentScheduleInstances',
     ]);
