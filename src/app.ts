@@ -19,6 +19,7 @@ import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
 import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
+import { stepUpCleanup } from './identity/step-up/cleanup';
 import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './identity/user-token-source';
 import type { Logger } from './observability/logger';
 import { ApprovalService } from './approvals/approval-service';
@@ -127,9 +128,18 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     observer,
     now: options.now,
   });
-  const stepUpSessions = new StepUpSessions({ publicBaseUrl: config.publicBaseUrl });
+  const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
+  // Pending step-up sign-ins live on the shared storage (sealed with a key from the app secret), so the
+  // browser's callback may reach any instance; a job deletes the ones never finished.
+  const stepUpStore = stepUpCleanup(storage, scheduler);
+  const stepUpSessions = new StepUpSessions({
+    publicBaseUrl: config.publicBaseUrl,
+    storage,
+    sealingSecret: config.entra.clientSecret,
+    onStored: stepUpStore.onStored,
+  });
   const botAppId = config.bot.appId ?? '';
-  const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger);
+  const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);
   const refs = new ConversationReferenceStore(storage);
   const messenger = new TeamsMessenger(adapter, botAppId);
   const appGraph = new GraphTransport({
@@ -151,7 +161,6 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   });
   const tracked = new TrackedRequestStore(storage);
   const channels = config.approvals.channels;
-  const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
   const reader = new PimActivityReader(appGraph);
   const lifecycle = new ActivationLifecycle({
     records: new ActivationRecordStore(storage),
@@ -247,7 +256,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     config,
     logger,
     scheduler,
-    jobHandlers: { ...approvals.jobHandlers(), ...lifecycle.jobHandlers() },
+    jobHandlers: { ...approvals.jobHandlers(), ...lifecycle.jobHandlers(), ...stepUpStore.jobHandlers() },
     watcher,
   });
   const shutdown = server.shutdown.bind(server);

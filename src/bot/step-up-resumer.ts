@@ -1,7 +1,14 @@
 import type { AccessToken } from '@azure/identity';
-import { type ActivityHandler, type CloudAdapter, type ConversationReference, TurnContext } from 'botbuilder';
+import { createHash } from 'node:crypto';
+import {
+  type ActivityHandler,
+  type CloudAdapter,
+  type ConversationReference,
+  type Storage,
+  TurnContext,
+} from 'botbuilder';
 import { STEP_UP_EVENT, STEP_UP_TOKEN, type StepUpResult, type StepUpStarter } from '../../dialogs/dialog-services';
-import type { StepUpSessions } from '../identity/step-up';
+import { STEP_UP_STORAGE_PREFIX, type StepUpSessions } from '../identity/step-up';
 import type { Logger } from '../observability/logger';
 import { errorSummary } from '../observability/error-summary';
 
@@ -13,11 +20,11 @@ interface Waiting {
 
 /**
  * Connects the dialog that needs a stronger sign-in to the bot's /auth/callback: remembers where the
- * user was, and when the sign-in completes, resumes that conversation with the new token in the turn's
- * memory (never in state or storage).
+ * user was (on the bot's Storage, so the callback may reach any instance), and when the sign-in
+ * completes, resumes that conversation with the new token in the turn's memory (never in state or
+ * storage). The conversation's dialog state is on the same Storage, so the dialog continues anywhere.
  */
 export class StepUpResumer implements StepUpStarter {
-  private readonly waiting = new Map<string, Waiting>();
   private bot: ActivityHandler | undefined;
 
   constructor(
@@ -25,6 +32,8 @@ export class StepUpResumer implements StepUpStarter {
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
     private readonly logger: Logger,
+    private readonly storage: Storage,
+    private readonly onStored?: (storageKey: string, expiresAt: Date) => Promise<void>,
     private readonly ttlMs = 10 * 60_000,
   ) {}
 
@@ -36,13 +45,15 @@ export class StepUpResumer implements StepUpStarter {
     const from = context.activity.from;
     const userAadObjectId = from?.aadObjectId;
     if (!userAadObjectId) throw new Error('The user has no Entra object id in this conversation.');
-    this.prune();
-    this.waiting.set(input.resumeKey, {
+    const key = waitingKey(input.resumeKey);
+    const waiting: Waiting = {
       reference: TurnContext.getConversationReference(context.activity),
       from,
       expiresAt: Date.now() + this.ttlMs,
-    });
-    const { startUrl } = this.sessions.begin({
+    };
+    await this.storage.write({ [key]: { ...waiting, eTag: '*' } });
+    await this.onStored?.(key, new Date(waiting.expiresAt));
+    const { startUrl } = await this.sessions.begin({
       userAadObjectId,
       loginHint: userAadObjectId,
       claims: input.claims,
@@ -53,8 +64,9 @@ export class StepUpResumer implements StepUpStarter {
 
   /** Called by the /auth/callback route once the token is checked to be the same user's. */
   async onSignedIn(result: { resumeKey: string; userAadObjectId: string; accessToken: AccessToken }): Promise<void> {
-    const waiting = this.waiting.get(result.resumeKey);
-    this.waiting.delete(result.resumeKey);
+    const key = waitingKey(result.resumeKey);
+    const waiting = (await this.storage.read([key]))[key] as Waiting | undefined;
+    await this.storage.delete([key]);
     if (!waiting || waiting.expiresAt < Date.now() || waiting.from?.aadObjectId !== result.userAadObjectId) {
       this.logger.warn({ resumeKey: result.resumeKey }, 'step-up completed for no waiting conversation');
       return;
@@ -77,9 +89,8 @@ export class StepUpResumer implements StepUpStarter {
       this.logger.error({ err: errorSummary(err) }, 'could not resume the conversation after step-up');
     }
   }
+}
 
-  private prune(): void {
-    const now = Date.now();
-    for (const [key, w] of this.waiting) if (w.expiresAt < now) this.waiting.delete(key);
-  }
+function waitingKey(resumeKey: string): string {
+  return `${STEP_UP_STORAGE_PREFIX}waiting/${createHash('sha256').update(resumeKey).digest('base64url')}`;
 }

@@ -117,8 +117,8 @@ async function navigate(url: string | URL): Promise<BrowserResponse> {
   return { status: res.status, location: res.headers.get('location'), headers: res.headers, text: await res.text() };
 }
 
-function begin(overrides: Partial<Parameters<StepUpSessions['begin']>[0]> = {}) {
-  const started = sessions.begin({
+async function begin(overrides: Partial<Parameters<StepUpSessions['begin']>[0]> = {}) {
+  const started = await sessions.begin({
     userAadObjectId: adele.id,
     loginHint: adele.userPrincipalName,
     claims: ACRS_C1,
@@ -149,7 +149,7 @@ function stateOf(startUrl: string): string {
 
 describe('step-up sign-in: the happy path', () => {
   it('redirects to /authorize with PKCE S256, the claims challenge plus CP1, login_hint and prompt=login', async () => {
-    const { startUrl, state } = begin();
+    const { startUrl, state } = await begin();
     expect(startUrl).toBe(`${botUrl}/auth/start?state=${state}`);
     expect(Buffer.from(state, 'base64url')).toHaveLength(32);
 
@@ -193,7 +193,7 @@ describe('step-up sign-in: the happy path', () => {
     expect((before as PimError).kind).toBe('StepUpRequired');
     expect(JSON.parse((before as PimError).claims ?? 'null')).toEqual(JSON.parse(ACRS_C1));
 
-    const { startUrl } = begin({ claims: (before as PimError).claims ?? '' });
+    const { startUrl } = await begin({ claims: (before as PimError).claims ?? '' });
     const { callbackUrl } = await throughAuthority(startUrl);
     expect(`${callbackUrl.origin}${callbackUrl.pathname}`).toBe(`${botUrl}/auth/callback`);
     expect(callbackUrl.searchParams.get('state')).toBe(stateOf(startUrl));
@@ -225,7 +225,7 @@ describe('step-up sign-in: the happy path', () => {
 
 describe('step-up sign-in: what is refused', () => {
   it('a replayed state: the callback works once, and the start link is gone after it', async () => {
-    const { startUrl } = begin();
+    const { startUrl } = await begin();
     const { callbackUrl } = await throughAuthority(startUrl);
     expect((await navigate(callbackUrl)).status).toBe(200);
     expect(signedIn).toHaveLength(1);
@@ -239,7 +239,7 @@ describe('step-up sign-in: what is refused', () => {
   });
 
   it('an expired session: the start link after 10 minutes', async () => {
-    const { startUrl } = begin();
+    const { startUrl } = await begin();
     clock.advance(TEN_MINUTES - 1000);
     expect((await navigate(startUrl)).status).toBe(302);
     clock.advance(1000);
@@ -249,7 +249,7 @@ describe('step-up sign-in: what is refused', () => {
   });
 
   it('an expired session: a callback arriving after 10 minutes resumes nothing', async () => {
-    const { startUrl } = begin();
+    const { startUrl } = await begin();
     const { callbackUrl } = await throughAuthority(startUrl);
     clock.advance(TEN_MINUTES);
     const late = await navigate(callbackUrl);
@@ -258,7 +258,7 @@ describe('step-up sign-in: what is refused', () => {
   });
 
   it('a different user completing the flow (login_hint tampered with): 403, nothing resumed, state used up', async () => {
-    const { startUrl } = begin();
+    const { startUrl } = await begin();
     const { callbackUrl } = await throughAuthority(startUrl, (authorize) =>
       authorize.searchParams.set('login_hint', megan.userPrincipalName),
     );
@@ -271,7 +271,7 @@ describe('step-up sign-in: what is refused', () => {
   });
 
   it('the authority sending the browser back with error=access_denied: a friendly page, no stack trace', async () => {
-    const { startUrl } = begin();
+    const { startUrl } = await begin();
     const state = stateOf(startUrl);
     const page = await navigate(
       `${botUrl}/auth/callback?error=access_denied&error_description=${encodeURIComponent('AADSTS65004: User declined to consent to access the app.')}&state=${encodeURIComponent(state)}`,
@@ -285,7 +285,7 @@ describe('step-up sign-in: what is refused', () => {
   });
 
   it('a real error redirect from the authority (a resource it does not know): a friendly page', async () => {
-    const { startUrl } = begin();
+    const { startUrl } = await begin();
     const { callbackUrl } = await throughAuthority(startUrl, (authorize) =>
       authorize.searchParams.set('scope', 'https://management.azure.com/.default openid'),
     );
@@ -298,7 +298,7 @@ describe('step-up sign-in: what is refused', () => {
   });
 
   it('a code that does not redeem (tampered with): a friendly page naming the AADSTS code', async () => {
-    const { startUrl } = begin();
+    const { startUrl } = await begin();
     const { callbackUrl } = await throughAuthority(startUrl);
     callbackUrl.searchParams.set('code', 'not-a-code');
     const page = await navigate(callbackUrl);
@@ -317,7 +317,7 @@ describe('step-up sign-in: what is refused', () => {
 
   it('the bot failing to resume: a friendly 500 page without the error or the token', async () => {
     failResume = true;
-    const { startUrl } = begin();
+    const { startUrl } = await begin();
     const { callbackUrl } = await throughAuthority(startUrl);
     const page = await navigate(callbackUrl);
     expect(page.status).toBe(500);

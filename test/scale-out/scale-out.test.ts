@@ -6,7 +6,7 @@ import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { demoBotApplication } from '../../simulators/demo-app';
-import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
 import { cardActions, freePort, visibleText } from '../support/bot-harness';
@@ -174,6 +174,47 @@ describe('two instances on one Azure Storage', () => {
     await say(a, adele, conv, '1h');
     expect(connector.sentTexts().join('\n')).toMatch(/Global Administrator requires a justification/);
   }, 60_000);
+
+  it('a step-up sign-in begun on A is finished on B (the load balancer sends the browser anywhere)', async () => {
+    const conv = `a:adele-${randomUUID()}`;
+    connector.reset();
+    await say(a, adele, conv, 'activate Privileged Role Administrator 1h INC-9 delegate PIM settings');
+    const confirm = connector.calls.flatMap((c) => cardActions(c.body)).find((x) => x.data?.pimbot === 'confirm');
+    await post(a, activity(adele, conv, { type: 'message', value: confirm!.data }));
+    const signIn = connector.calls.flatMap((c) => cardActions(c.body)).find((x) => x.type === 'Action.OpenUrl');
+    expect(signIn?.url).toMatch(new RegExp(`^${a.url}/auth/start\\?state=`));
+
+    // The browser reaches B for both /auth/start and the callback.
+    let url = signIn!.url!.replace(a.url, b.url);
+    let page = '';
+    for (let hop = 0; hop < 5; hop++) {
+      const res = await fetch(url, { redirect: 'manual' });
+      const next = res.headers.get('location');
+      if (!next) {
+        page = await res.text();
+        break;
+      }
+      url = new URL(next, url).toString();
+    }
+    expect(page).toMatch(/signed in/i);
+    expect(url.startsWith(b.url)).toBe(true);
+    // B resumed the dialog A had started: the request is in PIM and the status card says so.
+    await connector.waitFor(
+      (calls) =>
+        calls.some(
+          (c) =>
+            c.conversationId === conv && c.operation === 'update' && /Waiting for approval/.test(visibleText(c.body)),
+        ),
+      10_000,
+    );
+    expect(
+      stack.graph
+        .snapshot()
+        .requests.filter(
+          (r) => r.principalId === adele.id && r.roleDefinitionId === demoRoles.privilegedRoleAdministrator,
+        ),
+    ).toHaveLength(1);
+  }, 30_000);
 
   it('nothing secret in Azure Storage or the logs: no token, no client secret, no Authorization header', async () => {
     const { BlobServiceClient } = await import('@azure/storage-blob');

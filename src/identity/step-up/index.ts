@@ -15,8 +15,8 @@ export {
 export {
   CLIENT_CAPABILITY_CP1,
   claimsWithClientCapabilities,
-  STEP_UP_MAX_SESSIONS,
   STEP_UP_SESSION_TTL_MS,
+  STEP_UP_STORAGE_PREFIX,
   type StepUpBeginInput,
   type StepUpClock,
   type StepUpSession,

@@ -79,7 +79,7 @@ export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDe
   const logger = deps.logger.child({ component: 'step-up' });
 
   server.get(STEP_UP_START_PATH, async (req: restify.Request, res: restify.Response) => {
-    const session = sessions.peek(queryOf(req).get('state'));
+    const session = await sessions.peek(queryOf(req).get('state'));
     if (!session) {
       logger.info('step-up start with an unknown or expired state');
       sendPage(res, Pages.linkExpired());
@@ -112,7 +112,7 @@ export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDe
   server.get(STEP_UP_CALLBACK_PATH, async (req: restify.Request, res: restify.Response) => {
     const query = queryOf(req);
     // Any answer uses the state up: a state is good for one callback, whatever happens.
-    const session = sessions.take(query.get('state'));
+    const session = await sessions.take(query.get('state'));
     const error = query.get('error');
     if (error) {
       const aadsts = aadstsOf({ error_description: query.get('error_description') ?? '' });

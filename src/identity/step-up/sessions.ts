@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import { MemoryStorage, type Storage } from 'botbuilder';
 
 /** Time source; the simulators' ManualClock fits, so tests move time instead of sleeping. */
 export interface StepUpClock {
@@ -8,7 +9,6 @@ export interface StepUpClock {
 const systemClock: StepUpClock = { now: () => new Date() };
 
 export const STEP_UP_SESSION_TTL_MS = 10 * 60 * 1000;
-export const STEP_UP_MAX_SESSIONS = 1000;
 
 /** The client capability MSAL declares for CAE (`clientCapabilities: ['CP1']`); PIM reportedly needs it with acrs. */
 export const CLIENT_CAPABILITY_CP1 = 'cp1';
@@ -43,45 +43,60 @@ export interface StepUpSessionsOptions {
   clock?: StepUpClock;
   /** Default 10 minutes. */
   ttlMs?: number;
-  /** Pending sessions kept at most; beyond it the oldest is dropped. Default 1000. */
-  maxSessions?: number;
+  /**
+   * Where pending sign-ins are kept: the bot's Storage, so the callback may reach any instance.
+   * Default: a MemoryStorage of this process.
+   */
+  storage?: Storage;
+  /**
+   * Seals the session at rest (AES-256-GCM, key derived with HKDF): the app's client secret, the same on
+   * every instance. Default: a random key of this process (then only this process can read them).
+   */
+  sealingSecret?: string;
+  /** Told when a session is stored, so its item can be deleted once it expires (the scheduler's job). */
+  onStored?: (storageKey: string, expiresAt: Date) => Promise<void>;
+}
+
+/** Storage keys of pending sign-ins start with this; nothing else may be deleted by their cleanup. */
+export const STEP_UP_STORAGE_PREFIX = 'stepup/';
+
+interface StoredSession {
+  sealed: string;
+  expiresAt: number;
 }
 
 /**
- * Pending step-up sign-ins, in memory, keyed by their `state` (32 random bytes, base64url). A session
- * lives 10 minutes and is used up by the callback, successful or not. It holds the PKCE verifier, so the
- * browser never sees it. In memory means the callback must reach the instance that began the sign-in.
+ * Pending step-up sign-ins on the bot's Storage, keyed by a hash of their `state` (32 random bytes,
+ * base64url), so an instance other than the one that began the sign-in can finish it. A session lives
+ * 10 minutes and is used up by the callback, successful or not. It holds the PKCE verifier: sealed with
+ * a key derived from the app secret before it is stored, and never sent to the browser.
  */
 export class StepUpSessions {
-  private readonly sessions = new Map<string, StepUpSession>();
   private readonly publicBaseUrl: string;
   private readonly clock: StepUpClock;
   private readonly ttlMs: number;
-  private readonly maxSessions: number;
+  private readonly storage: Storage;
+  private readonly key: Buffer;
 
-  constructor(options: StepUpSessionsOptions) {
+  constructor(private readonly options: StepUpSessionsOptions) {
     this.publicBaseUrl = options.publicBaseUrl.replace(/\/+$/, '');
     this.clock = options.clock ?? systemClock;
     this.ttlMs = options.ttlMs ?? STEP_UP_SESSION_TTL_MS;
-    this.maxSessions = options.maxSessions ?? STEP_UP_MAX_SESSIONS;
     if (!(this.ttlMs > 0)) throw new RangeError('ttlMs must be positive.');
-    if (!(this.maxSessions >= 1)) throw new RangeError('maxSessions must be at least 1.');
+    this.storage = options.storage ?? new MemoryStorage();
+    this.key = Buffer.from(
+      hkdfSync('sha256', options.sealingSecret ?? randomBytes(32), 'pimbot-step-up', 'step-up session sealing key', 32),
+    );
   }
 
   /** Starts a sign-in: `startUrl` is what the sign-in card opens. */
-  begin(input: StepUpBeginInput): { state: string; startUrl: string } {
+  async begin(input: StepUpBeginInput): Promise<{ state: string; startUrl: string }> {
     if (!input.userAadObjectId.trim()) throw new Error("A step-up sign-in needs the user's object id.");
     if (!input.loginHint.trim()) throw new Error('A step-up sign-in needs a login hint.');
     const claims = claimsWithClientCapabilities(input.claims);
-    this.sweep();
-    while (this.sessions.size >= this.maxSessions) {
-      const oldest = this.sessions.keys().next().value;
-      if (oldest === undefined) break;
-      this.sessions.delete(oldest);
-    }
     const state = randomBytes(32).toString('base64url');
     const codeVerifier = randomBytes(32).toString('base64url');
-    this.sessions.set(state, {
+    const session: StepUpSession = {
       state,
       userAadObjectId: input.userAadObjectId,
       loginHint: input.loginHint,
@@ -90,40 +105,61 @@ export class StepUpSessions {
       codeVerifier,
       codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
       expiresAt: this.clock.now().getTime() + this.ttlMs,
-    });
+    };
+    const key = storageKey(state);
+    const stored: StoredSession = { sealed: this.seal(session, key), expiresAt: session.expiresAt };
+    await this.storage.write({ [key]: { ...stored, eTag: '*' } });
+    await this.options.onStored?.(key, new Date(session.expiresAt));
     return { state, startUrl: `${this.publicBaseUrl}/auth/start?state=${encodeURIComponent(state)}` };
   }
 
   /** The pending session for a state, without using it up (for /auth/start); undefined when unknown or expired. */
-  peek(state: string | null | undefined): StepUpSession | undefined {
-    if (!state) return undefined;
-    const session = this.sessions.get(state);
-    if (!session) return undefined;
-    if (this.clock.now().getTime() >= session.expiresAt) {
-      this.sessions.delete(state);
+  async peek(state: string | null | undefined): Promise<StepUpSession | undefined> {
+    if (!state || state.length > 200) return undefined;
+    const key = storageKey(state);
+    const stored = (await this.storage.read([key]))[key] as StoredSession | undefined;
+    if (!stored) return undefined;
+    if (this.clock.now().getTime() >= stored.expiresAt) {
+      await this.storage.delete([key]);
       return undefined;
     }
-    return session;
+    const session = this.open(stored.sealed, key);
+    return session?.state === state ? session : undefined;
   }
 
   /** Uses the session up (for /auth/callback): a state works once. Undefined when unknown, used or expired. */
-  take(state: string | null | undefined): StepUpSession | undefined {
-    const session = this.peek(state);
-    if (session) this.sessions.delete(session.state);
+  async take(state: string | null | undefined): Promise<StepUpSession | undefined> {
+    const session = await this.peek(state);
+    if (session) await this.storage.delete([storageKey(session.state)]);
     return session;
   }
 
-  /** Pending sessions (expired ones not yet swept may count). */
-  get size(): number {
-    return this.sessions.size;
+  private seal(session: StepUpSession, key: string): string {
+    const iv = randomBytes(12);
+    const cipher = createCipheriv('aes-256-gcm', this.key, iv);
+    cipher.setAAD(Buffer.from(key));
+    const body = Buffer.concat([cipher.update(JSON.stringify(session), 'utf8'), cipher.final()]);
+    return Buffer.concat([iv, cipher.getAuthTag(), body]).toString('base64url');
   }
 
-  private sweep(): void {
-    const now = this.clock.now().getTime();
-    for (const [state, session] of this.sessions) {
-      if (now >= session.expiresAt) this.sessions.delete(state);
+  private open(sealed: string, key: string): StepUpSession | undefined {
+    try {
+      const raw = Buffer.from(sealed, 'base64url');
+      const decipher = createDecipheriv('aes-256-gcm', this.key, raw.subarray(0, 12));
+      decipher.setAAD(Buffer.from(key));
+      decipher.setAuthTag(raw.subarray(12, 28));
+      const text = Buffer.concat([decipher.update(raw.subarray(28)), decipher.final()]).toString('utf8');
+      return JSON.parse(text) as StepUpSession;
+    } catch {
+      // Sealed with another key (a rotated app secret) or tampered with: as good as unknown.
+      return undefined;
     }
   }
+}
+
+/** The state is a bearer value for the sign-in: only its hash names the stored item. */
+function storageKey(state: string): string {
+  return `${STEP_UP_STORAGE_PREFIX}session/${createHash('sha256').update(state).digest('base64url')}`;
 }
 
 type JsonObject = Record<string, unknown>;
