@@ -123,7 +123,20 @@ export class ActivateRoleDialog extends CancellableDialog {
       return step.endDialog();
     }
     const byKey = state.targetKey ? findTarget(eligible, state.targetKey) : undefined;
-    if (byKey) return step.next(byKey);
+    if (byKey) {
+      // "Activate again" from a card while the activation is still running: PIM would refuse at the
+      // end of the dialog, so say it now.
+      const until = await pim.activeUntil(userId, byKey).catch(() => undefined);
+      const now = new Date();
+      if (until && until.getTime() > now.getTime()) {
+        const { localTimezone, locale } = step.context.activity;
+        await step.context.sendActivity(
+          `${byKey.displayName} is still active until ${formatLocalTime(until, localTimezone, locale, now)}. PIM cannot extend a running activation: click Activate again once it has ended (your status card offers it then), or deactivate it first.`,
+        );
+        return step.endDialog();
+      }
+      return step.next(byKey);
+    }
     if (state.targetText) {
       const match = matchTarget(state.targetText, eligible);
       if (match.kind === 'exact') return step.next(match.target);

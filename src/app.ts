@@ -259,6 +259,10 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     jobHandlers: { ...approvals.jobHandlers(), ...lifecycle.jobHandlers(), ...stepUpStore.jobHandlers() },
     watcher,
   });
+  // Pending requests whose timers were never queued (an earlier version kept them in process).
+  void approvals
+    .resumeTimers()
+    .catch((err) => logger.warn({ err: errorSummary(err) }, 'could not queue timers of pending requests'));
   const shutdown = server.shutdown.bind(server);
   return Object.assign(server, {
     approvals,

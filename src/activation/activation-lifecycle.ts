@@ -96,12 +96,20 @@ export class ActivationLifecycle {
     };
   }
 
-  private async schedule(record: ActivationRecord, end: Date): Promise<void> {
+  /**
+   * The end job, and the warning before it. A new activation shorter than the warning time gets none
+   * (it would come as it starts); an end moved later (`lateWarning`) is warned at once if its warning
+   * time has already passed.
+   */
+  private async schedule(record: ActivationRecord, end: Date, lateWarning = false): Promise<void> {
     const { scheduler, warningMinutes } = this.deps;
     const payload = { end: end.toISOString() };
+    const now = this.now().getTime();
     const warnAt = new Date(end.getTime() - warningMinutes * 60_000);
-    if (warningMinutes > 0 && warnAt.getTime() > this.now().getTime()) {
+    if (warningMinutes > 0 && warnAt.getTime() > now) {
       await scheduler.at(warnAt, { type: WARN_JOB, id: record.id, payload });
+    } else if (warningMinutes > 0 && lateWarning && end.getTime() - now > END_TOLERANCE_MS) {
+      await scheduler.at(new Date(now), { type: WARN_JOB, id: record.id, payload });
     }
     await scheduler.at(end, { type: END_JOB, id: record.id, payload });
   }
@@ -117,21 +125,25 @@ export class ActivationLifecycle {
       if (this.now().getTime() < plannedEnd.getTime()) await this.finish(record, 'deactivated', this.now());
       return;
     }
-    if (until === null || until.getTime() !== plannedEnd.getTime()) {
+    if (until === null) return; // no end any more (made permanent): nothing to warn about
+    if (!sameEnd(until, plannedEnd)) {
       // Its end moved (an administrator extended it): warn and end on the new schedule instead.
-      if (until) await this.moveEnd(record, until);
+      await this.moveEnd(record, until);
       return;
     }
+    const planned = plannedEnd.toISOString();
     const claimed = await this.deps.records.update(record.id, (current) =>
-      current.ended || current.warnedFor === current.endDateTime
+      current.ended || current.endDateTime !== planned || current.warnedFor === planned
         ? undefined
-        : { ...current, warnedFor: current.endDateTime },
+        : { ...current, warnedFor: planned },
     );
     if (!claimed?.changed) return;
     const now = this.now();
     const remaining = Math.max(1, Math.round((plannedEnd.getTime() - now.getTime()) / 60_000));
     try {
-      await this.sendWarning(record, plannedEnd, remaining, now);
+      const posted = await this.sendWarning(record, plannedEnd, remaining, now);
+      // Remembered so the warning is turned into the final card when the activation ends.
+      await this.deps.records.update(record.id, (current) => ({ ...current, warningActivityId: posted.activityId }));
     } catch (err) {
       // Not sent: give the claim back so the job's retry sends it.
       await this.deps.records.update(record.id, (current) =>
@@ -142,8 +154,8 @@ export class ActivationLifecycle {
     this.deps.logger.info({ requestId: record.id, minutesLeft: remaining }, 'expiry warning sent');
   }
 
-  private async sendWarning(record: ActivationRecord, plannedEnd: Date, remaining: number, now: Date): Promise<void> {
-    await this.deps.messenger.send(
+  private sendWarning(record: ActivationRecord, plannedEnd: Date, remaining: number, now: Date) {
+    return this.deps.messenger.send(
       record.conversation,
       card(
         expiryWarningCard({
@@ -170,10 +182,11 @@ export class ActivationLifecycle {
     }
     const now = this.now();
     const until = await this.deps.reader.activeUntil(record.requester.aadObjectId, record.target);
-    if (until !== undefined && (until === null || until.getTime() > now.getTime())) {
-      if (until && until.getTime() !== plannedEnd.getTime()) await this.moveEnd(record, until);
-      else if (until)
-        await this.deps.scheduler.at(until, { type: END_JOB, id: record.id, payload: { end: until.toISOString() } });
+    if (until === null) return; // no end any more (made permanent)
+    if (until !== undefined && until.getTime() > now.getTime() + END_TOLERANCE_MS) {
+      if (!sameEnd(until, plannedEnd)) await this.moveEnd(record, until);
+      // Graph still shows it active past the planned end: look again at its end.
+      else await this.deps.scheduler.at(until, { type: END_JOB, id: record.id, payload: { end: planned(record) } });
       return;
     }
     const expired = now.getTime() >= plannedEnd.getTime() - END_TOLERANCE_MS;
@@ -186,7 +199,7 @@ export class ActivationLifecycle {
         ? undefined
         : { ...current, endDateTime: until.toISOString(), warnedFor: undefined },
     );
-    if (moved?.changed) await this.schedule(moved.value, until);
+    if (moved?.changed) await this.schedule(moved.value, until, true);
   }
 
   private async finish(record: ActivationRecord, state: ActivationEndState, at: Date): Promise<void> {
@@ -199,36 +212,54 @@ export class ActivationLifecycle {
     }
   }
 
+  /** Its cards say it ended: the record is no longer needed (a later run of its jobs finds nothing to do). */
+  private async forget(record: ActivationRecord): Promise<void> {
+    await this.deps.records.remove(record);
+  }
+
+  /** The status card (and the warning card, if one was sent) and the feed card say it ended; then forget it. */
   private async publishEnd(record: ActivationRecord): Promise<void> {
     const ended = record.ended;
     if (!ended) return;
     const at = new Date(ended.at);
-    if (record.statusActivityId) {
-      const endedText = `${ended.state === 'expired' ? 'Ended' : 'Deactivated'} ${formatLocalTime(at, record.timeZone, record.locale, this.now())}.`;
-      await this.deps.messenger.update(
-        { conversation: record.conversation, activityId: record.statusActivityId },
-        card(
-          statusCard(
-            {
-              requestKey: record.id,
-              state: ended.state,
-              targetName: record.target.displayName,
-              durationText: describeMinutes(record.durationMinutes),
-              justification: record.justification,
-              ticketNumber: record.ticket,
-              activateAgainKey: targetKey(record.target),
-              ownerAadObjectId: record.requester.aadObjectId,
-              updatedText: endedText,
-            },
-            { aadObjectId: record.requester.aadObjectId },
-          ),
-        ),
-      );
-    }
-    await this.deps.feed
-      ?.ended(record.id, ended.state, at)
-      .catch((err) => this.deps.logger.warn({ err: errorSummary(err) }, 'feed card not updated'));
+    const endedText = `${ended.state === 'expired' ? 'Ended' : 'Deactivated'} ${formatLocalTime(at, record.timeZone, record.locale, this.now())}.`;
+    const final = card(
+      statusCard(
+        {
+          requestKey: record.id,
+          state: ended.state,
+          targetName: record.target.displayName,
+          durationText: describeMinutes(record.durationMinutes),
+          justification: record.justification,
+          ticketNumber: record.ticket,
+          activateAgainKey: targetKey(record.target),
+          ownerAadObjectId: record.requester.aadObjectId,
+          updatedText: endedText,
+        },
+        { aadObjectId: record.requester.aadObjectId },
+      ),
+    );
+    const cards = [record.statusActivityId, record.warningActivityId].filter((id): id is string => Boolean(id));
+    // Each update on its own: one card that cannot be updated does not keep the others (or the feed) stale.
+    const results = await Promise.allSettled([
+      ...cards.map((activityId) =>
+        this.deps.messenger.update({ conversation: record.conversation, activityId }, final),
+      ),
+      this.deps.feed?.ended(record.id, ended.state, at) ?? Promise.resolve(),
+    ]);
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    if (failed) throw failed.reason; // the end job's retry publishes again
+    await this.forget(record);
   }
+}
+
+/** Graph's end and the one the bot computed differ by seconds (start taken at submit vs at provisioning). */
+function sameEnd(a: Date, b: Date): boolean {
+  return Math.abs(a.getTime() - b.getTime()) <= END_TOLERANCE_MS;
+}
+
+function planned(record: ActivationRecord): string {
+  return record.endDateTime;
 }
 
 function endOf(job: RunningJob<unknown>): Date | undefined {

@@ -175,7 +175,7 @@ export class ApprovalService {
             );
         await record({ audience: 'approver', userAadObjectId: approver.aadObjectId, ...posted });
       } catch (err) {
-        unreached.push(approver.name);
+        unreached.push(approver.aadObjectId);
         deps.logger.warn(
           { err: errorSummary(err), requestId, approver: approver.aadObjectId },
           'could not deliver the approval card',
@@ -192,9 +192,22 @@ export class ApprovalService {
     if (channelId && !has('channel', (c) => c.channelId === channelId)) {
       const posted = await this.postToChannel(channelId, request, via);
       if (posted) await record({ audience: 'channel', channelId, ...posted });
-      else unreached.push(`channel ${channelId}`);
+      else unreached.push('the approvals channel');
+    }
+    // Decided while the cards were on their way: the copies just posted show the decision too.
+    const now = await deps.tracked.get(requestId);
+    if (now && now.status !== 'pending') {
+      const fresh = now.cards.filter((c) => !request.cards.some((old) => old.activityId === c.activityId));
+      for (const copy of fresh) {
+        const view = approvalCard(approvalModel(now, { now: this.now() }), { aadObjectId: copy.userAadObjectId });
+        await deps.messenger
+          .update(copy as PostedMessage, card(view))
+          .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'card update failed'));
+      }
+      return;
     }
     if (unreached.length > 0) {
+      // Ids only: the message is kept in the queue (and its dead-letter queue).
       throw new Error(`Approval card not delivered to ${unreached.join(', ')}; will retry.`);
     }
   }
@@ -346,15 +359,43 @@ export class ApprovalService {
     };
   }
 
+  /**
+   * Expiry, reminder and escalation jobs of a request, the expiry first (a request must not stay pending
+   * for ever). One that cannot be queued is logged, not thrown: the request is in PIM either way. Marks
+   * the request, so `resumeTimers` at start-up does not queue them again.
+   */
   private async scheduleTimers(request: TrackedRequest, requestedAt: Date): Promise<void> {
-    const { scheduler, settings } = this.deps;
+    const { scheduler, settings, logger } = this.deps;
     const after = (ms: number) => new Date(requestedAt.getTime() + ms);
     const id = request.requestId;
-    await scheduler.at(after(settings.reminderAfterMs), { type: APPROVAL_JOBS.remind, id, payload: null });
-    if (settings.fallbackChannelId) {
-      await scheduler.at(after(settings.escalateAfterMs), { type: APPROVAL_JOBS.escalate, id, payload: null });
+    const timers: Array<[Date, string]> = [
+      [after(APPROVAL_WINDOW_MS), APPROVAL_JOBS.expire],
+      [after(settings.reminderAfterMs), APPROVAL_JOBS.remind],
+    ];
+    if (settings.fallbackChannelId) timers.push([after(settings.escalateAfterMs), APPROVAL_JOBS.escalate]);
+    let queued = true;
+    for (const [at, type] of timers) {
+      await scheduler.at(at, { type, id, payload: null }).catch((err) => {
+        queued = false;
+        logger.error({ err: errorSummary(err), requestId: id, jobType: type }, 'approval timer not queued');
+      });
     }
-    await scheduler.at(after(APPROVAL_WINDOW_MS), { type: APPROVAL_JOBS.expire, id, payload: null });
+    if (queued) await this.deps.tracked.update(id, (c) => (c.timersQueued ? undefined : { ...c, timersQueued: true }));
+  }
+
+  /**
+   * At start-up: queues the timers of pending requests that have none (made by a version that kept
+   * them in process, or whose queueing failed). Duplicates are harmless: every handler claims its step.
+   */
+  async resumeTimers(): Promise<number> {
+    let resumed = 0;
+    for (const request of await this.deps.tracked.pending()) {
+      if (request.timersQueued) continue;
+      await this.scheduleTimers(request, new Date(request.requestedAt));
+      resumed++;
+    }
+    if (resumed > 0) this.deps.logger.info({ resumed }, 'approval timers queued for pending requests');
+    return resumed;
   }
 
   /** Still undecided after the reminder delay: each approver is nudged once. */
@@ -389,14 +430,18 @@ export class ApprovalService {
         : { ...current, escalatedAt: this.now().toISOString() },
     );
     if (!claimed?.changed) return;
-    const via = claimed.value.cards.find((c) => c.audience === 'requester')?.conversation;
-    const posted = via ? await this.postToChannel(channelId, claimed.value, via) : undefined;
-    if (posted) {
-      await deps.tracked.update(requestId, (c) => ({
-        ...c,
-        cards: [...c.cards, { audience: 'channel', channelId, ...posted }],
-      }));
+    const request = claimed.value;
+    const via = request.requesterConversation ?? request.cards.find((c) => c.audience === 'requester')?.conversation;
+    const posted = via ? await this.postToChannel(channelId, request, via) : undefined;
+    if (!posted) {
+      // Not posted: give the claim back so the job's retry posts it.
+      await deps.tracked.update(requestId, (c) => (c.escalatedAt ? { ...c, escalatedAt: undefined } : undefined));
+      throw new Error(`Approval ${requestId} not escalated: the fallback channel could not be reached; will retry.`);
     }
+    await deps.tracked.update(requestId, (c) => ({
+      ...c,
+      cards: [...c.cards, { audience: 'channel', channelId, ...posted }],
+    }));
     deps.logger.info({ requestId, channelId }, 'approval escalated');
   }
 
@@ -536,10 +581,7 @@ export class ApprovalService {
       .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
     const copy = updated.value.cards.find((c) => c.audience === 'requester');
     if (copy) {
-      await deps.messenger.update(
-        copy as PostedMessage,
-        card(statusCard(requesterStatusModel(updated.value, this.now()), { aadObjectId: copy.userAadObjectId })),
-      );
+      // Tracked first: the expiry warning and the Expired card do not depend on this card update.
       await deps.lifecycle
         ?.track({
           requestId: request.requestId,
@@ -555,6 +597,10 @@ export class ApprovalService {
           statusActivityId: copy.activityId,
         })
         .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'expiry warning not scheduled'));
+      await deps.messenger.update(
+        copy as PostedMessage,
+        card(statusCard(requesterStatusModel(updated.value, this.now()), { aadObjectId: copy.userAadObjectId })),
+      );
     }
     await deps.tracked.update(request.requestId, (c) => ({ ...c, provisionedNotified: true }));
   }

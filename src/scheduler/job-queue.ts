@@ -94,6 +94,7 @@ export class JobQueue {
   private loop: Promise<void> | undefined;
   private stopping = false;
   private wake: (() => void) | undefined;
+  private wakePending = false;
   private readonly running = new Set<Promise<void>>();
 
   constructor(options: JobQueueOptions) {
@@ -166,8 +167,12 @@ export class JobQueue {
     await this.ensureQueues();
     // Never expire (-1): a scheduled job is run or dead-lettered, not silently dropped after 7 days.
     await this.queue.sendMessage(text, { visibilityTimeout: Math.ceil(delaySeconds), messageTimeToLive: -1 });
-    // Due now: this instance polls at once rather than after its poll interval.
-    if (Math.ceil(delaySeconds) === 0) this.wake?.();
+    // Due now: this instance polls at once rather than after its poll interval (or right after the
+    // receive under way, if it is not sleeping).
+    if (Math.ceil(delaySeconds) === 0) {
+      if (this.wake) this.wake();
+      else this.wakePending = true;
+    }
     this.logger.debug({ jobType: job.type, jobId: job.id, delaySeconds }, 'Job scheduled');
   }
 
@@ -385,6 +390,10 @@ export class JobQueue {
   }
 
   private sleep(ms: number): Promise<void> {
+    if (this.wakePending) {
+      this.wakePending = false;
+      return Promise.resolve();
+    }
     return new Promise((resolve) => {
       const done = () => {
         clearTimeout(timer);

@@ -55,7 +55,11 @@ export class MemoryScheduler implements Scheduler {
   async at(dueAt: Date, job: Job): Promise<void> {
     this.entries.push({ job: structuredClone(job), dueAt: dueAt.getTime(), attempt: 0, scheduledAt: this.now() });
     // Due now (e.g. "follow this approval"): run it soon rather than a poll later.
-    if (this.timer && dueAt.getTime() <= this.now().getTime()) setImmediate(() => void this.runDue());
+    if (this.timer && dueAt.getTime() <= this.now().getTime()) {
+      setImmediate(() => {
+        if (this.timer) void this.runDue(); // not after stop()
+      });
+    }
   }
 
   start(handlers: Record<string, DueJobHandler>): void {

@@ -27,6 +27,8 @@ export interface ActivationRecord {
   statusActivityId?: string;
   /** The end the expiry warning was sent for (compare-and-swap claim: one warning per end). */
   warnedFor?: string;
+  /** The warning card in the requester's chat, turned into the final card at the end. */
+  warningActivityId?: string;
   ended?: { state: ActivationEndState; at: string };
 }
 
@@ -52,6 +54,15 @@ export class ActivationRecordStore {
     change: (current: ActivationRecord) => ActivationRecord | undefined,
   ): Promise<{ value: ActivationRecord; changed: boolean } | undefined> {
     return updateItem(this.storage, recordKey(id), change);
+  }
+
+  /** Deletes an ended record, and the user's pointer to it if it still points there. */
+  async remove(record: ActivationRecord): Promise<void> {
+    const pointer = latestKey(record.requester.aadObjectId, record.target);
+    const items = await this.storage.read([pointer]);
+    const keys = [recordKey(record.id)];
+    if ((items[pointer] as { id?: string } | undefined)?.id === record.id) keys.push(pointer);
+    await this.storage.delete(keys);
   }
 
   /** The user's latest bot-made activation of a target, if the bot knows one. */

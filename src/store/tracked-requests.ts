@@ -54,6 +54,8 @@ export interface TrackedRequest {
   cards: CardCopy[];
   remindedAt?: string;
   escalatedAt?: string;
+  /** Its reminder, escalation and expiry jobs are queued. */
+  timersQueued?: boolean;
   /** The requester's time zone (IANA) from their Teams client, for times on their card. */
   requesterTimeZone?: string;
   /** The requester's chat with the bot: where the approvers' 1:1 chats are opened from. */

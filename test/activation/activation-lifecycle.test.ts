@@ -46,8 +46,10 @@ function setup(warningMinutes = 10) {
   };
   const graph = { until: undefined as Date | null | undefined, failure: undefined as string | undefined };
   const feedEnds: Array<{ key: string; state: string }> = [];
+  const feed = { failures: 0 };
+  const records = new ActivationRecordStore(new MemoryStorage());
   const lifecycle = new ActivationLifecycle({
-    records: new ActivationRecordStore(new MemoryStorage()),
+    records,
     scheduler: jobs,
     messenger,
     reader: {
@@ -56,7 +58,15 @@ function setup(warningMinutes = 10) {
         return graph.until;
       },
     },
-    feed: { ended: async (key, state) => void feedEnds.push({ key, state }) },
+    feed: {
+      ended: async (key, state) => {
+        if (feed.failures > 0) {
+          feed.failures--;
+          throw new Error('channel post failed');
+        }
+        feedEnds.push({ key, state });
+      },
+    },
     logger,
     warningMinutes,
     now: () => clock.now(),
@@ -77,7 +87,7 @@ function setup(warningMinutes = 10) {
       timeZone: 'Europe/Berlin',
     });
   graph.until = end;
-  return { clock, jobs, sent, updated, graph, feedEnds, lifecycle, end, track, connector };
+  return { clock, jobs, sent, updated, graph, feedEnds, lifecycle, end, track, connector, feed, records };
 }
 
 describe('ActivationLifecycle', () => {
@@ -123,6 +133,47 @@ describe('ActivationLifecycle', () => {
     await t.jobs.runDue();
     expect(visibleText(t.updated.at(-1)?.activity)).toMatch(/Expired/);
     expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'expired' }]);
+  });
+
+  it('an end Graph reports a few seconds off the computed one is the same end: warned once, not lost', async () => {
+    for (const offsetMs of [-1_000, 1_000, 30_000]) {
+      const t = setup();
+      await t.track();
+      t.graph.until = new Date(t.end.getTime() + offsetMs);
+      t.clock.set(new Date(t.end.getTime() - 10 * 60_000 + 5_000)); // the job runs 5 s late
+      await t.jobs.runDue();
+      expect(t.sent.map(visibleText), `offset ${offsetMs} ms`).toEqual([expect.stringMatching(/Ends in 10 minutes/)]);
+    }
+  });
+
+  it('at the end the warning card becomes the final card too, and the record is forgotten', async () => {
+    const t = setup();
+    await t.track();
+    t.clock.set(new Date(t.end.getTime() - 10 * 60_000));
+    await t.jobs.runDue();
+    t.graph.until = undefined;
+    t.clock.set(new Date(t.end.getTime() + 1_000));
+    await t.jobs.runDue();
+    expect(t.updated.map((u) => u.activityId).sort()).toEqual(['sent-1', 'status-1']);
+    expect(t.updated.every((u) => /Expired/.test(visibleText(u.activity)))).toBe(true);
+    expect(await t.records.get('req-1')).toBeUndefined();
+    expect(await t.records.latest(USER, target)).toBeUndefined();
+  });
+
+  it('a feed card that could not be updated is retried, and the status card is not held back by it', async () => {
+    const t = setup();
+    await t.track();
+    t.feed.failures = 1;
+    t.graph.until = undefined;
+    t.clock.set(new Date(t.end.getTime() + 1_000));
+    await t.jobs.runDue();
+    expect(visibleText(t.updated.at(-1)?.activity)).toMatch(/Expired/);
+    expect(t.feedEnds).toEqual([]);
+    expect(await t.records.get('req-1')).toBeDefined(); // kept until every card is done
+    t.clock.advance(30_000);
+    await t.jobs.runDue();
+    expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'expired' }]);
+    expect(await t.records.get('req-1')).toBeUndefined();
   });
 
   it('EXPIRY_WARNING_MINUTES=0: no warning job, only the end', async () => {

@@ -149,6 +149,21 @@ describe('expiry warning', () => {
 });
 
 describe('activating again before the end', () => {
+  it('"Activate again" on the warning while the role is still active says so at once, without a dialog', async () => {
+    const { end } = await activateExchange();
+    const warnAt = new Date(end.getTime() - WARNING_MINUTES * 60_000);
+    h.stack.clock.set(warnAt);
+    await h.jobs.runDue();
+    const again = cardActions(warnings()[0]?.body).find((a) => a.title === 'Activate again');
+    h.connector.reset();
+    await h.submit(adele, again!.data!);
+    const text = h.connector.sentTexts().join('\n');
+    expect(text).toMatch(/Exchange Administrator is still active until/);
+    expect(text).toContain(formatLocalTime(end, 'Europe/Berlin', 'en-GB', warnAt));
+    expect(text).toMatch(/PIM cannot extend a running activation/);
+    expect(text).not.toMatch(/How long/);
+  });
+
   it('PIM cannot extend a running activation: the bot says so and what to do instead', async () => {
     await activateExchange();
     h.connector.reset();

@@ -1,6 +1,7 @@
-import type { Activity } from 'botbuilder';
+import { type Activity, MemoryStorage } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoGroups, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { TrackedRequestStore } from '../../src/store/tracked-requests';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
@@ -397,6 +398,87 @@ describe('reminders and expiry (injected clock)', () => {
       expect(JSON.stringify(late.body)).toMatch(/expired/i);
       expect(h.stack.graph.calls().filter((c) => c.method === 'PATCH')).toEqual([]);
       expect(h.violations, h.contractReport()).toEqual([]);
+    } finally {
+      await h.close();
+      h = main;
+    }
+  });
+});
+
+describe('escalation and timers after an upgrade', () => {
+  const FALLBACK = '19:fallback@thread.tacv2';
+
+  it('escalates once to the fallback channel; a post that fails is retried by the job', async () => {
+    const main = h;
+    h = await startBotHarness({ FALLBACK_APPROVALS_CHANNEL_ID: FALLBACK, APPROVAL_ESCALATION_MINUTES: '120' });
+    try {
+      await h.say(megan, 'help');
+      const requestId = await requestGlobalAdmin();
+      const requestedAt = new Date(graphRequests().find((r) => r.id === requestId)!.createdDateTime as string);
+      const toFallback = () =>
+        h.connector.calls.filter(
+          (c) =>
+            c.operation === 'createConversation' &&
+            !c.failedWith &&
+            (c.body.channelData as { channel?: { id?: string } })?.channel?.id === FALLBACK,
+        );
+      h.connector.failNext(
+        404,
+        'ChannelNotFound',
+        (c) =>
+          c.operation === 'createConversation' &&
+          (c.body.channelData as { channel?: { id?: string } })?.channel?.id === FALLBACK,
+      );
+      h.stack.clock.set(new Date(requestedAt.getTime() + 121 * 60_000));
+      await h.jobs.runDue();
+      expect(toFallback()).toHaveLength(0);
+      h.stack.clock.advance(31_000);
+      await h.jobs.runDue();
+      expect(toFallback()).toHaveLength(1);
+      expect(visibleText(toFallback()[0]!.body.activity as Partial<Activity>)).toMatch(/Global Administrator/);
+      h.stack.clock.advance(31_000);
+      await h.jobs.runDue();
+      expect(toFallback()).toHaveLength(1);
+    } finally {
+      await h.close();
+      h = main;
+    }
+  });
+
+  it('at start-up, pending requests whose timers were never queued (an older version) get them, once', async () => {
+    const storage = new MemoryStorage();
+    const legacy = new TrackedRequestStore(storage);
+    const requestedAt = new Date();
+    await legacy.create({
+      requestId: 'legacy-request-1',
+      approvalId: 'legacy-request-1',
+      kind: 'role',
+      target: {
+        kind: 'role',
+        roleDefinitionId: demoRoles.globalAdministrator,
+        directoryScopeId: '/',
+        displayName: 'Global Administrator',
+      },
+      requester: { aadObjectId: adele.id, name: adele.displayName },
+      durationMinutes: 60,
+      requestedAt: requestedAt.toISOString(),
+      approvers: [{ aadObjectId: megan.id, name: megan.displayName }],
+      hints: [],
+      status: 'pending',
+      cards: [],
+    });
+    const main = h;
+    h = await startBotHarness({}, { storage });
+    try {
+      await expect.poll(() => h.jobs.scheduled().filter((j) => j.id === 'legacy-request-1').length).toBe(2);
+      expect(
+        h.jobs
+          .scheduled()
+          .filter((j) => j.id === 'legacy-request-1')
+          .map((j) => j.type)
+          .sort(),
+      ).toEqual(['approval.expire', 'approval.remind']);
+      expect(await h.bot.approvals.resumeTimers()).toBe(0);
     } finally {
       await h.close();
       h = main;
