@@ -10,7 +10,7 @@ import {
 import { confirmationCard, myRolesCard, signInCard, statusCard } from '../cards';
 import type { StatusCardModel } from '../cards';
 import { parseDuration, validateDuration } from '../src/activation/duration-parser';
-import { targetKey, findTarget } from '../src/activation/target-key';
+import { findTarget, sameTarget, targetKey } from '../src/activation/target-key';
 import { matchTarget } from '../src/activation/target-matcher';
 import { describeMinutes } from '../src/pim/iso-duration';
 import { PimError } from '../src/pim/pim-error';
@@ -126,7 +126,14 @@ export class ActivateRoleDialog extends CancellableDialog {
     if (byKey) {
       // "Activate again" from a card while the activation is still running: PIM would refuse at the
       // end of the dialog, so say it now.
-      const until = await pim.activeUntil(userId, byKey).catch(() => undefined);
+      // The user's own active list (filterByCurrentUser: allowed for every user, unlike the tenant-wide list).
+      const running = await pim
+        .listActive()
+        .then((active) =>
+          active.find((a) => sameTarget(a.target, byKey) && (a.assignmentType ?? '').toLowerCase() === 'activated'),
+        )
+        .catch(() => undefined);
+      const until = running?.endDateTime;
       const now = new Date();
       if (until && until.getTime() > now.getTime()) {
         const { localTimezone, locale } = step.context.activity;

@@ -49,6 +49,8 @@ export interface TrackedActivation {
 const card = (content: AdaptiveCard): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(content));
 /** Ends reported within this of the planned end count as "expired" rather than "deactivated early". */
 const END_TOLERANCE_MS = 60_000;
+/** How long a job's claim on a step holds before another run may take it over (its instance died). */
+const CLAIM_LEASE_MS = 60_000;
 
 /**
  * The end of an activation, as the requester lives it: a warning card N minutes before (Deactivate
@@ -132,25 +134,39 @@ export class ActivationLifecycle {
       return;
     }
     const planned = plannedEnd.toISOString();
-    const claimed = await this.deps.records.update(record.id, (current) =>
-      current.ended || current.endDateTime !== planned || current.warnedFor === planned
-        ? undefined
-        : { ...current, warnedFor: planned },
-    );
-    if (!claimed?.changed) return;
     const now = this.now();
+    let busyElsewhere = false;
+    const claimed = await this.deps.records.update(record.id, (current) => {
+      if (current.ended || current.endDateTime !== planned || current.warnSentFor === planned) return undefined;
+      // A claim is a lease: if the instance that took it stopped before sending, it lapses.
+      if (
+        current.warnedFor === planned &&
+        now.getTime() - new Date(current.warnClaimedAt ?? 0).getTime() < CLAIM_LEASE_MS
+      ) {
+        busyElsewhere = true;
+        return undefined;
+      }
+      return { ...current, warnedFor: planned, warnClaimedAt: now.toISOString() };
+    });
+    if (busyElsewhere) throw new Error(`Expiry warning ${record.id} is being sent elsewhere; will check again.`);
+    if (!claimed?.changed) return;
     const remaining = Math.max(1, Math.round((plannedEnd.getTime() - now.getTime()) / 60_000));
+    let posted: { activityId: string };
     try {
-      const posted = await this.sendWarning(record, plannedEnd, remaining, now);
-      // Remembered so the warning is turned into the final card when the activation ends.
-      await this.deps.records.update(record.id, (current) => ({ ...current, warningActivityId: posted.activityId }));
+      posted = await this.sendWarning(record, plannedEnd, remaining, now);
     } catch (err) {
       // Not sent: give the claim back so the job's retry sends it.
       await this.deps.records.update(record.id, (current) =>
-        current.warnedFor === plannedEnd.toISOString() ? { ...current, warnedFor: undefined } : undefined,
+        current.warnedFor === planned ? { ...current, warnedFor: undefined, warnClaimedAt: undefined } : undefined,
       );
       throw err;
     }
+    // Sent: done for this end, and remembered so the warning becomes the final card when it ends.
+    await this.deps.records.update(record.id, (current) => ({
+      ...current,
+      warnSentFor: planned,
+      warningActivityId: posted.activityId,
+    }));
     this.deps.logger.info({ requestId: record.id, minutesLeft: remaining }, 'expiry warning sent');
   }
 
@@ -197,7 +213,7 @@ export class ActivationLifecycle {
     const moved = await this.deps.records.update(record.id, (current) =>
       current.ended || current.endDateTime === until.toISOString()
         ? undefined
-        : { ...current, endDateTime: until.toISOString(), warnedFor: undefined },
+        : { ...current, endDateTime: until.toISOString(), warnedFor: undefined, warnClaimedAt: undefined },
     );
     if (moved?.changed) await this.schedule(moved.value, until, true);
   }
@@ -247,10 +263,20 @@ export class ActivationLifecycle {
       ),
       this.deps.feed?.ended(record.id, ended.state, at) ?? Promise.resolve(),
     ]);
-    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected');
+    const failed = results.find((r): r is PromiseRejectedResult => r.status === 'rejected' && !isGone(r.reason));
     if (failed) throw failed.reason; // the end job's retry publishes again
+    for (const r of results) {
+      // 403/404: the chat or message is gone, or the bot was removed; retrying cannot help.
+      if (r.status === 'rejected')
+        this.deps.logger.info({ err: errorSummary(r.reason) }, 'ended card not updated: it is gone');
+    }
     await this.forget(record);
   }
+}
+
+function isGone(err: unknown): boolean {
+  const status = (err as { statusCode?: unknown } | null)?.statusCode;
+  return status === 403 || status === 404;
 }
 
 /** Graph's end and the one the bot computed differ by seconds (start taken at submit vs at provisioning). */

@@ -60,6 +60,8 @@ export const APPROVAL_JOBS = {
 
 /** Follow-up reads after an approval until PIM shows the activation, then it is left to Graph's e-mail. */
 const DELIVERY_CONCURRENCY = 5;
+/** How long a job's claim on a step holds before another run may take the step over (its instance died). */
+const CLAIM_LEASE_MS = 60_000;
 const FOLLOW_DELAYS_MS = [0, 2_000, 5_000, 15_000, 30_000, 60_000, 120_000];
 
 export interface RouteInput {
@@ -424,11 +426,18 @@ export class ApprovalService {
     const { deps } = this;
     const channelId = deps.settings.fallbackChannelId;
     if (!channelId) return;
-    const claimed = await deps.tracked.update(requestId, (current) =>
-      current.status !== 'pending' || current.escalatedAt
-        ? undefined
-        : { ...current, escalatedAt: this.now().toISOString() },
-    );
+    const now = this.now();
+    let busyElsewhere = false;
+    const claimed = await deps.tracked.update(requestId, (current) => {
+      if (current.status !== 'pending' || current.escalated) return undefined;
+      // A claim is a lease: if the instance that took it stopped before posting, it lapses.
+      if (current.escalatedAt && now.getTime() - new Date(current.escalatedAt).getTime() < CLAIM_LEASE_MS) {
+        busyElsewhere = true;
+        return undefined;
+      }
+      return { ...current, escalatedAt: now.toISOString() };
+    });
+    if (busyElsewhere) throw new Error(`Approval ${requestId} is being escalated elsewhere; will check again.`);
     if (!claimed?.changed) return;
     const request = claimed.value;
     const via = request.requesterConversation ?? request.cards.find((c) => c.audience === 'requester')?.conversation;
@@ -440,6 +449,7 @@ export class ApprovalService {
     }
     await deps.tracked.update(requestId, (c) => ({
       ...c,
+      escalated: true,
       cards: [...c.cards, { audience: 'channel', channelId, ...posted }],
     }));
     deps.logger.info({ requestId, channelId }, 'approval escalated');
@@ -581,22 +591,27 @@ export class ApprovalService {
       .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'activation not announced'));
     const copy = updated.value.cards.find((c) => c.audience === 'requester');
     if (copy) {
-      // Tracked first: the expiry warning and the Expired card do not depend on this card update.
-      await deps.lifecycle
-        ?.track({
-          requestId: request.requestId,
-          requester: { aadObjectId: request.requester.aadObjectId, name: request.requester.name },
-          target: request.target,
-          start,
-          end: until,
-          durationMinutes: request.durationMinutes,
-          justification: request.justification,
-          ticket: request.ticket,
-          timeZone: request.requesterTimeZone,
-          conversation: copy.conversation,
-          statusActivityId: copy.activityId,
-        })
-        .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'expiry warning not scheduled'));
+      // Tracked first, and once (a retry of this job must not reset the record): the expiry warning and
+      // the Expired card do not depend on this card update.
+      const first = await deps.tracked.update(request.requestId, (c) =>
+        c.lifecycleTracked ? undefined : { ...c, lifecycleTracked: true },
+      );
+      if (first?.changed)
+        await deps.lifecycle
+          ?.track({
+            requestId: request.requestId,
+            requester: { aadObjectId: request.requester.aadObjectId, name: request.requester.name },
+            target: request.target,
+            start,
+            end: until,
+            durationMinutes: request.durationMinutes,
+            justification: request.justification,
+            ticket: request.ticket,
+            timeZone: request.requesterTimeZone,
+            conversation: copy.conversation,
+            statusActivityId: copy.activityId,
+          })
+          .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'expiry warning not scheduled'));
       await deps.messenger.update(
         copy as PostedMessage,
         card(statusCard(requesterStatusModel(updated.value, this.now()), { aadObjectId: copy.userAadObjectId })),

@@ -9,6 +9,7 @@ import {
 } from 'botbuilder';
 import { STEP_UP_EVENT, STEP_UP_TOKEN, type StepUpResult, type StepUpStarter } from '../../dialogs/dialog-services';
 import { STEP_UP_STORAGE_PREFIX, type StepUpSessions } from '../identity/step-up';
+import { takeItem } from '../store/compare-and-swap';
 import type { Logger } from '../observability/logger';
 import { errorSummary } from '../observability/error-summary';
 
@@ -52,7 +53,9 @@ export class StepUpResumer implements StepUpStarter {
       expiresAt: Date.now() + this.ttlMs,
     };
     await this.storage.write({ [key]: { ...waiting, eTag: '*' } });
-    await this.onStored?.(key, new Date(waiting.expiresAt));
+    await this.onStored?.(key, new Date(waiting.expiresAt)).catch((err) =>
+      this.logger.warn({ err: errorSummary(err) }, 'step-up clean-up not queued'),
+    );
     const { startUrl } = await this.sessions.begin({
       userAadObjectId,
       loginHint: userAadObjectId,
@@ -65,8 +68,8 @@ export class StepUpResumer implements StepUpStarter {
   /** Called by the /auth/callback route once the token is checked to be the same user's. */
   async onSignedIn(result: { resumeKey: string; userAadObjectId: string; accessToken: AccessToken }): Promise<void> {
     const key = waitingKey(result.resumeKey);
-    const waiting = (await this.storage.read([key]))[key] as Waiting | undefined;
-    await this.storage.delete([key]);
+    // One resume per sign-in, even if two callbacks reach two instances at once.
+    const waiting = await takeItem<Waiting>(this.storage, key);
     if (!waiting || waiting.expiresAt < Date.now() || waiting.from?.aadObjectId !== result.userAadObjectId) {
       this.logger.warn({ resumeKey: result.resumeKey }, 'step-up completed for no waiting conversation');
       return;

@@ -25,8 +25,10 @@ export interface ActivationRecord {
   /** The requester's chat with the bot, and their status card in it (updated in place at the end). */
   conversation: Partial<ConversationReference>;
   statusActivityId?: string;
-  /** The end the expiry warning was sent for (compare-and-swap claim: one warning per end). */
+  /** The end an instance claimed the expiry warning for (a lease, from warnClaimedAt), and the end it was sent for. */
   warnedFor?: string;
+  warnClaimedAt?: string;
+  warnSentFor?: string;
   /** The warning card in the requester's chat, turned into the final card at the end. */
   warningActivityId?: string;
   ended?: { state: ActivationEndState; at: string };

@@ -41,6 +41,23 @@ export async function updateItem<T>(
   throw new ConcurrentUpdateError(key);
 }
 
+/**
+ * Reads an item and deletes it, for one caller only: a tombstone written with the read's eTag decides
+ * which of two concurrent callers (two instances) gets it; the other gets undefined.
+ */
+export async function takeItem<T>(storage: Storage, key: string): Promise<T | undefined> {
+  const stored = (await storage.read([key]))[key] as (T & { eTag?: string; taken?: boolean }) | undefined;
+  if (!stored || stored.taken) return undefined;
+  try {
+    await storage.write({ [key]: { taken: true, eTag: stored.eTag ?? '*' } });
+  } catch (err) {
+    if (isConflict(err)) return undefined;
+    throw err;
+  }
+  await storage.delete([key]);
+  return stored;
+}
+
 /** botbuilder storages report a stale eTag differently (MemoryStorage: message; Blob: 412). */
 export function isConflict(err: unknown): boolean {
   if (!(err instanceof Error)) return false;

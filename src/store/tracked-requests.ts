@@ -51,9 +51,13 @@ export interface TrackedRequest {
   activeUntil?: string;
   /** The requester's card says Active and the activation is announced (the follow-up is done). */
   provisionedNotified?: boolean;
+  /** Its activation is followed to its end (expiry warning, Expired card). */
+  lifecycleTracked?: boolean;
   cards: CardCopy[];
   remindedAt?: string;
+  /** When an instance claimed the escalation (a lease), and whether it was posted. */
   escalatedAt?: string;
+  escalated?: boolean;
   /** Its reminder, escalation and expiry jobs are queued. */
   timersQueued?: boolean;
   /** The requester's time zone (IANA) from their Teams client, for times on their card. */

@@ -28,7 +28,7 @@ function setup(warningMinutes = 10) {
   const jobs = new MemoryScheduler({ logger, now: () => clock.now() });
   const sent: Partial<Activity>[] = [];
   const updated: Array<{ activityId: string; activity: Partial<Activity> }> = [];
-  const connector = { sendFailures: 0 };
+  const connector = { sendFailures: 0, updateStatus: 0 };
   const messenger: Messenger = {
     async send(conversation, activity) {
       if (connector.sendFailures > 0) {
@@ -41,6 +41,7 @@ function setup(warningMinutes = 10) {
     sendToUser: () => Promise.reject(new Error('not used')),
     postToChannel: () => Promise.reject(new Error('not used')),
     async update(message: PostedMessage, activity) {
+      if (connector.updateStatus) throw Object.assign(new Error('gone'), { statusCode: connector.updateStatus });
       updated.push({ activityId: message.activityId, activity });
     },
   };
@@ -174,6 +175,40 @@ describe('ActivationLifecycle', () => {
     await t.jobs.runDue();
     expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'expired' }]);
     expect(await t.records.get('req-1')).toBeUndefined();
+  });
+
+  it('a warning claimed by an instance that then died is sent by a later run once the claim lapses', async () => {
+    const t = setup();
+    await t.track();
+    const warnAt = new Date(t.end.getTime() - 10 * 60_000);
+    t.clock.set(warnAt);
+    // Another instance claimed it and stopped before sending.
+    await t.records.update('req-1', (r) => ({
+      ...r,
+      warnedFor: t.end.toISOString(),
+      warnClaimedAt: warnAt.toISOString(),
+    }));
+    await t.jobs.runDue();
+    expect(t.sent).toEqual([]); // the claim still holds: the job fails and comes back
+    t.clock.advance(30_000);
+    await t.jobs.runDue();
+    expect(t.sent).toEqual([]);
+    t.clock.advance(31_000);
+    await t.jobs.runDue();
+    expect(t.sent.map(visibleText)).toEqual([expect.stringMatching(/Ends in 9 minutes/)]);
+    expect(t.jobs.deadLetters).toEqual([]);
+  });
+
+  it('a card that is gone (404) does not keep the end job failing: the rest is done and the record forgotten', async () => {
+    const t = setup();
+    await t.track();
+    t.connector.updateStatus = 404;
+    t.graph.until = undefined;
+    t.clock.set(new Date(t.end.getTime() + 1_000));
+    await t.jobs.runDue();
+    expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'expired' }]);
+    expect(await t.records.get('req-1')).toBeUndefined();
+    expect(t.jobs.scheduled()).toEqual([]);
   });
 
   it('EXPIRY_WARNING_MINUTES=0: no warning job, only the end', async () => {

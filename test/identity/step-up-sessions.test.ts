@@ -67,6 +67,17 @@ describe('StepUpSessions', () => {
     for (const secret of [second, original!.codeVerifier, 'u-1', 'r-1']) expect(item).not.toContain(secret);
   });
 
+  it('two callbacks with the same state on two instances at once: exactly one gets the session', async () => {
+    const storage = new MemoryStorage();
+    const a = new StepUpSessions({ publicBaseUrl: 'https://bot.example', storage, sealingSecret: APP_SECRET });
+    const b = new StepUpSessions({ publicBaseUrl: 'https://bot.example', storage, sealingSecret: APP_SECRET });
+    for (let round = 0; round < 20; round++) {
+      const { state } = await a.begin(input);
+      const taken = await Promise.all([a.take(state), b.take(state), a.take(state), b.take(state)]);
+      expect(taken.filter(Boolean)).toHaveLength(1);
+    }
+  });
+
   it('an instance with another secret (or a tampered item) cannot open the session', async () => {
     const storage = new MemoryStorage();
     const a = new StepUpSessions({ publicBaseUrl: 'https://bot.example', storage, sealingSecret: APP_SECRET });

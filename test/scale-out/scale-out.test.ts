@@ -158,8 +158,9 @@ describe('two instances on one Azure Storage', () => {
     const other = leader === a ? b : a;
     await leader.kill();
     await other.waitForLog(/now runs the activation watcher/, 30_000);
-    if (leader === a) a = await startBotProcess(stack, env);
-    else b = await startBotProcess(stack, env);
+    // Same port: its redirect URI is the one registered for it (the step-up test below needs it).
+    if (leader === a) a = await startBotProcess(stack, env, leader.port);
+    else b = await startBotProcess(stack, env, leader.port);
   }, 60_000);
 
   it('a bot restarted in the middle of a dialog continues it', async () => {

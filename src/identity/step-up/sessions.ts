@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
 import { MemoryStorage, type Storage } from 'botbuilder';
+import { takeItem } from '../../store/compare-and-swap';
 
 /** Time source; the simulators' ManualClock fits, so tests move time instead of sleeping. */
 export interface StepUpClock {
@@ -109,7 +110,8 @@ export class StepUpSessions {
     const key = storageKey(state);
     const stored: StoredSession = { sealed: this.seal(session, key), expiresAt: session.expiresAt };
     await this.storage.write({ [key]: { ...stored, eTag: '*' } });
-    await this.options.onStored?.(key, new Date(session.expiresAt));
+    // Clean-up is a nicety: a sign-in must not fail because its clean-up could not be queued.
+    await this.options.onStored?.(key, new Date(session.expiresAt)).catch(() => undefined);
     return { state, startUrl: `${this.publicBaseUrl}/auth/start?state=${encodeURIComponent(state)}` };
   }
 
@@ -118,19 +120,25 @@ export class StepUpSessions {
     if (!state || state.length > 200) return undefined;
     const key = storageKey(state);
     const stored = (await this.storage.read([key]))[key] as StoredSession | undefined;
-    if (!stored) return undefined;
-    if (this.clock.now().getTime() >= stored.expiresAt) {
-      await this.storage.delete([key]);
-      return undefined;
-    }
-    const session = this.open(stored.sealed, key);
-    return session?.state === state ? session : undefined;
+    return stored ? this.valid(stored, key, state) : undefined;
   }
 
-  /** Uses the session up (for /auth/callback): a state works once. Undefined when unknown, used or expired. */
+  /**
+   * Uses the session up (for /auth/callback): a state works once, also when two callbacks with it reach
+   * two instances at the same moment. Undefined when unknown, used or expired.
+   */
   async take(state: string | null | undefined): Promise<StepUpSession | undefined> {
-    const session = await this.peek(state);
-    if (session) await this.storage.delete([storageKey(session.state)]);
+    if (!state || state.length > 200) return undefined;
+    const key = storageKey(state);
+    const stored = await takeItem<StoredSession>(this.storage, key);
+    return stored ? this.valid(stored, key, state) : undefined;
+  }
+
+  private valid(stored: StoredSession, key: string, state: string): StepUpSession | undefined {
+    if (typeof stored.sealed !== 'string') return undefined;
+    const session = this.open(stored.sealed, key);
+    // The sealed expiry decides (the outer one is only for clean-up).
+    if (session?.state !== state || this.clock.now().getTime() >= session.expiresAt) return undefined;
     return session;
   }
 
