@@ -127,8 +127,8 @@ export class ActivateRoleDialog extends CancellableDialog {
       // "Activate again" from a card while the activation is still running: PIM would refuse at the
       // end of the dialog, so say it now.
       // The user's own active list (filterByCurrentUser: allowed for every user, unlike the tenant-wide list).
-      const running = await pim
-        .listActive()
+      const running = await this.services.activation
+        .active(pim)
         .then((active) =>
           active.find((a) => sameTarget(a.target, byKey) && (a.assignmentType ?? '').toLowerCase() === 'activated'),
         )

@@ -8,6 +8,7 @@ import type { PimTarget, PimTargetRef } from '../pim/pim-types';
 import type { DueJobHandler, RunningJob, Scheduler } from '../scheduler/scheduler';
 import { formatLocalTime } from '../shared/local-time';
 import type { ActivationEndState, ActivationRecord, ActivationRecordStore } from '../store/activation-records';
+import { leaseHeld } from '../store/compare-and-swap';
 import { targetKey } from './target-key';
 
 export const WARN_JOB = 'activation.warn';
@@ -49,8 +50,6 @@ export interface TrackedActivation {
 const card = (content: AdaptiveCard): Partial<Activity> => MessageFactory.attachment(CardFactory.adaptiveCard(content));
 /** Ends reported within this of the planned end count as "expired" rather than "deactivated early". */
 const END_TOLERANCE_MS = 60_000;
-/** How long a job's claim on a step holds before another run may take it over (its instance died). */
-const CLAIM_LEASE_MS = 60_000;
 
 /**
  * The end of an activation, as the requester lives it: a warning card N minutes before (Deactivate
@@ -139,10 +138,7 @@ export class ActivationLifecycle {
     const claimed = await this.deps.records.update(record.id, (current) => {
       if (current.ended || current.endDateTime !== planned || current.warnSentFor === planned) return undefined;
       // A claim is a lease: if the instance that took it stopped before sending, it lapses.
-      if (
-        current.warnedFor === planned &&
-        now.getTime() - new Date(current.warnClaimedAt ?? 0).getTime() < CLAIM_LEASE_MS
-      ) {
+      if (current.warnedFor === planned && leaseHeld(current.warnClaimedAt, now)) {
         busyElsewhere = true;
         return undefined;
       }
@@ -202,7 +198,7 @@ export class ActivationLifecycle {
     if (until !== undefined && until.getTime() > now.getTime() + END_TOLERANCE_MS) {
       if (!sameEnd(until, plannedEnd)) await this.moveEnd(record, until);
       // Graph still shows it active past the planned end: look again at its end.
-      else await this.deps.scheduler.at(until, { type: END_JOB, id: record.id, payload: { end: planned(record) } });
+      else await this.deps.scheduler.at(until, { type: END_JOB, id: record.id, payload: { end: record.endDateTime } });
       return;
     }
     const expired = now.getTime() >= plannedEnd.getTime() - END_TOLERANCE_MS;
@@ -226,11 +222,6 @@ export class ActivationLifecycle {
       this.deps.logger.info({ requestId: record.id, state }, 'activation ended');
       await this.publishEnd(claimed.value);
     }
-  }
-
-  /** Its cards say it ended: the record is no longer needed (a later run of its jobs finds nothing to do). */
-  private async forget(record: ActivationRecord): Promise<void> {
-    await this.deps.records.remove(record);
   }
 
   /** The status card (and the warning card, if one was sent) and the feed card say it ended; then forget it. */
@@ -270,7 +261,8 @@ export class ActivationLifecycle {
       if (r.status === 'rejected')
         this.deps.logger.info({ err: errorSummary(r.reason) }, 'ended card not updated: it is gone');
     }
-    await this.forget(record);
+    // Its cards say it ended: the record is no longer needed (a later run of its jobs finds nothing to do).
+    await this.deps.records.remove(record);
   }
 }
 
@@ -282,10 +274,6 @@ function isGone(err: unknown): boolean {
 /** Graph's end and the one the bot computed differ by seconds (start taken at submit vs at provisioning). */
 function sameEnd(a: Date, b: Date): boolean {
   return Math.abs(a.getTime() - b.getTime()) <= END_TOLERANCE_MS;
-}
-
-function planned(record: ActivationRecord): string {
-  return record.endDateTime;
 }
 
 function endOf(job: RunningJob<unknown>): Date | undefined {

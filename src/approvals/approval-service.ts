@@ -11,6 +11,7 @@ import type { ActivationPolicy, ApprovalDecision, PimTarget, ScheduleRequest } f
 import { errorSummary } from '../observability/error-summary';
 import type { ConversationReferenceStore } from '../store/conversation-references';
 import type { CardCopy, TrackedPerson, TrackedRequest, TrackedRequestStore } from '../store/tracked-requests';
+import { leaseHeld } from '../store/compare-and-swap';
 import type { FeedActivation } from '../notifications/activation-feed';
 import type { Messenger, PostedMessage } from '../notifications/messenger';
 import { approvalHints } from './approval-hints';
@@ -60,8 +61,6 @@ export const APPROVAL_JOBS = {
 
 /** Follow-up reads after an approval until PIM shows the activation, then it is left to Graph's e-mail. */
 const DELIVERY_CONCURRENCY = 5;
-/** How long a job's claim on a step holds before another run may take the step over (its instance died). */
-const CLAIM_LEASE_MS = 60_000;
 const FOLLOW_DELAYS_MS = [0, 2_000, 5_000, 15_000, 30_000, 60_000, 120_000];
 
 export interface RouteInput {
@@ -155,7 +154,7 @@ export class ApprovalService {
     const { deps } = this;
     const request = await deps.tracked.get(requestId);
     if (request?.status !== 'pending') return;
-    const via = request.requesterConversation ?? request.cards.find((c) => c.audience === 'requester')?.conversation;
+    const via = requesterChat(request);
     if (!via) return;
     const has = (audience: CardCopy['audience'], match: (c: CardCopy) => boolean) =>
       request.cards.some((c) => c.audience === audience && match(c));
@@ -298,9 +297,8 @@ export class ApprovalService {
     }
 
     const claimed = await deps.tracked.update(tracked.requestId, (current) => {
-      const stale =
-        current.deciding && this.now().getTime() - new Date(current.deciding.at).getTime() > DECIDING_STALE_MS;
-      if (current.status !== 'pending' || (current.deciding && !stale)) return undefined;
+      if (current.status !== 'pending' || leaseHeld(current.deciding?.at, this.now(), DECIDING_STALE_MS))
+        return undefined;
       return { ...current, deciding: { by: clicker, at: this.now().toISOString() } };
     });
     if (!claimed?.changed) {
@@ -431,7 +429,7 @@ export class ApprovalService {
     const claimed = await deps.tracked.update(requestId, (current) => {
       if (current.status !== 'pending' || current.escalated) return undefined;
       // A claim is a lease: if the instance that took it stopped before posting, it lapses.
-      if (current.escalatedAt && now.getTime() - new Date(current.escalatedAt).getTime() < CLAIM_LEASE_MS) {
+      if (leaseHeld(current.escalatedAt, now)) {
         busyElsewhere = true;
         return undefined;
       }
@@ -440,7 +438,7 @@ export class ApprovalService {
     if (busyElsewhere) throw new Error(`Approval ${requestId} is being escalated elsewhere; will check again.`);
     if (!claimed?.changed) return;
     const request = claimed.value;
-    const via = request.requesterConversation ?? request.cards.find((c) => c.audience === 'requester')?.conversation;
+    const via = requesterChat(request);
     const posted = via ? await this.postToChannel(channelId, request, via) : undefined;
     if (!posted) {
       // Not posted: give the claim back so the job's retry posts it.
@@ -546,8 +544,8 @@ export class ApprovalService {
         .update(copy as PostedMessage, card(content))
         .catch((err) => deps.logger.warn({ err: errorSummary(err), audience: copy.audience }, 'card update failed'));
     }
-    const requesterChat = request.cards.find((c) => c.audience === 'requester')?.conversation;
-    if (requesterChat) {
+    const chat = requesterChat(request);
+    if (chat) {
       const text =
         request.status === 'approved'
           ? `${request.decidedBy?.name ?? 'An approver'} approved your request for ${request.target.displayName}.`
@@ -558,7 +556,7 @@ export class ApprovalService {
               : undefined;
       if (text) {
         await deps.messenger
-          .send(requesterChat, { type: 'message', text })
+          .send(chat, { type: 'message', text })
           .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'requester not told'));
       }
     }
@@ -645,6 +643,11 @@ export class ApprovalService {
   private async rememberAsked(userId: string, target: PimTarget): Promise<void> {
     await this.deps.tracked.rememberHistory(historyKey(userId, target), this.now());
   }
+}
+
+/** The requester's chat with the bot: where approvers' chats are opened from and the requester is told. */
+function requesterChat(request: TrackedRequest): Partial<ConversationReference> | undefined {
+  return request.requesterConversation ?? request.cards.find((c) => c.audience === 'requester')?.conversation;
 }
 
 function historyKey(userId: string, target: PimTarget): string {

@@ -269,29 +269,6 @@ export class PimClient {
     ];
   }
 
-  /**
-   * When someone's activation of a target ends (approvers follow the request they approved until it is
-   * provisioned). Reads the tenant's assignment instances, filtered to that principal and target.
-   */
-  async activeUntil(principalId: string, target: PimTargetRef): Promise<Date | null | undefined> {
-    return this.run({ operation: 'read', target }, async () => {
-      if (target.kind === 'role') {
-        const filter = `principalId eq ${odataString(principalId)} and roleDefinitionId eq ${odataString(target.roleDefinitionId)}`;
-        const items = await this.graph.list<UnifiedRoleAssignmentScheduleInstance>(
-          `${ROLES}/roleAssignmentScheduleInstances?$filter=${encodeURIComponent(filter)}`,
-        );
-        const hit = items.find((i) => (i.assignmentType ?? '').toLowerCase() === 'activated') ?? items[0];
-        return hit ? date(hit.endDateTime) : undefined;
-      }
-      const filter = `principalId eq ${odataString(principalId)} and groupId eq ${odataString(target.groupId)}`;
-      const items = await this.graph.list<PrivilegedAccessGroupAssignmentScheduleInstance>(
-        `${GROUPS}/assignmentScheduleInstances?$filter=${encodeURIComponent(filter)}`,
-      );
-      const hit = items.find((i) => i.accessId === target.accessId);
-      return hit ? date(hit.endDateTime) : undefined;
-    });
-  }
-
   /** My own requests of one kind (to follow a request, or find a pending one to cancel). */
   async getRequest(kind: 'role' | 'group', requestId: string): Promise<ScheduleRequest> {
     return this.run({ operation: 'read' }, async () =>

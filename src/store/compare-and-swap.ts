@@ -58,6 +58,14 @@ export async function takeItem<T>(storage: Storage, key: string): Promise<T | un
   return stored;
 }
 
+/** How long a job's claim on a step holds before another run may take it over (its instance died). */
+export const CLAIM_LEASE_MS = 60_000;
+
+/** Whether a claim taken at `claimedAt` still holds at `now` (a lapsed one may be taken over). */
+export function leaseHeld(claimedAt: string | undefined, now: Date, leaseMs = CLAIM_LEASE_MS): boolean {
+  return claimedAt !== undefined && now.getTime() - new Date(claimedAt).getTime() < leaseMs;
+}
+
 /** botbuilder storages report a stale eTag differently (MemoryStorage: message; Blob: 412). */
 export function isConflict(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
