@@ -1,5 +1,5 @@
 import { type EligibleItem, confirmationCard, helpCard, myRolesCard, statusCard } from '../cards';
-import { HELP_COMMANDS } from '../dialogs/main-dialog';
+import { HELP_COMMANDS } from '../dialogs/help-commands';
 
 /**
  * CPU per Adaptive Card build (template expansion + sanitising), measured in the runner before any load:
@@ -60,7 +60,6 @@ export function measureCards(): CardCosts {
     statusUs: perCall(
       () =>
         statusCard({
-          requestKey: 'role:4a5d8f65-41da-4de4-8968-e035b65339cf:/',
           state: 'active',
           targetName: 'Reports Reader',
           durationText: '1 hour',

@@ -7,7 +7,7 @@
  * An activation by a break-glass (emergency access) account is `urgent`: the header is red whatever the
  * state, its title is {@link BREAK_GLASS_TITLE}, and a red line asks the channel to check it.
  */
-import { ticketText } from './approval-card';
+import { ticketText } from './card-text';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';

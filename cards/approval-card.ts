@@ -19,41 +19,20 @@
  * would block Approve as well), so `comment` is optional on the card and the bot enforces the rule: when
  * 'deny' arrives with a blank comment, do NOT deny; answer the invoke with
  * `approvalCard({ ...model, errorText: DENY_REASON_REQUIRED_TEXT }, approver)` (the invoke response only
- * replaces the card for that approver; the shared message is untouched). {@link readApprovalAction}
- * reads verb, requestId and the comment out of `value.action.data`.
+ * replaces the card for that approver; the shared message is untouched). `readExecuteAction`
+ * (./card-actions) reads verb, requestId and the comment out of `value.action.data`.
  */
-import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
+import { APPROVAL_COMMENT_MAX_LENGTH } from './card-actions';
+import { type ApprovalHint, hintLines, ticketText } from './card-text';
+import type { AdaptiveCard, Viewer } from './card-types';
+import { APPROVAL_CARD_TEMPLATE } from './approval-card-template';
 import { displayText, inputValue, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
-import { CARD_SCHEMA_URL, expandCard, NOTHING, optional } from './template';
+import { expandCard, NOTHING } from './template';
 
-/** Verbs of the approval cards (Action.Execute `verb` and `data.pimbot`). */
-export const APPROVAL_VERBS = ['approve', 'deny', 'refreshApproval'] as const;
-export type ApprovalVerb = (typeof APPROVAL_VERBS)[number];
-
-/**
- * `data` of the approval actions. `commentInputId` is only on the pending-approvals (inbox) card, where
- * every item has its own comment input (`comment-<n>`); on the approval card the input is `comment`.
- */
-export type ApprovalActionData = { pimbot: ApprovalVerb; requestId: string; commentInputId?: string };
-
-/** Id of the comment input of the approval card (the inbox card uses `comment-<n>`, see commentInputId). */
-export const APPROVAL_COMMENT_INPUT_ID = 'comment';
-/** `maxLength` of the comment inputs (PIM's justification limit). The bot must still enforce it. */
-export const APPROVAL_COMMENT_MAX_LENGTH = 500;
 /** The `errorText` to re-show the card with when 'deny' arrives without a reason. */
 export const DENY_REASON_REQUIRED_TEXT = 'A reason is required to deny.';
 
 export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired' | 'canceled' | 'failed';
-
-export type ApprovalHintKind = 'outsideBusinessHours' | 'severalRoles' | 'firstTime' | 'breakGlass' | 'highPrivilege';
-
-/** Something the approver should notice before deciding. Shown as a '⚠' line, warning-coloured. */
-export interface ApprovalHint {
-  /** 'breakGlass' is shown in attention (red) colour, every other kind in warning colour. */
-  kind: ApprovalHintKind;
-  /** E.g. 'Requested at 02:14, outside business hours.' Shown sanitised. */
-  text: string;
-}
 
 export interface ApprovalCardModel {
   /** Opaque id of the request, sent back in every action's data `{pimbot, requestId}`. Never shown. */
@@ -133,172 +112,7 @@ const DECIDED_BY_TITLE: Readonly<Partial<Record<ApprovalState, string>>> = {
   denied: 'Denied by',
 };
 
-const MAX_HINTS = 10;
 const MAX_REFRESH_USERS = 60;
-
-/** The hint lines as template data: sanitised, blank ones dropped, breakGlass in attention colour. */
-export function hintLines(hints: readonly ApprovalHint[] | null | undefined): Array<{ text: string; color: string }> {
-  return (hints ?? [])
-    .map((hint) => ({
-      text: displayText(hint?.text, TEXT_LIMITS.text),
-      color: hint?.kind === 'breakGlass' ? 'attention' : 'warning',
-    }))
-    .filter((hint) => hint.text !== '')
-    .slice(0, MAX_HINTS)
-    .map((hint) => ({ text: `\u26A0 ${hint.text}`, color: hint.color }));
-}
-
-/** 'INC-42 (ServiceNow)', 'INC-42', or ''. */
-export function ticketText(ticketNumber: unknown, ticketSystem: unknown): string {
-  const ticket = optionalDisplayText(ticketNumber, TEXT_LIMITS.ticketNumber);
-  const system = optionalDisplayText(ticketSystem, TEXT_LIMITS.ticketSystem);
-  return ticket === '' ? '' : system === '' ? ticket : `${ticket} (${system})`;
-}
-
-const TEMPLATE: JsonObject = {
-  type: 'AdaptiveCard',
-  $schema: CARD_SCHEMA_URL,
-  version: '1.5',
-  msteams: { width: 'Full' },
-  refresh: {
-    type: 'Refresh',
-    action: { type: 'Action.Execute', title: 'Refresh', verb: 'refreshApproval', data: '${refreshData}' },
-    userIds: '${refreshUserIds}',
-  },
-  body: [
-    {
-      type: 'Container',
-      id: 'approval-header',
-      style: '${headerStyle}',
-      bleed: true,
-      items: [
-        {
-          type: 'TextBlock',
-          id: 'approval-state',
-          text: '${stateTitle}',
-          style: 'heading',
-          size: 'large',
-          color: '${headerColor}',
-          wrap: true,
-        },
-        {
-          type: 'TextBlock',
-          id: 'approval-target',
-          text: '${targetName}',
-          weight: 'bolder',
-          spacing: 'none',
-          wrap: true,
-        },
-        {
-          type: 'TextBlock',
-          id: 'approval-kind',
-          text: '${kindText}',
-          isSubtle: true,
-          size: 'small',
-          spacing: 'none',
-          wrap: true,
-        },
-      ],
-    },
-    {
-      $when: '${hasHints}',
-      type: 'Container',
-      id: 'approval-hints',
-      items: [
-        {
-          $data: '${hints}',
-          type: 'TextBlock',
-          id: 'approval-hint-${$index}',
-          text: '${text}',
-          color: '${color}',
-          weight: 'bolder',
-          spacing: 'small',
-          wrap: true,
-        },
-      ],
-    },
-    {
-      type: 'FactSet',
-      id: 'approval-facts',
-      facts: [
-        { title: 'Requested by', value: '${requester}' },
-        { title: 'Scope', value: '${scopeText}' },
-        { title: 'Duration', value: '${durationText}' },
-        { $when: '${hasTicket}', title: 'Ticket', value: '${ticket}' },
-        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
-        { title: 'Requested', value: '${requestedAtText}' },
-        { $when: '${isPending}', title: 'Decide by', value: '${expiresAtText}' },
-      ],
-    },
-    {
-      $when: '${hasDecision}',
-      type: 'FactSet',
-      id: 'approval-decision',
-      separator: true,
-      facts: [
-        { $when: '${hasDecidedBy}', title: '${decidedByTitle}', value: '${decidedByName}' },
-        { $when: '${hasDecidedAt}', title: 'Decided at', value: '${decidedAtText}' },
-        { $when: '${hasDecisionComment}', title: 'Comment', value: '${decisionComment}' },
-      ],
-    },
-    {
-      $when: '${hasAlreadyDecided}',
-      type: 'TextBlock',
-      id: 'approval-already-decided',
-      text: '${alreadyDecidedNote}',
-      color: 'accent',
-      weight: 'bolder',
-      wrap: true,
-    },
-    {
-      $when: '${hasError}',
-      type: 'TextBlock',
-      id: 'approval-error',
-      text: '${errorText}',
-      color: 'attention',
-      weight: 'bolder',
-      wrap: true,
-    },
-    {
-      $when: '${showWaiting}',
-      type: 'TextBlock',
-      id: 'approval-waiting',
-      text: '${waitingText}',
-      isSubtle: true,
-      wrap: true,
-    },
-    {
-      $when: '${canAct}',
-      type: 'Input.Text',
-      id: APPROVAL_COMMENT_INPUT_ID,
-      label: 'Comment (required to deny)',
-      placeholder: 'Why do you approve or deny? The requester and auditors will read this.',
-      isMultiline: true,
-      maxLength: APPROVAL_COMMENT_MAX_LENGTH,
-      value: optional('commentValue'),
-    },
-  ],
-  actions: [
-    {
-      $when: '${canAct}',
-      type: 'Action.Execute',
-      id: 'approval-approve',
-      title: 'Approve',
-      style: 'positive',
-      verb: 'approve',
-      data: '${approveData}',
-    },
-    {
-      $when: '${canAct}',
-      type: 'Action.Execute',
-      id: 'approval-deny',
-      title: 'Deny',
-      style: 'destructive',
-      verb: 'deny',
-      data: '${denyData}',
-    },
-  ],
-};
 
 function sameId(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -351,7 +165,7 @@ export function approvalCard(model: ApprovalCardModel, viewer: Viewer = {}): Ada
     ? (model.approverMris ?? []).filter((id) => typeof id === 'string' && id !== '').slice(0, MAX_REFRESH_USERS)
     : [];
 
-  return expandCard(TEMPLATE, {
+  return expandCard(APPROVAL_CARD_TEMPLATE, {
     refreshData: { pimbot: 'refreshApproval', requestId },
     refreshUserIds,
     headerStyle: meta.style,
@@ -392,39 +206,4 @@ export function approvalCard(model: ApprovalCardModel, viewer: Viewer = {}): Ada
     approveData: { pimbot: 'approve', requestId },
     denyData: { pimbot: 'deny', requestId },
   });
-}
-
-/** What {@link readApprovalAction} found in `value.action.data`. */
-export interface ApprovalAction {
-  verb: ApprovalVerb;
-  requestId: string;
-  /**
-   * The approver's comment, trimmed ('' when absent or blank). Read from the input named by
-   * `commentInputId` (inbox card: `comment-<n>`), else from `comment` (approval card). Not cut: reject
-   * one longer than {@link APPROVAL_COMMENT_MAX_LENGTH} (clients may not enforce `maxLength`).
-   */
-  comment: string;
-}
-
-const COMMENT_INPUT_ID = /^comment(?:-\d{1,4})?$/;
-
-/**
- * Reads an approval action out of `value.action.data` of an `adaptiveCard/action` invoke (the action
- * data merged with the card's inputs). Null when it is not one of {@link APPROVAL_VERBS} with a string
- * `requestId`. Deny with `comment === ''` must not be sent to PIM: re-show the card with
- * {@link DENY_REASON_REQUIRED_TEXT} as `errorText`.
- */
-export function readApprovalAction(data: unknown): ApprovalAction | null {
-  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
-  const record = data as Record<string, unknown>;
-  const verb = record.pimbot;
-  if (typeof verb !== 'string' || !(APPROVAL_VERBS as readonly string[]).includes(verb)) return null;
-  const requestId = record.requestId;
-  if (typeof requestId !== 'string' || requestId === '' || requestId.length > 1024) return null;
-  const inputId =
-    typeof record.commentInputId === 'string' && COMMENT_INPUT_ID.test(record.commentInputId)
-      ? record.commentInputId
-      : APPROVAL_COMMENT_INPUT_ID;
-  const raw = record[inputId];
-  return { verb: verb as ApprovalVerb, requestId, comment: typeof raw === 'string' ? raw.trim() : '' };
 }

@@ -16,24 +16,12 @@ export interface HelpCardModel {
   title?: string;
   /** Sentence under the heading. Default: a one-line description of the bot. */
   intro?: string;
-  /** Commands to list, in order. Default {@link DEFAULT_HELP_COMMANDS}. An empty array lists none. */
-  commands?: readonly HelpCommand[];
+  /** Commands to list, in order. An empty array lists none. */
+  commands: readonly HelpCommand[];
 }
 
 export const DEFAULT_HELP_INTRO =
   'I activate your Microsoft Entra PIM roles and groups just in time, right here in chat. Try one of these:';
-
-export const DEFAULT_HELP_COMMANDS: readonly HelpCommand[] = [
-  { command: 'roles', description: 'List the roles and groups you can activate.' },
-  {
-    command: 'activate Exchange Administrator 2h INC-42 fix mailbox rules',
-    description: 'Activate a role in one line: name, duration, ticket number and justification.',
-  },
-  { command: 'active', description: 'Show what is active for you right now.' },
-  { command: 'deactivate', description: 'End an activation before it expires.' },
-  { command: 'cancel', description: 'Stop the current question.' },
-  { command: 'I need Exchange admin for 2 hours', description: 'Or just say what you need in your own words.' },
-];
 
 const TEMPLATE: JsonObject = {
   type: 'AdaptiveCard',
@@ -64,11 +52,11 @@ const TEMPLATE: JsonObject = {
  * The help card: heading, intro, one block per command (monospace command + description), and two
  * Action.Submit shortcuts: 'My roles' `{pimbot:'roles'}` and 'Active now' `{pimbot:'active'}`.
  */
-export function helpCard(model: HelpCardModel = {}, _viewer: Viewer = {}): AdaptiveCard {
+export function helpCard(model: HelpCardModel, _viewer: Viewer = {}): AdaptiveCard {
   return expandCard(TEMPLATE, {
     title: displayText(model.title ?? 'PIM Bot', TEXT_LIMITS.name) || 'PIM Bot',
     intro: displayText(model.intro ?? DEFAULT_HELP_INTRO, TEXT_LIMITS.text) || DEFAULT_HELP_INTRO,
-    commands: (model.commands ?? DEFAULT_HELP_COMMANDS).slice(0, 30).map((c) => ({
+    commands: model.commands.slice(0, 30).map((c) => ({
       command: displayText(c.command, TEXT_LIMITS.text),
       description: displayText(c.description, TEXT_LIMITS.text),
     })),

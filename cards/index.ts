@@ -4,17 +4,8 @@
  * View models carry ready-formatted strings (times, durations); user text in them is neutralised by
  * ./sanitize before it is bound into the card as template data.
  *
- * Action data is always `{ pimbot: <verb>, target?: <opaque id from the view model> }`:
- * - Action.Submit (arrives as a message activity, `activity.value` = data + the card's inputs):
- *   help card 'My roles' `{pimbot:'roles'}`, 'Active now' `{pimbot:'active'}`; eligible list 'Activate'
- *   `{pimbot:'activate', key}`; form 'Continue' `{pimbot:'activationForm', key}` + inputs `duration`,
- *   `justification`, `ticketNumber`; confirmation 'Activate' `{pimbot:'confirm', key}`; every 'Cancel'
- *   `{pimbot:'cancel'}` (with `associatedInputs: 'none'`, so it never validates).
- * - Action.Execute (invoke `adaptiveCard/action`; answer with the replacement card): status card and
- *   active list 'Deactivate now' verb 'deactivate' `{pimbot:'deactivate', key}`; status card refresh verb
- *   'refreshStatus' `{pimbot:'refreshStatus', key: requestKey}`.
+ * The actions the cards send, and how the bot reads them: ./card-actions.
  */
-export { type ActivationFormCardModel, activationFormCard, type DurationChoice } from './activation-form-card';
 export {
   type ActiveItem,
   type ActiveRolesCardModel,
@@ -22,18 +13,19 @@ export {
   DEFAULT_NOTHING_ACTIVE_TEXT,
 } from './active-roles-card';
 export {
-  ACTIVATION_FORM_INPUT_IDS,
-  type ActivationFormSubmitValue,
-  type AdaptiveCard,
-  type JsonObject,
-  type JsonValue,
-  PIMBOT_VERBS,
-  type PimbotActionData,
-  type PimbotVerb,
-  readPimbotAction,
-  type TeamsCardExtension,
-  type Viewer,
-} from './card-types';
+  APPROVAL_COMMENT_INPUT_ID,
+  APPROVAL_COMMENT_MAX_LENGTH,
+  type CardAction,
+  type CardActionData,
+  type ExecuteAction,
+  type ExecuteVerb,
+  readExecuteAction,
+  readSubmitAction,
+  type SubmitAction,
+  type SubmitVerb,
+} from './card-actions';
+export type { ApprovalHint, ApprovalHintKind } from './card-text';
+export type { AdaptiveCard, JsonObject, JsonValue, TeamsCardExtension, Viewer } from './card-types';
 export { type ConfirmationCardModel, confirmationCard } from './confirmation-card';
 export {
   type ContinuedInPersonalChatCardModel,
@@ -42,13 +34,7 @@ export {
 } from './continued-card';
 export { type ErrorCardModel, errorCard } from './error-card';
 export { EXPIRY_WARNING_NOTE, type ExpiryWarningCardModel, expiryWarningCard } from './expiry-warning-card';
-export {
-  DEFAULT_HELP_COMMANDS,
-  DEFAULT_HELP_INTRO,
-  type HelpCardModel,
-  type HelpCommand,
-  helpCard,
-} from './help-card';
+export { DEFAULT_HELP_INTRO, type HelpCardModel, type HelpCommand, helpCard } from './help-card';
 export {
   DEFAULT_NO_ELIGIBLE_TEXT,
   type EligibleItem,
@@ -69,20 +55,11 @@ export { type SignInCardModel, signInCard } from './sign-in-card';
 export { CARD_BYTE_BUDGET, cardBytes, DEFAULT_MAX_LISTED_ITEMS } from './template';
 export { STATUS_STATES, type StatusCardModel, type StatusFailure, type StatusState, statusCard } from './status-card';
 export {
-  APPROVAL_COMMENT_INPUT_ID,
-  APPROVAL_COMMENT_MAX_LENGTH,
   APPROVAL_STATES,
-  APPROVAL_VERBS,
-  type ApprovalAction,
-  type ApprovalActionData,
   type ApprovalCardModel,
-  type ApprovalHint,
-  type ApprovalHintKind,
   type ApprovalState,
-  type ApprovalVerb,
   approvalCard,
   DENY_REASON_REQUIRED_TEXT,
-  readApprovalAction,
   viewerMayDecide,
 } from './approval-card';
 export {

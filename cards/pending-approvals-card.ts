@@ -1,11 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
-import {
-  APPROVAL_COMMENT_MAX_LENGTH,
-  type ApprovalHint,
-  DENY_REASON_REQUIRED_TEXT,
-  hintLines,
-  ticketText,
-} from './approval-card';
+import { DENY_REASON_REQUIRED_TEXT } from './approval-card';
+import { APPROVAL_COMMENT_MAX_LENGTH } from './card-actions';
+import { type ApprovalHint, hintLines, ticketText } from './card-text';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard, fitList, NOTHING } from './template';
@@ -170,7 +166,7 @@ const TEMPLATE: JsonObject = {
  * `comment-<n>` (n = 0-based position on the card) and Approve / Deny Action.Execute verbs 'approve' /
  * 'deny' with data `{pimbot, requestId, commentInputId: 'comment-<n>'}`. Teams submits every input of
  * the card with either button, so `commentInputId` names the one that belongs to the pressed item
- * (readApprovalAction reads it). Deny without a reason: re-show this card with that item's `errorText`
+ * (readExecuteAction reads it). Deny without a reason: re-show this card with that item's `errorText`
  * set to {@link DENY_REASON_REQUIRED_TEXT}. Empty list → `emptyText`.
  */
 export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: Viewer = {}): AdaptiveCard {

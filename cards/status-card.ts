@@ -26,8 +26,6 @@ export interface StatusFailure {
 }
 
 export interface StatusCardModel {
-  /** Opaque id of the request; used in the refresh action data `{pimbot:'refreshStatus', key: requestKey}`. */
-  requestKey: string;
   state: StatusState;
   /** Role or group name. */
   targetName: string;
@@ -57,12 +55,6 @@ export interface StatusCardModel {
   activateAgainKey?: string | null;
   /** Footer, e.g. 'Updated 14:32 (UTC+1)'. */
   updatedText?: string | null;
-  /**
-   * Teams user MRIs ('29:…', at most 60 kept) whose clients auto-refresh the card with Action.Execute
-   * `{pimbot:'refreshStatus', key: requestKey}`. An empty array keeps `refresh` with `userIds: []` (the
-   * final card of a request); null/absent: no `refresh`.
-   */
-  refreshUserIds?: readonly string[] | null;
 }
 
 /** Header text and color of each state. */
@@ -84,12 +76,6 @@ const TEMPLATE: JsonObject = {
   $schema: CARD_SCHEMA_URL,
   version: '1.5',
   msteams: { width: 'Full' },
-  refresh: {
-    $when: '${hasRefresh}',
-    type: 'Refresh',
-    action: { type: 'Action.Execute', title: 'Refresh', verb: 'refreshStatus', data: '${refreshData}' },
-    userIds: '${refreshUserIds}',
-  },
   body: [
     {
       type: 'Container',
@@ -182,13 +168,11 @@ const TEMPLATE: JsonObject = {
  * failure block, an 'Updated …' footer, and, when state is 'active' and `deactivateKey` is set (and the
  * viewer is the owner, if `ownerAadObjectId` is set), 'Deactivate now' Action.Execute verb 'deactivate'
  * `{pimbot:'deactivate', key: deactivateKey}`; when state is 'expired' or 'deactivated' and
- * `activateAgainKey` is set, 'Activate again' Action.Submit `{pimbot:'activate', target}`. Optional
- * `refresh` (see `refreshUserIds`).
+ * `activateAgainKey` is set, 'Activate again' Action.Submit `{pimbot:'activate', target}`.
  */
 export function statusCard(model: StatusCardModel, viewer: Viewer = {}): AdaptiveCard {
   const meta = STATUS_STATES[model.state];
   if (!meta) throw new TypeError('statusCard: unknown state');
-  const requestKey = opaqueId(model.requestKey, 'requestKey');
   const target = displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)';
   const requester = optionalDisplayText(model.requesterName, TEXT_LIMITS.name);
   const until = optionalDisplayText(model.activeUntilText, TEXT_LIMITS.shortText);
@@ -204,14 +188,8 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
   const activateAgainKey = model.activateAgainKey ? opaqueId(model.activateAgainKey, 'activateAgainKey') : '';
   const owner = model.ownerAadObjectId ?? null;
   const viewerMayDeactivate = owner === null || (viewer.aadObjectId !== undefined && viewer.aadObjectId === owner);
-  const refreshUserIds = model.refreshUserIds
-    ? model.refreshUserIds.filter((id) => typeof id === 'string' && id !== '').slice(0, 60)
-    : null;
 
   return expandCard(TEMPLATE, {
-    hasRefresh: refreshUserIds !== null,
-    refreshData: { pimbot: 'refreshStatus', target: requestKey },
-    refreshUserIds: refreshUserIds ?? [],
     headerStyle: meta.style,
     headerColor: meta.color,
     stateTitle: meta.title,

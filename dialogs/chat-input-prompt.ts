@@ -1,3 +1,4 @@
+import { ActivityTypes, type TurnContext } from 'botbuilder';
 import {
   Dialog,
   type DialogContext,
@@ -7,13 +8,10 @@ import {
   type PromptRecognizerResult,
   type PromptValidator,
 } from 'botbuilder-dialogs';
-import { ActivityTypes, type TurnContext } from 'botbuilder';
+import { type TurnInput, turnInput } from './turn-input';
 
-/** What the user answered: typed text, or the data of a card button/form (Action.Submit). */
-export interface ChatInput {
-  text: string;
-  /** Card data with inputs merged (Action.Submit), if the answer came from a card. */
-  value: Record<string, unknown> | undefined;
+/** What the user answered: typed text, a card button, or (the step-up wait) the bot's resume event. */
+export interface ChatInput extends TurnInput {
   /** For the step-up wait: the event the sign-in callback sent into the conversation. */
   eventName?: string;
 }
@@ -65,28 +63,11 @@ export class ChatInputPrompt extends Prompt<ChatInput> {
   protected async onRecognize(context: TurnContext): Promise<PromptRecognizerResult<ChatInput>> {
     const activity = context.activity;
     if (activity.type === ActivityTypes.Event && activity.name?.startsWith('pimbot/')) {
-      return { succeeded: true, value: { text: '', value: asRecord(activity.value), eventName: activity.name } };
+      return { succeeded: true, value: { text: '', eventName: activity.name } };
     }
     if (activity.type !== ActivityTypes.Message) return { succeeded: false };
-    const text = (activity.text ?? '').trim();
-    const value = asRecord(activity.value);
-    if (!text && !value) return { succeeded: false };
-    return { succeeded: true, value: { text, value } };
+    const input = turnInput(context);
+    if (!input.text && !input.action && !activity.value) return { succeeded: false };
+    return { succeeded: true, value: input };
   }
-}
-
-function asRecord(value: unknown): Record<string, unknown> | undefined {
-  return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
-}
-
-/** The card verb of an answer ({ pimbot: 'confirm' } → 'confirm'), if any. */
-export function cardVerb(input: ChatInput | undefined): string | undefined {
-  const verb = input?.value?.pimbot;
-  return typeof verb === 'string' ? verb : undefined;
-}
-
-/** The opaque target id of a card answer (`target`; `key` on cards posted before the rename). */
-export function cardTargetOf(input: ChatInput | undefined): string | undefined {
-  const target = input?.value?.target ?? input?.value?.key;
-  return typeof target === 'string' ? target : undefined;
 }

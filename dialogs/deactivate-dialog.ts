@@ -1,5 +1,4 @@
-import { CancellableDialog } from './cancellable-dialog';
-import { type Activity, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
+import type { Activity } from 'botbuilder';
 import {
   type DialogTurnResult,
   type PromptValidatorContext,
@@ -7,14 +6,14 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { activeRolesCard } from '../cards';
-import { findTarget, targetKey } from '../src/activation/target-key';
 import { matchTarget } from '../src/activation/target-matcher';
-import { PimError } from '../src/pim/pim-error';
-import type { ActiveAssignment, PimTarget } from '../src/pim/pim-types';
-import { formatLocalTime } from '../src/shared/local-time';
-import { type ChatInput, ChatInputPrompt, cardTargetOf, cardVerb } from './chat-input-prompt';
+import { isActivated, type PimTarget } from '../src/pim/pim-types';
+import { findTarget } from '../src/pim/target-key';
+import { activeItems } from '../src/views/active-view';
+import { CancellableDialog } from './cancellable-dialog';
+import { type ChatInput, ChatInputPrompt } from './chat-input-prompt';
+import { cardMessage } from './dialog-replies';
 import type { DialogServices } from './dialog-services';
-import { errorSummary } from '../src/observability/error-summary';
 
 export const DEACTIVATE_DIALOG = 'deactivate';
 
@@ -23,29 +22,33 @@ export interface DeactivateOptions {
   targetKey?: string;
 }
 
+/** The dialog's result: the activation to end. */
+export interface DeactivateChoice {
+  target: PimTarget;
+}
+
 const CHOOSE_PROMPT = 'deactivate.choose';
 
-/** Ends one of the user's PIM activations early: which one (asked when unclear), then selfDeactivate. */
+/**
+ * Which of the user's activations to end early: the one named, the only one, or the one they pick from
+ * the card. Ends with a {@link DeactivateChoice} (nothing when there is nothing to end); the parent acts.
+ */
 export class DeactivateDialog extends CancellableDialog {
   constructor(private readonly services: DialogServices) {
     super(DEACTIVATE_DIALOG);
     this.addDialog(new ChatInputPrompt(CHOOSE_PROMPT, (p) => this.validateChoice(p)));
-    this.addDialog(
-      new WaterfallDialog(`${DEACTIVATE_DIALOG}.steps`, [(s) => this.choose(s), (s) => this.deactivate(s)]),
-    );
+    this.addDialog(new WaterfallDialog(`${DEACTIVATE_DIALOG}.steps`, [(s) => this.choose(s), (s) => this.chosen(s)]));
     this.initialDialogId = `${DEACTIVATE_DIALOG}.steps`;
   }
 
   private async choose(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = (step.options ?? {}) as DeactivateOptions;
-    const pim = await this.services.sessions.forTurn(step.context);
+    const pim = await this.services.sessions.pimFor(step.context);
     if (!pim) {
-      await step.context.sendActivity(
-        `I could not get your sign-in. ${this.services.sessions.tokens.missingTokenHelp}`,
-      );
+      await step.context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
       return step.endDialog();
     }
-    const active = (await pim.listActive()).filter((a) => (a.assignmentType ?? '').toLowerCase() === 'activated');
+    const active = (await pim.listActive()).filter(isActivated);
     if (active.length === 0) {
       await step.context.sendActivity('You have no active PIM roles or groups to deactivate.');
       return step.endDialog();
@@ -59,18 +62,20 @@ export class DeactivateDialog extends CancellableDialog {
     } else if (targets.length === 1) {
       return step.next(targets[0]);
     }
-    (step.values as Record<string, unknown>).choices = targets;
-    const card = activeRolesCard({ items: activeItems(active, step.context) });
+    (step.values as { choices?: PimTarget[] }).choices = targets;
+    const { localTimezone, locale } = step.context.activity;
+    const card = activeRolesCard({ items: activeItems(active, { timeZone: localTimezone, locale }) });
     return step.prompt(CHOOSE_PROMPT, {
-      prompt: MessageFactory.attachment(
-        CardFactory.adaptiveCard(card),
+      prompt: cardMessage(
+        card,
         options.targetText
           ? `"${options.targetText}" is not one of your active roles. Which one do you want to deactivate?`
           : 'Which one do you want to deactivate?',
-      ) as Partial<Activity>,
-      retryPrompt: MessageFactory.text(
-        'Pick one with its button or type its name, or say cancel.',
-      ) as Partial<Activity>,
+      ),
+      retryPrompt: {
+        type: 'message',
+        text: 'Pick one with its button or type its name, or say cancel.',
+      } as Partial<Activity>,
       validations: targets,
     });
   }
@@ -79,49 +84,17 @@ export class DeactivateDialog extends CancellableDialog {
     return chosenTarget(prompt.recognized.value, prompt.options.validations as PimTarget[]) !== undefined;
   }
 
-  private async deactivate(step: WaterfallStepContext): Promise<DialogTurnResult> {
+  private async chosen(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.result as PimTarget | ChatInput;
     const target =
-      'kind' in result ? result : chosenTarget(result, (step.values as Record<string, unknown>).choices as PimTarget[]);
-    if (!target) return step.endDialog();
-    const pim = await this.services.sessions.forTurn(step.context);
-    if (!pim) return step.endDialog();
-    try {
-      const userId = step.context.activity.from?.aadObjectId ?? '';
-      await this.services.activation.deactivate(pim, userId, target);
-      await step.context.sendActivity(`${target.displayName} is deactivated.`);
-      await this.services.lifecycle
-        ?.deactivatedByUser(userId, target)
-        .catch((err) => this.services.logger.warn({ err: errorSummary(err) }, 'status card not updated'));
-    } catch (err) {
-      if (!(err instanceof PimError)) throw err;
-      await step.context.sendActivity(err.userText);
-    }
-    return step.endDialog();
+      'kind' in result ? result : chosenTarget(result, (step.values as { choices?: PimTarget[] }).choices ?? []);
+    return step.endDialog(target ? ({ target } satisfies DeactivateChoice) : undefined);
   }
 }
 
 function chosenTarget(answer: ChatInput | undefined, choices: PimTarget[]): PimTarget | undefined {
   if (!answer) return undefined;
-  if (cardVerb(answer) === 'deactivate') return findTarget(choices, cardTargetOf(answer));
+  // The active list's buttons are Action.Execute (answered in place); a typed name answers the question.
   const match = answer.text ? matchTarget(answer.text, choices) : undefined;
   return match?.kind === 'exact' ? match.target : undefined;
-}
-
-/** Rows of the active-roles card. */
-export function activeItems(active: readonly ActiveAssignment[], context: TurnContext) {
-  return active.map((a) => ({
-    key: targetKey(a.target),
-    name: a.target.displayName,
-    untilText: a.endDateTime
-      ? formatLocalTime(
-          a.endDateTime,
-          context.activity.localTimezone,
-          context.activity.locale,
-          a.startDateTime ?? undefined,
-        )
-      : 'permanent',
-    canDeactivate: (a.assignmentType ?? '').toLowerCase() === 'activated',
-    note: (a.assignmentType ?? '').toLowerCase() === 'activated' ? undefined : 'Permanent assignment',
-  }));
 }

@@ -1,64 +1,83 @@
-import { CancellableDialog } from './cancellable-dialog';
-import { CardFactory, MessageFactory } from 'botbuilder';
 import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { type AdaptiveCard, activeRolesCard, helpCard, myRolesCard } from '../cards';
-import type { PimClient } from '../src/pim/pim-client';
+import { helpCard } from '../cards';
+import type { ActivationRequest } from '../src/activation/activation-service';
 import { PimError } from '../src/pim/pim-error';
 import { ACTIVATE_ROLE_DIALOG, ActivateRoleDialog, type ActivateRoleOptions } from './activate-role-dialog';
-import { activeItems, DEACTIVATE_DIALOG, DeactivateDialog } from './deactivate-dialog';
+import { ActivationSubmission, type SubmissionState } from './activation-submission';
+import { CancellableDialog } from './cancellable-dialog';
+import {
+  DEACTIVATE_DIALOG,
+  type DeactivateChoice,
+  DeactivateDialog,
+  type DeactivateOptions,
+} from './deactivate-dialog';
+import { cardMessage, userIdOf } from './dialog-replies';
+import type { StepUpResult } from '../src/identity/step-up/resume';
 import type { DialogServices } from './dialog-services';
-import { roleItems } from './role-view';
+import { HELP_COMMANDS } from './help-commands';
+import { Listings } from './listings';
+import { STEP_UP_DIALOG, StepUpDialog, type StepUpOptions } from './step-up-dialog';
 
 export const MAIN_DIALOG = 'main';
 
-/** A command as the bot handler understood it (typed text or a card button). */
-export interface RoutedCommand {
-  type: string;
-  text?: string;
-  targetText?: string;
-  targetKey?: string;
-  minutes?: number;
-  durationText?: string;
-  ticket?: string;
-  justification?: string;
-}
+/** A command for the 1:1 chat, as the bot read it from typed text or a card button. */
+export type ChatCommand =
+  | { type: 'help' | 'roles' | 'active' | 'pending' | 'cancel' }
+  | ({ type: 'activate' } & ActivateRoleOptions)
+  | ({ type: 'deactivate' } & DeactivateOptions)
+  | { type: 'unknown'; text?: string };
 
 export interface MainDialogOptions {
-  command: RoutedCommand;
+  command: ChatCommand;
 }
 
 /** Commands that act on PIM and so need the user signed in. */
-const NEEDS_SIGN_IN = new Set<string>(['roles', 'active', 'activate', 'deactivate', 'pending']);
+const NEEDS_SIGN_IN = new Set<ChatCommand['type']>(['roles', 'active', 'activate', 'deactivate', 'pending']);
 
-export const HELP_COMMANDS = [
-  { command: 'roles', description: 'Your eligible roles and groups, with what each needs.' },
-  {
-    command: 'activate Exchange Administrator 2h INC-42 fix mailbox rules',
-    description: 'Activate a role; I ask for anything missing.',
-  },
-  { command: 'I need Exchange admin for 2 hours', description: 'The same, in your own words.' },
-  { command: 'active', description: 'What is active for you now, and until when.' },
-  { command: 'deactivate Exchange Administrator', description: 'End an activation early.' },
-  { command: 'pending', description: 'Approvers: the requests waiting for your decision.' },
-  { command: 'cancel', description: 'Stop what we are doing; nothing is submitted.' },
-];
+interface MainState {
+  /** The child dialog running: its result is read accordingly. */
+  child?: 'activate' | 'deactivate';
+  submission?: SubmissionState;
+}
 
-/** Routes a parsed command to its dialog or answer. */
+/**
+ * Routes a command to the dialog that collects it, then acts on the typed result (the child dialogs
+ * collect; this parent submits and deactivates through the ActivationService): BotBuilder's core-bot shape.
+ */
 export class MainDialog extends CancellableDialog {
+  private readonly listings: Listings;
+  private readonly submission: ActivationSubmission;
+
   constructor(private readonly services: DialogServices) {
     super(MAIN_DIALOG);
+    this.listings = new Listings(services);
+    this.submission = new ActivationSubmission(services);
     this.addDialog(new ActivateRoleDialog(services));
     this.addDialog(new DeactivateDialog(services));
-    if (services.sessions.tokens.signInDialog) this.addDialog(services.sessions.tokens.signInDialog);
-    this.addDialog(new WaterfallDialog(`${MAIN_DIALOG}.steps`, [(s) => this.signIn(s), (s) => this.route(s)]));
+    this.addDialog(new StepUpDialog(services));
+    if (services.sessions.signInDialog) this.addDialog(services.sessions.signInDialog);
+    this.addDialog(
+      new WaterfallDialog(`${MAIN_DIALOG}.steps`, [
+        (s) => this.signIn(s),
+        (s) => this.route(s),
+        (s) => this.act(s),
+        (s) => this.afterStepUp(s),
+      ]),
+    );
     this.initialDialogId = `${MAIN_DIALOG}.steps`;
+  }
+
+  private state(step: WaterfallStepContext): MainState {
+    const values = step.values as { main?: MainState };
+    values.main ??= {};
+    return values.main;
   }
 
   private async signIn(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { command } = step.options as MainDialogOptions;
-    const tokens = this.services.sessions.tokens;
-    if (NEEDS_SIGN_IN.has(command.type) && tokens.signInDialog && !(await tokens.getUserAssertion(step.context))) {
-      return step.beginDialog(tokens.signInDialog.id);
+    const { sessions } = this.services;
+    if (NEEDS_SIGN_IN.has(command.type) && sessions.signInDialog && !(await sessions.hasToken(step.context))) {
+      return step.beginDialog(sessions.signInDialog.id);
     }
     return step.next();
   }
@@ -67,92 +86,72 @@ export class MainDialog extends CancellableDialog {
     const { command } = step.options as MainDialogOptions;
     switch (command.type) {
       case 'activate': {
-        const options: ActivateRoleOptions = {
+        const { type: _type, ...options } = command;
+        this.state(step).child = 'activate';
+        return step.beginDialog(ACTIVATE_ROLE_DIALOG, options satisfies ActivateRoleOptions);
+      }
+      case 'deactivate': {
+        this.state(step).child = 'deactivate';
+        return step.beginDialog(DEACTIVATE_DIALOG, {
           targetText: command.targetText,
           targetKey: command.targetKey,
-          minutes: command.minutes,
-          durationText: command.durationText,
-          ticket: command.ticket,
-          justification: command.justification,
-        };
-        return step.replaceDialog(ACTIVATE_ROLE_DIALOG, options);
+        } satisfies DeactivateOptions);
       }
-      case 'deactivate':
-        return step.replaceDialog(DEACTIVATE_DIALOG, { targetText: command.targetText, targetKey: command.targetKey });
       case 'roles':
-        await this.showRoles(step);
+        await this.listings.roles(step.context);
         return step.endDialog();
       case 'active':
-        await this.showActive(step);
+        await this.listings.active(step.context);
         return step.endDialog();
       case 'pending':
-        await this.showPending(step);
+        await this.listings.pending(step.context);
         return step.endDialog();
-      default:
-        await step.context.sendActivity(
-          MessageFactory.attachment(
-            CardFactory.adaptiveCard(helpCard({ intro: helpIntro(command), commands: HELP_COMMANDS })),
-          ),
-        );
+      default: {
+        const intro =
+          command.type === 'unknown' && command.text
+            ? "I didn't get that. Here is what I can do:"
+            : "Hi, I'm PIM Bot. I activate your Microsoft Entra PIM roles right here in chat:";
+        await step.context.sendActivity(cardMessage(helpCard({ intro, commands: HELP_COMMANDS })));
         return step.endDialog();
+      }
     }
   }
 
-  /** Runs a read for the signed-in user and replies with its card, or says what went wrong. */
-  private async replyWithCard(
-    step: WaterfallStepContext,
-    build: (pim: PimClient) => Promise<AdaptiveCard>,
-  ): Promise<void> {
-    const pim = await this.services.sessions.forTurn(step.context);
-    if (!pim) {
-      await step.context.sendActivity(
-        `I could not get your sign-in. ${this.services.sessions.tokens.missingTokenHelp}`,
-      );
-      return;
+  /** The child collected what to do: submit the activation, or end the chosen one. */
+  private async act(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const state = this.state(step);
+    if (state.child === 'activate' && step.result) {
+      const { state: submission, result } = await this.submission.begin(step.context, step.result as ActivationRequest);
+      state.submission = submission;
+      if (result.done) return step.endDialog();
+      return step.beginDialog(STEP_UP_DIALOG, {
+        claims: result.claims,
+        message: result.message,
+      } satisfies StepUpOptions);
     }
+    if (state.child === 'deactivate' && step.result) await this.deactivate(step, step.result as DeactivateChoice);
+    return step.endDialog();
+  }
+
+  /** Signed in again: the same request goes to PIM with the new token, and no further step-up. */
+  private async afterStepUp(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const signedIn = step.result as StepUpResult | undefined;
+    const submission = this.state(step).submission;
+    if (!signedIn || !submission) return step.endDialog();
+    const pim = this.services.sessions.pimForToken(signedIn.token, userIdOf(step.context));
+    await this.submission.submit(step.context, submission, pim, false);
+    return step.endDialog();
+  }
+
+  private async deactivate(step: WaterfallStepContext, choice: DeactivateChoice): Promise<void> {
+    const pim = await this.services.sessions.pimFor(step.context);
+    if (!pim) return;
     try {
-      await step.context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(await build(pim))));
+      await this.services.activation.deactivate(pim, userIdOf(step.context), choice.target);
+      await step.context.sendActivity(`${choice.target.displayName} is deactivated.`);
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
       await step.context.sendActivity(err.userText);
     }
   }
-
-  private showRoles(step: WaterfallStepContext): Promise<void> {
-    return this.replyWithCard(step, async (pim) => {
-      const userId = step.context.activity.from?.aadObjectId ?? '';
-      const targets = (await this.services.activation.eligibleTargets(pim, userId)).map((e) => e.target);
-      const policies = await Promise.all(
-        targets.map((t) => this.services.activation.policyFor(pim, t).catch(() => undefined)),
-      );
-      return myRolesCard({
-        items: roleItems(targets, policies),
-        emptyText: 'You have no eligible roles or groups in PIM. Ask a PIM administrator to make you eligible.',
-      });
-    });
-  }
-
-  private showPending(step: WaterfallStepContext): Promise<void> {
-    const approvals = this.services.approvals;
-    return this.replyWithCard(step, (pim) =>
-      approvals
-        ? approvals.inbox(pim, step.context.activity.localTimezone)
-        : Promise.resolve(helpCard({ intro: 'Approvals are not enabled on this bot.', commands: HELP_COMMANDS })),
-    );
-  }
-
-  private showActive(step: WaterfallStepContext): Promise<void> {
-    return this.replyWithCard(step, async (pim) =>
-      activeRolesCard({
-        items: activeItems(await this.services.activation.active(pim), step.context),
-        emptyText: 'Nothing is active for you right now. Type "roles" to see what you can activate.',
-      }),
-    );
-  }
-}
-
-function helpIntro(command: RoutedCommand): string {
-  return command.type === 'unknown' && command.text
-    ? "I didn't get that. Here is what I can do:"
-    : "Hi, I'm PIM Bot. I activate your Microsoft Entra PIM roles right here in chat:";
 }

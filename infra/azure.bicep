@@ -57,7 +57,7 @@ param botServiceSku string = 'F0'
 @description('App Service plan SKU (Linux). B1 is enough for a tenant; P0v3 or higher for availability zones.')
 param webAppSku string = 'B1'
 
-// Bot settings (src/config.ts). An empty value leaves the variable unset, so the bot's default applies.
+// Bot settings (src/config/). An empty value leaves the variable unset, so the bot's default applies.
 @allowed([
   'fatal'
   'error'
@@ -241,7 +241,7 @@ var storageConnectionString = deployApp
 
 var publicBaseUrl = deployApp ? 'https://${webApp.properties.defaultHostName}' : 'https://${botDomain}'
 
-// Every variable the bot reads (src/config.ts; docs/deploy-to-your-tenant.md). Secrets (the app secret, the
+// Every variable the bot reads (src/config/; docs/deploy-to-your-tenant.md). Secrets (the app secret, the
 // storage connection string) are plain app settings; move them to Key Vault references if you prefer.
 resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
   parent: webApp

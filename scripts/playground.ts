@@ -14,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { startLocalStack } from '../simulators/local-stack';
 import { demoGroups, demoTenant, demoUsers } from '../simulators/tenant/demo-tenant';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
-import { startAzuriteProcess } from '../src/store/azure/azurite-process';
+import { startAzuriteProcess } from '../simulators/azurite/azurite-process';
 import { type PlaygroundSeat, playgroundConfigYaml, playgroundConversations } from './playground-config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));

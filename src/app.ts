@@ -8,39 +8,35 @@ import {
   TeamsSSOTokenExchangeMiddleware,
   UserState,
 } from 'botbuilder';
-import type { DialogServices } from '../dialogs/dialog-services';
 import { MainDialog } from '../dialogs/main-dialog';
-import { ActivationService } from './activation/activation-service';
-import { TeamsChannelAuthentication } from './bot-framework-auth';
-import { PimSessions } from './activation/pim-sessions';
+import type { ActivationLifecycle } from './activation/activation-lifecycle';
+import { type ApplicationServices, buildApplicationServices } from './application-services';
+import type { ApprovalTimers } from './approvals/approval-timers';
+import { startBackgroundWork } from './background-work';
+import { CardActionHandlers } from './bot/card-action-handlers';
+import { ChannelSubscriptionCommands } from './bot/channel-subscription-commands';
 import { PimBot } from './bot/pim-bot';
-import { StepUpResumer } from './bot/step-up-resumer';
 import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
+import { PimSessions } from './identity/pim-sessions';
 import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
 import { stepUpCleanup } from './identity/step-up/cleanup';
-import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './identity/user-token-source';
-import type { Logger } from './observability/logger';
-import { ApprovalService } from './approvals/approval-service';
-import { startBackgroundWork } from './background-work';
-import { ActivationFeed } from './notifications/activation-feed';
-import { ActivationWatcher } from './notifications/activation-watcher';
-import { ChannelSubscriptionStore } from './notifications/channel-subscriptions';
-import { appCredential } from './identity/graph-credentials';
-import { TeamsMessenger } from './notifications/teams-messenger';
-import { DirectoryClient } from './pim/directory-client';
-import { GraphTransport } from './pim/graph-transport';
-import { ConversationReferenceStore } from './store/conversation-references';
-import { TrackedRequestStore } from './store/tracked-requests';
-import type { GraphCallObserver } from './pim/graph-middleware';
+import type { ActivationFeed } from './notifications/activation-feed';
+import type { ActivationWatcher } from './notifications/activation-watcher';
 import { errorSummary } from './observability/error-summary';
-import { type RunningServer, startServer } from './server';
-import { ActivationLifecycle } from './activation/activation-lifecycle';
-import { PimActivityReader } from './pim/pim-reader';
+import type { Logger } from './observability/logger';
+import type { GraphCallObserver } from './pim/graph-middleware';
+import type { PimRequestStore } from './requests/pim-request-store';
 import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
-import { ActivationRecordStore } from './store/activation-records';
+import { type RunningServer, startServer } from './server';
+import { ConversationReferenceStore } from './teams/conversation-references';
+import { StepUpResumer } from './teams/step-up-resumer';
+import { TeamsChannelAuthentication } from './teams/teams-channel-authentication';
+import { TeamsMessenger } from './teams/teams-messenger';
+import { TurnSessions } from './teams/turn-sessions';
+import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './teams/user-token-source';
 
 export interface AppOptions {
   storage?: Storage;
@@ -50,6 +46,16 @@ export interface AppOptions {
   graphObserver?: GraphCallObserver;
   /** Where jobs run (default: the Azure Storage queue with STORAGE_CONNECTION_STRING, else in memory). */
   scheduler?: Scheduler;
+}
+
+/** The running bot, and the services a scheduler (or a test) drives directly. */
+export interface RunningApp extends RunningServer {
+  requests: PimRequestStore;
+  approvals: ApprovalTimers;
+  watcher: ActivationWatcher;
+  feed: ActivationFeed;
+  lifecycle: ActivationLifecycle;
+  scheduler: Scheduler;
 }
 
 /** Graph calls in the logs: method, path, status, time and Graph's request-id; never headers or bodies. */
@@ -72,18 +78,8 @@ function loggingObserver(logger: Logger): GraphCallObserver {
   };
 }
 
-/** Wires config into adapter, bot, dialogs, identity, store and server: the composition root. */
-/** The running bot, and the services a scheduler (or a test) drives directly. */
-export interface RunningApp extends RunningServer {
-  approvals: ApprovalService;
-  watcher: ActivationWatcher;
-  feed: ActivationFeed;
-  lifecycle: ActivationLifecycle;
-  scheduler: Scheduler;
-}
-
-export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
-  const storage = options.storage ?? new MemoryStorage();
+/** Inbound Bot Framework authentication: verified in production, off in the playground (no app id). */
+function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
   const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
     config.mode === 'production'
       ? {
@@ -92,8 +88,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
           MicrosoftAppType: config.bot.appType,
           MicrosoftAppTenantId: config.bot.appTenantId,
         }
-      : // No app id: the adapter accepts unauthenticated requests, as the Agents Playground sends them.
-        {};
+      : {};
   const adapter = new CloudAdapter(
     config.mode === 'production'
       ? new TeamsChannelAuthentication(authOptions)
@@ -109,6 +104,14 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       // The connector may be what failed; the error is already logged.
     }
   };
+  return adapter;
+}
+
+/** The composition root: config into adapter, bot, dialogs, identity, application services and server. */
+export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
+  const storage = options.storage ?? new MemoryStorage();
+  const now = options.now ?? (() => new Date());
+  const adapter = createAdapter(config, logger);
 
   let tokens: UserTokenSource;
   if (config.mode === 'production') {
@@ -119,16 +122,25 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   } else {
     tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode), options.now);
   }
-
   const observer = options.graphObserver ?? loggingObserver(logger);
-  const sessions = new PimSessions({
-    entra: config.entra,
-    graphBaseUrl: config.graphBaseUrl,
+  const sessions = new TurnSessions(
     tokens,
-    observer,
-    now: options.now,
-  });
+    new PimSessions({ entra: config.entra, graphBaseUrl: config.graphBaseUrl, observer, now: options.now }),
+  );
   const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
+  const botAppId = config.bot.appId ?? '';
+  const refs = new ConversationReferenceStore(storage);
+  const messenger = new TeamsMessenger(adapter, botAppId, refs, { now });
+  const services: ApplicationServices = buildApplicationServices({
+    config,
+    storage,
+    messenger,
+    scheduler,
+    observer,
+    logger,
+    now,
+  });
+
   // Pending step-up sign-ins live on the shared storage (sealed with a key from the app secret), so the
   // browser's callback may reach any instance; a job deletes the ones never finished.
   const stepUpStore = stepUpCleanup(storage, scheduler);
@@ -138,95 +150,37 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     sealingSecret: config.entra.clientSecret,
     onStored: stepUpStore.onStored,
   });
-  const botAppId = config.bot.appId ?? '';
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);
-  const refs = new ConversationReferenceStore(storage);
-  const messenger = new TeamsMessenger(adapter, botAppId);
-  const appGraph = new GraphTransport({
-    credential: appCredential(config.entra),
-    graphBaseUrl: config.graphBaseUrl,
-    observer,
-  });
-  const directory = new DirectoryClient(appGraph);
-  const subscriptions = new ChannelSubscriptionStore(storage);
-  const feed = new ActivationFeed({
-    storage,
-    subscriptions,
-    messenger,
-    refs,
-    logger,
-    securityChannelId: config.feed.securityChannelId,
-    breakGlassIds: config.approvals.breakGlassIds,
-    now: options.now,
-  });
-  const tracked = new TrackedRequestStore(storage);
-  const channels = config.approvals.channels;
-  const reader = new PimActivityReader(appGraph);
-  const lifecycle = new ActivationLifecycle({
-    records: new ActivationRecordStore(storage),
-    scheduler,
-    messenger,
-    reader,
-    feed,
-    logger,
-    warningMinutes: config.jobs.expiryWarningMinutes,
-    now: options.now,
-  });
-  const approvals = new ApprovalService({
-    tracked,
-    refs,
-    messenger,
-    directory,
-    sessions,
-    logger,
-    feed,
-    scheduler,
-    reader,
-    lifecycle,
-    now: options.now,
-    settings: {
-      breakGlassIds: new Set(config.approvals.breakGlassIds.map((id) => id.toLowerCase())),
-      approvalChannelFor: (target) => channels[target.displayName] ?? channels['*'],
-      fallbackChannelId: config.approvals.fallbackChannelId,
-      reminderAfterMs: config.approvals.reminderAfterMinutes * 60_000,
-      escalateAfterMs: config.approvals.escalateAfterMinutes * 60_000,
-    },
-  });
-  const services: DialogServices = {
-    sessions,
-    activation: new ActivationService(),
-    stepUp: resumer,
-    approvals,
-    feed,
-    lifecycle,
-    ticketPattern: config.ticketPattern,
-    ticketSystem: config.ticketSystem,
-    logger,
-  };
   const bot = new PimBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
-    mainDialog: new MainDialog(services),
-    services,
+    mainDialog: new MainDialog({
+      sessions,
+      activation: services.activation,
+      stepUp: resumer,
+      inbox: services.approvals.inbox,
+      rules: { ticketPattern: config.ticketPattern, ticketSystem: config.ticketSystem },
+      logger,
+      now,
+    }),
+    cardActions: new CardActionHandlers({
+      sessions,
+      activation: services.activation,
+      decisions: services.approvals.decisions,
+      now,
+    }),
+    subscriptions: new ChannelSubscriptionCommands({
+      store: services.subscriptions,
+      directory: services.directory,
+      adminGroupId: config.feed.adminGroupId,
+    }),
+    refs,
+    ticketPattern: config.ticketPattern,
     logger,
     botAppId,
     adapter,
-    refs,
-    approvals,
-    subscriptions: { store: subscriptions, directory, adminGroupId: config.feed.adminGroupId },
   });
   resumer.attach(bot);
-  const watcher = new ActivationWatcher({
-    graph: appGraph,
-    storage,
-    feed,
-    // The bot announces its own activations (with their approver); the watcher only those made elsewhere.
-    isBotMade: async (requestId) =>
-      (await feed.get(requestId)) !== undefined || (await tracked.get(requestId)) !== undefined,
-    logger,
-    groupIds: config.feed.watchedGroupIds,
-    now: options.now,
-  });
 
   const readiness: ReadinessCheck[] = [
     {
@@ -252,26 +206,27 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
         logger,
       }),
   });
-  const stopTimers = startBackgroundWork({
+  const stopBackground = startBackgroundWork({
     config,
     logger,
     scheduler,
-    jobHandlers: { ...approvals.jobHandlers(), ...lifecycle.jobHandlers(), ...stepUpStore.jobHandlers() },
-    watcher,
+    jobHandlers: { ...services.jobHandlers(), ...stepUpStore.jobHandlers() },
+    watcher: services.watcher,
   });
-  // Pending requests whose timers were never queued (an earlier version kept them in process).
-  void approvals
-    .resumeTimers()
+  // Pending requests whose timers were never queued (queueing failed, or the instance stopped first).
+  void services.approvals.timers
+    .resume()
     .catch((err) => logger.warn({ err: errorSummary(err) }, 'could not queue timers of pending requests'));
   const shutdown = server.shutdown.bind(server);
   return Object.assign(server, {
-    approvals,
-    watcher,
-    feed,
-    lifecycle,
+    requests: services.requests,
+    approvals: services.approvals.timers,
+    watcher: services.watcher,
+    feed: services.feed,
+    lifecycle: services.lifecycle,
     scheduler,
     shutdown: async (reason: string) => {
-      await stopTimers();
+      await stopBackground();
       await shutdown(reason);
     },
   });

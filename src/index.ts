@@ -20,10 +20,13 @@ async function main(): Promise<void> {
   logger.info({ mode: config.mode, graph: config.graphBaseUrl }, 'starting PIM Bot');
   // Loaded after the config is known good, so a config error is reported at once.
   const { startApp } = await import('./app');
-  const { createStorage } = await import('./store/storage-factory');
+  const { createStorage } = await import('./teams/bot-storage');
+  const { REQUEST_INDEX_KEYS } = await import('./requests/pim-request-store');
   const storage = await createStorage({
     connectionString: config.storage.connectionString,
     container: config.storage.container,
+    // Indexes several instances may write first at once: created up front, so no first write is lost.
+    initialItems: Object.fromEntries(Object.values(REQUEST_INDEX_KEYS).map((key) => [key, { value: [] }])),
   });
   const server = await startApp(config, logger, { storage });
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

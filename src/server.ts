@@ -1,18 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { ActivityHandler, CloudAdapter, TurnContext } from 'botbuilder';
+import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import type { AppConfig } from './config';
 import { type ReadinessCheck, runReadinessChecks } from './health/readiness';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
-
-/** turnState key under which each turn finds its request-scoped logger. */
-export const TURN_LOGGER = Symbol('pimbot.turnLogger');
-
-export function turnLogger(context: TurnContext, fallback: Logger): Logger {
-  return (context.turnState.get(TURN_LOGGER) as Logger | undefined) ?? fallback;
-}
+import { TURN_LOGGER } from './teams/turn-logger';
 
 export interface ServerDependencies {
   config: Pick<AppConfig, 'host' | 'port' | 'maxBodyBytes' | 'shutdownGraceMs'>;

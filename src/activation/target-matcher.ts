@@ -1,5 +1,12 @@
 import type { PimTarget } from '../pim/pim-types';
-import { own } from '../shared/own-property';
+import { aliasOf, forms, literalWords, type NameForms } from './target-name-forms';
+import { compareTargets, dedupe } from './target-order';
+import { suggest } from './target-suggestions';
+import { compactPrefix, containsRun, equal, prefixRun } from './word-runs';
+
+// Importers reach the short names and the candidate order through this module, as before the split.
+export { SHORT_NAMES } from './target-aliases';
+export { compareTargets } from './target-order';
 
 /**
  * Finds the role or group someone means from what they typed ("exch", "GA", "sec admin", "helpdesk admins").
@@ -33,51 +40,6 @@ export type TargetMatch =
   | { kind: 'ambiguous'; options: PimTarget[]; how: MatchHow }
   | { kind: 'none'; suggestions: PimTarget[] };
 
-/**
- * Short names admins use, mapped to the built-in role they mean (by display name). Only used when such a role
- * is among the candidates.
- */
-export const SHORT_NAMES: Readonly<Record<string, string>> = {
-  ga: 'Global Administrator',
-  gadmin: 'Global Administrator',
-  'tenant admin': 'Global Administrator',
-  'company admin': 'Global Administrator',
-  'company administrator': 'Global Administrator',
-  pra: 'Privileged Role Administrator',
-  'pim admin': 'Privileged Role Administrator',
-  paa: 'Privileged Authentication Administrator',
-  'priv auth admin': 'Privileged Authentication Administrator',
-  'sp admin': 'SharePoint Administrator',
-  'sharepoint online admin': 'SharePoint Administrator',
-  'exchange online admin': 'Exchange Administrator',
-  'ca admin': 'Conditional Access Administrator',
-  'teams service admin': 'Teams Administrator',
-  'd365 admin': 'Dynamics 365 Administrator',
-  'crm admin': 'Dynamics 365 Administrator',
-  'pbi admin': 'Fabric Administrator',
-  'power bi admin': 'Fabric Administrator',
-  'o365 admin': 'Global Administrator',
-};
-
-/** Word-level abbreviations, applied to the query and the names alike. */
-const WORD_SYNONYMS: Readonly<Record<string, string>> = {
-  admin: 'administrator',
-  adm: 'administrator',
-  admins: 'administrators',
-  auth: 'authentication',
-  app: 'application',
-  apps: 'applications',
-  spo: 'sharepoint',
-  exo: 'exchange',
-  ca: 'conditional access',
-};
-
-/** Two-word spellings folded into one word, on both sides. */
-const MERGES: ReadonlyArray<[RegExp, string]> = [
-  [/\bhelp desk\b/g, 'helpdesk'],
-  [/\bshare point\b/g, 'sharepoint'],
-];
-
 const TIER = { name: 1, alias: 2, words: 3, wordsFolded: 4, acronym: 5, prefix: 6, substring: 7 } as const;
 const HOW: Record<number, MatchHow> = {
   1: 'name',
@@ -89,24 +51,11 @@ const HOW: Record<number, MatchHow> = {
   7: 'substring',
 };
 const NO_MATCH = 99;
-const SUGGESTIONS = 3;
-const SUGGESTION_THRESHOLD = 0.4;
 /**
  * Longer than any role or group name (Entra caps display names at 256): such text names nothing, and matching
  * it costs time in proportion to its length (a one-word 250 KB message held the event loop for ~3 s).
  */
 const MAX_QUERY_LENGTH = 256;
-
-interface NameForms {
-  literal: string[];
-  canonical: string[];
-  folded: string[];
-  acronyms: string[];
-  /** The canonical words without spaces. */
-  compact: string;
-  /** The literal words without spaces. */
-  literalCompact: string;
-}
 
 export function matchTarget(query: string, candidates: readonly PimTarget[]): TargetMatch {
   if (query.length > MAX_QUERY_LENGTH) return { kind: 'none', suggestions: [] };
@@ -174,171 +123,4 @@ function tierOf(q: NameForms, displayName: string): number {
   if (acronym || prefixRun(n.canonical, q.canonical) || compactPrefix(n.canonical, q.compact)) return TIER.prefix;
   if (q.compact.length >= 3 && n.compact.includes(q.compact)) return TIER.substring;
   return NO_MATCH;
-}
-
-function aliasOf(literal: string[]): string | undefined {
-  const target = own(SHORT_NAMES, literal.join(' '));
-  return target === undefined ? undefined : literalWords(target).join(' ');
-}
-
-function forms(text: string): NameForms {
-  const literal = literalWords(text);
-  const canonical = literalWords(literal.map((w) => own(WORD_SYNONYMS, w) ?? w).join(' '));
-  const folded = canonical.map(singular);
-  const initials = literal.map((w) => w[0]).join('');
-  const camel = camelWords(text)
-    .map((w) => w[0])
-    .join('');
-  const acronyms = literal.length >= 2 ? [...new Set([initials, camel])] : [];
-  return { literal, canonical, folded, acronyms, compact: canonical.join(''), literalCompact: literal.join('') };
-}
-
-/** Lower case, accents dropped, apostrophes removed, everything but letters and digits a word break. */
-function literalWords(text: string): string[] {
-  let s = text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .toLowerCase()
-    .replace(/['\u2019]/g, '')
-    .replace(/[^\p{L}\p{N}]+/gu, ' ')
-    .trim();
-  for (const [pattern, merged] of MERGES) s = s.replace(pattern, merged);
-  return s ? s.split(' ') : [];
-}
-
-function camelWords(text: string): string[] {
-  return text
-    .normalize('NFKD')
-    .replace(/\p{M}+/gu, '')
-    .replace(/(\p{Ll})(\p{Lu})/gu, '$1 $2')
-    .toLowerCase()
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean);
-}
-
-function singular(word: string): string {
-  return word.length > 3 && word.endsWith('s') && !word.endsWith('ss') ? word.slice(0, -1) : word;
-}
-
-function equal(a: string[], b: string[]): boolean {
-  return a.length === b.length && a.every((w, i) => w === b[i]);
-}
-
-/** Whether `needle` occurs as consecutive whole words in `hay`. */
-function containsRun(hay: string[], needle: string[]): boolean {
-  return runs(hay, needle, (h, n) => h === n);
-}
-
-/** Whether each word of `needle` starts consecutive words of `hay`. */
-function prefixRun(hay: string[], needle: string[]): boolean {
-  return runs(hay, needle, (h, n) => h.startsWith(n));
-}
-
-function runs(hay: string[], needle: string[], same: (h: string, n: string) => boolean): boolean {
-  if (!needle.length || needle.length > hay.length) return false;
-  for (let start = 0; start + needle.length <= hay.length; start++) {
-    if (needle.every((n, i) => same(hay[start + i]!, n))) return true;
-  }
-  return false;
-}
-
-/** "exchangeadmin" starts "exchange administrator"; also from a later word ("helpdeskadmins" in "rag ..."). */
-function compactPrefix(hay: string[], compact: string): boolean {
-  for (let start = 0; start < hay.length; start++) {
-    if (hay.slice(start).join('').startsWith(compact)) return true;
-  }
-  return false;
-}
-
-function suggest(query: string, candidates: PimTarget[]): PimTarget[] {
-  const q = forms(query);
-  if (!q.compact) return [];
-  const names = candidates.map((target) => ({ target, n: forms(target.displayName) }));
-  const common = commonWords(names.map(({ n }) => n.folded));
-  return names
-    .map(({ target, n }) => ({ target, score: similarity(q, n, common) }))
-    .filter((s) => s.score >= SUGGESTION_THRESHOLD)
-    .sort((a, b) => b.score - a.score || compareTargets(a.target, b.target))
-    .slice(0, SUGGESTIONS)
-    .map((s) => s.target);
-}
-
-/** Words in a third or more of the names ("administrator", "reader"): they say little about which one is meant. */
-function commonWords(names: string[][]): Set<string> {
-  const counts = new Map<string, number>();
-  for (const words of names) for (const w of new Set(words)) counts.set(w, (counts.get(w) ?? 0) + 1);
-  const limit = Math.max(2, names.length / 3);
-  return new Set([...counts].filter(([, c]) => c >= limit).map(([w]) => w));
-}
-
-/**
- * 0..1: for each query word, 1 when it starts one of the name's words, else its best Dice coefficient (character
- * bigrams) against the name's words, so one typo costs little; averaged with the distinctive words counting for 85% and the common ones ("admin") for 15%.
- */
-function similarity(q: NameForms, n: NameForms, common: Set<string>): number {
-  const best = (w: string) =>
-    w.length >= 2 && n.folded.some((nw) => nw.startsWith(w))
-      ? 1
-      : Math.max(dice(w, n.compact), ...n.folded.map((nw) => dice(w, nw)));
-  const avg = (words: string[]) => words.reduce((sum, w) => sum + best(w), 0) / words.length;
-  const distinctive = q.folded.filter((w) => !common.has(w));
-  const generic = q.folded.filter((w) => common.has(w));
-  if (!distinctive.length) return avg(generic);
-  if (!generic.length) return avg(distinctive);
-  return 0.85 * avg(distinctive) + 0.15 * avg(generic);
-}
-
-function dice(a: string, b: string): number {
-  if (a === b) return 1;
-  const pa = bigrams(a);
-  const pb = bigrams(b);
-  if (!pa.length || !pb.length) return 0;
-  const counts = new Map<string, number>();
-  for (const g of pb) counts.set(g, (counts.get(g) ?? 0) + 1);
-  let shared = 0;
-  for (const g of pa) {
-    const c = counts.get(g) ?? 0;
-    if (c > 0) {
-      shared++;
-      counts.set(g, c - 1);
-    }
-  }
-  return (2 * shared) / (pa.length + pb.length);
-}
-
-function bigrams(s: string): string[] {
-  const grams: string[] = [];
-  for (let i = 0; i < s.length - 1; i++) grams.push(s.slice(i, i + 2));
-  return grams;
-}
-
-function keyOf(t: PimTarget): string {
-  return t.kind === 'role' ? `role|${t.roleDefinitionId}|${t.directoryScopeId}` : `group|${t.groupId}|${t.accessId}`;
-}
-
-function dedupe(candidates: readonly PimTarget[]): PimTarget[] {
-  const seen = new Set<string>();
-  const out: PimTarget[] = [];
-  for (const c of candidates) {
-    const key = keyOf(c);
-    if (!seen.has(key)) {
-      seen.add(key);
-      out.push(c);
-    }
-  }
-  return out;
-}
-
-/** By name (case-insensitive), then roles before groups, members before owners, then ids. */
-export function compareTargets(a: PimTarget, b: PimTarget): number {
-  return (
-    cmp(a.displayName.toLowerCase(), b.displayName.toLowerCase()) ||
-    cmp(a.displayName, b.displayName) ||
-    cmp(a.kind === 'role' ? 0 : 1, b.kind === 'role' ? 0 : 1) ||
-    cmp(keyOf(a), keyOf(b))
-  );
-}
-
-function cmp<T extends string | number>(a: T, b: T): number {
-  return a < b ? -1 : a > b ? 1 : 0;
 }

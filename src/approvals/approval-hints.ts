@@ -1,5 +1,5 @@
 import type { PimTarget } from '../pim/pim-types';
-import type { TrackedRequest } from '../store/tracked-requests';
+import type { ApprovalHint } from '../requests/pim-request';
 
 /** Roles whose activation deserves a second look whatever the rest says. */
 const HIGH_PRIVILEGE_ROLES = new Set([
@@ -23,8 +23,8 @@ export interface HintInput {
 }
 
 /** What a reviewer should notice before approving. */
-export function approvalHints(input: HintInput): TrackedRequest['hints'] {
-  const hints: TrackedRequest['hints'] = [];
+export function approvalHints(input: HintInput): ApprovalHint[] {
+  const hints: ApprovalHint[] = [];
   if (input.isBreakGlass) {
     hints.push({
       kind: 'breakGlass',

@@ -1,6 +1,6 @@
 import type { DirectoryClient } from '../pim/directory-client';
 import type { PolicyApprover } from '../pim/pim-types';
-import type { TrackedPerson } from '../store/tracked-requests';
+import type { Person } from '../requests/pim-request';
 
 /**
  * Who may approve, as PIM sees it: single users, members of approver groups (read with the bot's
@@ -10,8 +10,8 @@ export async function resolveApprovers(
   directory: DirectoryClient,
   approvers: readonly PolicyApprover[],
   requesterId: string,
-): Promise<TrackedPerson[]> {
-  const found = new Map<string, TrackedPerson>();
+): Promise<Person[]> {
+  const found = new Map<string, Person>();
   const add = (id: string, name: string) => {
     const key = id.toLowerCase();
     if (key !== requesterId.toLowerCase() && !found.has(key)) found.set(key, { aadObjectId: id, name });

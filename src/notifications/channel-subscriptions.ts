@@ -1,5 +1,6 @@
-import type { ConversationReference, Storage } from 'botbuilder';
-import { isConflict } from '../store/tracked-requests';
+import type { ConversationAddress } from '../shared/conversation-address';
+import { readItem, updateItem } from '../store/compare-and-swap';
+import type { KeyValueStore } from '../store/key-value-store';
 
 /** Who subscribed a channel (a feed admin), for the audit trail and the "feed status" answer. */
 export interface SubscribedBy {
@@ -18,7 +19,7 @@ export interface ChannelSubscription {
   filters: string[];
   by: SubscribedBy;
   /** A conversation reference in the channel's team: what the bot posts new threads through. */
-  reference: Partial<ConversationReference>;
+  reference: ConversationAddress;
   /** ISO time of the (last) subscribe. */
   subscribedAt: string;
 }
@@ -26,26 +27,16 @@ export interface ChannelSubscription {
 export interface SubscribeInput {
   filters: readonly string[];
   by: SubscribedBy;
-  reference: Partial<ConversationReference>;
+  reference: ConversationAddress;
 }
 
 /** At most this many filters per channel, each at most FILTER_MAX_LENGTH characters. */
 export const MAX_FILTERS = 50;
 export const FILTER_MAX_LENGTH = 256;
 
-export class SubscriptionUpdateError extends Error {
-  constructor() {
-    super('The channel subscriptions changed concurrently too many times.');
-    this.name = 'SubscriptionUpdateError';
-  }
-}
-
 const KEY = 'feed/subscriptions';
 
-interface StoredDocument {
-  channels?: Record<string, ChannelSubscription>;
-  eTag?: string;
-}
+type Channels = Record<string, ChannelSubscription>;
 
 /** The form filters are compared in: whitespace collapsed, lower case. */
 function comparable(text: string): string {
@@ -96,7 +87,7 @@ export function filtersMatch(filters: readonly string[], targetName: string): bo
  */
 export class ChannelSubscriptionStore {
   constructor(
-    private readonly storage: Storage,
+    private readonly storage: KeyValueStore,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -128,13 +119,13 @@ export class ChannelSubscriptionStore {
   }
 
   async get(channelId: string): Promise<ChannelSubscription | undefined> {
-    const channels = (await this.read()).channels ?? {};
+    const channels = await this.read();
     return Object.hasOwn(channels, channelId) ? channels[channelId] : undefined;
   }
 
   /** Every subscribed channel, oldest subscription first. */
   async list(): Promise<ChannelSubscription[]> {
-    return Object.values((await this.read()).channels ?? {}).sort((a, b) =>
+    return Object.values(await this.read()).sort((a, b) =>
       a.subscribedAt < b.subscribedAt ? -1 : a.subscribedAt > b.subscribedAt ? 1 : 0,
     );
   }
@@ -144,32 +135,13 @@ export class ChannelSubscriptionStore {
     return (await this.list()).filter((s) => filtersMatch(s.filters, targetName));
   }
 
-  private async read(): Promise<StoredDocument> {
-    const items = await this.storage.read([KEY]);
-    return (items[KEY] as StoredDocument | undefined) ?? {};
+  private async read(): Promise<Channels> {
+    return (await readItem<Channels>(this.storage, KEY)) ?? {};
   }
 
-  private async update(
-    change: (channels: Record<string, ChannelSubscription>) => Record<string, ChannelSubscription> | undefined,
-  ): Promise<void> {
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const stored = await this.read();
-      if (stored.eTag === undefined) {
-        // First use: Storage has no create-if-absent, so create the empty document unconditionally and
-        // make the change itself with an eTag (concurrent first writers then conflict instead of clobbering).
-        await this.storage.write({ [KEY]: { channels: stored.channels ?? {}, eTag: '*' } });
-        continue;
-      }
-      const next = change(structuredClone(stored.channels ?? {}));
-      if (!next) return;
-      try {
-        await this.storage.write({ [KEY]: { channels: next, eTag: stored.eTag } });
-        return;
-      } catch (err) {
-        if (!isConflict(err)) throw err;
-      }
-    }
-    throw new SubscriptionUpdateError();
+  /** Compare-and-swap over the one document (created empty first, so two first writers conflict). */
+  private async update(change: (channels: Channels) => Channels | undefined): Promise<void> {
+    await updateItem<Channels>(this.storage, KEY, change, { init: {} });
   }
 }
 

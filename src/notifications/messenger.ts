@@ -1,26 +1,38 @@
-import type { Activity, ConversationReference } from 'botbuilder';
+import type { Person, PimRequest } from '../requests/pim-request';
+import type { ConversationAddress, PostedMessage } from '../shared/conversation-address';
 
-/** Where a proactive message landed: enough to update it in place later. */
-export interface PostedMessage {
-  conversation: Partial<ConversationReference>;
-  activityId: string;
-}
+export type { ConversationAddress, PostedMessage } from '../shared/conversation-address';
+
+/**
+ * What the bot tells people about a request, as data: the Teams adapter turns each notice into a card or
+ * a message (in the reader's time zone and language), so the domain never builds cards or text.
+ */
+export type Notice =
+  /** The approval card: the approver's view (Approve/Deny) when `viewerId` is an approver, else read-only. */
+  | { kind: 'approvalCard'; request: PimRequest; viewerId?: string }
+  /** The requester's status card. */
+  | { kind: 'requestStatus'; request: PimRequest }
+  /** "Still waiting for your decision" to an approver. */
+  | { kind: 'approvalReminder'; request: PimRequest }
+  /** The requester is told an approver (or PIM's 24 hours) decided. */
+  | { kind: 'requestDecided'; request: PimRequest }
+  /** N minutes before the planned end, with Deactivate now / Activate again. */
+  | { kind: 'expiryWarning'; request: PimRequest; endsAt: Date; remainingMinutes: number }
+  /** The channel feed card of an activation. */
+  | { kind: 'feedCard'; request: PimRequest };
 
 /** Proactive sends and in-place updates: the port the application services use to reach Teams. */
 export interface Messenger {
-  /** Into an existing conversation (a user's 1:1 chat, or a channel thread). */
-  send(conversation: Partial<ConversationReference>, activity: Partial<Activity>): Promise<PostedMessage>;
-  /** Opens (or reuses) the 1:1 chat with a user who has the bot, then sends. */
-  sendToUser(
-    via: Partial<ConversationReference>,
-    user: { id: string; aadObjectId?: string; name?: string },
-    activity: Partial<Activity>,
-  ): Promise<PostedMessage>;
-  /** A new thread in a team channel. */
-  postToChannel(
-    via: Partial<ConversationReference>,
-    channelId: string,
-    activity: Partial<Activity>,
-  ): Promise<PostedMessage>;
-  update(message: PostedMessage, activity: Partial<Activity>): Promise<void>;
+  /** Into an existing conversation (a user's 1:1 chat, a channel thread). */
+  send(to: ConversationAddress, notice: Notice): Promise<PostedMessage>;
+  /**
+   * Into a person's 1:1 chat with the bot: the one the bot remembers, else a chat opened through `via`
+   * (a conversation of the same tenant and Teams service).
+   */
+  sendToPerson(person: Person, notice: Notice, via: ConversationAddress): Promise<PostedMessage>;
+  /** A new thread in a team channel, through the channel's remembered conversation, else through `via`. */
+  postToChannel(channelId: string, notice: Notice, via?: ConversationAddress): Promise<PostedMessage>;
+  update(message: PostedMessage, notice: Notice): Promise<void>;
+  /** The Teams user id ("29:…") of a person the bot has a chat with, for cards that refresh per user. */
+  teamsUserId(aadObjectId: string): Promise<string | undefined>;
 }

@@ -1,63 +1,33 @@
-import type {
-  PrivilegedAccessGroupAssignmentScheduleInstance,
-  PrivilegedAccessGroupAssignmentScheduleRequest,
-  PrivilegedAccessGroupEligibilityScheduleInstance,
-  UnifiedRoleAssignmentScheduleInstance,
-  UnifiedRoleAssignmentScheduleRequest,
-  UnifiedRoleEligibilityScheduleInstance,
-  UnifiedRoleManagementPolicyAssignment,
-  User,
-} from '@microsoft/microsoft-graph-types';
+import type { UnifiedRoleManagementPolicyAssignment, User } from '@microsoft/microsoft-graph-types';
 import { GraphCallFailed, type GraphTransport } from './graph-transport';
+import {
+  GROUPS,
+  odataString,
+  pathId,
+  ROLES,
+  requestsPath,
+  toApprovalSteps,
+  toAssignmentInstance,
+  toEligibility,
+  toScheduleRequest,
+  type WireApproval,
+  type WireEligibility,
+  type WireInstance,
+  type WireRequest,
+} from './graph-wire';
 import { minutesToIsoDuration } from './iso-duration';
 import { type FailureContext, PimError, toPimError } from './pim-error';
 import type {
-  AccessId,
   ActivationInput,
   ActivationPolicy,
-  ActiveAssignment,
   Approval,
   ApprovalDecision,
-  ApprovalStep,
+  AssignmentInstance,
   Eligibility,
-  PimTarget,
   PimTargetRef,
   ScheduleRequest,
 } from './pim-types';
 import { toActivationPolicy } from './policy-mapper';
-
-const ROLES = '/roleManagement/directory';
-const GROUPS = '/identityGovernance/privilegedAccess/group';
-
-/** OData string literal: quotes doubled, so user-influenced ids cannot break out of a $filter. */
-function odataString(value: string): string {
-  return `'${value.replace(/'/g, "''")}'`;
-}
-
-function date(value: string | null | undefined): Date | null {
-  return value ? new Date(value) : null;
-}
-
-function pathId(id: string): string {
-  return encodeURIComponent(id);
-}
-
-/** Beta approval step (roleAssignmentApprovals) / v1.0 approval stage (group assignmentApprovals). */
-interface WireApprovalStep {
-  id?: string;
-  status?: string | null;
-  reviewResult?: string | null;
-  assignedToMe?: boolean | null;
-  reviewedDateTime?: string | null;
-  justification?: string | null;
-  reviewedBy?: { id?: string | null; displayName?: string | null } | null;
-}
-
-interface WireApproval {
-  id?: string;
-  steps?: WireApprovalStep[];
-  stages?: WireApprovalStep[];
-}
 
 /**
  * PIM on behalf of one signed-in user (delegated token): what they may activate, under which rules,
@@ -87,46 +57,17 @@ export class PimClient {
   async listEligible(): Promise<Eligibility[]> {
     const [roles, groups] = await Promise.all([
       this.run({ operation: 'read' }, () =>
-        this.graph.list<UnifiedRoleEligibilityScheduleInstance>(
+        this.graph.list<WireEligibility>(
           `${ROLES}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition`,
         ),
       ),
       this.run({ operation: 'read' }, () =>
-        this.graph.list<PrivilegedAccessGroupEligibilityScheduleInstance>(
+        this.graph.list<WireEligibility>(
           `${GROUPS}/eligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=group`,
         ),
       ),
     ]);
-    return [
-      ...roles.map(
-        (r): Eligibility => ({
-          id: r.id ?? '',
-          target: {
-            kind: 'role',
-            roleDefinitionId: r.roleDefinitionId ?? '',
-            directoryScopeId: r.directoryScopeId ?? '/',
-            displayName: r.roleDefinition?.displayName ?? r.roleDefinitionId ?? 'Unknown role',
-          },
-          startDateTime: date(r.startDateTime),
-          endDateTime: date(r.endDateTime),
-          memberType: r.memberType ?? null,
-        }),
-      ),
-      ...groups.map(
-        (g): Eligibility => ({
-          id: g.id ?? '',
-          target: {
-            kind: 'group',
-            groupId: g.groupId ?? '',
-            accessId: (g.accessId ?? 'member') as AccessId,
-            displayName: g.group?.displayName ?? g.groupId ?? 'Unknown group',
-          },
-          startDateTime: date(g.startDateTime),
-          endDateTime: date(g.endDateTime),
-          memberType: g.memberType ?? null,
-        }),
-      ),
-    ];
+    return [...roles.map((r) => toEligibility('role', r)), ...groups.map((g) => toEligibility('group', g))];
   }
 
   /** The activation rules of a role (tenant-wide scope) or a group membership/ownership. */
@@ -180,19 +121,13 @@ export class PimClient {
       ...(input.validateOnly ? { isValidationOnly: true } : {}),
     };
     const target = input.target;
+    const where =
+      target.kind === 'role'
+        ? { roleDefinitionId: target.roleDefinitionId, directoryScopeId: target.directoryScopeId ?? '/' }
+        : { groupId: target.groupId, accessId: target.accessId };
     try {
-      if (target.kind === 'role') {
-        const created = await this.graph.post<UnifiedRoleAssignmentScheduleRequest>(
-          `${ROLES}/roleAssignmentScheduleRequests`,
-          { ...common, roleDefinitionId: target.roleDefinitionId, directoryScopeId: target.directoryScopeId ?? '/' },
-        );
-        return fromRoleRequest(created);
-      }
-      const created = await this.graph.post<PrivilegedAccessGroupAssignmentScheduleRequest>(
-        `${GROUPS}/assignmentScheduleRequests`,
-        { ...common, groupId: target.groupId, accessId: target.accessId },
-      );
-      return fromGroupRequest(created);
+      const created = await this.graph.post<WireRequest>(requestsPath(target.kind), { ...common, ...where });
+      return toScheduleRequest(target.kind, created);
     } catch (err) {
       throw await this.explain(err, ctx);
     }
@@ -201,88 +136,46 @@ export class PimClient {
   /** selfDeactivate: ends the user's own active assignment early (not within 5 minutes of activation). */
   async deactivate(target: PimTargetRef): Promise<ScheduleRequest> {
     const principalId = await this.me();
-    return this.run({ operation: 'deactivate', target }, async () => {
-      if (target.kind === 'role') {
-        return fromRoleRequest(
-          await this.graph.post<UnifiedRoleAssignmentScheduleRequest>(`${ROLES}/roleAssignmentScheduleRequests`, {
-            action: 'selfDeactivate',
-            principalId,
-            roleDefinitionId: target.roleDefinitionId,
-            directoryScopeId: target.directoryScopeId ?? '/',
-          }),
-        );
-      }
-      return fromGroupRequest(
-        await this.graph.post<PrivilegedAccessGroupAssignmentScheduleRequest>(`${GROUPS}/assignmentScheduleRequests`, {
+    const where =
+      target.kind === 'role'
+        ? { roleDefinitionId: target.roleDefinitionId, directoryScopeId: target.directoryScopeId ?? '/' }
+        : { groupId: target.groupId, accessId: target.accessId };
+    return this.run({ operation: 'deactivate', target }, async () =>
+      toScheduleRequest(
+        target.kind,
+        await this.graph.post<WireRequest>(requestsPath(target.kind), {
           action: 'selfDeactivate',
           principalId,
-          groupId: target.groupId,
-          accessId: target.accessId,
+          ...where,
         }),
-      );
-    });
+      ),
+    );
   }
 
   /** The user's active roles and groups, with their end times. */
-  async listActive(): Promise<ActiveAssignment[]> {
+  async listActive(): Promise<AssignmentInstance[]> {
     const [roles, groups] = await Promise.all([
       this.run({ operation: 'read' }, () =>
-        this.graph.list<UnifiedRoleAssignmentScheduleInstance>(
+        this.graph.list<WireInstance>(
           `${ROLES}/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition`,
         ),
       ),
       this.run({ operation: 'read' }, () =>
-        this.graph.list<PrivilegedAccessGroupAssignmentScheduleInstance>(
+        this.graph.list<WireInstance>(
           `${GROUPS}/assignmentScheduleInstances/filterByCurrentUser(on='principal')?$expand=group`,
         ),
       ),
     ]);
     return [
-      ...roles.map(
-        (r): ActiveAssignment => ({
-          id: r.id ?? '',
-          target: {
-            kind: 'role',
-            roleDefinitionId: r.roleDefinitionId ?? '',
-            directoryScopeId: r.directoryScopeId ?? '/',
-            displayName: r.roleDefinition?.displayName ?? r.roleDefinitionId ?? 'Unknown role',
-          },
-          assignmentType: r.assignmentType ?? null,
-          startDateTime: date(r.startDateTime),
-          endDateTime: date(r.endDateTime),
-        }),
-      ),
-      ...groups.map(
-        (g): ActiveAssignment => ({
-          id: g.id ?? '',
-          target: {
-            kind: 'group',
-            groupId: g.groupId ?? '',
-            accessId: (g.accessId ?? 'member') as AccessId,
-            displayName: g.group?.displayName ?? g.groupId ?? 'Unknown group',
-          },
-          assignmentType: g.assignmentType ?? null,
-          startDateTime: date(g.startDateTime),
-          endDateTime: date(g.endDateTime),
-        }),
-      ),
+      ...roles.map((r) => toAssignmentInstance('role', r)),
+      ...groups.map((g) => toAssignmentInstance('group', g)),
     ];
   }
 
   /** My own requests of one kind (to follow a request, or find a pending one to cancel). */
   async getRequest(kind: 'role' | 'group', requestId: string): Promise<ScheduleRequest> {
     return this.run({ operation: 'read' }, async () =>
-      kind === 'role'
-        ? fromRoleRequest(
-            await this.graph.get<UnifiedRoleAssignmentScheduleRequest>(
-              `${ROLES}/roleAssignmentScheduleRequests/${pathId(requestId)}`,
-            ),
-          )
-        : fromGroupRequest(
-            await this.graph.get<PrivilegedAccessGroupAssignmentScheduleRequest>(
-              `${GROUPS}/assignmentScheduleRequests/${pathId(requestId)}`,
-            ),
-          ),
+      toScheduleRequest(kind, await this.graph.get<WireRequest>(`${requestsPath(kind)}/${pathId(requestId)}`)),
     );
   }
 
@@ -291,17 +184,17 @@ export class PimClient {
     const pending = encodeURIComponent("status eq 'PendingApproval'");
     const [roles, groups] = await Promise.all([
       this.run({ operation: 'read' }, () =>
-        this.graph.list<UnifiedRoleAssignmentScheduleRequest>(
+        this.graph.list<WireRequest>(
           `${ROLES}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')?$filter=${pending}`,
         ),
       ),
       this.run({ operation: 'read' }, () =>
-        this.graph.list<PrivilegedAccessGroupAssignmentScheduleRequest>(
+        this.graph.list<WireRequest>(
           `${GROUPS}/assignmentScheduleRequests/filterByCurrentUser(on='approver')?$filter=${pending}`,
         ),
       ),
     ]);
-    return [...roles.map(fromRoleRequest), ...groups.map(fromGroupRequest)];
+    return [...roles.map((r) => toScheduleRequest('role', r)), ...groups.map((g) => toScheduleRequest('group', g))];
   }
 
   /** Roles: beta roleAssignmentApprovals (steps). Groups: v1.0 assignmentApprovals (stages). */
@@ -314,7 +207,7 @@ export class PimClient {
       return {
         id: wire.id ?? approvalId,
         kind,
-        steps: (wire.steps ?? wire.stages ?? []).map(toStep),
+        steps: toApprovalSteps(wire),
       };
     });
   }
@@ -365,12 +258,7 @@ export class PimClient {
   /** Withdraws my own pending (or granted, not yet started) request. */
   async cancel(kind: 'role' | 'group', requestId: string): Promise<void> {
     await this.run({ operation: 'cancel' }, () =>
-      this.graph.post(
-        kind === 'role'
-          ? `${ROLES}/roleAssignmentScheduleRequests/${pathId(requestId)}/cancel`
-          : `${GROUPS}/assignmentScheduleRequests/${pathId(requestId)}/cancel`,
-        {},
-      ),
+      this.graph.post(`${requestsPath(kind)}/${pathId(requestId)}/cancel`, {}),
     );
   }
 
@@ -396,68 +284,3 @@ export class PimClient {
     return toPimError(err.failure, context);
   }
 }
-
-function toStep(s: WireApprovalStep): ApprovalStep {
-  return {
-    id: s.id ?? '',
-    status: s.status ?? 'Unknown',
-    reviewResult: s.reviewResult ?? 'NotReviewed',
-    assignedToMe: s.assignedToMe === true,
-    reviewedById: s.reviewedBy?.id ?? null,
-    reviewedByName: s.reviewedBy?.displayName ?? null,
-    reviewedDateTime: date(s.reviewedDateTime),
-    justification: s.justification ?? null,
-  };
-}
-
-function fromRoleRequest(r: UnifiedRoleAssignmentScheduleRequest): ScheduleRequest {
-  return {
-    id: r.id ?? '',
-    kind: 'role',
-    status: r.status ?? 'Unknown',
-    action: r.action ?? 'unknownFutureValue',
-    principalId: r.principalId ?? '',
-    roleDefinitionId: r.roleDefinitionId ?? null,
-    directoryScopeId: r.directoryScopeId ?? null,
-    groupId: null,
-    accessId: null,
-    approvalId: r.approvalId ?? null,
-    justification: r.justification ?? null,
-    ticket: r.ticketInfo?.ticketNumber
-      ? { ticketNumber: r.ticketInfo.ticketNumber, ticketSystem: r.ticketInfo.ticketSystem ?? undefined }
-      : null,
-    createdDateTime: date(r.createdDateTime),
-    completedDateTime: date(r.completedDateTime),
-    startDateTime: date(r.scheduleInfo?.startDateTime),
-    duration: r.scheduleInfo?.expiration?.duration ?? null,
-    isValidationOnly: r.isValidationOnly === true,
-    targetScheduleId: r.targetScheduleId ?? null,
-  };
-}
-
-function fromGroupRequest(r: PrivilegedAccessGroupAssignmentScheduleRequest): ScheduleRequest {
-  return {
-    id: r.id ?? '',
-    kind: 'group',
-    status: r.status ?? 'Unknown',
-    action: r.action ?? 'unknownFutureValue',
-    principalId: r.principalId ?? '',
-    roleDefinitionId: null,
-    directoryScopeId: null,
-    groupId: r.groupId ?? null,
-    accessId: (r.accessId as AccessId | undefined) ?? null,
-    approvalId: r.approvalId ?? null,
-    justification: r.justification ?? null,
-    ticket: r.ticketInfo?.ticketNumber
-      ? { ticketNumber: r.ticketInfo.ticketNumber, ticketSystem: r.ticketInfo.ticketSystem ?? undefined }
-      : null,
-    createdDateTime: date(r.createdDateTime),
-    completedDateTime: date(r.completedDateTime),
-    startDateTime: date(r.scheduleInfo?.startDateTime),
-    duration: r.scheduleInfo?.expiration?.duration ?? null,
-    isValidationOnly: r.isValidationOnly === true,
-    targetScheduleId: r.targetScheduleId ?? null,
-  };
-}
-
-export type { PimTarget };

@@ -61,12 +61,13 @@ export interface ActivationInput {
   validateOnly?: boolean;
 }
 
-/** A roleAssignmentScheduleRequest or a group assignmentScheduleRequest. */
+/** A roleAssignmentScheduleRequest or a group assignmentScheduleRequest, as Graph returns it. */
 export interface ScheduleRequest {
   id: string;
   kind: 'role' | 'group';
   /** Graph's status string: Granted, PendingApproval, Provisioned, Denied, Canceled, Revoked, Failed, ... */
   status: string;
+  /** selfActivate, adminAssign, selfDeactivate, … (Graph's string, as sent). */
   action: string;
   principalId: string;
   roleDefinitionId: string | null;
@@ -78,21 +79,35 @@ export interface ScheduleRequest {
   ticket: TicketInfo | null;
   createdDateTime: Date | null;
   completedDateTime: Date | null;
+  /** Requested start (`scheduleInfo.startDateTime`), else when it was created. */
   startDateTime: Date | null;
+  /** Requested end: `afterDateTime`'s end, or start + `afterDuration`; null for no expiration (or unknown). */
+  endDateTime: Date | null;
   /** ISO 8601 duration requested, when afterDuration. */
   duration: string | null;
   isValidationOnly: boolean;
   targetScheduleId: string | null;
 }
 
-export interface ActiveAssignment {
+/** A role or group assignment in effect now: activated through PIM, or assigned (permanent or by an admin). */
+export interface AssignmentInstance {
+  id: string;
+  principalId: string;
   target: PimTarget;
-  /** Activated (through PIM) or Assigned (permanent or admin-assigned). */
+  /** The schedule it comes from (`roleAssignmentScheduleId` / `assignmentScheduleId`). */
+  scheduleId: string | null;
+  /** Roles: Activated | Assigned; groups: activated | assigned. */
   assignmentType: string | null;
+  /** Direct, or Group (through a role-assignable group). */
+  memberType: string | null;
   startDateTime: Date | null;
   /** null: no end (permanent). */
   endDateTime: Date | null;
-  id: string;
+}
+
+/** Whether an instance is an activation (not a permanent or admin assignment). */
+export function isActivated(instance: AssignmentInstance): boolean {
+  return (instance.assignmentType ?? '').toLowerCase() === 'activated';
 }
 
 export interface ApprovalStep {

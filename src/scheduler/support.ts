@@ -37,3 +37,9 @@ export function describeError(err: unknown, maxLength = 1000): string {
     .trim();
   return clean.length > maxLength ? `${clean.slice(0, maxLength - 1)}…` : clean;
 }
+
+/** The queue message was deleted, or is held by someone else now (our pop receipt is stale). */
+export function isMessageGone(err: unknown): boolean {
+  const code = azureErrorCode(err);
+  return azureStatus(err) === 404 || code === 'PopReceiptMismatch' || code === 'MessageNotFound';
+}

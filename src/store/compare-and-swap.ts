@@ -1,4 +1,4 @@
-import type { Storage } from 'botbuilder';
+import type { KeyValueStore } from './key-value-store';
 
 export class ConcurrentUpdateError extends Error {
   constructor(key: string) {
@@ -16,36 +16,57 @@ interface Stored<T> {
  * Read-modify-write of one storage item with eTag compare-and-swap: two instances (or two clicks)
  * cannot both believe they won. `change` returns the new value, or undefined to leave it as is; it is
  * called again on the fresh value when another writer got there first. Returns what was written (or
- * the current value), or undefined when there is no such item.
+ * the current value), or undefined when there is no such item and no `init`.
+ *
+ * With `init`, an absent item is first created as `init` (unconditionally: the Storage contract has no
+ * create-if-absent) and read again, so `change` (and with it every claim) only ever runs against a real
+ * eTag: two first writers then conflict instead of overwriting each other's change.
  */
 export async function updateItem<T>(
-  storage: Storage,
+  storage: KeyValueStore,
   key: string,
   change: (current: T) => T | undefined,
-  attempts = 50,
+  options: { attempts?: number; init?: T } = {},
 ): Promise<{ value: T; changed: boolean } | undefined> {
+  const attempts = options.attempts ?? 50;
+  let lost = 0;
   for (let i = 0; i < attempts; i++) {
-    if (i > 0) await jitter(i);
+    if (lost > 0) await jitter(lost);
     const stored = (await storage.read([key]))[key] as Stored<T> | undefined;
-    if (!stored) return undefined;
+    if (!stored) {
+      if (options.init === undefined) return undefined;
+      await storage.write({ [key]: { value: options.init, eTag: '*' } });
+      continue;
+    }
     const next = change(structuredClone(stored.value));
     if (!next) return { value: stored.value, changed: false };
     try {
       await storage.write({ [key]: { value: next, eTag: stored.eTag ?? '*' } });
     } catch (err) {
-      if (isConflict(err)) continue;
-      throw err;
+      if (!isConflict(err)) throw err;
+      lost++;
+      continue;
     }
     return { value: next, changed: true };
   }
   throw new ConcurrentUpdateError(key);
 }
 
+/** Reads one item's value (written by `updateItem` or `writeItem`). */
+export async function readItem<T>(storage: KeyValueStore, key: string): Promise<T | undefined> {
+  return ((await storage.read([key]))[key] as Stored<T> | undefined)?.value;
+}
+
+/** Writes one item's value unconditionally (a new item, or one only this caller writes). */
+export async function writeItem<T>(storage: KeyValueStore, key: string, value: T): Promise<void> {
+  await storage.write({ [key]: { value, eTag: '*' } });
+}
+
 /**
  * Reads an item and deletes it, for one caller only: a tombstone written with the read's eTag decides
  * which of two concurrent callers (two instances) gets it; the other gets undefined.
  */
-export async function takeItem<T>(storage: Storage, key: string): Promise<T | undefined> {
+export async function takeItem<T>(storage: KeyValueStore, key: string): Promise<T | undefined> {
   const stored = (await storage.read([key]))[key] as (T & { eTag?: string; taken?: boolean }) | undefined;
   if (!stored || stored.taken) return undefined;
   try {
@@ -66,7 +87,7 @@ export function leaseHeld(claimedAt: string | undefined, now: Date, leaseMs = CL
   return claimedAt !== undefined && now.getTime() - new Date(claimedAt).getTime() < leaseMs;
 }
 
-/** botbuilder storages report a stale eTag differently (MemoryStorage: message; Blob: 412). */
+/** Storages report a stale eTag differently (botbuilder's MemoryStorage: message; Blob: 412). */
 export function isConflict(err: unknown): boolean {
   if (!(err instanceof Error)) return false;
   const status = (err as { statusCode?: number; status?: number }).statusCode ?? (err as { status?: number }).status;

@@ -2,11 +2,13 @@ import { type Activity, MemoryStorage } from 'botbuilder';
 import { describe, expect, it } from 'vitest';
 import { ManualClock } from '../../simulators/clock';
 import { ActivationLifecycle } from '../../src/activation/activation-lifecycle';
-import type { Messenger, PostedMessage } from '../../src/notifications/messenger';
+import type { Messenger, Notice, PostedMessage } from '../../src/notifications/messenger';
 import { createLogger } from '../../src/observability/logger';
 import type { PimTarget } from '../../src/pim/pim-types';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
-import { ActivationRecordStore } from '../../src/store/activation-records';
+import { newRequest } from '../../src/requests/pim-request';
+import { PimRequestStore } from '../../src/requests/pim-request-store';
+import { noticeActivity } from '../../src/teams/notice-activity';
 import { visibleText } from '../support/bot-harness';
 
 /**
@@ -29,28 +31,31 @@ function setup(warningMinutes = 10) {
   const sent: Partial<Activity>[] = [];
   const updated: Array<{ activityId: string; activity: Partial<Activity> }> = [];
   const connector = { sendFailures: 0, updateStatus: 0 };
+  // What Teams would show: each notice rendered as the Teams adapter renders it.
+  const render = (notice: Notice) => noticeActivity(notice, { now: clock.now() });
   const messenger: Messenger = {
-    async send(conversation, activity) {
+    async send(conversation, notice) {
       if (connector.sendFailures > 0) {
         connector.sendFailures--;
         throw Object.assign(new Error('Bot Connector answered 502'), { statusCode: 502 });
       }
-      sent.push(activity);
+      sent.push(render(notice));
       return { conversation, activityId: `sent-${sent.length}` };
     },
-    sendToUser: () => Promise.reject(new Error('not used')),
+    sendToPerson: () => Promise.reject(new Error('not used')),
     postToChannel: () => Promise.reject(new Error('not used')),
-    async update(message: PostedMessage, activity) {
+    async update(message: PostedMessage, notice) {
       if (connector.updateStatus) throw Object.assign(new Error('gone'), { statusCode: connector.updateStatus });
-      updated.push({ activityId: message.activityId, activity });
+      updated.push({ activityId: message.activityId, activity: render(notice) });
     },
+    teamsUserId: async () => undefined,
   };
   const graph = { until: undefined as Date | null | undefined, failure: undefined as string | undefined };
   const feedEnds: Array<{ key: string; state: string }> = [];
   const feed = { failures: 0 };
-  const records = new ActivationRecordStore(new MemoryStorage());
+  const records = new PimRequestStore(new MemoryStorage());
   const lifecycle = new ActivationLifecycle({
-    records,
+    requests: records,
     scheduler: jobs,
     messenger,
     reader: {
@@ -75,18 +80,25 @@ function setup(warningMinutes = 10) {
   jobs.start(lifecycle.jobHandlers());
   const start = clock.now();
   const end = new Date(start.getTime() + 2 * 3_600_000);
-  const track = () =>
-    lifecycle.track({
-      requestId: 'req-1',
+  const track = async () => {
+    const request = newRequest({
+      id: 'req-1',
       requester: { aadObjectId: USER, name: 'Adele Vance' },
       target,
-      start,
-      end,
       durationMinutes: 120,
-      conversation: { conversation: { id: 'a:adele', isGroup: false, conversationType: 'personal', name: '' } },
-      statusActivityId: 'status-1',
-      timeZone: 'Europe/Berlin',
+      requestedAt: start.toISOString(),
+      status: 'active',
+      activeFrom: start.toISOString(),
+      activeUntil: end.toISOString(),
+      chat: {
+        conversation: { conversation: { id: 'a:adele', isGroup: false, conversationType: 'personal', name: '' } },
+        statusMessageId: 'status-1',
+        timeZone: 'Europe/Berlin',
+      },
     });
+    await records.create(request);
+    await lifecycle.track(request);
+  };
   graph.until = end;
   return { clock, jobs, sent, updated, graph, feedEnds, lifecycle, end, track, connector, feed, records };
 }
@@ -147,7 +159,7 @@ describe('ActivationLifecycle', () => {
     }
   });
 
-  it('at the end the warning card becomes the final card too, and the record is forgotten', async () => {
+  it('at the end the warning card becomes the final card too, and the record is finished', async () => {
     const t = setup();
     await t.track();
     t.clock.set(new Date(t.end.getTime() - 10 * 60_000));
@@ -157,7 +169,7 @@ describe('ActivationLifecycle', () => {
     await t.jobs.runDue();
     expect(t.updated.map((u) => u.activityId).sort()).toEqual(['sent-1', 'status-1']);
     expect(t.updated.every((u) => /Expired/.test(visibleText(u.activity)))).toBe(true);
-    expect(await t.records.get('req-1')).toBeUndefined();
+    expect((await t.records.get('req-1'))?.steps.ended?.doneAt).toBeDefined();
     expect(await t.records.latest(USER, target)).toBeUndefined();
   });
 
@@ -170,11 +182,11 @@ describe('ActivationLifecycle', () => {
     await t.jobs.runDue();
     expect(visibleText(t.updated.at(-1)?.activity)).toMatch(/Expired/);
     expect(t.feedEnds).toEqual([]);
-    expect(await t.records.get('req-1')).toBeDefined(); // kept until every card is done
+    expect((await t.records.get('req-1'))?.steps.ended).toBeUndefined(); // followed until every card is done
     t.clock.advance(30_000);
     await t.jobs.runDue();
     expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'expired' }]);
-    expect(await t.records.get('req-1')).toBeUndefined();
+    expect((await t.records.get('req-1'))?.steps.ended?.doneAt).toBeDefined();
   });
 
   it('a warning claimed by an instance that then died is sent by a later run once the claim lapses', async () => {
@@ -185,8 +197,7 @@ describe('ActivationLifecycle', () => {
     // Another instance claimed it and stopped before sending.
     await t.records.update('req-1', (r) => ({
       ...r,
-      warnedFor: t.end.toISOString(),
-      warnClaimedAt: warnAt.toISOString(),
+      steps: { ...r.steps, warn: { for: t.end.toISOString(), claimedAt: warnAt.toISOString() } },
     }));
     await t.jobs.runDue();
     expect(t.sent).toEqual([]); // the claim still holds: the job fails and comes back
@@ -199,7 +210,7 @@ describe('ActivationLifecycle', () => {
     expect(t.jobs.deadLetters).toEqual([]);
   });
 
-  it('a card that is gone (404) does not keep the end job failing: the rest is done and the record forgotten', async () => {
+  it('a card that is gone (404) does not keep the end job failing: the rest is done and the record finished', async () => {
     const t = setup();
     await t.track();
     t.connector.updateStatus = 404;
@@ -207,7 +218,7 @@ describe('ActivationLifecycle', () => {
     t.clock.set(new Date(t.end.getTime() + 1_000));
     await t.jobs.runDue();
     expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'expired' }]);
-    expect(await t.records.get('req-1')).toBeUndefined();
+    expect((await t.records.get('req-1'))?.steps.ended?.doneAt).toBeDefined();
     expect(t.jobs.scheduled()).toEqual([]);
   });
 

@@ -120,8 +120,8 @@ describe('the manifest template', () => {
   });
 
   it('lists every chat command the bot understands, per scope', () => {
-    // The command types of src/bot/command-parser.ts, less the catch-all.
-    const parser = readFileSync(join(root, 'src', 'bot', 'command-parser.ts'), 'utf8');
+    // The command types of src/commands/command.ts, less the catch-all.
+    const parser = readFileSync(join(root, 'src', 'commands', 'command.ts'), 'utf8');
     const commandType = parser.slice(
       parser.indexOf('export type Command'),
       parser.indexOf('export type ActivateCommand'),

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseEnv } from 'node:util';
@@ -32,9 +32,12 @@ const TOOLKIT_FILES = [
   { file: 'm365agents.playground.yml', env: 'playground' },
 ] as const;
 
-/** Every variable src/config.ts reads: the keys of its zod schemas, plus PIMBOT_MODE and PIMBOT_ENV. */
+/** Every variable src/config/ reads: the keys of its zod schemas, plus PIMBOT_MODE and PIMBOT_ENV. */
 function configVariables(): string[] {
-  const source = read('src/config.ts');
+  const source = readdirSync(join(root, 'src/config'))
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => read(`src/config/${file}`))
+    .join('\n');
   const names = new Set<string>();
   for (const m of source.matchAll(
     /^\s{2,6}([A-Z][A-Za-z0-9_]*)\s*:\s*(?:z\b|port\b|httpsUrl\(|tenantGuid\(|clientGuid\()/gm,
@@ -133,7 +136,7 @@ describe('Microsoft 365 Agents Toolkit files', () => {
     expect(read('env/.env.local')).toMatch(/^PIMBOT_HOSTING=botOnly$/m);
   });
 
-  it('the local and playground runs get the bot environment they need (src/config.ts)', () => {
+  it('the local and playground runs get the bot environment they need (src/config/)', () => {
     const envsOf = (file: string) =>
       ((parseYaml(read(file)) as ToolkitFile).deploy ?? []).find(
         (a) => a.uses === 'file/createOrUpdateEnvironmentFile',
@@ -207,7 +210,7 @@ describe('infra/azure.bicep', () => {
     expect(bicep).toMatch(/@secure\(\)\n(@description\([^\n]*\)\n)?param botAadAppClientSecret string$/m);
   });
 
-  it('sets an App Service app setting for every variable in src/config.ts', () => {
+  it('sets an App Service app setting for every variable in src/config/', () => {
     const block = bicep.slice(bicep.indexOf("resource appSettings 'Microsoft.Web/sites/config"));
     const settings = block.slice(0, block.indexOf('\n}\n'));
     const names = [...settings.matchAll(/^ {4}([A-Za-z_][A-Za-z0-9_]*): /gm)].map((m) => m[1]!);
@@ -259,7 +262,7 @@ describe('appPackage/aad.manifest.json (the bot app registration)', () => {
 describe('docs/deploy-to-your-tenant.md', () => {
   const docs = read('docs/deploy-to-your-tenant.md');
 
-  it('has a configuration reference row for every variable in src/config.ts', () => {
+  it('has a configuration reference row for every variable in src/config/', () => {
     const rows = new Set([...docs.matchAll(/^\| `([A-Za-z_][A-Za-z0-9_]*)` \|/gm)].map((m) => m[1]!));
     const missing = configVariables().filter((v) => !rows.has(v));
     expect(missing, 'add a row to the configuration reference').toEqual([]);

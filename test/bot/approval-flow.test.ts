@@ -1,7 +1,8 @@
 import { type Activity, MemoryStorage } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
-import { TrackedRequestStore } from '../../src/store/tracked-requests';
+import { newRequest } from '../../src/requests/pim-request';
+import { PimRequestStore } from '../../src/requests/pim-request-store';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
@@ -206,8 +207,8 @@ describe('deciding', () => {
     h.stack.clock.advance(31_000);
     await h.jobs.runDue();
     expect(latestCardText(adeleChat)).toMatch(/Active until/);
-    const announced = await h.bot.feed.get(requestId);
-    expect(announced === undefined || announced.state === 'active').toBe(true);
+    const announced = await h.bot.requests.get(requestId);
+    expect(announced === undefined || announced.status === 'active').toBe(true);
     expect(
       h.jobs
         .scheduled()
@@ -445,28 +446,31 @@ describe('escalation and timers after an upgrade', () => {
     }
   });
 
-  it('at start-up, pending requests whose timers were never queued (an older version) get them, once', async () => {
+  it('at start-up, pending requests whose timers were never queued (the instance stopped first) get them, once', async () => {
     const storage = new MemoryStorage();
-    const legacy = new TrackedRequestStore(storage);
+    const legacy = new PimRequestStore(storage);
     const requestedAt = new Date();
-    await legacy.create({
-      requestId: 'legacy-request-1',
-      approvalId: 'legacy-request-1',
-      kind: 'role',
-      target: {
-        kind: 'role',
-        roleDefinitionId: demoRoles.globalAdministrator,
-        directoryScopeId: '/',
-        displayName: 'Global Administrator',
-      },
-      requester: { aadObjectId: adele.id, name: adele.displayName },
-      durationMinutes: 60,
-      requestedAt: requestedAt.toISOString(),
-      approvers: [{ aadObjectId: megan.id, name: megan.displayName }],
-      hints: [],
-      status: 'pending',
-      cards: [],
-    });
+    await legacy.create(
+      newRequest({
+        id: 'legacy-request-1',
+        target: {
+          kind: 'role',
+          roleDefinitionId: demoRoles.globalAdministrator,
+          directoryScopeId: '/',
+          displayName: 'Global Administrator',
+        },
+        requester: { aadObjectId: adele.id, name: adele.displayName },
+        durationMinutes: 60,
+        requestedAt: requestedAt.toISOString(),
+        status: 'pendingApproval',
+        approval: {
+          approvalId: 'legacy-request-1',
+          approvers: [{ aadObjectId: megan.id, name: megan.displayName }],
+          hints: [],
+          copies: [],
+        },
+      }),
+    );
     const main = h;
     h = await startBotHarness({}, { storage });
     try {
@@ -478,7 +482,7 @@ describe('escalation and timers after an upgrade', () => {
           .map((j) => j.type)
           .sort(),
       ).toEqual(['approval.expire', 'approval.remind']);
-      expect(await h.bot.approvals.resumeTimers()).toBe(0);
+      expect(await h.bot.approvals.resume()).toBe(0);
     } finally {
       await h.close();
       h = main;

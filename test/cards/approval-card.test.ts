@@ -8,7 +8,7 @@ import {
   type ApprovalState,
   approvalCard,
   DENY_REASON_REQUIRED_TEXT,
-  readApprovalAction,
+  readExecuteAction,
   type Viewer,
 } from '../../cards';
 import {
@@ -422,7 +422,7 @@ describe('approvalCard', () => {
       });
       expect(readApprovalAction(deny)).toEqual({ verb: 'deny', requestId: 'req-42', comment: '' });
       const refreshData = (card.refresh as { action: Record<string, unknown> }).action.data;
-      expect(readApprovalAction(refreshData)).toEqual({ verb: 'refreshApproval', requestId: 'req-42', comment: '' });
+      expect(readApprovalAction(refreshData)).toEqual({ verb: 'refreshApproval', requestId: 'req-42' });
     });
 
     it.each([
@@ -444,7 +444,8 @@ describe('approvalCard', () => {
         requestId: 'r',
         comment: 'x',
       });
-      expect(readApprovalAction({ pimbot: 'deny', requestId: 'r', comment: 42 })?.comment).toBe('');
+      const nonText = readApprovalAction({ pimbot: 'deny', requestId: 'r', comment: 42 });
+      expect(nonText && 'comment' in nonText ? nonText.comment : undefined).toBe('');
     });
   });
 
@@ -571,3 +572,10 @@ describe('approvalCard', () => {
     });
   });
 });
+
+/** An approval action as the bot reads it from an invoke (`value.action`): null for anything else. */
+function readApprovalAction(data: unknown) {
+  const verb = (data as { pimbot?: unknown } | null)?.pimbot;
+  const action = readExecuteAction({ action: { verb, data } });
+  return action && action.verb !== 'deactivate' ? action : null;
+}

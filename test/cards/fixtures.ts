@@ -4,10 +4,8 @@
  * field of a builder's view model with one hostile string.
  */
 import {
-  type ActivationFormCardModel,
   type ActiveRolesCardModel,
   type AdaptiveCard,
-  activationFormCard,
   activeRolesCard,
   type ConfirmationCardModel,
   type ContinuedInPersonalChatCardModel,
@@ -65,7 +63,15 @@ export const HOSTILE: ReadonlyArray<{ name: string; text: string; words: string[
 
 export const VIEWER: Viewer = { aadObjectId: '00000000-0000-0000-0000-00000000a0a0', locale: 'en-GB' };
 
-export const normalHelp: HelpCardModel = {};
+export const normalHelp: HelpCardModel = {
+  commands: [
+    { command: 'roles', description: 'List the roles and groups you can activate.' },
+    {
+      command: 'activate Exchange Administrator 2h INC-42 fix mailbox rules',
+      description: 'Activate a role in one line.',
+    },
+  ],
+};
 
 export const normalMyRoles: MyRolesCardModel = {
   items: [
@@ -107,22 +113,6 @@ export const normalMyRoles: MyRolesCardModel = {
   ],
 };
 
-export const normalForm: ActivationFormCardModel = {
-  key: 'elig-exchange',
-  targetName: 'Exchange Administrator',
-  defaultDurationText: '1h',
-  maxDurationText: '8 hours',
-  maxDurationMinutes: 480,
-  requiresJustification: true,
-  requiresTicket: true,
-  ticketSystem: 'ServiceNow',
-  ticketPattern: 'INC-\\d+',
-  ticketPlaceholder: 'INC-12345',
-  justificationMaxLength: 500,
-  prefill: { duration: '2h', justification: 'fix mailbox rules', ticketNumber: 'INC-42' },
-  approvalNote: 'This role needs approval from Security Admins.',
-};
-
 export const normalConfirmation: ConfirmationCardModel = {
   key: 'pending-1',
   targetName: 'Exchange Administrator',
@@ -134,7 +124,6 @@ export const normalConfirmation: ConfirmationCardModel = {
 };
 
 export const normalStatus: StatusCardModel = {
-  requestKey: 'req-1',
   state: 'active',
   targetName: 'Exchange Administrator',
   requesterName: 'Adele Vance',
@@ -226,66 +215,6 @@ export const BUILDERS: readonly BuilderCase[] = [
     minimal: () => myRolesCard({ items: [] }),
   },
   {
-    name: 'activationFormCard',
-    normal: () => activationFormCard(normalForm, VIEWER),
-    hostile: (h) =>
-      activationFormCard(
-        {
-          ...normalForm,
-          targetName: h,
-          defaultDurationText: h,
-          maxDurationText: h,
-          ticketSystem: h,
-          ticketPlaceholder: h,
-          prefill: { duration: h, justification: h, ticketNumber: h },
-          approvalNote: h,
-          errorText: h,
-        },
-        VIEWER,
-      ),
-    minimal: () =>
-      activationFormCard({
-        key: 'k',
-        targetName: 'Reader',
-        defaultDurationText: '',
-        maxDurationText: '',
-        maxDurationMinutes: 60,
-        requiresJustification: false,
-        requiresTicket: false,
-        justificationMaxLength: 500,
-      }),
-  },
-  {
-    name: 'activationFormCard (choices)',
-    normal: () =>
-      activationFormCard(
-        {
-          ...normalForm,
-          durationChoices: [
-            { title: '1 hour', value: '1h', minutes: 60 },
-            { title: '2 hours', value: '2h', minutes: 120 },
-            { title: '8 hours', value: '8h', minutes: 480 },
-          ],
-        },
-        VIEWER,
-      ),
-    hostile: (h) =>
-      activationFormCard(
-        {
-          ...normalForm,
-          targetName: h,
-          durationChoices: [
-            { title: h, value: h },
-            { title: '2 hours', value: '2h' },
-          ],
-          prefill: { duration: h, justification: h, ticketNumber: h },
-        },
-        VIEWER,
-      ),
-    minimal: () =>
-      activationFormCard({ ...normalForm, prefill: undefined, durationChoices: [{ title: '1 hour', value: '1h' }] }),
-  },
-  {
     name: 'confirmationCard',
     normal: () => confirmationCard(normalConfirmation, VIEWER),
     hostile: (h) =>
@@ -315,7 +244,7 @@ export const BUILDERS: readonly BuilderCase[] = [
         },
         VIEWER,
       ),
-    minimal: () => statusCard({ requestKey: 'r', state: 'submitting', targetName: 'Reader', durationText: '' }),
+    minimal: () => statusCard({ state: 'submitting', targetName: 'Reader', durationText: '' }),
   },
   {
     name: 'statusCard (expired, activate again)',
@@ -335,8 +264,7 @@ export const BUILDERS: readonly BuilderCase[] = [
         },
         VIEWER,
       ),
-    minimal: () =>
-      statusCard({ requestKey: 'r', state: 'expired', targetName: 'Reader', durationText: '', activateAgainKey: 'k' }),
+    minimal: () => statusCard({ state: 'expired', targetName: 'Reader', durationText: '', activateAgainKey: 'k' }),
   },
   {
     name: 'expiryWarningCard',

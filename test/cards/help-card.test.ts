@@ -1,26 +1,28 @@
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_HELP_COMMANDS, helpCard } from '../../cards';
+import { helpCard } from '../../cards';
+import { HELP_COMMANDS } from '../../dialogs/help-commands';
 import { assertValidCard, collectActions, findById, hasId, visibleLines } from './card-validation';
 
 describe('helpCard', () => {
-  it('lists the default commands with their examples', () => {
-    const card = helpCard();
+  it("lists the bot's commands with their examples", () => {
+    const card = helpCard({ commands: HELP_COMMANDS });
     assertValidCard(card);
     const lines = visibleLines(card);
     for (const example of [
       'roles',
       'activate Exchange Administrator 2h INC-42 fix mailbox rules',
       'active',
-      'deactivate',
+      'deactivate Exchange Administrator',
+      'pending',
       'cancel',
       'I need Exchange admin for 2 hours',
     ]) {
       expect(lines).toContain(example);
     }
-    expect(DEFAULT_HELP_COMMANDS).toHaveLength(6);
+    expect(HELP_COMMANDS).toHaveLength(7);
     expect(findById(card, 'help-command-0').items).toEqual([
       expect.objectContaining({ text: 'roles', fontType: 'monospace' }),
-      expect.objectContaining({ text: 'List the roles and groups you can activate.', isSubtle: true }),
+      expect.objectContaining({ text: 'Your eligible roles and groups, with what each needs.', isSubtle: true }),
     ]);
   });
 
@@ -32,7 +34,13 @@ describe('helpCard', () => {
   });
 
   it('offers shortcuts as Action.Submit that continue the chat dialog', () => {
-    expect(collectActions(helpCard()).map(({ action }) => [action.type, action.title, action.data])).toEqual([
+    expect(
+      collectActions(helpCard({ commands: HELP_COMMANDS })).map(({ action }) => [
+        action.type,
+        action.title,
+        action.data,
+      ]),
+    ).toEqual([
       ['Action.Submit', 'My roles', { pimbot: 'roles' }],
       ['Action.Submit', 'Active now', { pimbot: 'active' }],
     ]);

@@ -8,7 +8,7 @@ import {
   type PendingApprovalsCardModel,
   pendingApprovalsCard,
   pendingCommentInputId,
-  readApprovalAction,
+  readExecuteAction,
 } from '../../cards';
 import {
   assertValidCard,
@@ -185,7 +185,8 @@ describe('pendingApprovalsCard', () => {
       requestId: 'req-2',
       comment: 'no ticket',
     });
-    expect(readApprovalAction({ ...data('pending-1-deny'), 'comment-0': 'not mine' })?.comment).toBe('');
+    const other = readApprovalAction({ ...data('pending-1-deny'), 'comment-0': 'not mine' });
+    expect(other && 'comment' in other ? other.comment : undefined).toBe('');
   });
 
   it('deny without a reason: the item is re-shown with its error above its comment box', () => {
@@ -339,3 +340,10 @@ describe('pendingApprovalsCard', () => {
     });
   });
 });
+
+/** An approval action as the bot reads it from an invoke (`value.action`): null for anything else. */
+function readApprovalAction(data: unknown) {
+  const verb = (data as { pimbot?: unknown } | null)?.pimbot;
+  const action = readExecuteAction({ action: { verb, data } });
+  return action && action.verb !== 'deactivate' ? action : null;
+}

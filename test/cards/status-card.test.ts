@@ -82,28 +82,8 @@ describe('statusCard', () => {
     expect(hasId(status(), 'status-failure')).toBe(false);
   });
 
-  it('refresh: absent by default; userIds (max 60) refresh with {pimbot:"refreshStatus", key: requestKey}', () => {
-    expect(status()).not.toHaveProperty('refresh');
-    const ids = Array.from({ length: 70 }, (_, i) => `29:user-${i}`);
-    const card = status({ refreshUserIds: ids });
-    assertValidCard(card);
-    expect(card.refresh).toEqual({
-      type: 'Refresh',
-      action: {
-        type: 'Action.Execute',
-        title: 'Refresh',
-        verb: 'refreshStatus',
-        data: { pimbot: 'refreshStatus', target: 'req-1' },
-      },
-      userIds: ids.slice(0, 60),
-    });
-    const final = status({ state: 'expired', refreshUserIds: [] });
-    assertValidCard(final);
-    expect(final.refresh).toMatchObject({ userIds: [] });
-  });
-
   it('minimal: no optional facts, no footer', () => {
-    const card = statusCard({ requestKey: 'r', state: 'submitting', targetName: 'Reader', durationText: '1 hour' });
+    const card = statusCard({ state: 'submitting', targetName: 'Reader', durationText: '1 hour' });
     assertValidCard(card);
     expect(factsOf(card, 'status-facts')).toEqual({ Duration: '1 hour' });
     expect(hasId(card, 'status-updated')).toBe(false);

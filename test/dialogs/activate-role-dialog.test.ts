@@ -1,117 +1,35 @@
-import type { Activity, Middleware, TurnContext } from 'botbuilder';
-import { DialogTestClient } from 'botbuilder-testing';
-import { pino } from 'pino';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { ActivateRoleDialog, type ActivateRoleOptions } from '../../dialogs/activate-role-dialog';
-import {
-  type DialogServices,
-  STEP_UP_EVENT,
-  STEP_UP_TOKEN,
-  type StepUpResult,
-  type StepUpStarter,
-} from '../../dialogs/dialog-services';
-import { ActivationService } from '../../src/activation/activation-service';
-import { PimSessions } from '../../src/activation/pim-sessions';
-import { targetKey } from '../../src/activation/target-key';
-import { DEFAULT_TICKET_PATTERN } from '../../src/config';
-import type { UserTokenSource } from '../../src/identity/user-token-source';
-import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import type { ActivationRequest } from '../../src/activation/activation-service';
+import { targetKey } from '../../src/pim/target-key';
+import { demoGroups, demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
-import { cardActions, visibleText } from '../support/bot-harness';
-import { type PimTestStack, startPimTestStack, TEST_RETRY } from '../support/pim-stack';
+import { cardActions } from '../support/bot-harness';
+import type { PimTestStack } from '../support/pim-stack';
+import { type Chat, chatWith, text, useDialogWorld } from './dialog-fixture';
 
 /**
- * Every branch of the activation dialog, driven with botbuilder-testing's DialogTestClient against the
- * real PIM client, local authority and Graph simulator.
+ * The activation dialog collects: role, duration, justification and ticket as the role's policy needs,
+ * then the confirmation; it ends with the typed request (the parent submits it, see main-dialog.test).
+ * Driven with botbuilder-testing's DialogTestClient against the real PIM client, local authority and
+ * Graph simulator.
  */
 
 const { requester: adele, noAccess: lee } = demoUsers;
+const { world, stack } = useDialogWorld();
 let t: PimTestStack;
-/** Authentication methods of the simulated Teams sign-in, per test. */
-let amr: string[] = ['pwd', 'mfa'];
-const stepUps: Array<{ claims: string; resumeKey: string }> = [];
-
-beforeAll(async () => {
-  t = await startPimTestStack();
-});
-afterAll(async () => t?.close());
 beforeEach(() => {
-  t.stack.graph.loadFixture(demoTenant);
-  amr = ['pwd', 'mfa'];
-  stepUps.length = 0;
+  t = stack();
 });
-afterEach(() => {
-  expect(t.violations, t.contractReport()).toEqual([]);
-});
-
-function services(): DialogServices {
-  const tokens: UserTokenSource = {
-    missingTokenHelp: 'Sign in first.',
-    async getUserAssertion(context: TurnContext) {
-      const id = context.activity.from?.aadObjectId;
-      return id
-        ? t.stack.authority.issueTeamsSsoToken({ userId: id, clientId: t.stack.botApp.clientId, amr })
-        : undefined;
-    },
-  };
-  const stepUp: StepUpStarter = {
-    async begin(_context, input) {
-      stepUps.push(input);
-      return `https://pimbot.example/auth/start?state=${input.resumeKey}`;
-    },
-  };
-  return {
-    sessions: new PimSessions({ entra: t.entra, graphBaseUrl: t.stack.graph.url, tokens, retry: TEST_RETRY }),
-    activation: new ActivationService(),
-    stepUp,
-    ticketPattern: new RegExp(DEFAULT_TICKET_PATTERN),
-    ticketSystem: 'ServiceNow',
-    logger: pino({ level: 'silent' }),
-  };
-}
-
-/** Puts the step-up token into the resumed turn's memory, as the /auth/callback resumer does. */
-let pendingStepUpToken: StepUpResult | undefined;
-const stepUpMiddleware: Middleware = {
-  async onTurn(context, next) {
-    if (context.activity.name === STEP_UP_EVENT && pendingStepUpToken)
-      context.turnState.set(STEP_UP_TOKEN, pendingStepUpToken);
-    await next();
-  },
-};
-
-interface Chat {
-  client: DialogTestClient;
-  user: FixtureUser;
-  /** Sends text (or a card submission) and returns every reply of that turn. */
-  send(input: string | Record<string, unknown>): Promise<Partial<Activity>[]>;
-}
 
 function chat(options: ActivateRoleOptions = {}, user: FixtureUser = adele): Chat {
-  const client = new DialogTestClient('msteams', new ActivateRoleDialog(services()), options, [stepUpMiddleware]);
-  const from = { id: `29:${user.id}`, aadObjectId: user.id, name: user.displayName };
-  return {
-    client,
-    user,
-    async send(input) {
-      const activity: Partial<Activity> =
-        typeof input === 'string' ? { type: 'message', text: input, from } : { type: 'message', value: input, from };
-      // sendActivity hands back the turn's first reply; getNextReply the rest.
-      const first = (await client.sendActivity({ ...activity, localTimezone: 'UTC', locale: 'en-GB' })) as
-        | Partial<Activity>
-        | undefined;
-      const replies: Partial<Activity>[] = first ? [first] : [];
-      for (let reply = client.getNextReply(); reply; reply = client.getNextReply()) replies.push(reply);
-      return replies;
-    },
-  };
+  return chatWith(new ActivateRoleDialog(world.services()), options, user, world);
 }
 
-const text = (replies: Partial<Activity>[]) => replies.map(visibleText).join('\n');
-const confirm = (replies: Partial<Activity>[]) =>
+const confirm = (replies: Parameters<typeof text>[0]) =>
   replies.flatMap((r) => cardActions(r)).find((a) => a.data?.pimbot === 'confirm')!.data!;
-const activeFor = (id: string) =>
-  t.stack.graph.snapshot().activations.filter((a) => a.principalId === id && a.isActive === true);
+/** What the dialog ended with, for its parent. */
+const collected = (c: Chat) => c.client.dialogTurnResult.result as ActivationRequest | undefined;
 const exchangeKey = targetKey({
   kind: 'role',
   roleDefinitionId: demoRoles.exchangeAdministrator,
@@ -188,22 +106,29 @@ describe('duration, justification and ticket', () => {
   });
 });
 
-describe('confirmation and submission', () => {
-  it('submits after confirming with the button: status card Submitting, then updated to Active', async () => {
+describe('the confirmed request', () => {
+  it('ends with the typed request the parent submits: role, policy, duration, justification, ticket', async () => {
     const c = chat({
       targetText: 'Exchange Administrator',
       minutes: 120,
       justification: 'fix mailbox rules',
       ticket: 'INC-42',
     });
-    const replies = await c.send('go');
-    const done = await c.send(confirm(replies));
-    // The test adapter applies updateActivity to the queued reply: one card, now showing Active.
-    expect(done).toHaveLength(1);
-    expect(text(done)).toMatch(/^Active/);
-    expect(text(done)).toMatch(/Deactivate now/);
-    expect(activeFor(adele.id)).toHaveLength(1);
+    await c.send(confirm(await c.send('go')));
     expect(c.client.dialogTurnResult.status).toBe('complete');
+    expect(collected(c)).toMatchObject({
+      target: {
+        kind: 'role',
+        roleDefinitionId: demoRoles.exchangeAdministrator,
+        displayName: 'Exchange Administrator',
+      },
+      durationMinutes: 120,
+      justification: 'fix mailbox rules',
+      ticket: { ticketNumber: 'INC-42', ticketSystem: 'ServiceNow' },
+      policy: { maxDurationMinutes: 480, requiresJustification: true },
+    });
+    // Collecting submits nothing: PIM has no request yet.
+    expect(t.stack.graph.snapshot().requests).toEqual([]);
   });
 
   it('"yes" confirms too; anything else re-asks', async () => {
@@ -211,35 +136,20 @@ describe('confirmation and submission', () => {
     await c.send('go');
     expect(text(await c.send('hmm'))).toMatch(/Click Activate \(or say yes\)/);
     await c.send('yes');
-    expect(activeFor(adele.id)).toHaveLength(1);
-  });
-
-  it('a role needing approval ends pending, with nothing active yet', async () => {
-    const c = chat({ targetText: 'GA', minutes: 60, justification: 'CA policy change', ticket: 'CHG-1' });
-    await c.send(confirm(await c.send('go')));
-    expect(t.stack.graph.snapshot().requests.find((r) => r.principalId === adele.id)?.status).toBe('PendingApproval');
-    expect(activeFor(adele.id)).toEqual([]);
-  });
-
-  it('a Graph refusal fails the card with the reason and the fix', async () => {
-    t.stack.graph.activate({
-      principalId: adele.id,
-      roleDefinitionId: demoRoles.exchangeAdministrator,
-      duration: 'PT1H',
-      justification: 'made in the portal',
-    });
-    const c = chat({ targetText: 'Exchange Administrator', minutes: 60, justification: 'again' });
-    const failed = await c.send(confirm(await c.send('go')));
-    expect(text(failed)).toMatch(/Activation failed/);
-    expect(text(failed)).toMatch(/Exchange Administrator is already active for you/);
-    expect(text(failed)).toMatch(/RoleAssignmentExists/);
-    expect(t.stack.graph.snapshot().requests.filter((r) => r.principalId === adele.id)).toHaveLength(1);
+    expect(collected(c)?.target.displayName).toBe('Reports Reader');
   });
 
   it('a group membership goes through the same steps', async () => {
     const c = chat({ targetText: 'helpdesk admins', minutes: 60, justification: 'queue' });
     await c.send(confirm(await c.send('go')));
-    expect(activeFor(adele.id).some((a) => a.groupId === demoGroups.helpdeskBundle.id)).toBe(true);
+    expect(collected(c)?.target).toMatchObject({ kind: 'group', groupId: demoGroups.helpdeskBundle.id });
+  });
+
+  it('a justification given up front that is too long is asked again, not dropped', async () => {
+    const c = chat({ targetText: 'Reports Reader', minutes: 60, justification: 'x'.repeat(501) });
+    expect(text(await c.send('go'))).toMatch(/500 characters or fewer\. Why do you need Reports Reader/);
+    await c.send(confirm(await c.send('a short reason')));
+    expect(collected(c)?.justification).toBe('a short reason');
   });
 });
 
@@ -264,50 +174,5 @@ describe('cancel', () => {
     const c = chat({ targetText: 'Reports Reader', minutes: 60 });
     await c.send('go');
     expect(text(await c.send({ pimbot: 'cancel' }))).toMatch(/Cancelled/);
-  });
-});
-
-describe('step-up', () => {
-  it('MFA: a sign-in without MFA gets the sign-in card; after it, the activation goes through', async () => {
-    amr = ['pwd'];
-    const c = chat({ targetText: 'Exchange Administrator', minutes: 60, justification: 'mailbox migration' });
-    const signIn = await c.send(confirm(await c.send('go')));
-    expect(text(signIn)).toMatch(/multi-factor authentication/);
-    expect(signIn.flatMap((r) => cardActions(r)).find((a) => a.type === 'Action.OpenUrl')?.url).toMatch(/auth\/start/);
-    expect(stepUps).toHaveLength(1);
-    expect(text(await c.send('still waiting?'))).toMatch(/Finish signing in/);
-
-    // The user signs in with MFA: the callback hands a token meeting the claims to the resumed turn.
-    const credential = await t.credentialFor(adele, { amr: ['pwd', 'mfa'] });
-    const token = await credential.getToken('https://graph.microsoft.com/.default');
-    pendingStepUpToken = { resumeKey: stepUps[0]!.resumeKey, token: token! };
-    const resumed = (await c.client.sendActivity({
-      type: 'event',
-      name: STEP_UP_EVENT,
-      value: { resumeKey: stepUps[0]!.resumeKey },
-      from: { id: `29:${adele.id}`, aadObjectId: adele.id, name: adele.displayName },
-    })) as Partial<Activity>;
-    expect(visibleText(resumed)).toMatch(/you are signed in/);
-    expect(activeFor(adele.id)).toHaveLength(1);
-    expect(c.client.dialogTurnResult.status).toBe('complete');
-  });
-
-  it('a resume event for another sign-in is ignored', async () => {
-    const c = chat({ targetText: 'PRA', minutes: 60, justification: 'delegate', ticket: 'INC-9' });
-    await c.send(confirm(await c.send('go')));
-    expect(JSON.parse(stepUps[0]!.claims)).toEqual({ access_token: { acrs: { essential: true, value: 'c1' } } });
-    const credential = await t.credentialFor(adele);
-    pendingStepUpToken = {
-      resumeKey: 'someone-else',
-      token: (await credential.getToken('https://graph.microsoft.com/.default'))!,
-    };
-    await c.client.sendActivity({
-      type: 'event',
-      name: STEP_UP_EVENT,
-      value: { resumeKey: 'someone-else' },
-      from: { id: `29:${adele.id}`, aadObjectId: adele.id, name: adele.displayName },
-    });
-    expect(t.stack.graph.snapshot().requests).toEqual([]);
-    expect(c.client.dialogTurnResult.status).toBe('waiting');
   });
 });

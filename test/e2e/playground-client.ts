@@ -67,7 +67,9 @@ export class PlaygroundClient {
     const page = await context.newPage();
     page.setDefaultTimeout(15_000);
     const client = new PlaygroundClient(who, page, context, screenshotDir, diagnostics);
-    await page.goto(url);
+    // The Playground's page is a large bundle: under the whole suite's load on two cores, its load event
+    // has taken longer than the 15 s given to clicks and cards (the E2E alone loads it in ~2 s).
+    await page.goto(url, { timeout: 60_000 });
     await client.expectVisible(client.card('PIM Bot', 'My roles'), "the bot's greeting card", 30_000);
     // The log panel takes a quarter of the window; the screenshots are about the chat.
     await page

@@ -2,15 +2,13 @@ import { type Activity, type ConversationReference, MemoryStorage } from 'botbui
 import { pino } from 'pino';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { BREAK_GLASS_TITLE, EXTERNAL_SOURCE_TEXT, NO_APPROVAL_TEXT } from '../../cards';
-import {
-  ActivationFeed,
-  type ActivationFeedOptions,
-  type FeedActivation,
-  FeedDeliveryError,
-} from '../../src/notifications/activation-feed';
+import { ActivationFeed, type ActivationFeedOptions, FeedDeliveryError } from '../../src/notifications/activation-feed';
 import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscriptions';
-import type { Messenger, PostedMessage } from '../../src/notifications/messenger';
-import { ConversationReferenceStore } from '../../src/store/conversation-references';
+import type { ConversationAddress, Messenger, Notice, PostedMessage } from '../../src/notifications/messenger';
+import { newRequest, type PimRequest } from '../../src/requests/pim-request';
+import { PimRequestStore } from '../../src/requests/pim-request-store';
+import { ConversationReferenceStore } from '../../src/teams/conversation-references';
+import { noticeActivity } from '../../src/teams/notice-activity';
 import { demoGroups, demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { assertValidCard, factsOf, findById, hasId } from '../cards/card-validation';
 
@@ -24,7 +22,8 @@ const SECURITY = '19:security@thread.tacv2';
 const EXCHANGE_TEAM = '19:exchange@thread.tacv2';
 const HELPDESK = '19:helpdesk@thread.tacv2';
 const EVERYTHING = '19:everything@thread.tacv2';
-const { requester: adele, breakGlass, admin: isaiah } = demoUsers;
+const NOW = new Date('2030-03-04T14:31:00Z');
+const { requester: adele, breakGlass, admin: isaiah, approver: megan } = demoUsers;
 
 const reference = (channelId: string): Partial<ConversationReference> => ({
   channelId: 'msteams',
@@ -35,45 +34,53 @@ const reference = (channelId: string): Partial<ConversationReference> => ({
 
 interface Post {
   channelId: string;
-  via: Partial<ConversationReference>;
+  via: ConversationAddress;
   activity: Partial<Activity>;
   message: PostedMessage;
 }
 
-/** Records what would reach Teams; channels in `failing` refuse posts and updates. */
+/**
+ * Records what would reach Teams, each card rendered as the Teams adapter renders it, and finds where a
+ * channel is as the adapter does (its remembered reference, else the one given); channels in `failing`
+ * refuse posts and updates.
+ */
 class RecordingMessenger implements Messenger {
   readonly posts: Post[] = [];
   readonly updates: Array<{ message: PostedMessage; activity: Partial<Activity> }> = [];
   readonly failing = new Set<string>();
   private next = 0;
 
+  constructor(private readonly refs: ConversationReferenceStore) {}
+
   async send(): Promise<PostedMessage> {
     throw new Error('the feed only posts to channels');
   }
 
-  async sendToUser(): Promise<PostedMessage> {
+  async sendToPerson(): Promise<PostedMessage> {
     throw new Error('the feed only posts to channels');
   }
 
-  async postToChannel(
-    via: Partial<ConversationReference>,
-    channelId: string,
-    activity: Partial<Activity>,
-  ): Promise<PostedMessage> {
+  async teamsUserId(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async postToChannel(channelId: string, notice: Notice, via?: ConversationAddress): Promise<PostedMessage> {
     if (this.failing.has(channelId)) throw new Error(`Teams refused the post in ${channelId}`);
+    const through = (await this.refs.channel(channelId)) ?? via;
+    if (!through) throw new Error(`No reference for ${channelId}`);
     const id = `msg-${++this.next}`;
     const message = {
-      conversation: { ...via, conversation: { id: `${channelId};messageid=${id}`, isGroup: true, name: '' } },
+      conversation: { ...through, conversation: { id: `${channelId};messageid=${id}`, isGroup: true, name: '' } },
       activityId: id,
     } as PostedMessage;
-    this.posts.push({ channelId, via, activity, message });
+    this.posts.push({ channelId, via: through, activity: noticeActivity(notice, { now: NOW }), message });
     return message;
   }
 
-  async update(message: PostedMessage, activity: Partial<Activity>): Promise<void> {
+  async update(message: PostedMessage, notice: Notice): Promise<void> {
     const channelId = String(message.conversation.conversation?.id).split(';')[0] ?? '';
     if (this.failing.has(channelId)) throw new Error(`Teams refused the update in ${channelId}`);
-    this.updates.push({ message, activity });
+    this.updates.push({ message, activity: noticeActivity(notice, { now: NOW }) });
   }
 
   postsIn(channelId: string): Post[] {
@@ -83,58 +90,68 @@ class RecordingMessenger implements Messenger {
 
 const cardOf = (activity: Partial<Activity>): unknown => activity.attachments?.[0]?.content;
 
-const exchangeActivation: FeedActivation = {
-  key: 'req-exchange-1',
-  principalId: adele.id,
-  principalName: adele.displayName,
-  principalUpn: adele.userPrincipalName,
+const exchangeActivation: PimRequest = newRequest({
+  id: 'req-exchange-1',
+  requester: { aadObjectId: adele.id, name: adele.displayName, upn: adele.userPrincipalName },
   target: {
     kind: 'role',
     roleDefinitionId: demoRoles.exchangeAdministrator,
     directoryScopeId: '/',
     displayName: 'Exchange Administrator',
   },
-  startDateTime: '2030-03-04T14:30:00Z',
-  endDateTime: '2030-03-04T16:30:00Z',
+  durationMinutes: 120,
+  requestedAt: '2030-03-04T14:29:00Z',
+  status: 'active',
+  activeFrom: '2030-03-04T14:30:00Z',
+  activeUntil: '2030-03-04T16:30:00Z',
   justification: 'fix mailbox rules',
-  ticket: 'INC-42',
-  ticketSystem: 'ServiceNow',
-  approverName: 'Megan Bowen',
+  ticket: { ticketNumber: 'INC-42', ticketSystem: 'ServiceNow' },
+  approval: {
+    approvalId: 'req-exchange-1',
+    approvers: [{ aadObjectId: megan.id, name: megan.displayName }],
+    hints: [],
+    copies: [],
+    decision: { by: { aadObjectId: megan.id, name: 'Megan Bowen' }, at: '2030-03-04T14:30:00Z' },
+  },
   source: 'bot',
-};
+});
 
-const helpdeskGroupActivation: FeedActivation = {
-  key: 'req-helpdesk-1',
-  principalId: adele.id,
-  principalName: adele.displayName,
+const helpdeskGroupActivation: PimRequest = newRequest({
+  id: 'req-helpdesk-1',
+  requester: { aadObjectId: adele.id, name: adele.displayName },
   target: {
     kind: 'group',
     groupId: demoGroups.helpdeskBundle.id,
     accessId: 'member',
     displayName: 'RAG - Helpdesk Admins',
   },
-  startDateTime: new Date('2030-03-04T14:30:00Z'),
-  endDateTime: new Date('2030-03-04T15:30:00Z'),
+  durationMinutes: 60,
+  requestedAt: '2030-03-04T14:30:00Z',
+  status: 'active',
+  activeFrom: '2030-03-04T14:30:00Z',
+  activeUntil: '2030-03-04T15:30:00Z',
   source: 'external',
-};
+});
 
-const breakGlassActivation: FeedActivation = {
-  key: 'req-breakglass-1',
-  principalId: breakGlass.id,
-  principalName: breakGlass.displayName,
-  principalUpn: breakGlass.userPrincipalName,
+const breakGlassActivation: PimRequest = newRequest({
+  id: 'req-breakglass-1',
+  requester: { aadObjectId: breakGlass.id, name: breakGlass.displayName, upn: breakGlass.userPrincipalName },
   target: {
     kind: 'role',
     roleDefinitionId: demoRoles.globalAdministrator,
     directoryScopeId: '/',
     displayName: 'Global Administrator',
   },
-  startDateTime: '2030-03-04T03:12:00Z',
-  endDateTime: '2030-03-04T04:12:00Z',
+  durationMinutes: 60,
+  requestedAt: '2030-03-04T03:12:00Z',
+  status: 'active',
+  activeFrom: '2030-03-04T03:12:00Z',
+  activeUntil: '2030-03-04T04:12:00Z',
   source: 'external',
-};
+});
 
 let storage: MemoryStorage;
+let requests: PimRequestStore;
 let subscriptions: ChannelSubscriptionStore;
 let refs: ConversationReferenceStore;
 let messenger: RecordingMessenger;
@@ -142,15 +159,13 @@ let feed: ActivationFeed;
 
 function newFeed(overrides: Partial<ActivationFeedOptions> = {}): ActivationFeed {
   return new ActivationFeed({
-    storage,
+    requests,
     subscriptions,
     messenger,
-    refs,
     logger: pino({ level: 'silent' }),
     securityChannelId: SECURITY,
     breakGlassIds: [breakGlass.id.toUpperCase()],
-    timeZone: 'UTC',
-    now: () => new Date('2030-03-04T14:31:00Z'),
+    now: () => NOW,
     ...overrides,
   });
 }
@@ -165,9 +180,10 @@ async function subscribe(channelId: string, filters: string[]): Promise<void> {
 
 beforeEach(async () => {
   storage = new MemoryStorage();
+  requests = new PimRequestStore(storage);
   subscriptions = new ChannelSubscriptionStore(storage);
   refs = new ConversationReferenceStore(storage);
-  messenger = new RecordingMessenger();
+  messenger = new RecordingMessenger(refs);
   feed = newFeed();
   await subscribe(EXCHANGE_TEAM, ['Exchange']);
   await subscribe(HELPDESK, ['RAG - Helpdesk', 'Helpdesk Administrator']);
@@ -235,7 +251,7 @@ describe('announce', () => {
       target: { ...exchangeActivation.target, displayName: 'Global Reader' },
     });
     expect(messenger.posts).toEqual([]);
-    expect(await feed.get(exchangeActivation.key)).toBeUndefined();
+    expect(await requests.get(exchangeActivation.id)).toBeUndefined();
   });
 
   it('a failed post is reported, and only that channel is tried again by the next announce', async () => {
@@ -260,12 +276,13 @@ describe('announce', () => {
   });
 
   it('without a bot-made source or approver the card says no approval was needed', async () => {
-    await feed.announce({ ...exchangeActivation, approverName: null });
+    const { approval: _none, ...withoutApproval } = exchangeActivation;
+    await feed.announce(withoutApproval);
     expect(factsOf(cardOf(messenger.posts[0]?.activity ?? {}), 'feed-facts').Approval).toBe(NO_APPROVAL_TEXT);
   });
 
   it('rejects an activation without a key', async () => {
-    await expect(feed.announce({ ...exchangeActivation, key: '' })).rejects.toThrow(TypeError);
+    await expect(feed.announce({ ...exchangeActivation, id: '' })).rejects.toThrow(TypeError);
   });
 });
 
@@ -282,7 +299,7 @@ describe('break-glass accounts', () => {
     expect(findById(card, 'feed-header').style).toBe('attention');
     expect(findById(card, 'feed-title').text).toBe(BREAK_GLASS_TITLE);
     expect(hasId(card, 'feed-urgent')).toBe(true);
-    expect((await feed.get(breakGlassActivation.key))?.copies.map((c) => [c.channelId, c.security])).toEqual([
+    expect((await requests.get(breakGlassActivation.id))?.feed?.copies.map((c) => [c.channelId, c.security])).toEqual([
       [SECURITY, true],
     ]);
   });
@@ -312,7 +329,7 @@ describe('break-glass accounts', () => {
 describe('ended', () => {
   it('updates every copy in place: same messages, new state', async () => {
     await feed.announce(exchangeActivation);
-    await feed.ended(exchangeActivation.key, 'deactivated', new Date('2030-03-04T15:02:00Z'));
+    await feed.ended(exchangeActivation.id, 'deactivated', new Date('2030-03-04T15:02:00Z'));
 
     expect(messenger.posts).toHaveLength(2);
     expect(messenger.updates.map((u) => u.message.activityId).sort()).toEqual(
@@ -324,12 +341,14 @@ describe('ended', () => {
       expect(findById(card, 'feed-state').text).toBe('Deactivated');
       expect(factsOf(card, 'feed-facts')['Deactivated at']).toBe('15:02 UTC');
     }
-    expect((await feed.get(exchangeActivation.key))?.copies.every((c) => c.shows === 'deactivated')).toBe(true);
+    expect((await requests.get(exchangeActivation.id))?.feed?.copies.every((c) => c.shows === 'deactivated')).toBe(
+      true,
+    );
   });
 
   it('expired: the card says so and keeps the planned end', async () => {
     await feed.announce(exchangeActivation);
-    await feed.ended(exchangeActivation.key, 'expired', new Date('2030-03-04T16:30:00Z'));
+    await feed.ended(exchangeActivation.id, 'expired', new Date('2030-03-04T16:30:00Z'));
     const card = cardOf(messenger.updates[0]?.activity ?? {});
     expect(findById(card, 'feed-state').text).toBe('Expired');
     expect(factsOf(card, 'feed-facts')).toMatchObject({ End: '16:30 UTC' });
@@ -338,16 +357,16 @@ describe('ended', () => {
 
   it('is idempotent, and the first end wins', async () => {
     await feed.announce(exchangeActivation);
-    await feed.ended(exchangeActivation.key, 'expired', new Date('2030-03-04T16:30:00Z'));
-    await feed.ended(exchangeActivation.key, 'expired', new Date('2030-03-04T16:30:00Z'));
-    await feed.ended(exchangeActivation.key, 'deactivated', new Date('2030-03-04T16:40:00Z'));
+    await feed.ended(exchangeActivation.id, 'expired', new Date('2030-03-04T16:30:00Z'));
+    await feed.ended(exchangeActivation.id, 'expired', new Date('2030-03-04T16:30:00Z'));
+    await feed.ended(exchangeActivation.id, 'deactivated', new Date('2030-03-04T16:40:00Z'));
     expect(messenger.updates).toHaveLength(2);
-    expect((await feed.get(exchangeActivation.key))?.state).toBe('expired');
+    expect((await requests.get(exchangeActivation.id))?.status).toBe('expired');
   });
 
   it('an ended activation is not posted to channels that subscribe afterwards', async () => {
     await feed.announce(exchangeActivation);
-    await feed.ended(exchangeActivation.key, 'expired', new Date('2030-03-04T16:30:00Z'));
+    await feed.ended(exchangeActivation.id, 'expired', new Date('2030-03-04T16:30:00Z'));
     await subscribe(SECURITY, []);
     await feed.announce(exchangeActivation);
     expect(messenger.postsIn(SECURITY)).toEqual([]);
@@ -361,16 +380,16 @@ describe('ended', () => {
   it('a failed update is reported and retried by the next call; the activation stays open until then', async () => {
     await feed.announce(exchangeActivation);
     messenger.failing.add(EXCHANGE_TEAM);
-    await expect(feed.ended(exchangeActivation.key, 'expired', new Date('2030-03-04T16:30:00Z'))).rejects.toThrow(
+    await expect(feed.ended(exchangeActivation.id, 'expired', new Date('2030-03-04T16:30:00Z'))).rejects.toThrow(
       FeedDeliveryError,
     );
     expect(messenger.updates.map((u) => u.message.activityId)).toEqual([
       messenger.postsIn(EVERYTHING)[0]?.message.activityId,
     ]);
-    expect((await feed.open()).map((r) => [r.key, r.state])).toEqual([[exchangeActivation.key, 'expired']]);
+    expect((await feed.open()).map((r) => [r.id, r.status])).toEqual([[exchangeActivation.id, 'expired']]);
 
     messenger.failing.clear();
-    await feed.ended(exchangeActivation.key, 'expired', new Date('2030-03-04T16:30:00Z'));
+    await feed.ended(exchangeActivation.id, 'expired', new Date('2030-03-04T16:30:00Z'));
     expect(messenger.updates.map((u) => u.message.activityId)).toEqual([
       messenger.postsIn(EVERYTHING)[0]?.message.activityId,
       messenger.postsIn(EXCHANGE_TEAM)[0]?.message.activityId,
@@ -383,8 +402,8 @@ describe('open', () => {
   it('lists announced activations until they ended and every card shows it', async () => {
     await feed.announce(exchangeActivation);
     await feed.announce(helpdeskGroupActivation);
-    expect((await feed.open()).map((r) => r.key)).toEqual([exchangeActivation.key, helpdeskGroupActivation.key]);
-    await feed.ended(exchangeActivation.key, 'deactivated', new Date('2030-03-04T15:00:00Z'));
-    expect((await feed.open()).map((r) => r.key)).toEqual([helpdeskGroupActivation.key]);
+    expect((await feed.open()).map((r) => r.id)).toEqual([exchangeActivation.id, helpdeskGroupActivation.id]);
+    await feed.ended(exchangeActivation.id, 'deactivated', new Date('2030-03-04T15:00:00Z'));
+    expect((await feed.open()).map((r) => r.id)).toEqual([helpdeskGroupActivation.id]);
   });
 });

@@ -4,17 +4,17 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import { BREAK_GLASS_TITLE, EXTERNAL_SOURCE_TEXT } from '../../cards';
 import { appCredential } from '../../src/identity/graph-credentials';
 import { ActivationFeed } from '../../src/notifications/activation-feed';
-import {
-  ActivationWatcher,
-  type ActivationWatcherOptions,
-  type WatcherState,
-} from '../../src/notifications/activation-watcher';
+import { ActivationWatcher, type ActivationWatcherOptions } from '../../src/notifications/activation-watcher';
 import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscriptions';
-import type { Messenger, PostedMessage } from '../../src/notifications/messenger';
+import type { ConversationAddress, Messenger, Notice, PostedMessage } from '../../src/notifications/messenger';
+import { WATCHER_STATE_KEY, type WatcherState } from '../../src/notifications/watcher-state';
+import { DirectoryClient } from '../../src/pim/directory-client';
 import type { GraphExchangeRecord } from '../../src/pim/graph-middleware';
 import { GraphTransport } from '../../src/pim/graph-transport';
+import { PimActivityReader } from '../../src/pim/pim-reader';
 import type { PimTargetRef } from '../../src/pim/pim-types';
-import { ConversationReferenceStore } from '../../src/store/conversation-references';
+import { PimRequestStore } from '../../src/requests/pim-request-store';
+import { noticeActivity } from '../../src/teams/notice-activity';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { assertValidCard, factsOf, findById } from '../cards/card-validation';
 import { type ContractViolation, formatViolations, GraphContract } from '../contract/graph-contract';
@@ -48,7 +48,7 @@ const reference = (channelId: string): Partial<ConversationReference> => ({
   conversation: { id: channelId, isGroup: true, conversationType: 'channel', tenantId: demoTenant.tenantId, name: '' },
 });
 
-/** Records what would reach Teams. */
+/** Records what would reach Teams, each card rendered as the Teams adapter renders it. */
 class RecordingMessenger implements Messenger {
   readonly posts: Array<{ channelId: string; activity: Partial<Activity>; message: PostedMessage }> = [];
   readonly updates: Array<{ message: PostedMessage; activity: Partial<Activity> }> = [];
@@ -58,26 +58,26 @@ class RecordingMessenger implements Messenger {
     throw new Error('the feed only posts to channels');
   }
 
-  async sendToUser(): Promise<PostedMessage> {
+  async sendToPerson(): Promise<PostedMessage> {
     throw new Error('the feed only posts to channels');
   }
 
-  async postToChannel(
-    via: Partial<ConversationReference>,
-    channelId: string,
-    activity: Partial<Activity>,
-  ): Promise<PostedMessage> {
+  async teamsUserId(): Promise<string | undefined> {
+    return undefined;
+  }
+
+  async postToChannel(channelId: string, notice: Notice, via?: ConversationAddress): Promise<PostedMessage> {
     const id = `msg-${++this.next}`;
     const message = {
       conversation: { ...via, conversation: { id: `${channelId};messageid=${id}`, isGroup: true, name: '' } },
       activityId: id,
     } as PostedMessage;
-    this.posts.push({ channelId, activity, message });
+    this.posts.push({ channelId, activity: noticeActivity(notice, { now: now() }), message });
     return message;
   }
 
-  async update(message: PostedMessage, activity: Partial<Activity>): Promise<void> {
-    this.updates.push({ message, activity });
+  async update(message: PostedMessage, notice: Notice): Promise<void> {
+    this.updates.push({ message, activity: noticeActivity(notice, { now: now() }) });
   }
 }
 
@@ -89,6 +89,7 @@ const exchanges: GraphExchangeRecord[] = [];
 const violations: ContractViolation[] = [];
 
 let storage: MemoryStorage;
+let requests: PimRequestStore;
 let messenger: RecordingMessenger;
 let subscriptions: ChannelSubscriptionStore;
 let feed: ActivationFeed;
@@ -99,7 +100,8 @@ const now = () => t.stack.clock.now();
 
 function newWatcher(overrides: Partial<ActivationWatcherOptions> = {}): ActivationWatcher {
   return new ActivationWatcher({
-    graph,
+    reader: new PimActivityReader(graph),
+    directory: new DirectoryClient(graph),
     storage,
     feed,
     isBotMade: async (requestId) => {
@@ -137,17 +139,16 @@ beforeEach(async () => {
   t.stack.graph.loadFixture(demoTenant);
   t.stack.graph.clearFaults();
   storage = new MemoryStorage();
+  requests = new PimRequestStore(storage);
   messenger = new RecordingMessenger();
   subscriptions = new ChannelSubscriptionStore(storage, now);
   feed = new ActivationFeed({
-    storage,
+    requests,
     subscriptions,
     messenger,
-    refs: new ConversationReferenceStore(storage),
     logger: pino({ level: 'silent' }),
     securityChannelId: SECURITY,
     breakGlassIds: [breakGlass.id],
-    timeZone: 'UTC',
     now,
   });
   botRequests = new Set();
@@ -194,9 +195,9 @@ describe('ActivationWatcher.tick', () => {
       Justification: 'monthly sign-in report',
       Approval: EXTERNAL_SOURCE_TEXT,
     });
-    expect((await feed.get(String(request.id)))?.activation).toMatchObject({
+    expect(await requests.get(String(request.id))).toMatchObject({
       source: 'external',
-      principalId: adele.id,
+      requester: { aadObjectId: adele.id },
       scheduleId: request.targetScheduleId,
     });
 
@@ -223,7 +224,7 @@ describe('ActivationWatcher.tick', () => {
     expect(await newWatcher().tick()).toEqual({ announced: 1, ended: 0 });
     expect(askedIfBotMade.sort()).toEqual([botMade.id, String(portal.id)].sort());
     expect(messenger.posts.map((p) => p.channelId).sort()).toEqual([EVERYTHING, REPORTING].sort());
-    expect(await feed.get(botMade.id)).toBeUndefined();
+    expect(await requests.get(botMade.id)).toBeUndefined();
 
     // Skipped once is skipped for good: the bot is not asked again.
     await newWatcher().tick();
@@ -277,8 +278,8 @@ describe('ActivationWatcher.tick', () => {
     expect(findById(card, 'feed-state').text).toBe('Deactivated');
     expect(factsOf(card, 'feed-facts')['Deactivated at']).toMatch(/\d\d:\d\d UTC$/);
     // The time comes from the selfDeactivate request, not from when the tick ran (a minute later).
-    const record = await feed.get(String(request.id));
-    expect(record?.state).toBe('deactivated');
+    const record = await requests.get(String(request.id));
+    expect(record?.status).toBe('deactivated');
     expect(Math.abs(Date.parse(record?.endedAt ?? '') - deactivatedAt.getTime())).toBeLessThan(1_000);
   });
 
@@ -331,8 +332,8 @@ describe('ActivationWatcher.tick', () => {
       Duration: '1 hour',
       Approval: EXTERNAL_SOURCE_TEXT,
     });
-    const record = await feed.get(request.id);
-    expect(Math.abs(Date.parse(record?.activation.startDateTime ?? '') - approvedAt.getTime())).toBeLessThan(1_000);
+    const record = await requests.get(request.id);
+    expect(Math.abs(Date.parse(record?.activeFrom ?? '') - approvedAt.getTime())).toBeLessThan(1_000);
   });
 
   it('a denied request is never announced and stops being followed', async () => {
@@ -446,6 +447,6 @@ describe('ActivationWatcher.tick', () => {
 });
 
 async function watcherState(): Promise<WatcherState> {
-  const items = await storage.read(['feed/watcher-state']);
-  return (items['feed/watcher-state'] as { state: WatcherState }).state;
+  const items = await storage.read([WATCHER_STATE_KEY]);
+  return (items[WATCHER_STATE_KEY] as { value: WatcherState }).value;
 }

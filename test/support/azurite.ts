@@ -1,4 +1,4 @@
-import { type AzuriteProcess, startAzuriteProcess } from '../../src/store/azure/azurite-process';
+import { type AzuriteProcess, startAzuriteProcess } from '../../simulators/azurite/azurite-process';
 
 /** connectionString (dev account, blob + queue + table endpoints), blobUrl, queueUrl, tableUrl, pid, stop(). */
 export type TestAzurite = AzuriteProcess;

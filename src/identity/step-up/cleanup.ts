@@ -1,4 +1,4 @@
-import type { Storage } from 'botbuilder';
+import type { KeyValueStore } from '../../store/key-value-store';
 import type { DueJobHandler, Scheduler } from '../../scheduler/scheduler';
 import { STEP_UP_STORAGE_PREFIX } from './sessions';
 
@@ -8,7 +8,7 @@ export const STEP_UP_CLEANUP_JOB = 'stepup.expire';
  * Deletes a pending step-up item (sealed session, waiting conversation) once it has expired, so
  * sign-ins that were never finished do not stay in storage. Only keys under the step-up prefix.
  */
-export function stepUpCleanup(storage: Storage, scheduler: Scheduler) {
+export function stepUpCleanup(storage: KeyValueStore, scheduler: Scheduler) {
   return {
     onStored: (storageKey: string, expiresAt: Date) =>
       scheduler.at(new Date(expiresAt.getTime() + 1_000), {

@@ -1,5 +1,6 @@
 import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
-import { MemoryStorage, type Storage } from 'botbuilder';
+import type { KeyValueStore } from '../../store/key-value-store';
+import { MemoryStore } from '../../store/memory-store';
 import { takeItem } from '../../store/compare-and-swap';
 
 /** Time source; the simulators' ManualClock fits, so tests move time instead of sleeping. */
@@ -45,10 +46,10 @@ export interface StepUpSessionsOptions {
   /** Default 10 minutes. */
   ttlMs?: number;
   /**
-   * Where pending sign-ins are kept: the bot's Storage, so the callback may reach any instance.
-   * Default: a MemoryStorage of this process.
+   * Where pending sign-ins are kept: the bot's storage, so the callback may reach any instance.
+   * Default: a MemoryStore of this process.
    */
-  storage?: Storage;
+  storage?: KeyValueStore;
   /**
    * Seals the session at rest (AES-256-GCM, key derived with HKDF): the app's client secret, the same on
    * every instance. Default: a random key of this process (then only this process can read them).
@@ -67,7 +68,7 @@ interface StoredSession {
 }
 
 /**
- * Pending step-up sign-ins on the bot's Storage, keyed by a hash of their `state` (32 random bytes,
+ * Pending step-up sign-ins on the bot's storage, keyed by a hash of their `state` (32 random bytes,
  * base64url), so an instance other than the one that began the sign-in can finish it. A session lives
  * 10 minutes and is used up by the callback, successful or not. It holds the PKCE verifier: sealed with
  * a key derived from the app secret before it is stored, and never sent to the browser.
@@ -76,7 +77,7 @@ export class StepUpSessions {
   private readonly publicBaseUrl: string;
   private readonly clock: StepUpClock;
   private readonly ttlMs: number;
-  private readonly storage: Storage;
+  private readonly storage: KeyValueStore;
   private readonly key: Buffer;
 
   constructor(private readonly options: StepUpSessionsOptions) {
@@ -84,7 +85,7 @@ export class StepUpSessions {
     this.clock = options.clock ?? systemClock;
     this.ttlMs = options.ttlMs ?? STEP_UP_SESSION_TTL_MS;
     if (!(this.ttlMs > 0)) throw new RangeError('ttlMs must be positive.');
-    this.storage = options.storage ?? new MemoryStorage();
+    this.storage = options.storage ?? new MemoryStore();
     this.key = Buffer.from(
       hkdfSync('sha256', options.sealingSecret ?? randomBytes(32), 'pimbot-step-up', 'step-up session sealing key', 32),
     );

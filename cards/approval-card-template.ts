@@ -1,0 +1,150 @@
+// biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { APPROVAL_COMMENT_INPUT_ID, APPROVAL_COMMENT_MAX_LENGTH } from './card-actions';
+import type { JsonObject } from './card-types';
+import { CARD_SCHEMA_URL, optional } from './template';
+
+/** The approval card's template (see ./approval-card for its data). */
+export const APPROVAL_CARD_TEMPLATE: JsonObject = {
+  type: 'AdaptiveCard',
+  $schema: CARD_SCHEMA_URL,
+  version: '1.5',
+  msteams: { width: 'Full' },
+  refresh: {
+    type: 'Refresh',
+    action: { type: 'Action.Execute', title: 'Refresh', verb: 'refreshApproval', data: '${refreshData}' },
+    userIds: '${refreshUserIds}',
+  },
+  body: [
+    {
+      type: 'Container',
+      id: 'approval-header',
+      style: '${headerStyle}',
+      bleed: true,
+      items: [
+        {
+          type: 'TextBlock',
+          id: 'approval-state',
+          text: '${stateTitle}',
+          style: 'heading',
+          size: 'large',
+          color: '${headerColor}',
+          wrap: true,
+        },
+        {
+          type: 'TextBlock',
+          id: 'approval-target',
+          text: '${targetName}',
+          weight: 'bolder',
+          spacing: 'none',
+          wrap: true,
+        },
+        {
+          type: 'TextBlock',
+          id: 'approval-kind',
+          text: '${kindText}',
+          isSubtle: true,
+          size: 'small',
+          spacing: 'none',
+          wrap: true,
+        },
+      ],
+    },
+    {
+      $when: '${hasHints}',
+      type: 'Container',
+      id: 'approval-hints',
+      items: [
+        {
+          $data: '${hints}',
+          type: 'TextBlock',
+          id: 'approval-hint-${$index}',
+          text: '${text}',
+          color: '${color}',
+          weight: 'bolder',
+          spacing: 'small',
+          wrap: true,
+        },
+      ],
+    },
+    {
+      type: 'FactSet',
+      id: 'approval-facts',
+      facts: [
+        { title: 'Requested by', value: '${requester}' },
+        { title: 'Scope', value: '${scopeText}' },
+        { title: 'Duration', value: '${durationText}' },
+        { $when: '${hasTicket}', title: 'Ticket', value: '${ticket}' },
+        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
+        { title: 'Requested', value: '${requestedAtText}' },
+        { $when: '${isPending}', title: 'Decide by', value: '${expiresAtText}' },
+      ],
+    },
+    {
+      $when: '${hasDecision}',
+      type: 'FactSet',
+      id: 'approval-decision',
+      separator: true,
+      facts: [
+        { $when: '${hasDecidedBy}', title: '${decidedByTitle}', value: '${decidedByName}' },
+        { $when: '${hasDecidedAt}', title: 'Decided at', value: '${decidedAtText}' },
+        { $when: '${hasDecisionComment}', title: 'Comment', value: '${decisionComment}' },
+      ],
+    },
+    {
+      $when: '${hasAlreadyDecided}',
+      type: 'TextBlock',
+      id: 'approval-already-decided',
+      text: '${alreadyDecidedNote}',
+      color: 'accent',
+      weight: 'bolder',
+      wrap: true,
+    },
+    {
+      $when: '${hasError}',
+      type: 'TextBlock',
+      id: 'approval-error',
+      text: '${errorText}',
+      color: 'attention',
+      weight: 'bolder',
+      wrap: true,
+    },
+    {
+      $when: '${showWaiting}',
+      type: 'TextBlock',
+      id: 'approval-waiting',
+      text: '${waitingText}',
+      isSubtle: true,
+      wrap: true,
+    },
+    {
+      $when: '${canAct}',
+      type: 'Input.Text',
+      id: APPROVAL_COMMENT_INPUT_ID,
+      label: 'Comment (required to deny)',
+      placeholder: 'Why do you approve or deny? The requester and auditors will read this.',
+      isMultiline: true,
+      maxLength: APPROVAL_COMMENT_MAX_LENGTH,
+      value: optional('commentValue'),
+    },
+  ],
+  actions: [
+    {
+      $when: '${canAct}',
+      type: 'Action.Execute',
+      id: 'approval-approve',
+      title: 'Approve',
+      style: 'positive',
+      verb: 'approve',
+      data: '${approveData}',
+    },
+    {
+      $when: '${canAct}',
+      type: 'Action.Execute',
+      id: 'approval-deny',
+      title: 'Deny',
+      style: 'destructive',
+      verb: 'deny',
+      data: '${denyData}',
+    },
+  ],
+};

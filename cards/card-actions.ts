@@ -1,0 +1,97 @@
+import { z } from 'zod';
+
+/**
+ * Every action PIM Bot's cards send, as one typed union, read once at the edge of the bot with the same
+ * rules for every card. Action data is `{ pimbot: <verb>, …opaque ids from the view model }`.
+ *
+ * - Action.Submit arrives as a message whose `value` is the data merged with the card's inputs:
+ *   'roles' and 'active' (help card), 'activate' (roles list, Activate again), 'confirm' (confirmation
+ *   card), 'cancel' (every Cancel, with `associatedInputs: 'none'`).
+ * - Action.Execute arrives as an `adaptiveCard/action` invoke whose `value.action` has the verb and the
+ *   data merged with the inputs, answered with the card that replaces it: 'deactivate' (status card,
+ *   active list, expiry warning), 'approve' / 'deny' (approval card, inbox), 'refreshApproval' (the
+ *   approval card's Universal Actions refresh).
+ */
+
+/** An opaque id the bot put on the card; checked against the clicker's own data before any use. */
+const OpaqueId = z.string().min(1).max(1024);
+
+/** The approval comment (deny reason): PIM's justification limit. */
+export const APPROVAL_COMMENT_MAX_LENGTH = 500;
+/** The approval card's comment input; the inbox card names one per item (`comment-<n>`, see `commentInputId`). */
+export const APPROVAL_COMMENT_INPUT_ID = 'comment';
+const COMMENT_INPUT_ID = /^comment(?:-\d{1,4})?$/;
+
+const submitAction = z.discriminatedUnion('verb', [
+  z.object({ verb: z.literal('roles') }),
+  z.object({ verb: z.literal('active') }),
+  z.object({ verb: z.literal('cancel') }),
+  z.object({ verb: z.literal('activate'), target: OpaqueId }),
+  z.object({ verb: z.literal('confirm'), target: OpaqueId.optional() }),
+]);
+
+const executeAction = z.discriminatedUnion('verb', [
+  z.object({ verb: z.literal('deactivate'), target: OpaqueId }),
+  z.object({ verb: z.literal('approve'), requestId: OpaqueId, comment: z.string() }),
+  z.object({ verb: z.literal('deny'), requestId: OpaqueId, comment: z.string() }),
+  z.object({ verb: z.literal('refreshApproval'), requestId: OpaqueId }),
+]);
+
+/** An Action.Submit of one of PIM Bot's cards. */
+export type SubmitAction = z.infer<typeof submitAction>;
+/** An Action.Execute of one of PIM Bot's cards. */
+export type ExecuteAction = z.infer<typeof executeAction>;
+export type CardAction = SubmitAction | ExecuteAction;
+export type SubmitVerb = SubmitAction['verb'];
+export type ExecuteVerb = ExecuteAction['verb'];
+
+/** The data every Action.Submit / Action.Execute of PIM Bot's cards carries. */
+export type CardActionData = { pimbot: SubmitVerb | ExecuteVerb } & Record<string, string>;
+
+type Data = Record<string, unknown>;
+
+function asData(value: unknown): Data | undefined {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Data) : undefined;
+}
+
+/** The opaque target id: `target`, or `key` on cards posted before the rename. */
+function target(data: Data): unknown {
+  return data.target ?? data.key;
+}
+
+/**
+ * The approver's comment: from the input named by `commentInputId` (the inbox's `comment-<n>`; any other
+ * name is ignored), else `comment`; trimmed, at most {@link APPROVAL_COMMENT_MAX_LENGTH} characters.
+ */
+function comment(data: Data): string {
+  const inputId =
+    typeof data.commentInputId === 'string' && COMMENT_INPUT_ID.test(data.commentInputId)
+      ? data.commentInputId
+      : APPROVAL_COMMENT_INPUT_ID;
+  const value = Object.hasOwn(data, inputId) ? data[inputId] : data.comment;
+  return typeof value === 'string' ? value.slice(0, APPROVAL_COMMENT_MAX_LENGTH).trim() : '';
+}
+
+/** The Action.Submit in a message's `value`, or undefined when it is not one of ours (or malformed). */
+export function readSubmitAction(value: unknown): SubmitAction | undefined {
+  const data = asData(value);
+  if (!data) return undefined;
+  const parsed = submitAction.safeParse({ verb: data.pimbot, target: target(data) });
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
+ * The Action.Execute of an `adaptiveCard/action` invoke value (`{ action: { verb, data } }`): the verb is
+ * the action's own (a refresh carries no `pimbot` in its data). Undefined when not one of ours.
+ */
+export function readExecuteAction(invokeValue: unknown): ExecuteAction | undefined {
+  const action = asData(asData(invokeValue)?.action);
+  const data = asData(action?.data) ?? {};
+  const parsed = executeAction.safeParse({
+    verb: action?.verb,
+    target: target(data),
+    requestId: data.requestId,
+    comment: comment(data),
+  });
+  return parsed.success ? parsed.data : undefined;
+}

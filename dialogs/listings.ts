@@ -1,0 +1,67 @@
+import type { TurnContext } from 'botbuilder';
+import { type AdaptiveCard, activeRolesCard, helpCard, myRolesCard, pendingApprovalsCard } from '../cards';
+import type { PimClient } from '../src/pim/pim-client';
+import { PimError } from '../src/pim/pim-error';
+import { activeItems } from '../src/views/active-view';
+import { inboxItems } from '../src/views/inbox-view';
+import { roleItems } from '../src/views/role-view';
+import { cardMessage, userIdOf } from './dialog-replies';
+import type { DialogServices } from './dialog-services';
+import { HELP_COMMANDS } from './help-commands';
+
+/** The read-only answers: the user's roles, what is active for them, and the approver's inbox. */
+export class Listings {
+  constructor(private readonly services: DialogServices) {}
+
+  roles(context: TurnContext): Promise<void> {
+    return this.reply(context, async (pim) => {
+      const targets = (await this.services.activation.eligibleTargets(pim, userIdOf(context))).map((e) => e.target);
+      const policies = await Promise.all(
+        targets.map((t) => this.services.activation.policyFor(pim, t).catch(() => undefined)),
+      );
+      return myRolesCard({
+        items: roleItems(targets, policies),
+        emptyText: 'You have no eligible roles or groups in PIM. Ask a PIM administrator to make you eligible.',
+      });
+    });
+  }
+
+  active(context: TurnContext): Promise<void> {
+    const { localTimezone, locale } = context.activity;
+    return this.reply(context, async (pim) =>
+      activeRolesCard({
+        items: activeItems(await this.services.activation.active(pim), { timeZone: localTimezone, locale }),
+        emptyText: 'Nothing is active for you right now. Type "roles" to see what you can activate.',
+      }),
+    );
+  }
+
+  pending(context: TurnContext): Promise<void> {
+    const inbox = this.services.inbox;
+    return this.reply(context, async (pim) =>
+      inbox
+        ? pendingApprovalsCard({
+            items: inboxItems(await inbox.entries(pim), {
+              now: this.services.now(),
+              timeZone: context.activity.localTimezone,
+            }),
+          })
+        : helpCard({ intro: 'Approvals are not enabled on this bot.', commands: HELP_COMMANDS }),
+    );
+  }
+
+  /** Runs a read for the signed-in user and replies with its card, or says what went wrong. */
+  private async reply(context: TurnContext, build: (pim: PimClient) => Promise<AdaptiveCard>): Promise<void> {
+    const pim = await this.services.sessions.pimFor(context);
+    if (!pim) {
+      await context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
+      return;
+    }
+    try {
+      await context.sendActivity(cardMessage(await build(pim)));
+    } catch (err) {
+      if (!(err instanceof PimError)) throw err;
+      await context.sendActivity(err.userText);
+    }
+  }
+}

@@ -1,0 +1,34 @@
+/**
+ * The rules a request's inputs must meet, checked in one place for every source (a typed answer, a
+ * one-line command, a card): lengths first (no pattern ever runs on more than the field's limit), then
+ * the configured ticket pattern.
+ */
+
+/** PIM's limit for a justification (Graph refuses longer ones). */
+export const JUSTIFICATION_MAX = 500;
+/** Longer than any ticket number a ticket system issues; the pattern never sees more. */
+export const TICKET_MAX = 100;
+
+export type InputCheck = { ok: true; value: string } | { ok: false; reason: string };
+
+export interface RequestRules {
+  /** Ticket numbers users may give, e.g. INC-42 or CHG0012345. */
+  ticketPattern: RegExp;
+  /** Shown on the ticket prompt and sent as ticketInfo.ticketSystem. */
+  ticketSystem: string;
+}
+
+export function checkJustification(text: string | undefined): InputCheck {
+  const value = (text ?? '').trim();
+  if (!value) return { ok: false, reason: 'Please give a short reason.' };
+  if (value.length > JUSTIFICATION_MAX)
+    return { ok: false, reason: `Please keep the reason to ${JUSTIFICATION_MAX} characters or fewer.` };
+  return { ok: true, value };
+}
+
+export function checkTicket(text: string | undefined, rules: Pick<RequestRules, 'ticketPattern'>): InputCheck {
+  const value = (text ?? '').trim();
+  if (!value || value.length > TICKET_MAX || !rules.ticketPattern.test(value))
+    return { ok: false, reason: 'That does not look like a ticket number. Type it like INC-42 or CHG0012345.' };
+  return { ok: true, value };
+}

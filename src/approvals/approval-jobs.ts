@@ -1,0 +1,8 @@
+/** The approval's queued jobs, by type (the job id is the request id). */
+export const APPROVAL_JOBS = {
+  deliver: 'approval.deliver',
+  remind: 'approval.remind',
+  escalate: 'approval.escalate',
+  expire: 'approval.expire',
+  follow: 'approval.follow',
+} as const;

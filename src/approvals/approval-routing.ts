@@ -1,0 +1,143 @@
+import type { Messenger } from '../notifications/messenger';
+import { errorSummary } from '../observability/error-summary';
+import type { Logger } from '../observability/logger';
+import type { DirectoryClient } from '../pim/directory-client';
+import type { ActivationPolicy, PimTarget } from '../pim/pim-types';
+import type { ApprovalCopy, Person, PimRequest } from '../requests/pim-request';
+import type { PimRequestStore } from '../requests/pim-request-store';
+import type { Scheduler } from '../scheduler/scheduler';
+import type { ApprovalCopies } from './approval-copies';
+import { approvalHints } from './approval-hints';
+import { APPROVAL_JOBS } from './approval-jobs';
+import type { ApprovalTimers } from './approval-timers';
+import { resolveApprovers } from './approver-resolver';
+
+export interface ApprovalRoutingDependencies {
+  requests: PimRequestStore;
+  messenger: Messenger;
+  /** App-only directory reads (approver groups, managers). */
+  directory: DirectoryClient;
+  scheduler: Scheduler;
+  copies: ApprovalCopies;
+  timers: ApprovalTimers;
+  settings: {
+    /** Entra object ids of break-glass accounts (lower case): their requests carry a red hint. */
+    breakGlassIds: ReadonlySet<string>;
+    /** The approvals channel for a role or group, if configured. */
+    approvalChannelFor(target: PimTarget): string | undefined;
+  };
+  logger: Logger;
+  now: () => Date;
+}
+
+/** A few approvers at a time: one slow connector answer does not hold up the rest, and bursts stay under Teams' limits. */
+const DELIVERY_CONCURRENCY = 5;
+
+/**
+ * A request came back PendingApproval: who may approve it (from its PIM policy), what they should notice
+ * (hints), and its approval card in front of every approver (their 1:1 chat) and in the approvals
+ * channel. The cards go out in a job, not in the requester's turn: a slow or failing connector must not
+ * hold up the requester, and a delivery that fails is retried for the copies still missing.
+ */
+export class ApprovalRouting {
+  constructor(private readonly deps: ApprovalRoutingDependencies) {}
+
+  async route(request: PimRequest, policy: ActivationPolicy): Promise<void> {
+    const { deps } = this;
+    const requesterId = request.requester.aadObjectId;
+    const approvers = await resolveApprovers(deps.directory, policy.approvers, requesterId);
+    for (const approver of approvers) {
+      const mri = await deps.messenger.teamsUserId(approver.aadObjectId);
+      if (mri) approver.mri = mri;
+    }
+    const others = (await deps.requests.pendingApproval()).filter(
+      (p) => p.id !== request.id && p.requester.aadObjectId === requesterId,
+    );
+    const requestedAt = new Date(request.requestedAt);
+    const hints = approvalHints({
+      target: request.target,
+      requestedAt,
+      timeZone: request.chat?.timeZone,
+      otherPending: others.length,
+      askedBefore: await deps.requests.askedBefore(requesterId, request.target),
+      isBreakGlass: deps.settings.breakGlassIds.has(requesterId.toLowerCase()),
+    });
+    const routed = await deps.requests.update(request.id, (current) => ({
+      ...current,
+      approval: {
+        approvalId: current.approval?.approvalId ?? current.id,
+        copies: current.approval?.copies ?? [],
+        approvers,
+        hints,
+      },
+    }));
+    if (!routed) throw new Error(`Request ${request.id} is not tracked.`);
+    await deps.requests.rememberAsked(requesterId, request.target, deps.now());
+    await deps.scheduler.at(deps.now(), { type: APPROVAL_JOBS.deliver, id: request.id, payload: null });
+    await deps.timers.schedule(routed.value);
+  }
+
+  /**
+   * Puts the approval card in front of every approver and in the approvals channel. Idempotent: copies
+   * already recorded are not sent again. Fails (and is retried) while some approver could not be reached.
+   */
+  async deliver(requestId: string): Promise<void> {
+    const { deps } = this;
+    const request = await deps.requests.get(requestId);
+    const via = request?.chat?.conversation;
+    if (request?.status !== 'pendingApproval' || !request.approval || !via) return;
+    const copies = request.approval.copies;
+    const record = (copy: ApprovalCopy) =>
+      deps.requests.update(requestId, (current) =>
+        current.approval
+          ? { ...current, approval: { ...current.approval, copies: [...current.approval.copies, copy] } }
+          : undefined,
+      );
+    const unreached: string[] = [];
+    const deliverTo = async (approver: Person) => {
+      try {
+        const message = await deps.messenger.sendToPerson(
+          approver,
+          { kind: 'approvalCard', request, viewerId: approver.aadObjectId },
+          via,
+        );
+        await record({ audience: 'approver', userAadObjectId: approver.aadObjectId, message });
+      } catch (err) {
+        unreached.push(approver.aadObjectId);
+        deps.logger.warn(
+          { err: errorSummary(err), requestId, approver: approver.aadObjectId },
+          'could not deliver the approval card',
+        );
+      }
+    };
+    const waiting = request.approval.approvers.filter(
+      (a) => !copies.some((c) => c.audience === 'approver' && c.userAadObjectId === a.aadObjectId),
+    );
+    for (let i = 0; i < waiting.length; i += DELIVERY_CONCURRENCY) {
+      await Promise.all(waiting.slice(i, i + DELIVERY_CONCURRENCY).map(deliverTo));
+    }
+    const channelId = deps.settings.approvalChannelFor(request.target);
+    if (channelId && !copies.some((c) => c.audience === 'channel' && c.channelId === channelId)) {
+      const message = await deps.copies.postToChannel(channelId, request, via);
+      if (message) await record({ audience: 'channel', channelId, message });
+      else unreached.push('the approvals channel');
+    }
+    // Decided while the cards were on their way: the copies just posted show the decision too.
+    const now = await deps.requests.get(requestId);
+    if (now && now.status !== 'pendingApproval') {
+      const fresh = (now.approval?.copies ?? []).filter(
+        (c) => !copies.some((old) => old.message.activityId === c.message.activityId),
+      );
+      for (const copy of fresh) {
+        await deps.messenger
+          .update(copy.message, { kind: 'approvalCard', request: now, viewerId: copy.userAadObjectId })
+          .catch((err) => deps.logger.warn({ err: errorSummary(err) }, 'card update failed'));
+      }
+      return;
+    }
+    if (unreached.length > 0) {
+      // Ids only: the message is kept in the queue (and its dead-letter queue).
+      throw new Error(`Approval card not delivered to ${unreached.join(', ')}; will retry.`);
+    }
+  }
+}

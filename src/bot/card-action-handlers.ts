@@ -1,0 +1,186 @@
+import type { AdaptiveCardInvokeResponse, TurnContext } from 'botbuilder';
+import {
+  type AdaptiveCard,
+  activeRolesCard,
+  approvalCard,
+  DENY_REASON_REQUIRED_TEXT,
+  type ExecuteAction,
+  type ExecuteVerb,
+  errorCard,
+  statusCard,
+} from '../../cards';
+import type { ActivationService } from '../activation/activation-service';
+import type { ApprovalDecisions, DecisionResult } from '../approvals/approval-decisions';
+import type { DecisionRefusal } from '../approvals/approval-rules';
+import { PimError } from '../pim/pim-error';
+import { parseTargetKey, sameTarget } from '../pim/target-key';
+import type { TurnSessions } from '../teams/turn-sessions';
+import { activeItems } from '../views/active-view';
+import { approvalCardModel, decidedNote } from '../views/approval-view';
+
+export interface CardActionDependencies {
+  sessions: TurnSessions;
+  activation: ActivationService;
+  /** Approve / Deny / refresh; absent when approvals are off. */
+  decisions?: ApprovalDecisions;
+  now: () => Date;
+}
+
+type Handler<V extends ExecuteVerb> = (
+  context: TurnContext,
+  action: Extract<ExecuteAction, { verb: V }>,
+) => Promise<AdaptiveCard>;
+
+const REFUSALS: Readonly<Record<DecisionRefusal, string>> = {
+  ownRequest: 'You cannot approve or deny your own request.',
+  notApprover: 'Only the approvers of this request can decide it.',
+  reasonRequired: DENY_REASON_REQUIRED_TEXT,
+};
+
+const unknownRequest = () =>
+  errorCard({
+    title: 'Not possible',
+    message: 'This request is unknown to PIM Bot.',
+    fix: 'Type "pending" to see what waits for you.',
+  });
+
+/**
+ * The Action.Execute buttons of PIM Bot's cards, one handler per verb (the compiler checks that every
+ * verb has one). Each answers with the card that replaces the clicked one, and checks that the clicker
+ * may act: only their own activations, only approvals they are an approver of.
+ */
+export class CardActionHandlers {
+  private readonly handlers: { [V in ExecuteVerb]: Handler<V> };
+
+  constructor(private readonly deps: CardActionDependencies) {
+    this.handlers = {
+      deactivate: (context, action) => this.deactivate(context, action.target),
+      approve: (context, action) => this.decide(context, action.requestId, 'Approve', action.comment),
+      deny: (context, action) => this.decide(context, action.requestId, 'Deny', action.comment),
+      refreshApproval: (context, action) => this.refreshApproval(context, action.requestId),
+    };
+  }
+
+  /** Runs the clicked action; `undefined` when the invoke carried none of ours (or a malformed one). */
+  async run(
+    context: TurnContext,
+    action: ExecuteAction | undefined,
+    rawVerb: unknown,
+  ): Promise<AdaptiveCardInvokeResponse> {
+    // Production: no SSO token yet for this user → ask Teams to sign them in (Universal Actions).
+    if (rawVerb !== 'refreshApproval') {
+      const login = await this.deps.sessions.loginRequest(context);
+      if (login) return login.body as AdaptiveCardInvokeResponse;
+    }
+    if (!action) return cardResponse(invalidAction(rawVerb));
+    const handler = this.handlers[action.verb] as (
+      context: TurnContext,
+      action: ExecuteAction,
+    ) => Promise<AdaptiveCard>;
+    return cardResponse(await handler(context, action));
+  }
+
+  /** "Deactivate now": only what the clicker has active can be deactivated (checked against their own list). */
+  private async deactivate(context: TurnContext, key: string): Promise<AdaptiveCard> {
+    const target = parseTargetKey(key);
+    if (!target)
+      return errorCard({ title: 'Invalid action', message: 'This button carries no role.', fix: 'Type active.' });
+    const pim = await this.deps.sessions.pimFor(context);
+    if (!pim) {
+      return errorCard({
+        title: 'Sign-in needed',
+        message: 'I could not get your sign-in.',
+        fix: this.deps.sessions.missingTokenHelp,
+      });
+    }
+    try {
+      const active = await pim.listActive();
+      const mine = active.find((a) => sameTarget(a.target, target));
+      if (!mine) {
+        const { localTimezone, locale } = context.activity;
+        return activeRolesCard({
+          items: activeItems(active, { timeZone: localTimezone, locale }),
+          emptyText: 'Nothing is active for you right now.',
+        });
+      }
+      await this.deps.activation.deactivate(pim, context.activity.from?.aadObjectId ?? '', mine.target);
+      return statusCard({
+        state: 'deactivated',
+        targetName: mine.target.displayName,
+        durationText: '',
+        updatedText: 'Deactivated at your request.',
+      });
+    } catch (err) {
+      if (!(err instanceof PimError)) throw err;
+      return errorCard({
+        title: 'Not deactivated',
+        message: err.message,
+        fix: err.fix,
+        graphCode: err.graphCode ?? undefined,
+        requestId: err.requestId ?? undefined,
+      });
+    }
+  }
+
+  /** Approve / Deny: every check is the approval decisions' (clicker, claim, PIM's answer). */
+  private async decide(
+    context: TurnContext,
+    requestId: string,
+    decision: 'Approve' | 'Deny',
+    comment: string,
+  ): Promise<AdaptiveCard> {
+    const decisions = this.deps.decisions;
+    if (!decisions) return invalidAction('approve');
+    const from = context.activity.from;
+    const clicker = {
+      aadObjectId: from?.aadObjectId ?? '',
+      name: from?.name,
+      pim: await this.deps.sessions.pimFor(context),
+    };
+    const result = await decisions.decide(clicker, requestId, decision, comment, context.activity.replyToId);
+    return this.decisionCard(result, clicker.aadObjectId);
+  }
+
+  private decisionCard(result: DecisionResult, viewerId: string): AdaptiveCard {
+    if (result.outcome === 'unknownRequest') return unknownRequest();
+    const now = this.deps.now();
+    const view = (options: { alreadyDecidedNote?: string; errorText?: string; commentValue?: string } = {}) =>
+      approvalCard(approvalCardModel(result.request, { now, ...options }), { aadObjectId: viewerId });
+    switch (result.outcome) {
+      case 'refused':
+        return view({ errorText: REFUSALS[result.refusal] });
+      case 'signInNeeded':
+        return view({ errorText: `I could not get your sign-in. ${this.deps.sessions.missingTokenHelp}` });
+      case 'failed':
+        return view({ errorText: result.message, commentValue: result.comment });
+      case 'alreadyDecided':
+        return view({ alreadyDecidedNote: decidedNote(result.request) });
+      case 'decided':
+      case 'stillDeciding':
+        return view();
+    }
+  }
+
+  /** The approval card as this viewer should see it now (Universal Actions refresh): only for those it concerns. */
+  private async refreshApproval(context: TurnContext, requestId: string): Promise<AdaptiveCard> {
+    const viewerId = context.activity.from?.aadObjectId;
+    const request = await this.deps.decisions?.view(requestId, viewerId);
+    return request
+      ? approvalCard(approvalCardModel(request, { now: this.deps.now() }), { aadObjectId: viewerId })
+      : errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' });
+  }
+}
+
+/** A button we do not know, or one whose data is not what our cards send. */
+function invalidAction(verb: unknown): AdaptiveCard {
+  if (verb === 'deactivate')
+    return errorCard({ title: 'Invalid action', message: 'This button carries no role.', fix: 'Type active.' });
+  if (verb === 'approve' || verb === 'deny') return unknownRequest();
+  if (verb === 'refreshApproval')
+    return errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' });
+  return errorCard({ title: 'Unknown action', message: 'This button is not supported.', fix: 'Type help.' });
+}
+
+function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
+  return { statusCode: 200, type: 'application/vnd.microsoft.card.adaptive', value: card };
+}

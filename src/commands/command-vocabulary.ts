@@ -1,0 +1,146 @@
+/**
+ * The words that decide which command a message is: whole-message commands and their synonyms, the viewing verbs
+ * before them, the subscription verbs and the politeness around any of them. Word lists only, no logic, so that
+ * adding a synonym is a one-line change here; the tests in test/commands/command-parser.test.ts pin what they mean.
+ */
+
+/** Whole messages (after politeness is stripped) that are a command by themselves. */
+export const SIMPLE: Readonly<Record<string, 'help' | 'roles' | 'active' | 'cancel' | 'pending'>> = {
+  ...phrases('help', [
+    'help',
+    'help me',
+    '?',
+    'commands',
+    'usage',
+    'menu',
+    'options',
+    'start',
+    'hi',
+    'hello',
+    'hey',
+    'i need help',
+    'need help',
+    'what can you do',
+    'what can i do',
+    'what do you do',
+    'how does this work',
+    'how does it work',
+    'how do i use this',
+  ]),
+  ...phrases('roles', [
+    'roles',
+    'my roles',
+    'eligible',
+    'eligible roles',
+    'my eligible roles',
+    'eligibilities',
+    'my eligibilities',
+    'list',
+    'list roles',
+    'list my roles',
+    'show roles',
+    'show my roles',
+    'show me my roles',
+    'get my roles',
+    'groups',
+    'my groups',
+    'roles and groups',
+    'my roles and groups',
+    'what roles do i have',
+    'which roles do i have',
+    'what can i activate',
+    'what can i elevate to',
+    'which roles can i activate',
+  ]),
+  ...phrases('active', [
+    'active',
+    'status',
+    'my status',
+    'active roles',
+    'my active roles',
+    'show active roles',
+    'show my active roles',
+    'activations',
+    'my activations',
+    'active assignments',
+    'my active assignments',
+    'current roles',
+    'my current roles',
+    "what's active",
+    'whats active',
+    'what is active',
+    'what do i have active',
+    'whoami',
+  ]),
+  ...phrases('cancel', [
+    'cancel',
+    'cancel that',
+    'cancel it',
+    'stop',
+    'stop that',
+    'stop it',
+    'quit',
+    'exit',
+    'abort',
+    'nevermind',
+    'never mind',
+    'nvm',
+    'forget it',
+  ]),
+  ...phrases('pending', [
+    'pending',
+    'pending requests',
+    'my pending requests',
+    'requests',
+    'my requests',
+    'open requests',
+    'my open requests',
+    'approvals',
+    'pending approvals',
+    'my approvals',
+    'my pending approvals',
+    "what's pending",
+    'whats pending',
+    'what is pending',
+    'show pending',
+  ]),
+};
+
+function phrases<T extends string>(type: T, list: string[]): Record<string, T> {
+  return Object.fromEntries(list.map((p) => [p, type]));
+}
+
+/** "show pending", "get status", "check my requests": a viewing verb before a simple command. */
+export const VIEW_VERBS = ['show', 'show me', 'get', 'list', 'view', 'check', 'see', 'display'];
+
+export const SUBSCRIBE: Readonly<Record<string, 'subscribe' | 'unsubscribe' | 'subscriptions'>> = {
+  subscribe: 'subscribe',
+  follow: 'subscribe',
+  watch: 'subscribe',
+  unsubscribe: 'unsubscribe',
+  unfollow: 'unsubscribe',
+  unwatch: 'unsubscribe',
+  subscriptions: 'subscriptions',
+  'my subscriptions': 'subscriptions',
+  'list subscriptions': 'subscriptions',
+  'show subscriptions': 'subscriptions',
+};
+
+export const LEADING_POLITENESS = [
+  'please',
+  'pls',
+  'plz',
+  'kindly',
+  'hey',
+  'hi',
+  'hello',
+  'yo',
+  'ok',
+  'okay',
+  'so',
+  'can you',
+  'could you',
+  'would you',
+  'will you',
+];
+export const TRAILING_POLITENESS = ['please', 'pls', 'plz', 'thanks', 'thank you', 'thx', 'ty', 'asap'];

@@ -1,0 +1,24 @@
+import type { PimTarget } from '../pim/pim-types';
+
+/**
+ * What every reader needs besides the words, built once per message: the user's target names as match
+ * candidates and the ticket pattern. Its own file so the readers can share it without importing the parser's
+ * entry point (which imports them).
+ */
+export interface ParseContext {
+  candidates: PimTarget[];
+  ticket: RegExp;
+}
+
+export function parseContext(targetNames: readonly string[], ticketPattern: RegExp): ParseContext {
+  return {
+    candidates: targetNames.map((displayName, i) => ({
+      kind: 'role',
+      roleDefinitionId: String(i),
+      directoryScopeId: '/',
+      displayName,
+    })),
+    // A copy without g/y, so test() has no lastIndex state.
+    ticket: new RegExp(ticketPattern.source, ticketPattern.flags.replace(/[gy]/g, '')),
+  };
+}

@@ -1,0 +1,249 @@
+import { z } from 'zod';
+
+/**
+ * The zod schemas for every environment variable the bot reads (PIMBOT_MODE and PIMBOT_ENV aside, which
+ * pick the schema and the env file before any of this runs). The messages are the ones operators see at
+ * start, so each one names its variable and gives a valid example.
+ */
+
+/** Ticket ids such as INC-42, CHG-1042, INC0012345 or SR12345. */
+export const DEFAULT_TICKET_PATTERN = '^[A-Za-z][A-Za-z0-9]*-?\\d+$';
+
+const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+const httpsUrl = (name: string, example: string) =>
+  z
+    .string({ error: `${name} is not set. Set it to an https URL, e.g. ${example}.` })
+    .refine((v) => /^https:\/\/[^/\s]+/.test(v), {
+      error: `${name} must be an https URL (got a value that is not), e.g. ${example}.`,
+    })
+    .transform((v) => v.replace(/\/+$/, ''));
+
+const tenantGuid = (name: string) =>
+  z
+    .string({ error: `${name} is not set. Set it to your Entra tenant id (a GUID, Entra admin center > Overview).` })
+    .regex(guid, { error: `${name} must be a GUID (Entra admin center > Overview > Tenant ID).` });
+
+const clientGuid = (name: string) =>
+  z
+    .string({ error: `${name} is not set. Set it to the app registration's Application (client) ID.` })
+    .regex(guid, { error: `${name} must be a GUID: the app registration's Application (client) ID.` });
+
+const portError = 'PORT must be a whole number between 0 and 65535 (0 picks a free port), e.g. 3978.';
+const port = z.coerce
+  .number({ error: portError })
+  .int({ error: portError })
+  .min(0, { error: portError })
+  .max(65535, { error: portError });
+
+/** Variables both modes read; each mode's schema below adds its own credentials. */
+const common = {
+  HOST: z.string().min(1).optional(),
+  PORT: port.default(3978),
+  LOG_LEVEL: z
+    .enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'], {
+      error: 'LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent.',
+    })
+    .default('info'),
+  MAX_BODY_BYTES: z.coerce
+    .number({ error: 'MAX_BODY_BYTES must be a number of bytes, e.g. 262144.' })
+    .int()
+    .min(1024, { error: 'MAX_BODY_BYTES must be at least 1024.' })
+    .default(256 * 1024),
+  SHUTDOWN_GRACE_MS: z.coerce
+    .number({ error: 'SHUTDOWN_GRACE_MS must be a number of milliseconds, e.g. 10000.' })
+    .int()
+    .min(0)
+    .default(10_000),
+  GRAPH_BASE_URL: httpsUrl('GRAPH_BASE_URL', 'https://graph.microsoft.com').default('https://graph.microsoft.com'),
+  AAD_APP_OAUTH_AUTHORITY_HOST: httpsUrl('AAD_APP_OAUTH_AUTHORITY_HOST', 'https://login.microsoftonline.com').default(
+    'https://login.microsoftonline.com',
+  ),
+  AAD_APP_TENANT_ID: tenantGuid('AAD_APP_TENANT_ID'),
+  AAD_APP_CLIENT_ID: clientGuid('AAD_APP_CLIENT_ID'),
+  TICKET_SYSTEM: z.string().min(1).max(100).default('Ticket'),
+  TICKET_PATTERN: z
+    .string()
+    .refine(
+      (v) => {
+        try {
+          new RegExp(v);
+          return true;
+        } catch {
+          return false;
+        }
+      },
+      { error: 'TICKET_PATTERN is not a valid regular expression. Example: ^(INC|CHG)\\d{7}$' },
+    )
+    .default(DEFAULT_TICKET_PATTERN),
+  APPROVALS_CHANNELS: z
+    .string()
+    .transform((v, ctx) => {
+      try {
+        const parsed: unknown = JSON.parse(v);
+        if (
+          parsed &&
+          typeof parsed === 'object' &&
+          !Array.isArray(parsed) &&
+          Object.values(parsed).every((c) => typeof c === 'string')
+        ) {
+          return parsed as Record<string, string>;
+        }
+      } catch {
+        // reported below
+      }
+      ctx.addIssue({
+        code: 'custom',
+        message:
+          'APPROVALS_CHANNELS must be JSON mapping role names (or "*") to channel ids, e.g. {"*":"19:abc@thread.tacv2"}.',
+      });
+      return z.NEVER;
+    })
+    .default({}),
+  FALLBACK_APPROVALS_CHANNEL_ID: z.string().min(1).optional(),
+  BREAK_GLASS_IDS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(guid, { error: 'BREAK_GLASS_IDS must be comma-separated Entra object ids (GUIDs).' })),
+    )
+    .default([]),
+  APPROVAL_REMINDER_MINUTES: z.coerce
+    .number({ error: 'APPROVAL_REMINDER_MINUTES must be a number of minutes, e.g. 60.' })
+    .min(0.01, { error: 'APPROVAL_REMINDER_MINUTES must be more than 0, e.g. 60.' })
+    .max(1439)
+    .default(60),
+  APPROVAL_ESCALATION_MINUTES: z.coerce
+    .number({
+      error:
+        'APPROVAL_ESCALATION_MINUTES must be a number of minutes under 1440 (PIM expires requests at 24 h), e.g. 1200.',
+    })
+    .int()
+    .min(1)
+    .max(1439)
+    .default(1200),
+  STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
+  STORAGE_CONTAINER: z
+    .string()
+    .regex(/^(?=.{3,63}$)[a-z0-9]+(?:-[a-z0-9]+)*$/, {
+      error: 'STORAGE_CONTAINER must be a blob container name: 3-63 lower-case letters, digits and single hyphens.',
+    })
+    .default('pimbot-state'),
+  FEED_ADMIN_GROUP_ID: z
+    .string()
+    .regex(guid, { error: 'FEED_ADMIN_GROUP_ID must be the object id (GUID) of an Entra group.' })
+    .optional(),
+  SECURITY_CHANNEL_ID: z.string().min(1).optional(),
+  WATCHED_GROUP_IDS: z
+    .string()
+    .transform((v) =>
+      v
+        .split(',')
+        .map((s) => s.trim())
+        .filter(Boolean),
+    )
+    .pipe(
+      z.array(z.string().regex(guid, { error: 'WATCHED_GROUP_IDS must be comma-separated Entra group object ids.' })),
+    )
+    .default([]),
+  JOB_POLL_SECONDS: z.coerce
+    .number({ error: 'JOB_POLL_SECONDS must be a number of seconds, e.g. 5.' })
+    .min(0.05, { error: 'JOB_POLL_SECONDS must be at least 0.05.' })
+    .max(300, { error: 'JOB_POLL_SECONDS must be at most 300 (5 minutes).' })
+    .default(5),
+  EXPIRY_WARNING_MINUTES: z.coerce
+    .number({ error: 'EXPIRY_WARNING_MINUTES must be a number of minutes (0 turns the warning off), e.g. 10.' })
+    .min(0, { error: 'EXPIRY_WARNING_MINUTES must be 0 (off) or more.' })
+    .max(1440, { error: 'EXPIRY_WARNING_MINUTES must be at most 1440 (a day).' })
+    .default(10),
+  WATCHER_INTERVAL_SECONDS: z.coerce
+    .number({ error: 'WATCHER_INTERVAL_SECONDS must be a number of seconds (0 turns the watcher off), e.g. 60.' })
+    .int()
+    .min(0)
+    .default(60),
+  PUBLIC_BASE_URL: z
+    .string()
+    .refine((v) => /^https?:\/\/[^/\s]+/.test(v), {
+      error: 'PUBLIC_BASE_URL must be the URL where browsers reach the bot, e.g. https://pimbot.contoso.com.',
+    })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional(),
+};
+
+/** The local demo: Bot Framework credentials are refused before this runs (see parseConfig). */
+export const playgroundSchema = z.object({
+  ...common,
+  AAD_APP_CLIENT_SECRET: z.string({
+    error:
+      'AAD_APP_CLIENT_SECRET is not set. `npm run playground` sets it for the local authority; run the demo that way.',
+  }),
+});
+
+/** A real tenant: inbound Bot Framework auth, Teams SSO and the step-up return URL, cross-checked below. */
+export const productionSchema = z
+  .object({
+    ...common,
+    MicrosoftAppId: clientGuid('MicrosoftAppId'),
+    MicrosoftAppPassword: z.string().min(1).optional(),
+    MicrosoftAppType: z
+      .enum(['MultiTenant', 'SingleTenant', 'UserAssignedMSI'], {
+        error: 'MicrosoftAppType must be MultiTenant, SingleTenant or UserAssignedMSI (the Azure Bot resource type).',
+      })
+      .default('SingleTenant'),
+    MicrosoftAppTenantId: tenantGuid('MicrosoftAppTenantId').optional(),
+    AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
+    OAUTH_CONNECTION_NAME: z.string().min(1).optional(),
+  })
+  .superRefine(
+    (v, ctx) => {
+      if (v.MicrosoftAppType !== 'UserAssignedMSI' && !v.MicrosoftAppPassword) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppPassword'],
+          message:
+            'MicrosoftAppPassword is not set. Production verifies Bot Framework tokens: set the bot app secret, or set MicrosoftAppType=UserAssignedMSI to use a managed identity.',
+        });
+      }
+      if (
+        (v.MicrosoftAppType === 'SingleTenant' || v.MicrosoftAppType === 'UserAssignedMSI') &&
+        !v.MicrosoftAppTenantId
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['MicrosoftAppTenantId'],
+          message: `MicrosoftAppTenantId is not set. A ${v.MicrosoftAppType} bot needs the tenant id of its app registration.`,
+        });
+      }
+      if (!v.OAUTH_CONNECTION_NAME) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['OAUTH_CONNECTION_NAME'],
+          message:
+            'OAUTH_CONNECTION_NAME is not set. Teams SSO needs the OAuth connection of the Azure Bot resource (Configuration > OAuth Connection Settings).',
+        });
+      }
+      if (!v.PUBLIC_BASE_URL?.startsWith('https://')) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['PUBLIC_BASE_URL'],
+          message:
+            'PUBLIC_BASE_URL must be the https URL where browsers reach the bot (the step-up sign-in returns there), e.g. https://pimbot.contoso.com.',
+        });
+      }
+      if (!v.AAD_APP_CLIENT_SECRET) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['AAD_APP_CLIENT_SECRET'],
+          message:
+            'AAD_APP_CLIENT_SECRET is not set. The bot exchanges Teams SSO tokens on-behalf-of the user and needs the app secret (Certificates & secrets).',
+        });
+      }
+    },
+    // Run even when a variable is missing, so one start reports every problem instead of one round at a time.
+    { when: () => true },
+  );

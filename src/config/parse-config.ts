@@ -1,0 +1,127 @@
+import type { z } from 'zod';
+import { ConfigError } from './config-error';
+import { playgroundSchema, productionSchema } from './env-schemas';
+import type { AppConfig, ApprovalsConfig, Env, FeedConfig } from './types';
+
+/** Variables whose presence means "this is a production deployment". */
+const PRODUCTION_CREDENTIALS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType'] as const;
+
+function problemsOf(error: z.ZodError): string[] {
+  return error.issues.map((issue) => {
+    const variable = String(issue.path[0] ?? '');
+    // zod's own messages lack the name; ours already start with it.
+    return issue.message.startsWith(variable) || !variable ? issue.message : `${variable}: ${issue.message}`;
+  });
+}
+
+/** Validates an environment into a config. Pure: does not read files or process.env. */
+export function parseConfig(env: Env): AppConfig {
+  const rawMode = env.PIMBOT_MODE;
+  if (rawMode !== 'playground' && rawMode !== 'production') {
+    throw new ConfigError([
+      rawMode === undefined || rawMode === ''
+        ? 'PIMBOT_MODE is not set. Set PIMBOT_MODE=playground for the local demo (npm run playground does) or PIMBOT_MODE=production for a real tenant.'
+        : `PIMBOT_MODE must be "playground" or "production" (got "${rawMode.slice(0, 40)}").`,
+    ]);
+  }
+  // Empty strings in env files mean "not set".
+  const cleaned: Env = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+
+  if (rawMode === 'playground') {
+    const present = PRODUCTION_CREDENTIALS.filter((name) => cleaned[name] !== undefined);
+    if (present.length > 0) {
+      throw new ConfigError([
+        `${present.join(', ')} ${present.length === 1 ? 'is' : 'are'} set, but PIMBOT_MODE=playground turns inbound authentication off. Refusing to run a bot with production credentials unauthenticated: set PIMBOT_MODE=production, or unset ${present.join(', ')} for the demo.`,
+      ]);
+    }
+    const parsed = playgroundSchema.safeParse(cleaned);
+    if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+    const v = parsed.data;
+    return {
+      mode: 'playground',
+      host: v.HOST ?? '127.0.0.1',
+      port: v.PORT,
+      logLevel: v.LOG_LEVEL,
+      maxBodyBytes: v.MAX_BODY_BYTES,
+      shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+      bot: { appType: 'MultiTenant' },
+      entra: {
+        tenantId: v.AAD_APP_TENANT_ID,
+        clientId: v.AAD_APP_CLIENT_ID,
+        clientSecret: v.AAD_APP_CLIENT_SECRET,
+        authorityHost: v.AAD_APP_OAUTH_AUTHORITY_HOST,
+      },
+      graphBaseUrl: v.GRAPH_BASE_URL,
+      publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://127.0.0.1:${v.PORT}`,
+      ticketPattern: new RegExp(v.TICKET_PATTERN),
+      ticketSystem: v.TICKET_SYSTEM,
+      approvals: approvalsConfig(v),
+      feed: feedConfig(v),
+      jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
+      storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
+    };
+  }
+
+  const parsed = productionSchema.safeParse(cleaned);
+  if (!parsed.success) throw new ConfigError(problemsOf(parsed.error));
+  const v = parsed.data;
+  return {
+    mode: 'production',
+    host: v.HOST ?? '0.0.0.0',
+    port: v.PORT,
+    logLevel: v.LOG_LEVEL,
+    maxBodyBytes: v.MAX_BODY_BYTES,
+    shutdownGraceMs: v.SHUTDOWN_GRACE_MS,
+    bot: {
+      appId: v.MicrosoftAppId,
+      appPassword: v.MicrosoftAppPassword,
+      appType: v.MicrosoftAppType,
+      appTenantId: v.MicrosoftAppTenantId,
+    },
+    entra: {
+      tenantId: v.AAD_APP_TENANT_ID,
+      clientId: v.AAD_APP_CLIENT_ID,
+      clientSecret: v.AAD_APP_CLIENT_SECRET,
+      authorityHost: v.AAD_APP_OAUTH_AUTHORITY_HOST,
+    },
+    graphBaseUrl: v.GRAPH_BASE_URL,
+    publicBaseUrl: v.PUBLIC_BASE_URL!,
+    oauthConnectionName: v.OAUTH_CONNECTION_NAME,
+    ticketPattern: new RegExp(v.TICKET_PATTERN),
+    ticketSystem: v.TICKET_SYSTEM,
+    approvals: approvalsConfig(v),
+    feed: feedConfig(v),
+    jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
+    storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
+  };
+}
+
+function feedConfig(v: {
+  FEED_ADMIN_GROUP_ID?: string;
+  SECURITY_CHANNEL_ID?: string;
+  WATCHED_GROUP_IDS: string[];
+  WATCHER_INTERVAL_SECONDS: number;
+}): FeedConfig {
+  return {
+    adminGroupId: v.FEED_ADMIN_GROUP_ID,
+    securityChannelId: v.SECURITY_CHANNEL_ID,
+    watchedGroupIds: v.WATCHED_GROUP_IDS,
+    watcherIntervalSeconds: v.WATCHER_INTERVAL_SECONDS,
+  };
+}
+
+function approvalsConfig(v: {
+  APPROVALS_CHANNELS: Record<string, string>;
+  FALLBACK_APPROVALS_CHANNEL_ID?: string;
+  BREAK_GLASS_IDS: string[];
+  APPROVAL_REMINDER_MINUTES: number;
+  APPROVAL_ESCALATION_MINUTES: number;
+}): ApprovalsConfig {
+  return {
+    channels: v.APPROVALS_CHANNELS,
+    fallbackChannelId: v.FALLBACK_APPROVALS_CHANNEL_ID,
+    breakGlassIds: v.BREAK_GLASS_IDS,
+    reminderAfterMinutes: v.APPROVAL_REMINDER_MINUTES,
+    escalateAfterMinutes: v.APPROVAL_ESCALATION_MINUTES,
+  };
+}

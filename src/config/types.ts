@@ -1,0 +1,95 @@
+/**
+ * The validated configuration the rest of the bot reads. Only ./parse-config builds it; everything else
+ * gets an AppConfig (or one of its parts) and never touches process.env.
+ */
+
+/**
+ * Two modes:
+ * - playground: the local demo (Agents Playground, local Entra authority and Graph simulator). Inbound
+ *   Bot Framework auth is off and a dev identity stands in for Teams SSO. Refused when production
+ *   credentials are present, so a misconfigured production bot can never run unauthenticated.
+ * - production: inbound Bot Framework JWTs verified (app id + secret, or a user-assigned managed identity).
+ */
+export type Mode = 'playground' | 'production';
+
+export interface BotAuthConfig {
+  /** Bot Framework app registration: MicrosoftAppId. Undefined in playground mode (inbound auth off). */
+  appId?: string;
+  appPassword?: string;
+  appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
+  appTenantId?: string;
+}
+
+export interface EntraAppConfig {
+  tenantId: string;
+  clientId: string;
+  clientSecret?: string;
+  /** https://login.microsoftonline.com, or the local authority in playground mode. */
+  authorityHost: string;
+}
+
+export interface AppConfig {
+  mode: Mode;
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  maxBodyBytes: number;
+  /** How long SIGTERM waits for in-flight turns before exiting anyway. */
+  shutdownGraceMs: number;
+  bot: BotAuthConfig;
+  entra: EntraAppConfig;
+  /** Graph root without version, e.g. https://graph.microsoft.com. */
+  graphBaseUrl: string;
+  /** Where users' browsers reach the bot (step-up sign-in links): https in production. */
+  publicBaseUrl: string;
+  /** Azure Bot OAuth connection for Teams SSO (production). */
+  oauthConnectionName?: string;
+  /** Ticket numbers users may type; TICKET_PATTERN. */
+  ticketPattern: RegExp;
+  /** TICKET_SYSTEM: sent to PIM as ticketInfo.ticketSystem and named in prompts. */
+  ticketSystem: string;
+  approvals: ApprovalsConfig;
+  feed: FeedConfig;
+  jobs: JobsConfig;
+  storage: StorageConfig;
+}
+
+export interface StorageConfig {
+  /** STORAGE_CONNECTION_STRING: Azure Storage (or Azurite). Unset: state in memory (one instance, lost on restart). */
+  connectionString?: string;
+  /** STORAGE_CONTAINER: blob container for the bot's state. */
+  container: string;
+}
+
+export interface FeedConfig {
+  /** FEED_ADMIN_GROUP_ID: members of this Entra group may change a channel's subscription. */
+  adminGroupId?: string;
+  /** SECURITY_CHANNEL_ID: break-glass activations raise an urgent card here. */
+  securityChannelId?: string;
+  /** WATCHED_GROUP_IDS: PIM for Groups groups the watcher reads (Graph lists group requests per group). */
+  watchedGroupIds: string[];
+  /** WATCHER_INTERVAL_SECONDS: how often the watcher reads activations made outside the bot (0 = off). */
+  watcherIntervalSeconds: number;
+}
+
+export interface ApprovalsConfig {
+  /** APPROVALS_CHANNELS: role or group display name (or "*") → Teams channel id ("19:…@thread.tacv2"). */
+  channels: Record<string, string>;
+  /** FALLBACK_APPROVALS_CHANNEL_ID: gets requests nobody decided before the escalation time. */
+  fallbackChannelId?: string;
+  /** BREAK_GLASS_IDS: Entra object ids of emergency access accounts. */
+  breakGlassIds: string[];
+  reminderAfterMinutes: number;
+  escalateAfterMinutes: number;
+}
+
+/** Scheduled work: Azure Storage queue jobs (in memory without STORAGE_CONNECTION_STRING). */
+export interface JobsConfig {
+  /** JOB_POLL_SECONDS: how often each instance looks for due jobs when the queue is idle. */
+  pollSeconds: number;
+  /** EXPIRY_WARNING_MINUTES: warn the requester this long before an activation ends (0 = no warning). */
+  expiryWarningMinutes: number;
+}
+
+/** Raw environment variables, as process.env or an env file gives them. Internal to this folder. */
+export type Env = Record<string, string | undefined>;

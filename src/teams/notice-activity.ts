@@ -1,0 +1,46 @@
+import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
+import { type AdaptiveCard, activationFeedCard, approvalCard, expiryWarningCard, statusCard } from '../../cards';
+import type { Notice } from '../notifications/messenger';
+import { approvalCardModel } from '../views/approval-view';
+import { expiryWarningModel } from '../views/expiry-view';
+import { feedCardModel } from '../views/feed-view';
+import { decidedText, reminderText } from '../views/notice-text';
+import { requestStatusModel } from '../views/status-view';
+
+export interface NoticeRendering {
+  now: Date;
+  /** IANA time zone of the times on channel feed cards (a channel has no single reader). Default UTC. */
+  feedTimeZone?: string;
+}
+
+/** A notice as Teams shows it: the card (or message) for its reader. */
+export function noticeActivity(notice: Notice, options: NoticeRendering): Partial<Activity> {
+  const { now } = options;
+  switch (notice.kind) {
+    case 'approvalCard':
+      return cardActivity(approvalCard(approvalCardModel(notice.request, { now }), { aadObjectId: notice.viewerId }));
+    case 'requestStatus':
+      return cardActivity(
+        statusCard(requestStatusModel(notice.request, { now }), { aadObjectId: notice.request.requester.aadObjectId }),
+      );
+    case 'approvalReminder':
+      return { type: 'message', text: reminderText(notice.request) };
+    case 'requestDecided': {
+      const text = decidedText(notice.request);
+      if (!text) throw new TypeError(`Request ${notice.request.id} is not decided (${notice.request.status}).`);
+      return { type: 'message', text };
+    }
+    case 'expiryWarning':
+      return cardActivity(
+        expiryWarningCard(expiryWarningModel(notice.request, notice.endsAt, notice.remainingMinutes, now)),
+      );
+    case 'feedCard':
+      return cardActivity(
+        activationFeedCard(feedCardModel(notice.request, { now, timeZone: options.feedTimeZone }), {}),
+      );
+  }
+}
+
+export function cardActivity(card: AdaptiveCard): Partial<Activity> {
+  return MessageFactory.attachment(CardFactory.adaptiveCard(card));
+}

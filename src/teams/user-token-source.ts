@@ -1,0 +1,109 @@
+import { reuseFor } from '../identity/token-expiry';
+import { TtlCache } from '../shared/ttl-cache';
+import type { InvokeResponse, TurnContext } from 'botbuilder';
+import type { UserTokenClient } from 'botframework-connector';
+import { type Dialog, OAuthPrompt } from 'botbuilder-dialogs';
+
+/**
+ * Where a user's token for the bot comes from (the assertion exchanged on-behalf-of for Graph):
+ * Teams SSO in production, the dev identity in the local demo. Tokens are fetched when needed and
+ * never stored in bot state.
+ */
+export interface UserTokenSource {
+  /** The user's token for the bot, or undefined when they must sign in first. */
+  getUserAssertion(context: TurnContext): Promise<string | undefined>;
+  /** A dialog that signs the user in interactively, when the source has one. */
+  readonly signInDialog?: Dialog;
+  /** Why there is no token and what to do, when there is no interactive sign-in. */
+  readonly missingTokenHelp: string;
+  /**
+   * For card actions (Universal Actions): the invoke response asking Teams to sign the user in
+   * (HTTP 401 loginRequest); Teams then resends the action with the SSO token.
+   */
+  loginRequest?(context: TurnContext): Promise<InvokeResponse | undefined>;
+}
+
+export const SIGN_IN_DIALOG = 'pimbot.signIn';
+
+/** Production: Teams SSO through the Azure Bot OAuth connection (token exchange, then OAuthPrompt). */
+export class TeamsSsoTokenSource implements UserTokenSource {
+  readonly signInDialog: OAuthPrompt;
+  readonly missingTokenHelp = 'Sign in with the card above, then ask again.';
+
+  constructor(private readonly connectionName: string) {
+    this.signInDialog = new OAuthPrompt(SIGN_IN_DIALOG, {
+      connectionName,
+      title: 'Sign in',
+      text: 'PIM Bot acts on your behalf in Microsoft Entra PIM. Sign in to continue.',
+      timeout: 5 * 60_000,
+      endOnInvalidMessage: true,
+    });
+  }
+
+  async getUserAssertion(context: TurnContext): Promise<string | undefined> {
+    // Universal Actions: after a loginRequest, Teams sends the SSO token with the action itself.
+    const fromInvoke = (context.activity.value as { authentication?: { token?: unknown } } | undefined)?.authentication
+      ?.token;
+    if (context.activity.type === 'invoke' && typeof fromInvoke === 'string' && fromInvoke) return fromInvoke;
+    return (await this.signInDialog.getUserToken(context))?.token;
+  }
+
+  async loginRequest(context: TurnContext): Promise<InvokeResponse | undefined> {
+    const key = (context.adapter as { UserTokenClientKey?: symbol }).UserTokenClientKey;
+    const client = key ? (context.turnState.get(key) as UserTokenClient | undefined) : undefined;
+    if (!client) return undefined;
+    const resource = await client.getSignInResource(this.connectionName, context.activity, '');
+    return {
+      status: 401,
+      body: {
+        statusCode: 401,
+        type: 'application/vnd.microsoft.activity.loginRequest',
+        value: {
+          text: 'Sign in to PIM Bot to decide on this request.',
+          connectionName: this.connectionName,
+          tokenExchangeResource: resource.tokenExchangeResource,
+          buttons: [{ type: 'signin', title: 'Sign in', value: resource.signInLink }],
+        },
+      },
+    };
+  }
+}
+
+/** What the dev identity offers: a Teams-SSO-like token for a demo user. */
+export interface DevSsoTokenIssuer {
+  ssoTokenFor(aadObjectId: string): Promise<string>;
+}
+
+/**
+ * Playground mode: the Agents Playground has no SSO, so the user's aadObjectId (a demo-tenant user,
+ * set in the Playground config) is signed in through the local authority's dev endpoint.
+ */
+export class DevIdentityTokenSource implements UserTokenSource {
+  readonly missingTokenHelp =
+    'In the demo, chat as one of the demo users (Adele, Megan, Nestor…): the Playground user needs their aadObjectId.';
+
+  /** Like the Teams client, which keeps a user's SSO token until it nears expiry (memory only). */
+  private readonly tokens: TtlCache<string>;
+
+  constructor(
+    private readonly issuer: DevSsoTokenIssuer,
+    private readonly now: () => Date = () => new Date(),
+  ) {
+    this.tokens = new TtlCache<string>(60 * 60_000, 1_000, () => this.now().getTime());
+  }
+
+  async getUserAssertion(context: TurnContext): Promise<string | undefined> {
+    const id = context.activity.from?.aadObjectId;
+    if (!id) return undefined;
+    const cached = this.tokens.get(id.toLowerCase());
+    if (cached) return cached;
+    try {
+      const token = await this.issuer.ssoTokenFor(id);
+      const ttl = reuseFor(token, 5 * 60_000, this.now().getTime());
+      if (ttl > 0) this.tokens.set(id.toLowerCase(), token, ttl);
+      return token;
+    } catch {
+      return undefined;
+    }
+  }
+}

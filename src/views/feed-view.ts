@@ -1,0 +1,37 @@
+import type { ActivationFeedCardModel, ActivationFeedState } from '../../cards';
+import { describeMinutes } from '../pim/iso-duration';
+import type { PimRequest } from '../requests/pim-request';
+import { formatLocalTime } from '../shared/local-time';
+import { scopeText } from './scope-text';
+
+/** What the feed card shows for where the request stands. */
+export function feedState(request: PimRequest): ActivationFeedState {
+  return request.status === 'expired' || request.status === 'deactivated' ? request.status : 'active';
+}
+
+/** The channel feed card of an activation (times in the feed's time zone: a channel has no single reader). */
+export function feedCardModel(request: PimRequest, options: { now: Date; timeZone?: string }): ActivationFeedCardModel {
+  const at = (iso: string) => formatLocalTime(new Date(iso), options.timeZone, 'en-GB', options.now);
+  const startIso = request.activeFrom ?? request.requestedAt;
+  const start = new Date(startIso);
+  const end = request.activeUntil ? new Date(request.activeUntil) : null;
+  const state = feedState(request);
+  return {
+    kind: request.target.kind,
+    principalName: request.requester.name,
+    principalUpn: request.requester.upn ?? null,
+    targetName: request.target.displayName,
+    scopeText: scopeText(request.target),
+    durationText: end ? describeMinutes(Math.max(0, end.getTime() - start.getTime()) / 60_000) : 'No end date',
+    justification: request.justification ?? null,
+    ticketNumber: request.ticket?.ticketNumber ?? null,
+    ticketSystem: request.ticket?.ticketSystem ?? null,
+    approverName: request.approval?.decision?.by.name ?? null,
+    source: request.source,
+    startText: at(startIso),
+    endText: request.activeUntil ? at(request.activeUntil) : 'No end date',
+    state,
+    endedAtText: state !== 'active' && request.endedAt ? at(request.endedAt) : null,
+    urgent: request.feed?.urgent ?? false,
+  };
+}
