@@ -23,7 +23,8 @@ export class ApprovalCopies {
     via: ConversationAddress,
   ): Promise<PostedMessage | undefined> {
     try {
-      return await this.messenger.postToChannel(channelId, { kind: 'approvalCard', request }, via);
+      // The channel's own conversation when the bot has one; the requester's chat gives tenant and service.
+      return await this.messenger.postToChannel(channelId, { kind: 'approvalCard', request }, { fallback: via });
     } catch (err) {
       this.logger.warn({ err: errorSummary(err), channelId }, 'could not post to the approvals channel');
       return undefined;

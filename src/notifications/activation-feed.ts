@@ -106,8 +106,13 @@ export class ActivationFeed {
     for (const channelId of claimed) {
       const destination = destinations.get(channelId);
       try {
-        const via = destination?.via ?? (await this.options.subscriptions.list())[0]?.reference;
-        const message = await this.options.messenger.postToChannel(channelId, { kind: 'feedCard', request }, via);
+        // Through the subscription (its Teams service is where the subscriber reads the channel); a channel
+        // without one (the security channel) through its own conversation, else any subscribed channel's.
+        const message = await this.options.messenger.postToChannel(
+          channelId,
+          { kind: 'feedCard', request },
+          { via: destination?.via, fallback: (await this.options.subscriptions.list())[0]?.reference },
+        );
         posted.push({ channelId, message, shows: 'active', security: destination?.security === true });
       } catch (err) {
         failed.push(channelId);

@@ -21,6 +21,16 @@ export type Notice =
   /** The channel feed card of an activation. */
   | { kind: 'feedCard'; request: PimRequest };
 
+/**
+ * Which conversation a channel post goes through (a conversation of the channel's team gives the Teams
+ * service and tenant): `via` when given (a subscription's: the subscriber's Teams service), else the one the
+ * bot remembers for that channel, else `fallback` (any conversation of the same tenant and service).
+ */
+export interface ChannelRoute {
+  via?: ConversationAddress;
+  fallback?: ConversationAddress;
+}
+
 /** Proactive sends and in-place updates: the port the application services use to reach Teams. */
 export interface Messenger {
   /** Into an existing conversation (a user's 1:1 chat, a channel thread). */
@@ -30,8 +40,8 @@ export interface Messenger {
    * (a conversation of the same tenant and Teams service).
    */
   sendToPerson(person: Person, notice: Notice, via: ConversationAddress): Promise<PostedMessage>;
-  /** A new thread in a team channel, through the channel's remembered conversation, else through `via`. */
-  postToChannel(channelId: string, notice: Notice, via?: ConversationAddress): Promise<PostedMessage>;
+  /** A new thread in a team channel (see {@link ChannelRoute} for which conversation it goes through). */
+  postToChannel(channelId: string, notice: Notice, route?: ChannelRoute): Promise<PostedMessage>;
   update(message: PostedMessage, notice: Notice): Promise<void>;
   /** The Teams user id ("29:…") of a person the bot has a chat with, for cards that refresh per user. */
   teamsUserId(aadObjectId: string): Promise<string | undefined>;

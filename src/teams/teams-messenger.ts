@@ -1,5 +1,5 @@
 import type { Activity, CloudAdapter, ConversationParameters, ConversationReference, TurnContext } from 'botbuilder';
-import type { Messenger, Notice } from '../notifications/messenger';
+import type { ChannelRoute, Messenger, Notice } from '../notifications/messenger';
 import type { Person } from '../requests/pim-request';
 import type { ConversationAddress, PostedMessage } from '../shared/conversation-address';
 import type { ConversationReferenceStore } from './conversation-references';
@@ -83,8 +83,8 @@ export class TeamsMessenger implements Messenger {
     );
   }
 
-  async postToChannel(channelId: string, notice: Notice, via?: ConversationAddress): Promise<PostedMessage> {
-    const through = (await this.refs.channel(channelId)) ?? via;
+  async postToChannel(channelId: string, notice: Notice, route: ChannelRoute = {}): Promise<PostedMessage> {
+    const through = route.via ?? (await this.refs.channel(channelId)) ?? route.fallback;
     if (!through) throw new Error('No conversation reference for the channel: the bot must be installed in its team.');
     return this.newThread(through, channelId, this.render(notice));
   }

@@ -4,7 +4,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { BREAK_GLASS_TITLE, EXTERNAL_SOURCE_TEXT, NO_APPROVAL_TEXT } from '../../cards';
 import { ActivationFeed, type ActivationFeedOptions, FeedDeliveryError } from '../../src/notifications/activation-feed';
 import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscriptions';
-import type { ConversationAddress, Messenger, Notice, PostedMessage } from '../../src/notifications/messenger';
+import type {
+  ChannelRoute,
+  ConversationAddress,
+  Messenger,
+  Notice,
+  PostedMessage,
+} from '../../src/notifications/messenger';
 import { newRequest, type PimRequest } from '../../src/requests/pim-request';
 import { PimRequestStore } from '../../src/requests/pim-request-store';
 import { ConversationReferenceStore } from '../../src/teams/conversation-references';
@@ -64,9 +70,9 @@ class RecordingMessenger implements Messenger {
     return undefined;
   }
 
-  async postToChannel(channelId: string, notice: Notice, via?: ConversationAddress): Promise<PostedMessage> {
+  async postToChannel(channelId: string, notice: Notice, route: ChannelRoute = {}): Promise<PostedMessage> {
     if (this.failing.has(channelId)) throw new Error(`Teams refused the post in ${channelId}`);
-    const through = (await this.refs.channel(channelId)) ?? via;
+    const through = route.via ?? (await this.refs.channel(channelId)) ?? route.fallback;
     if (!through) throw new Error(`No reference for ${channelId}`);
     const id = `msg-${++this.next}`;
     const message = {

@@ -6,7 +6,7 @@ import { appCredential } from '../../src/identity/graph-credentials';
 import { ActivationFeed } from '../../src/notifications/activation-feed';
 import { ActivationWatcher, type ActivationWatcherOptions } from '../../src/notifications/activation-watcher';
 import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscriptions';
-import type { ConversationAddress, Messenger, Notice, PostedMessage } from '../../src/notifications/messenger';
+import type { ChannelRoute, Messenger, Notice, PostedMessage } from '../../src/notifications/messenger';
 import { WATCHER_STATE_KEY, type WatcherState } from '../../src/notifications/watcher-state';
 import { DirectoryClient } from '../../src/pim/directory-client';
 import type { GraphExchangeRecord } from '../../src/pim/graph-middleware';
@@ -66,7 +66,8 @@ class RecordingMessenger implements Messenger {
     return undefined;
   }
 
-  async postToChannel(channelId: string, notice: Notice, via?: ConversationAddress): Promise<PostedMessage> {
+  async postToChannel(channelId: string, notice: Notice, route: ChannelRoute = {}): Promise<PostedMessage> {
+    const via = route.via ?? route.fallback;
     const id = `msg-${++this.next}`;
     const message = {
       conversation: { ...via, conversation: { id: `${channelId};messageid=${id}`, isGroup: true, name: '' } },

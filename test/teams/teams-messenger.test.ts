@@ -84,4 +84,33 @@ describe('TeamsMessenger', () => {
     expect(turnErrors).toEqual([]);
     expect(connector.sentTexts().join('\n')).not.toMatch(/Sorry/);
   });
+
+  it('a channel post goes through the given conversation, else the remembered one, else the fallback', async () => {
+    // Two Teams clients with two services (the demo's two Playgrounds): a subscription names the one its
+    // subscriber reads the channel through, whoever spoke in the channel last.
+    const other = await startCaptureConnector();
+    try {
+      const channel = '19:general@thread.tacv2';
+      const inChannel = (serviceUrl: string): Partial<ConversationReference> => ({
+        channelId: 'msteams',
+        serviceUrl,
+        bot: { id: '28:pim-bot', name: 'PIM Bot' },
+        conversation: { id: channel, isGroup: true, conversationType: 'channel', name: '', tenantId: 't1' },
+      });
+      const refs = new ConversationReferenceStore(new MemoryStorage());
+      const messenger = new TeamsMessenger(adapter, '', refs);
+      await messenger.postToChannel(channel, reminder, { fallback: inChannel(connector.serviceUrl) });
+      expect(connector.calls.map((c) => c.operation)).toEqual(['createConversation']);
+
+      await refs.rememberChannel(channel, inChannel(other.serviceUrl));
+      await messenger.postToChannel(channel, reminder, { fallback: inChannel(connector.serviceUrl) });
+      expect(other.calls.map((c) => c.operation)).toEqual(['createConversation']);
+
+      await messenger.postToChannel(channel, reminder, { via: inChannel(connector.serviceUrl) });
+      expect(connector.calls.map((c) => c.operation)).toEqual(['createConversation', 'createConversation']);
+      expect(other.calls).toHaveLength(1);
+    } finally {
+      await other.close();
+    }
+  });
 });
