@@ -12,6 +12,7 @@ import { ActivationFeed } from './notifications/activation-feed';
 import { ActivationWatcher } from './notifications/activation-watcher';
 import { ChannelSubscriptionStore } from './notifications/channel-subscriptions';
 import type { Messenger } from './notifications/messenger';
+import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
 import { DirectoryClient } from './pim/directory-client';
 import type { GraphCallObserver } from './pim/graph-middleware';
@@ -61,7 +62,9 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
   });
   const directory = new DirectoryClient(appGraph);
   const reader = new PimActivityReader(appGraph);
-  const requests = new PimRequestStore(storage);
+  const requests = new PimRequestStore(storage, (err, requestId) =>
+    logger.warn({ err: errorSummary(err), requestId }, 'request index not updated; the record was'),
+  );
   const events = new RequestEvents(logger);
   const subscriptions = new ChannelSubscriptionStore(storage);
   const breakGlassIds = config.approvals.breakGlassIds;
@@ -116,13 +119,22 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     now,
   });
   const decisions = new ApprovalDecisions({ requests, copies, timers, logger, now });
-  const activation = new ActivationService({ requests, events, now });
+  const activation = new ActivationService({
+    requests,
+    events,
+    now,
+    onUntracked: (err, requestId) =>
+      logger.error(
+        { err: errorSummary(err), requestId },
+        'request accepted by PIM but not recorded: nothing follows it',
+      ),
+  });
 
   events.subscribe('expiry', (event) => lifecycle.onEvent(event));
   events.subscribe('feed', (event) => feed.onEvent(event));
   events.subscribe(APPROVAL_ROUTING, async (event) => {
     if (event.type === 'submitted' && event.request.status === 'pendingApproval')
-      await routing.route(event.request, event.policy);
+      await routing.route(event.request, event.policy, event.approvalId);
   });
 
   const watcher = new ActivationWatcher({
@@ -130,6 +142,7 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     directory,
     storage,
     feed,
+    ends: lifecycle,
     // The bot announces its own activations (with their approver); the watcher only those made elsewhere.
     isBotMade: async (requestId) => (await requests.get(requestId))?.source === 'bot',
     logger,

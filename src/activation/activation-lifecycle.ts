@@ -64,6 +64,17 @@ export class ActivationLifecycle {
     if (request?.status === 'active') await this.finish(request, 'deactivated', at);
   }
 
+  /**
+   * Graph shows the activation ended (the activation watcher saw it go): it is recorded (the first end
+   * wins), and every card says so now, the requester's and the channels'. Called again for an end whose
+   * cards were not all updated, it updates the rest.
+   */
+  async ended(id: string, state: 'expired' | 'deactivated', at: Date): Promise<void> {
+    const request = await this.deps.requests.get(id);
+    if (request?.status === 'active') await this.finish(request, state, at);
+    else if (request && hasEnded(request)) await this.publishEnd(request);
+  }
+
   jobHandlers(): Record<string, DueJobHandler> {
     return {
       [WARN_JOB]: (job) => this.warn(job),
@@ -191,6 +202,9 @@ export class ActivationLifecycle {
     );
     if (claimed?.changed) {
       this.deps.logger.info({ requestId: request.id, state }, 'activation ended');
+      await this.publishEnd(claimed.value);
+    } else if (claimed && hasEnded(claimed.value) && !claimed.value.steps.ended?.doneAt) {
+      // Ended by another path meanwhile (the watcher, the end job): make sure its cards say so.
       await this.publishEnd(claimed.value);
     }
   }

@@ -50,6 +50,8 @@ export interface ActivationServiceOptions {
   policyTtlMs?: number;
   /** A user's eligibility: default 60 seconds, and dropped after each activation or deactivation. */
   eligibilityTtlMs?: number;
+  /** Told when a request PIM accepted could not be recorded (nothing follows it: no cards, no feed, no jobs). */
+  onUntracked?: (err: unknown, requestId: string) => void;
   now?: () => Date;
 }
 
@@ -132,7 +134,7 @@ export class ActivationService {
       requestedAt: (created.createdDateTime ?? this.now()).toISOString(),
       status: pending ? 'pendingApproval' : 'active',
       ...(pending
-        ? { approval: { approvalId: created.approvalId ?? created.id, approvers: [], hints: [], copies: [] } }
+        ? {}
         : {
             activeFrom: start.toISOString(),
             activeUntil: new Date(start.getTime() + request.durationMinutes * 60_000).toISOString(),
@@ -140,13 +142,26 @@ export class ActivationService {
       scheduleId: created.targetScheduleId ?? undefined,
       chat: requester.chat,
     });
-    await this.options.requests.create(tracked);
+    // PIM has it either way: a record that cannot be kept (storage down) must not hide PIM's answer.
+    const recorded = await this.options.requests.create(tracked).then(
+      () => true,
+      (err: unknown) => {
+        this.options.onUntracked?.(err, tracked.id);
+        return false;
+      },
+    );
     const answered: SubmitOutcome = pending
-      ? { kind: 'pendingApproval', request: tracked, approversReached: true }
+      ? { kind: 'pendingApproval', request: tracked, approversReached: recorded }
       : { kind: 'active', request: tracked };
     await onAnswer?.(answered);
+    if (!recorded) return answered;
     const current = (await this.options.requests.get(tracked.id)) ?? tracked;
-    const failed = await this.options.events.publish({ type: 'submitted', request: current, policy: request.policy });
+    const failed = await this.options.events.publish({
+      type: 'submitted',
+      request: current,
+      policy: request.policy,
+      approvalId: created.approvalId ?? created.id,
+    });
     return answered.kind === 'pendingApproval'
       ? { ...answered, request: current, approversReached: !failed.includes(APPROVAL_ROUTING) }
       : { ...answered, request: current };

@@ -42,7 +42,7 @@ const DELIVERY_CONCURRENCY = 5;
 export class ApprovalRouting {
   constructor(private readonly deps: ApprovalRoutingDependencies) {}
 
-  async route(request: PimRequest, policy: ActivationPolicy): Promise<void> {
+  async route(request: PimRequest, policy: ActivationPolicy, approvalId: string): Promise<void> {
     const { deps } = this;
     const requesterId = request.requester.aadObjectId;
     const approvers = await resolveApprovers(deps.directory, policy.approvers, requesterId);
@@ -51,7 +51,7 @@ export class ApprovalRouting {
       if (mri) approver.mri = mri;
     }
     const others = (await deps.requests.pendingApproval()).filter(
-      (p) => p.id !== request.id && p.requester.aadObjectId === requesterId,
+      (p) => p.id !== request.id && p.approval && p.requester.aadObjectId === requesterId,
     );
     const requestedAt = new Date(request.requestedAt);
     const hints = approvalHints({
@@ -64,12 +64,7 @@ export class ApprovalRouting {
     });
     const routed = await deps.requests.update(request.id, (current) => ({
       ...current,
-      approval: {
-        approvalId: current.approval?.approvalId ?? current.id,
-        copies: current.approval?.copies ?? [],
-        approvers,
-        hints,
-      },
+      approval: { approvalId, copies: current.approval?.copies ?? [], approvers, hints },
     }));
     if (!routed) throw new Error(`Request ${request.id} is not tracked.`);
     await deps.requests.rememberAsked(requesterId, request.target, deps.now());

@@ -217,7 +217,13 @@ export class ApprovalTimers {
    */
   private async activated(request: PimRequest): Promise<void> {
     const { deps } = this;
-    await deps.events.publish({ type: 'activated', request });
+    // Its followers are told once (the feed posts, the expiry jobs are queued); a retry after a failed card
+    // update only finishes the card.
+    const claimedAt = deps.now().toISOString();
+    const first = await deps.requests.update(request.id, (c) =>
+      c.steps.activated?.claimedAt ? undefined : { ...c, steps: { ...c.steps, activated: { claimedAt } } },
+    );
+    if (first?.changed) await deps.events.publish({ type: 'activated', request: first.value });
     const chat = request.chat;
     if (chat?.statusMessageId) {
       await deps.messenger.update(
@@ -226,6 +232,9 @@ export class ApprovalTimers {
       );
     }
     const doneAt = deps.now().toISOString();
-    await deps.requests.update(request.id, (c) => ({ ...c, steps: { ...c.steps, activated: { doneAt } } }));
+    await deps.requests.update(request.id, (c) => ({
+      ...c,
+      steps: { ...c.steps, activated: { ...c.steps.activated, doneAt } },
+    }));
   }
 }

@@ -40,6 +40,9 @@ export interface PimBotDependencies {
   adapter: CloudAdapter;
 }
 
+/** Where the conversation's dialog stack is kept; a new name whenever the dialogs' ids or steps change. */
+const DIALOG_STATE_PROPERTY = 'dialogState.v2';
+
 /**
  * The Teams-facing bot: reads what each activity asks for (a typed command, a card button, an invoke),
  * routes 1:1 chat to the dialogs, card buttons to their handlers, and keeps justifications out of
@@ -50,7 +53,8 @@ export class PimBot extends TeamsActivityHandler {
 
   constructor(private readonly deps: PimBotDependencies) {
     super();
-    this.dialogs = new DialogSet(deps.conversationState.createProperty<DialogState>('dialogState'));
+    // Versioned: a dialog stack saved by an earlier version (other dialog ids and steps) is not resumed.
+    this.dialogs = new DialogSet(deps.conversationState.createProperty<DialogState>(DIALOG_STATE_PROPERTY));
     this.dialogs.add(deps.mainDialog);
 
     this.onMessage(async (context, next) => {

@@ -100,6 +100,7 @@ export class ActivationFeed {
     );
     if (!result?.changed || claimed.length === 0) return;
     const request = result.value;
+    await this.options.requests.followFeed(request.id);
 
     const posted: FeedCopy[] = [];
     const failed: string[] = [];

@@ -18,6 +18,8 @@ export interface ActivationWatcherOptions {
   /** Where the watermark and the requests already handled are kept (shared by every instance). */
   storage: KeyValueStore;
   feed: ActivationFeed;
+  /** Where an end the watcher sees is recorded and shown (the requester's cards and the channels'). */
+  ends: { ended(id: string, state: 'expired' | 'deactivated', at: Date): Promise<void> };
   /** Whether PIM Bot made this request (its own activations are announced by the bot, not the watcher). */
   isBotMade: (requestId: string) => Promise<boolean>;
   logger: Logger;
@@ -185,12 +187,12 @@ export class ActivationWatcher {
       try {
         if (record.status === 'expired' || record.status === 'deactivated') {
           // Ended, but some cards were not updated yet: retry them.
-          await this.options.feed.ended(record.id, record.status, new Date(record.endedAt ?? now));
+          await this.options.ends.ended(record.id, record.status, new Date(record.endedAt ?? now));
           continue;
         }
         const end = await this.endOf(record, now, instances, requests);
         if (!end) continue;
-        await this.options.feed.ended(record.id, end.state, end.at);
+        await this.options.ends.ended(record.id, end.state, end.at);
         ended++;
       } catch (err) {
         this.options.logger.warn(

@@ -24,7 +24,11 @@ export class PimRequestStore {
   private readonly pending: IdIndex;
   private readonly feedOpen: IdIndex;
 
-  constructor(private readonly storage: KeyValueStore) {
+  constructor(
+    private readonly storage: KeyValueStore,
+    /** Told when an index could not follow a change (the change itself was made). */
+    private readonly onIndexError: (err: unknown, id: string) => void = () => undefined,
+  ) {
     this.pending = new IdIndex(storage, REQUEST_INDEX_KEYS.pendingApproval);
     this.feedOpen = new IdIndex(storage, REQUEST_INDEX_KEYS.feedOpen);
   }
@@ -33,10 +37,22 @@ export class PimRequestStore {
     return readItem<PimRequest>(this.storage, key(id));
   }
 
-  /** Saves a new record (the bot just submitted it, or the watcher first saw it). */
+  /**
+   * Saves a new record (the bot just submitted it, or the watcher first saw it). A record already there is
+   * one the watcher made for this request before the bot recorded it (Graph listed it first): it becomes
+   * the bot's, keeping the feed copies already posted.
+   */
   async create(request: PimRequest): Promise<void> {
-    await writeItem(this.storage, key(request.id), request);
-    await this.reindex(undefined, request);
+    if (!(await this.get(request.id))) {
+      await writeItem(this.storage, key(request.id), request);
+      await this.reindex(undefined, request);
+      return;
+    }
+    await this.update(request.id, (current) => ({
+      ...request,
+      feed: current.feed ?? request.feed,
+      steps: { ...current.steps, ...request.steps },
+    }));
   }
 
   /**
@@ -111,7 +127,21 @@ export class PimRequestStore {
     await writeItem(this.storage, historyKey(userId, target), at.toISOString());
   }
 
+  /** The announced activation is followed by the feed (again, should its index entry have been lost). */
+  async followFeed(id: string): Promise<void> {
+    await this.feedOpen.add(id).catch((err) => this.onIndexError(err, id));
+  }
+
+  /**
+   * Keeps the indexes in step with a record just written. Best effort: the record is the truth, and a
+   * busy index (many writers at once) must not fail the change that was made; the feed index is re-added
+   * by every announce, and the pending one is read back through the records' own status.
+   */
   private async reindex(before: PimRequest | undefined, after: PimRequest): Promise<void> {
+    await this.moveIndexes(before, after).catch((err) => this.onIndexError(err, after.id));
+  }
+
+  private async moveIndexes(before: PimRequest | undefined, after: PimRequest): Promise<void> {
     const wasPending = before?.status === 'pendingApproval';
     const isPending = after.status === 'pendingApproval';
     if (isPending && !wasPending) await this.pending.add(after.id);
@@ -139,6 +169,8 @@ function latestKey(userId: string, target: PimTargetRef): string {
   return `requests/latest/${encodeURIComponent(userId.toLowerCase())}/${encodeURIComponent(targetKey(target))}`;
 }
 
+/** Per user and role (any scope) or group and access: "first time" means this role, wherever it applies. */
 function historyKey(userId: string, target: PimTargetRef): string {
-  return `requests/asked/${encodeURIComponent(userId.toLowerCase())}/${encodeURIComponent(targetKey(target))}`;
+  const what = target.kind === 'role' ? target.roleDefinitionId : `${target.groupId}:${target.accessId}`;
+  return `history/${encodeURIComponent(userId.toLowerCase())}/${encodeURIComponent(what.toLowerCase())}`;
 }

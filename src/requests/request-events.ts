@@ -6,7 +6,7 @@ import type { PimRequest } from './pim-request';
 /** What happened to a request, for whoever follows requests (approval routing, the feed, expiry). */
 export type RequestEvent =
   /** PIM Bot submitted it for the requester; PIM answered PendingApproval, or it is active now. */
-  | { type: 'submitted'; request: PimRequest; policy: ActivationPolicy }
+  | { type: 'submitted'; request: PimRequest; policy: ActivationPolicy; approvalId: string }
   /** Approved earlier; PIM has provisioned it and it is active now. */
   | { type: 'activated'; request: PimRequest }
   /** The requester ended an activation early through PIM Bot. */

@@ -32,10 +32,12 @@ export async function updateItem<T>(
   let lost = 0;
   for (let i = 0; i < attempts; i++) {
     if (lost > 0) await jitter(lost);
-    const stored = (await storage.read([key]))[key] as Stored<T> | undefined;
+    const read = (await storage.read([key]))[key] as Partial<Stored<T>> | undefined;
+    // An item without a value (written in another shape, e.g. by an earlier version) counts as absent.
+    const stored = read?.value === undefined ? undefined : (read as Stored<T>);
     if (!stored) {
       if (options.init === undefined) return undefined;
-      await storage.write({ [key]: { value: options.init, eTag: '*' } });
+      await storage.write({ [key]: { value: options.init, eTag: read?.eTag ?? '*' } });
       continue;
     }
     const next = change(structuredClone(stored.value));
@@ -52,9 +54,9 @@ export async function updateItem<T>(
   throw new ConcurrentUpdateError(key);
 }
 
-/** Reads one item's value (written by `updateItem` or `writeItem`). */
+/** Reads one item's value (written by `updateItem` or `writeItem`); undefined when absent or in another shape. */
 export async function readItem<T>(storage: KeyValueStore, key: string): Promise<T | undefined> {
-  return ((await storage.read([key]))[key] as Stored<T> | undefined)?.value;
+  return ((await storage.read([key]))[key] as Partial<Stored<T>> | undefined)?.value;
 }
 
 /** Writes one item's value unconditionally (a new item, or one only this caller writes). */

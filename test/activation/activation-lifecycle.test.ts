@@ -265,4 +265,23 @@ describe('ActivationLifecycle', () => {
     expect(t.sent).toHaveLength(1);
     expect(t.jobs.deadLetters).toEqual([]);
   });
+
+  it("an end the watcher saw (deactivated in the portal): the requester's card says so at once, no warning follows", async () => {
+    const t = setup();
+    await t.track();
+    t.graph.until = undefined;
+    const at = new Date(t.end.getTime() - 60 * 60_000);
+    t.clock.set(at);
+    await t.lifecycle.ended('req-1', 'deactivated', at);
+    expect(t.updated.map((u) => u.activityId)).toEqual(['status-1']);
+    expect(visibleText(t.updated[0]!.activity)).toMatch(/Deactivated/);
+    expect(t.feedEnds).toEqual([{ key: 'req-1', state: 'deactivated' }]);
+    // The same end seen again (the next tick) changes nothing; the warning and end jobs find it ended.
+    await t.lifecycle.ended('req-1', 'expired', t.end);
+    t.clock.set(new Date(t.end.getTime() + 1_000));
+    await t.jobs.runDue();
+    expect(t.sent).toEqual([]);
+    expect(t.updated.every((u) => /Deactivated/.test(visibleText(u.activity)))).toBe(true);
+    expect((await t.records.get('req-1'))?.status).toBe('deactivated');
+  });
 });

@@ -215,6 +215,8 @@ describe('deciding', () => {
         .filter((j) => j.id === requestId)
         .map((j) => j.type),
     ).toEqual(expect.arrayContaining(['activation.end']));
+    // The retry finished the card only: the expiry jobs were queued once, by the first run.
+    expect(h.jobs.scheduled().filter((j) => j.id === requestId && j.type === 'activation.end')).toHaveLength(1);
   });
 
   it('deny needs a reason: asked again on the card, then denied with it', async () => {
@@ -471,10 +473,28 @@ describe('escalation and timers after an upgrade', () => {
         },
       }),
     );
+    // One PIM answered PendingApproval for, but whose routing failed (no approvers known): no timers for it,
+    // so nobody is told at 24 hours that "nobody approved" a request its approvers may well have decided.
+    await legacy.create(
+      newRequest({
+        id: 'unrouted-request-1',
+        target: {
+          kind: 'role',
+          roleDefinitionId: demoRoles.globalAdministrator,
+          directoryScopeId: '/',
+          displayName: 'Global Administrator',
+        },
+        requester: { aadObjectId: adele.id, name: adele.displayName },
+        durationMinutes: 60,
+        requestedAt: requestedAt.toISOString(),
+        status: 'pendingApproval',
+      }),
+    );
     const main = h;
     h = await startBotHarness({}, { storage });
     try {
       await expect.poll(() => h.jobs.scheduled().filter((j) => j.id === 'legacy-request-1').length).toBe(2);
+      expect(h.jobs.scheduled().filter((j) => j.id === 'unrouted-request-1')).toEqual([]);
       expect(
         h.jobs
           .scheduled()

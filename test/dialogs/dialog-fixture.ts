@@ -10,6 +10,7 @@ import { DEFAULT_TICKET_PATTERN } from '../../src/config';
 import { PimSessions } from '../../src/identity/pim-sessions';
 import { STEP_UP_EVENT, STEP_UP_TOKEN, type StepUpResult } from '../../src/identity/step-up/resume';
 import { PimRequestStore } from '../../src/requests/pim-request-store';
+import type { KeyValueStore } from '../../src/store/key-value-store';
 import { type RequestEvent, RequestEvents } from '../../src/requests/request-events';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { visibleText } from '../support/bot-harness';
@@ -28,6 +29,8 @@ export interface DialogWorld {
   stepUps: Array<{ claims: string; resumeKey: string }>;
   /** Request events the application services published. */
   events: RequestEvent[];
+  /** The bot's storage refuses to write request records (an outage), when set. */
+  storageDown: boolean;
   /** The step-up token the next resume event carries (as the /auth/callback resumer puts it in the turn). */
   pendingStepUpToken?: StepUpResult;
   services(): DialogServices;
@@ -56,6 +59,7 @@ export function useDialogWorld(): { world: DialogWorld; stack: () => PimTestStac
     world.stepUps.length = 0;
     world.events.length = 0;
     world.pendingStepUpToken = undefined;
+    world.storageDown = false;
   });
   afterEach(() => {
     expect(stack().violations, stack().contractReport()).toEqual([]);
@@ -68,6 +72,7 @@ export function dialogWorld(t: () => PimTestStack): DialogWorld {
     amr: ['pwd', 'mfa'],
     stepUps: [],
     events: [],
+    storageDown: false,
     services() {
       const stack = t();
       const pims = new PimSessions({ entra: stack.entra, graphBaseUrl: stack.stack.graph.url, retry: TEST_RETRY });
@@ -104,9 +109,18 @@ export function dialogWorld(t: () => PimTestStack): DialogWorld {
         world.events.push(event);
       });
       const now = () => stack.stack.clock.now();
+      const memory = new MemoryStorage();
+      const storage: KeyValueStore = {
+        read: (keys) => memory.read(keys),
+        delete: (keys) => memory.delete(keys),
+        async write(changes) {
+          if (world.storageDown) throw Object.assign(new Error('Azure Storage is unreachable'), { statusCode: 503 });
+          return memory.write(changes);
+        },
+      };
       return {
         sessions,
-        activation: new ActivationService({ requests: new PimRequestStore(new MemoryStorage()), events, now }),
+        activation: new ActivationService({ requests: new PimRequestStore(storage), events, now }),
         stepUp,
         rules: { ticketPattern: new RegExp(DEFAULT_TICKET_PATTERN), ticketSystem: 'ServiceNow' },
         logger,

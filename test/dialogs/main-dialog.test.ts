@@ -101,6 +101,17 @@ describe('submission', () => {
     expect(world.events).toEqual([]);
   });
 
+  it("storage down after PIM accepted: the card still shows PIM's answer, and the requester is told approvers were not reached", async () => {
+    const c = activate({ targetText: 'GA', minutes: 60, justification: 'CA policy change', ticket: 'CHG-1' });
+    const confirmation = await c.send('go');
+    world.storageDown = true;
+    const answer = await c.send(confirm(confirmation));
+    expect(text(answer)).toMatch(/Waiting for approval/);
+    expect(text(answer)).toMatch(/could not reach the approvers in Teams/);
+    expect(t.stack.graph.snapshot().requests.find((r) => r.principalId === adele.id)?.status).toBe('PendingApproval');
+    expect(world.events).toEqual([]);
+  });
+
   it('cancel at the confirmation submits nothing', async () => {
     const c = activate({ targetText: 'Reports Reader', minutes: 60 });
     await c.send('go');

@@ -2,6 +2,7 @@ import { type Activity, type ConversationReference, MemoryStorage } from 'botbui
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { BREAK_GLASS_TITLE, EXTERNAL_SOURCE_TEXT } from '../../cards';
+import { ActivationLifecycle } from '../../src/activation/activation-lifecycle';
 import { appCredential } from '../../src/identity/graph-credentials';
 import { ActivationFeed } from '../../src/notifications/activation-feed';
 import { ActivationWatcher, type ActivationWatcherOptions } from '../../src/notifications/activation-watcher';
@@ -14,6 +15,7 @@ import { GraphTransport } from '../../src/pim/graph-transport';
 import { PimActivityReader } from '../../src/pim/pim-reader';
 import type { PimTargetRef } from '../../src/pim/pim-types';
 import { PimRequestStore } from '../../src/requests/pim-request-store';
+import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { noticeActivity } from '../../src/teams/notice-activity';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { assertValidCard, factsOf, findById } from '../cards/card-validation';
@@ -105,6 +107,17 @@ function newWatcher(overrides: Partial<ActivationWatcherOptions> = {}): Activati
     directory: new DirectoryClient(graph),
     storage,
     feed,
+    // The watcher's ends go where production sends them: the lifecycle records them and updates the cards.
+    ends: new ActivationLifecycle({
+      requests,
+      scheduler: new MemoryScheduler({ logger: pino({ level: 'silent' }), now }),
+      messenger,
+      reader: new PimActivityReader(graph),
+      feed,
+      logger: pino({ level: 'silent' }),
+      warningMinutes: 10,
+      now,
+    }),
     isBotMade: async (requestId) => {
       askedIfBotMade.push(requestId);
       return botRequests.has(requestId);
