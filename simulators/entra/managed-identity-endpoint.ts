@@ -10,8 +10,9 @@ export const MANAGED_IDENTITY_PATH = '/msi/token';
 export const APP_SERVICE_MSI_API_VERSION = '2019-08-01';
 
 /**
- * Resources this stand-in issues managed identity tokens for: Azure Storage, in the forms Azure SDKs
- * ask for (`https://storage.azure.com/.default` becomes resource `https://storage.azure.com/`).
+ * Resources this stand-in issues managed identity tokens for: Azure Storage, with or without the
+ * trailing slash (MSAL Node turns scope `https://storage.azure.com/.default` into resource
+ * `https://storage.azure.com`; the docs' curl examples write `https://storage.azure.com/`).
  */
 const SUPPORTED_RESOURCES = new Set(['https://storage.azure.com/', 'https://storage.azure.com']);
 
