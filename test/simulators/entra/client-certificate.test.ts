@@ -13,6 +13,8 @@ import {
   GRAPH_RESOURCE,
   startEntraAuthority,
 } from '../../../simulators/entra';
+import { BOT_APPLICATION_PERMISSIONS, DEMO_BOT_CLIENT_ID, demoBotApplication } from '../../../simulators/demo-app';
+import { startLocalStack } from '../../../simulators/local-stack';
 import { testCertificateAuthority } from '../../support/local-ca';
 import {
   adele,
@@ -180,6 +182,27 @@ describe('client assertions signed with a registered certificate', () => {
     expect(String(body.error_description)).toContain('Key was found');
   });
 
+  it('the dev SSO endpoint authenticates a certificate-only app by its assertion too', async () => {
+    const post = async (clientAssertion: string) => {
+      const res = await fetch(`${authority.url}/${TENANT_ID}/_dev/teams-sso-token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({
+          client_id: certOnlyApp.clientId,
+          client_assertion_type: JWT_BEARER,
+          client_assertion: clientAssertion,
+          user: adele.id,
+        }),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const ok = await post(await assertion());
+    expect(ok.status).toBe(200);
+    expect(decodeJwt(String(ok.body.token))).toMatchObject({ aud: certOnlyApp.identifierUris[0], oid: adele.id });
+    const refused = await post(await assertion({}, unregistered));
+    expect(refused).toMatchObject({ status: 401, body: { error: 'invalid_client', error_codes: [700027] } });
+  });
+
   it('refuses any secret for an app that has none: AADSTS7000215', async () => {
     const { status, body } = await postToken(authority, {
       grant_type: 'client_credentials',
@@ -189,5 +212,35 @@ describe('client assertions signed with a registered certificate', () => {
     });
     expect(status).toBe(401);
     expect(body).toMatchObject({ error: 'invalid_client', error_codes: [7000215] });
+  });
+});
+
+describe('local stack with a certificate-only demo bot and a managed identity', () => {
+  it('registers the certificate (no secret) and serves the managed identity endpoint', async () => {
+    const certificate = createClientCertificate();
+    const dir = mkdtempSync(join(tmpdir(), 'stack-cert-'));
+    const stack = await startLocalStack({
+      ca: testCertificateAuthority(),
+      botApp: demoBotApplication([], { certificates: [certificate], secret: false }),
+      managedIdentities: [{ clientId: '3c1d9e2f-5a4b-4c6d-8e7f-90a1b2c3d4e5', systemAssigned: true }],
+    });
+    try {
+      expect(stack.botApp.clientSecret).toBeUndefined();
+      expect(stack.authority.managedIdentityEndpoint?.environment.IDENTITY_ENDPOINT).toBe(
+        `${stack.authority.url}/msi/token`,
+      );
+      writeFileSync(join(dir, 'bot.pem'), certificate.pem, { mode: 0o600 });
+      const credential = new ClientCertificateCredential(
+        stack.authority.tenantId,
+        DEMO_BOT_CLIENT_ID,
+        { certificatePath: join(dir, 'bot.pem') },
+        identityOptions(stack.authority),
+      );
+      const { token } = await credential.getToken(GRAPH_DEFAULT_SCOPE);
+      expect(decodeJwt(token)).toMatchObject({ appid: DEMO_BOT_CLIENT_ID, roles: BOT_APPLICATION_PERMISSIONS });
+    } finally {
+      await stack.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
