@@ -4,9 +4,13 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import type { AppConfig } from './config';
 import { type ReadinessCheck, runReadinessChecks } from './health/readiness';
+import { cachedProbe } from './health/readiness-cache';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
 import { TURN_LOGGER } from './teams/turn-logger';
+
+/** How long one readiness run answers /readyz: stale by a few seconds at most, and a probe storm costs one run. */
+const READINESS_CACHE_MS = 5_000;
 
 export interface ServerDependencies {
   config: Pick<AppConfig, 'host' | 'port' | 'maxBodyBytes' | 'shutdownGraceMs'>;
@@ -32,6 +36,8 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   let draining = false;
   let drained: (() => void) | undefined;
 
+  const readiness = cachedProbe(() => runReadinessChecks(deps.readiness, logger), READINESS_CACHE_MS);
+
   const server = restify.createServer({ name: 'pim-bot', handleUncaughtExceptions: false });
   // Before routing and before any body is read: every route and method, unknown paths included.
   server.pre(refuseEncodedBodies(logger));
@@ -50,7 +56,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
       res.send(503, { ready: false, reason: 'shutting down' });
       return;
     }
-    const report = await runReadinessChecks(deps.readiness);
+    const report = await readiness();
     res.send(report.ready ? 200 : 503, report);
   });
 
