@@ -14,6 +14,7 @@ import { type BotHarness, cardActions, startBotHarness } from '../support/bot-ha
 const HOSTILE_REQUESTER = 'Adele [click me](https://evil.example/a) <at>Megan Bowen</at>';
 const HOSTILE_APPROVER = 'Nestor ![pixel](https://evil.example/p.png) <img src=x onerror=alert(1)>';
 const HOSTILE_ROLE = 'Global Administrator **now** <a href="https://evil.example/r">docs</a>';
+const HOSTILE_EXCHANGE = 'Exchange Administrator [admin](https://evil.example/e) <at>Adele</at>';
 const HOSTILE_COMMENT =
   '# Denied\n[re-apply here](https://evil.example/c) <at>Adele</at> <script>alert(1)</script> _x_ ~~y~~ `z` > quote &lt;b&gt;';
 
@@ -27,7 +28,11 @@ const hostileTenant: TenantFixture = {
   ...demoTenant,
   users: demoTenant.users.map((u) => (u.id === adele.id ? adele : u.id === nestor.id ? nestor : u)),
   roleDefinitions: demoTenant.roleDefinitions.map((r) =>
-    r.id === demoRoles.globalAdministrator ? { ...r, displayName: HOSTILE_ROLE } : r,
+    r.id === demoRoles.globalAdministrator
+      ? { ...r, displayName: HOSTILE_ROLE }
+      : r.id === demoRoles.exchangeAdministrator
+        ? { ...r, displayName: HOSTILE_EXCHANGE }
+        : r,
   ),
 };
 
@@ -107,6 +112,25 @@ describe('plain-text notices with hostile names and comments', () => {
     expect(messages).toHaveLength(1);
     expect(messages[0]?.text).toMatch(/^Subscribed: this channel gets every activation of .Exchange.\(https：/);
     expect(messages[0]?.textFormat).toBe('plain');
+    expect(withMarkup).toEqual([]);
+  });
+
+  it("the chat's own replies that name a role (deactivated) are plain text with no markup", async () => {
+    h.newConversations();
+    await h.say(adele, 'activate Exchange Administrator 1h INC-42 fix mailbox rules');
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    expect(confirm).toBeDefined();
+    await h.submit(adele, confirm!.data!);
+    h.stack.clock.advance(6 * 60_000);
+    h.connector.reset();
+    await h.say(adele, 'deactivate exchange');
+    const messages = plainMessages();
+    const deactivated = messages.filter((m) => /is deactivated/.test(m.text ?? ''));
+    const withMarkup = messages.filter((m) => MARKUP.some((p) => p.test(m.text ?? '')));
+    console.log(`hostile role name on deactivate: ${deactivated.length} reply, ${withMarkup.length} with markup left`);
+    expect(deactivated).toHaveLength(1);
+    expect(deactivated[0]?.text).toMatch(/^Exchange Administrator .admin.\(https：/);
+    expect(deactivated[0]?.textFormat).toBe('plain');
     expect(withMarkup).toEqual([]);
   });
 });
