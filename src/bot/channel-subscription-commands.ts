@@ -97,7 +97,8 @@ export class ChannelSubscriptionCommands {
       return;
     }
     const { filters, details } = readSubscriptionArgs(command.args);
-    if (details && !inAllowedTenant(context.activity, feed.allowedTenantIds)) {
+    const mayShowDetails = inAllowedTenant(context.activity, feed.allowedTenantIds);
+    if (details && !mayShowDetails) {
       log.warn({ channelId }, 'details refused: the channel is not in an allowed tenant');
       await context.sendActivity(
         plainMessage(
@@ -114,7 +115,7 @@ export class ChannelSubscriptionCommands {
     });
     await context.sendActivity(
       plainMessage(
-        `Subscribed: this channel gets ${whatItGets(subscription)}. ${details ? DETAILS_TEXT : `${NO_DETAILS_TEXT} An admin can add them with "subscribe … with details".`}`,
+        `Subscribed: this channel gets ${whatItGets(subscription)}. ${details ? DETAILS_TEXT : NO_DETAILS_TEXT}${!details && mayShowDetails ? ' An admin can add them with "subscribe … with details".' : ''}`,
       ),
     );
   }

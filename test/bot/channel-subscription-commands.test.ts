@@ -80,6 +80,8 @@ describe('subscribe … with details', () => {
     expect(await store.get(CHANNEL)).toMatchObject({ filters: [] });
     expect((await store.get(CHANNEL))?.details).toBeUndefined();
     expect(reply.text).toMatch(/justifications and tickets stay out of the channel/);
+    // Not offered where it would be refused.
+    expect(reply.text).not.toMatch(/with details/);
   });
 
   it('a channel whose two tenant fields disagree may not opt in', async () => {
