@@ -173,6 +173,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       store: services.subscriptions,
       directory: services.directory,
       adminGroupId: config.feed.adminGroupId,
+      // The tenant(s) whose channels may opt in to justifications on feed cards (issue 13, finding 4).
+      allowedTenantIds: [config.entra.tenantId],
     }),
     refs,
     ticketPattern: config.ticketPattern,
