@@ -35,6 +35,7 @@ import { ConversationReferenceStore } from './teams/conversation-references';
 import { StepUpResumer } from './teams/step-up-resumer';
 import { TeamsChannelAuthentication } from './teams/teams-channel-authentication';
 import { TeamsMessenger } from './teams/teams-messenger';
+import { tokenExchangeDedupeStorage } from './teams/token-exchange-dedupe-storage';
 import { TurnSessions } from './teams/turn-sessions';
 import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './teams/user-token-source';
 
@@ -117,7 +118,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   if (config.mode === 'production') {
     const connection = config.oauthConnectionName!;
     // De-duplicates the SSO token exchange Teams sends to every client of the user.
-    adapter.use(new TeamsSSOTokenExchangeMiddleware(storage, connection));
+    // Its dedupe needs create-if-absent, which BlobsStorage cannot do (see token-exchange-dedupe-storage).
+    adapter.use(new TeamsSSOTokenExchangeMiddleware(tokenExchangeDedupeStorage(storage, config.storage), connection));
     tokens = new TeamsSsoTokenSource(connection);
   } else {
     tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode), options.now);
