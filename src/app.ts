@@ -1,7 +1,6 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
   ConversationState,
   MemoryStorage,
   type Storage,
@@ -32,6 +31,7 @@ import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
 import { ConversationReferenceStore } from './teams/conversation-references';
+import { botCredentialsFactory, botFrameworkAuthOptions } from './teams/bot-framework-settings';
 import { StepUpResumer } from './teams/step-up-resumer';
 import { TeamsChannelAuthentication } from './teams/teams-channel-authentication';
 import { TeamsMessenger } from './teams/teams-messenger';
@@ -81,19 +81,10 @@ function loggingObserver(logger: Logger): GraphCallObserver {
 
 /** Inbound Bot Framework authentication: verified in production, off in the playground (no app id). */
 function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
-  const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
-    config.mode === 'production'
-      ? {
-          MicrosoftAppId: config.bot.appId,
-          MicrosoftAppPassword: config.bot.appPassword,
-          MicrosoftAppType: config.bot.appType,
-          MicrosoftAppTenantId: config.bot.appTenantId,
-        }
-      : {};
   const adapter = new CloudAdapter(
     config.mode === 'production'
-      ? new TeamsChannelAuthentication(authOptions)
-      : new ConfigurationBotFrameworkAuthentication(authOptions),
+      ? new TeamsChannelAuthentication(botFrameworkAuthOptions(config.bot), botCredentialsFactory(config.bot))
+      : new ConfigurationBotFrameworkAuthentication({}),
   );
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
