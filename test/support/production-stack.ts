@@ -2,6 +2,7 @@ import pino from 'pino';
 import { type BotConnector, startBotConnector } from '../../simulators/botframework/bot-connector';
 import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
 import { type ChannelIssuer, startChannelIssuer } from '../../simulators/botframework/channel-issuer';
+import { startTokenService, type TokenService } from '../../simulators/botframework/token-service';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { type RunningApp, startApp } from '../../src/app';
@@ -18,6 +19,7 @@ export interface ProductionStack {
   channel: ChannelIssuer;
   botAuthority: BotTokenAuthority;
   connector: BotConnector;
+  tokenService: TokenService;
   bot: RunningApp;
   driver: TeamsDriver;
   botAppId: string;
@@ -34,6 +36,20 @@ export async function startProductionStack(): Promise<ProductionStack> {
   const channel = await startChannelIssuer({ ca });
   const botAuthority = await startBotTokenAuthority({ ca, apps: [{ appId: botAppId, appPassword: botSecret }] });
   const connector = await startBotConnector({ ca, verifyBotToken: (t) => botAuthority.verifyBotToken(t) });
+  const tokenService = await startTokenService({
+    ca,
+    verifyBotToken: (t) => botAuthority.verifyBotToken(t),
+    entraTokenEndpoint: `${local.authority.url}/${local.fixture.tenantId}/oauth2/v2.0/token`,
+    connections: [
+      {
+        name: OAUTH_CONNECTION,
+        clientId: local.botApp.clientId,
+        clientSecret: local.botApp.clientSecret,
+        tokenExchangeUrl: local.botApp.identifierUris[0] ?? '',
+        scopes: 'https://graph.microsoft.com/User.Read',
+      },
+    ],
+  });
   const config = parseConfig({
     PIMBOT_MODE: 'production',
     HOST: '127.0.0.1',
@@ -54,6 +70,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
     // botbuilder's own settings, pointing it at the stand-ins instead of Microsoft's public cloud.
     ToChannelFromBotLoginUrl: botAuthority.loginUrl,
     ToBotFromChannelOpenIdMetadataUrl: channel.openIdMetadataUrl,
+    OAuthUrl: tokenService.url,
   });
   const logger = pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
   const bot = await startApp(config, logger, {
@@ -75,6 +92,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
     channel,
     botAuthority,
     connector,
+    tokenService,
     bot,
     driver,
     botAppId,
@@ -85,7 +103,13 @@ export async function startProductionStack(): Promise<ProductionStack> {
     },
     async close() {
       await bot.shutdown('test over');
-      await Promise.allSettled([connector.close(), botAuthority.close(), channel.close(), local.close()]);
+      await Promise.allSettled([
+        connector.close(),
+        tokenService.close(),
+        botAuthority.close(),
+        channel.close(),
+        local.close(),
+      ]);
     },
   };
 }

@@ -66,8 +66,13 @@ export class TeamsDriver {
   }
 
   /** The signin/tokenExchange invoke Teams sends after the bot's OAuth card, with the user's SSO token. */
-  async tokenExchange(user: TeamsUser, exchangeId: string, connectionName: string): Promise<DriverResponse> {
-    const token = await this.options.ssoTokenFor(user);
+  async tokenExchange(
+    user: TeamsUser,
+    exchangeId: string,
+    connectionName: string,
+    ssoToken?: string,
+  ): Promise<DriverResponse> {
+    const token = ssoToken ?? (await this.options.ssoTokenFor(user));
     return this.post({
       ...this.personal(user),
       type: 'invoke',
