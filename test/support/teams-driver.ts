@@ -85,7 +85,11 @@ export class TeamsDriver {
    * A Universal Action (adaptiveCard/action). When the bot answers 401 loginRequest, Teams signs the
    * user in silently and sends the action again with `authentication.token`; so does the driver.
    */
-  async universalAction(user: TeamsUser, data: Record<string, unknown>, verb: string): Promise<DriverResponse> {
+  async universalAction(
+    user: TeamsUser,
+    data: Record<string, unknown>,
+    verb: string,
+  ): Promise<DriverResponse & { loginRequest?: unknown }> {
     const invoke = (authentication?: { token: string }) =>
       this.post({
         ...this.personal(user),
@@ -98,9 +102,10 @@ export class TeamsDriver {
         },
       });
     const first = await invoke();
-    const body = first.body as { statusCode?: number; type?: string } | undefined;
+    const body = first.body as { statusCode?: number; type?: string; value?: unknown } | undefined;
     if (body?.statusCode !== 401 || body.type !== 'application/vnd.microsoft.activity.loginRequest') return first;
-    return invoke({ token: await this.options.ssoTokenFor(user) });
+    // Teams gets the SSO token for the tokenExchangeResource in the loginRequest and resends the action.
+    return { ...(await invoke({ token: await this.options.ssoTokenFor(user) })), loginRequest: body.value };
   }
 
   private personal(user: TeamsUser): Partial<Activity> {
