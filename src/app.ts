@@ -1,7 +1,6 @@
 import {
   CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
   ConversationState,
   MemoryStorage,
   type Storage,
@@ -32,9 +31,11 @@ import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
 import { ConversationReferenceStore } from './teams/conversation-references';
+import { botCredentialsFactory, botFrameworkAuthOptions } from './teams/bot-framework-settings';
 import { StepUpResumer } from './teams/step-up-resumer';
 import { TeamsChannelAuthentication } from './teams/teams-channel-authentication';
 import { TeamsMessenger } from './teams/teams-messenger';
+import { tokenExchangeDedupeStorage } from './teams/token-exchange-dedupe-storage';
 import { TurnSessions } from './teams/turn-sessions';
 import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './teams/user-token-source';
 
@@ -80,19 +81,10 @@ function loggingObserver(logger: Logger): GraphCallObserver {
 
 /** Inbound Bot Framework authentication: verified in production, off in the playground (no app id). */
 function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
-  const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
-    config.mode === 'production'
-      ? {
-          MicrosoftAppId: config.bot.appId,
-          MicrosoftAppPassword: config.bot.appPassword,
-          MicrosoftAppType: config.bot.appType,
-          MicrosoftAppTenantId: config.bot.appTenantId,
-        }
-      : {};
   const adapter = new CloudAdapter(
     config.mode === 'production'
-      ? new TeamsChannelAuthentication(authOptions)
-      : new ConfigurationBotFrameworkAuthentication(authOptions),
+      ? new TeamsChannelAuthentication(botFrameworkAuthOptions(config.bot), botCredentialsFactory(config.bot))
+      : new ConfigurationBotFrameworkAuthentication({}),
   );
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
@@ -117,7 +109,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   if (config.mode === 'production') {
     const connection = config.oauthConnectionName!;
     // De-duplicates the SSO token exchange Teams sends to every client of the user.
-    adapter.use(new TeamsSSOTokenExchangeMiddleware(storage, connection));
+    // Its dedupe needs create-if-absent, which BlobsStorage cannot do (see token-exchange-dedupe-storage).
+    adapter.use(new TeamsSSOTokenExchangeMiddleware(tokenExchangeDedupeStorage(storage, config.storage), connection));
     tokens = new TeamsSsoTokenSource(connection);
   } else {
     tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode), options.now);

@@ -202,6 +202,18 @@ export const productionSchema = z
     MicrosoftAppTenantId: tenantGuid('MicrosoftAppTenantId').optional(),
     AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
     OAUTH_CONNECTION_NAME: z.string().min(1).optional(),
+    // botbuilder's own setting names (ConfigurationBotFrameworkAuthentication): unset means Microsoft's public cloud.
+    ToChannelFromBotLoginUrl: httpsUrl(
+      'ToChannelFromBotLoginUrl',
+      'https://login.microsoftonline.com/botframework.com',
+    ).optional(),
+    ToChannelFromBotOAuthScope: httpsUrl('ToChannelFromBotOAuthScope', 'https://api.botframework.com').optional(),
+    ToBotFromChannelTokenIssuer: z.string().min(1).optional(),
+    ToBotFromChannelOpenIdMetadataUrl: httpsUrl(
+      'ToBotFromChannelOpenIdMetadataUrl',
+      'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    ).optional(),
+    OAuthUrl: httpsUrl('OAuthUrl', 'https://api.botframework.com').optional(),
   })
   .superRefine(
     (v, ctx) => {

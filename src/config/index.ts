@@ -14,6 +14,7 @@ export type {
   AppConfig,
   ApprovalsConfig,
   BotAuthConfig,
+  BotFrameworkEndpoints,
   EntraAppConfig,
   FeedConfig,
   JobsConfig,

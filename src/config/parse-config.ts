@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError } from './config-error';
 import { playgroundSchema, productionSchema } from './env-schemas';
-import type { AppConfig, ApprovalsConfig, Env, FeedConfig } from './types';
+import type { AppConfig, ApprovalsConfig, BotFrameworkEndpoints, Env, FeedConfig } from './types';
 
 /** Variables whose presence means "this is a production deployment". */
 const PRODUCTION_CREDENTIALS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType'] as const;
@@ -77,6 +77,7 @@ export function parseConfig(env: Env): AppConfig {
       appPassword: v.MicrosoftAppPassword,
       appType: v.MicrosoftAppType,
       appTenantId: v.MicrosoftAppTenantId,
+      ...botFrameworkEndpoints(v),
     },
     entra: {
       tenantId: v.AAD_APP_TENANT_ID,
@@ -124,4 +125,16 @@ function approvalsConfig(v: {
     reminderAfterMinutes: v.APPROVAL_REMINDER_MINUTES,
     escalateAfterMinutes: v.APPROVAL_ESCALATION_MINUTES,
   };
+}
+
+/** The Bot Framework endpoints set (botbuilder's names), or nothing: then the public cloud's. */
+function botFrameworkEndpoints(v: BotFrameworkEndpoints): { endpoints?: BotFrameworkEndpoints } {
+  const endpoints: BotFrameworkEndpoints = {
+    ToChannelFromBotLoginUrl: v.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: v.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: v.ToBotFromChannelTokenIssuer,
+    ToBotFromChannelOpenIdMetadataUrl: v.ToBotFromChannelOpenIdMetadataUrl,
+    OAuthUrl: v.OAuthUrl,
+  };
+  return Object.values(endpoints).some(Boolean) ? { endpoints } : {};
 }

@@ -18,6 +18,22 @@ export interface BotAuthConfig {
   appPassword?: string;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   appTenantId?: string;
+  /** Where the Bot Framework is (botbuilder's setting names); each unset one is the public cloud's. */
+  endpoints?: BotFrameworkEndpoints;
+}
+
+/** The Bot Framework's endpoints: Microsoft's public cloud, or local stand-ins (simulators/botframework). */
+export interface BotFrameworkEndpoints {
+  /** Authority (host and tenant) of the bot's token for the connector; public: https://login.microsoftonline.com/botframework.com. */
+  ToChannelFromBotLoginUrl?: string;
+  /** Audience of that token; public: https://api.botframework.com. */
+  ToChannelFromBotOAuthScope?: string;
+  /** `iss` of the channel's tokens to the bot; public: https://api.botframework.com. */
+  ToBotFromChannelTokenIssuer?: string;
+  /** OpenID metadata of the channel's signing keys; public: https://login.botframework.com/v1/.well-known/openidconfiguration. */
+  ToBotFromChannelOpenIdMetadataUrl?: string;
+  /** The Bot Framework Token Service (OAuth connections, SSO exchange); public: https://api.botframework.com. */
+  OAuthUrl?: string;
 }
 
 export interface EntraAppConfig {
