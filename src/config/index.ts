@@ -8,6 +8,7 @@
  */
 export { ConfigError } from './config-error';
 export { DEFAULT_TICKET_PATTERN } from './env-schemas';
+export { isLoopbackHost, isLoopbackUrl } from './loopback';
 export { parseConfig } from './parse-config';
 export { resolveEnvironment } from './resolve-environment';
 export type {
@@ -16,6 +17,7 @@ export type {
   BotAuthConfig,
   EntraAppConfig,
   FeedConfig,
+  InboundConfig,
   JobsConfig,
   Mode,
   StorageConfig,
