@@ -1,5 +1,5 @@
 import {
-  CloudAdapter,
+  type CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   type ConfigurationBotFrameworkAuthenticationOptions,
   ConversationState,
@@ -32,6 +32,7 @@ import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
 import { ConversationReferenceStore } from './teams/conversation-references';
+import { FrontDoorAdapter } from './teams/front-door-adapter';
 import { StepUpResumer } from './teams/step-up-resumer';
 import { TeamsChannelAuthentication } from './teams/teams-channel-authentication';
 import { TeamsMessenger } from './teams/teams-messenger';
@@ -89,10 +90,13 @@ function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
           MicrosoftAppTenantId: config.bot.appTenantId,
         }
       : {};
-  const adapter = new CloudAdapter(
+  // Issue 13: only Teams activities of an allowed tenant get past authentication (src/teams/front-door.ts).
+  const adapter = new FrontDoorAdapter(
     config.mode === 'production'
       ? new TeamsChannelAuthentication(authOptions)
       : new ConfigurationBotFrameworkAuthentication(authOptions),
+    config.inbound.allowedTenantIds,
+    logger,
   );
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
