@@ -345,12 +345,9 @@ describe('front door (production: Bot Connector tokens, endorsements)', () => {
     } finally {
       mute.restore();
     }
-    const byKind = Object.entries(
-      results.reduce<Record<string, number[]>>((acc, r) => {
-        (acc[r.kind] ??= []).push(r.status);
-        return acc;
-      }, {}),
-    ).map(([k, s]) => `${k} ${JSON.stringify(tally(s))}`);
+    const byKind = [...new Set(results.map((r) => r.kind))].map(
+      (k) => `${k} ${JSON.stringify(tally(results.filter((r) => r.kind === k).map((r) => r.status)))}`,
+    );
     figure(
       'front-door-endorsement',
       `${results.length} signed activities: ${byKind.join('; ')}; ${storage.writes} state writes, ${teams.calls.length} connector calls`,
