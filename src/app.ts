@@ -20,6 +20,7 @@ import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
 import { PimSessions } from './identity/pim-sessions';
+import { SsoTokenVerifier } from './identity/sso-token-verifier';
 import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
 import { stepUpCleanup } from './identity/step-up/cleanup';
 import type { ActivationFeed } from './notifications/activation-feed';
@@ -127,9 +128,19 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode), options.now);
   }
   const observer = options.graphObserver ?? loggingObserver(logger);
+  // Issue 13: the user's token is verified (and must name the activity's user) before it is used.
+  const verifier = new SsoTokenVerifier({
+    authorityHost: config.entra.authorityHost,
+    tenantId: config.entra.tenantId,
+    audiences: config.inbound.ssoAudiences,
+    allowedTenantIds: config.inbound.allowedTenantIds,
+    // Not options.now: a token's exp/nbf are the authority's real time, whatever clock the tenant's schedules follow.
+  });
   const sessions = new TurnSessions(
     tokens,
     new PimSessions({ entra: config.entra, graphBaseUrl: config.graphBaseUrl, observer, now: options.now }),
+    verifier,
+    logger,
   );
   const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
   const botAppId = config.bot.appId ?? '';
