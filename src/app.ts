@@ -1,5 +1,5 @@
 import {
-  CloudAdapter,
+  type CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
   ConversationState,
   MemoryStorage,
@@ -19,6 +19,7 @@ import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
 import { PimSessions } from './identity/pim-sessions';
+import { SsoTokenVerifier } from './identity/sso-token-verifier';
 import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
 import { stepUpCleanup } from './identity/step-up/cleanup';
 import type { ActivationFeed } from './notifications/activation-feed';
@@ -32,6 +33,7 @@ import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
 import { ConversationReferenceStore } from './teams/conversation-references';
 import { botCredentialsFactory, botFrameworkAuthOptions } from './teams/bot-framework-settings';
+import { FrontDoorAdapter } from './teams/front-door-adapter';
 import { StepUpResumer } from './teams/step-up-resumer';
 import { TeamsChannelAuthentication } from './teams/teams-channel-authentication';
 import { TeamsMessenger } from './teams/teams-messenger';
@@ -81,10 +83,13 @@ function loggingObserver(logger: Logger): GraphCallObserver {
 
 /** Inbound Bot Framework authentication: verified in production, off in the playground (no app id). */
 function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
-  const adapter = new CloudAdapter(
+  // Issue 13: only Teams activities of an allowed tenant get past authentication (src/teams/front-door.ts).
+  const adapter = new FrontDoorAdapter(
     config.mode === 'production'
       ? new TeamsChannelAuthentication(botFrameworkAuthOptions(config.bot), botCredentialsFactory(config.bot))
       : new ConfigurationBotFrameworkAuthentication({}),
+    config.inbound.allowedTenantIds,
+    logger,
   );
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
@@ -116,9 +121,19 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode), options.now);
   }
   const observer = options.graphObserver ?? loggingObserver(logger);
+  // Issue 13: the user's token is verified (and must name the activity's user) before it is used.
+  const verifier = new SsoTokenVerifier({
+    authorityHost: config.entra.authorityHost,
+    tenantId: config.entra.tenantId,
+    audiences: config.inbound.ssoAudiences,
+    allowedTenantIds: config.inbound.allowedTenantIds,
+    // Not options.now: a token's exp/nbf are the authority's real time, whatever clock the tenant's schedules follow.
+  });
   const sessions = new TurnSessions(
     tokens,
     new PimSessions({ entra: config.entra, graphBaseUrl: config.graphBaseUrl, observer, now: options.now }),
+    verifier,
+    logger,
   );
   const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
   const botAppId = config.bot.appId ?? '';
@@ -167,7 +182,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       directory: services.directory,
       adminGroupId: config.feed.adminGroupId,
       // The tenant(s) whose channels may opt in to justifications on feed cards (issue 13, finding 4).
-      allowedTenantIds: [config.entra.tenantId],
+      allowedTenantIds: config.inbound.allowedTenantIds,
     }),
     refs,
     ticketPattern: config.ticketPattern,

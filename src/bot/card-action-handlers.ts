@@ -67,10 +67,12 @@ export class CardActionHandlers {
     action: ExecuteAction | undefined,
     rawVerb: unknown,
   ): Promise<AdaptiveCardInvokeResponse> {
-    // Production: no SSO token yet for this user → ask Teams to sign them in (Universal Actions).
-    if (rawVerb !== 'refreshApproval') {
+    // No verified token for this user (issue 13: the refresh too, as the approval card shows the
+    // justification) → production asks Teams to sign them in (Universal Actions); the demo says why.
+    if (!(await this.deps.sessions.verifiedUserId(context))) {
       const login = await this.deps.sessions.loginRequest(context);
       if (login) return login.body as AdaptiveCardInvokeResponse;
+      return cardResponse(signInNeeded(this.deps.sessions.missingTokenHelp));
     }
     if (!action) return cardResponse(invalidAction(rawVerb));
     const handler = this.handlers[action.verb] as (
@@ -103,7 +105,8 @@ export class CardActionHandlers {
           emptyText: 'Nothing is active for you right now.',
         });
       }
-      await this.deps.activation.deactivate(pim, context.activity.from?.aadObjectId ?? '', mine.target);
+      const userId = (await this.deps.sessions.verifiedUserId(context)) ?? '';
+      await this.deps.activation.deactivate(pim, userId, mine.target);
       return statusCard({
         state: 'deactivated',
         targetName: mine.target.displayName,
@@ -133,7 +136,8 @@ export class CardActionHandlers {
     if (!decisions) return invalidAction('approve');
     const from = context.activity.from;
     const clicker = {
-      aadObjectId: from?.aadObjectId ?? '',
+      // The verified token's user (run() made sure there is one), not what the activity claims.
+      aadObjectId: (await this.deps.sessions.verifiedUserId(context)) ?? '',
       name: from?.name,
       pim: await this.deps.sessions.pimFor(context),
     };
@@ -163,12 +167,17 @@ export class CardActionHandlers {
 
   /** The approval card as this viewer should see it now (Universal Actions refresh): only for those it concerns. */
   private async refreshApproval(context: TurnContext, requestId: string): Promise<AdaptiveCard> {
-    const viewerId = context.activity.from?.aadObjectId;
+    const viewerId = await this.deps.sessions.verifiedUserId(context);
     const request = await this.deps.decisions?.view(requestId, viewerId);
     return request
       ? approvalCard(approvalCardModel(request, { now: this.deps.now() }), { aadObjectId: viewerId })
       : errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' });
   }
+}
+
+/** No verified user: nothing about the request is shown. */
+function signInNeeded(help: string): AdaptiveCard {
+  return errorCard({ title: 'Sign-in needed', message: 'I could not verify your sign-in.', fix: help });
 }
 
 /** A button we do not know, or one whose data is not what our cards send. */

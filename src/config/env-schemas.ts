@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost, isLoopbackUrl } from './loopback';
 
 /**
  * The zod schemas for every environment variable the bot reads (PIMBOT_MODE and PIMBOT_ENV aside, which
@@ -39,6 +40,33 @@ const port = z.coerce
   .int({ error: portError })
   .min(0, { error: portError })
   .max(65535, { error: portError });
+
+// --- Issue 13, front door: which tenants' activities and tokens the bot accepts, and the SSO token's audience ---
+/** ALLOWED_TENANT_IDS and AAD_APP_ID_URI (defaults, from AAD_APP_TENANT_ID and AAD_APP_CLIENT_ID, in parseConfig). */
+function inboundVariables() {
+  const tenantsError =
+    'ALLOWED_TENANT_IDS must be comma-separated Entra tenant ids (GUIDs, Entra admin center > Overview > Tenant ID), e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47; unset, it is AAD_APP_TENANT_ID.';
+  return {
+    ALLOWED_TENANT_IDS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(guid, { error: tenantsError })).min(1, { error: tenantsError }))
+      .optional(),
+    AAD_APP_ID_URI: z
+      .string()
+      .regex(/^api:\/\/\S+$/, {
+        error:
+          'AAD_APP_ID_URI must be the Application ID URI of the app registration (Expose an API), e.g. api://botid-<client id>; unset, it is api://botid-<AAD_APP_CLIENT_ID>.',
+      })
+      .optional(),
+  };
+}
+// --- end of the front door block ---
 
 /** Variables both modes read; each mode's schema below adds its own credentials. */
 const common = {
@@ -170,6 +198,7 @@ const common = {
     .int()
     .min(0)
     .default(60),
+  ...inboundVariables(),
   PUBLIC_BASE_URL: z
     .string()
     .refine((v) => /^https?:\/\/[^/\s]+/.test(v), {
@@ -179,14 +208,50 @@ const common = {
     .optional(),
 };
 
+// --- Issue 13, playground on a network: loopback only ---
+/**
+ * Where playground mode's stand-ins are when nothing says: loopback, never Microsoft (the demo has inbound
+ * authentication off and a dev identity, so it must neither be reachable from the network nor send its
+ * secret to a real authority). `npm run playground` sets both to the local stand-ins' URLs.
+ */
+export const PLAYGROUND_UNSET_URL = 'https://127.0.0.1';
+
+const loopbackProblem = (variable: string, value: string, what: string) =>
+  `${variable} must be a loopback ${what} in playground mode (inbound authentication is off there), got "${value.slice(0, 80)}". Use 127.0.0.1, ::1 or localhost (npm run playground sets it), or set PIMBOT_MODE=production for a real deployment.`;
+
 /** The local demo: Bot Framework credentials are refused before this runs (see parseConfig). */
-export const playgroundSchema = z.object({
-  ...common,
-  AAD_APP_CLIENT_SECRET: z.string({
-    error:
-      'AAD_APP_CLIENT_SECRET is not set. `npm run playground` sets it for the local authority; run the demo that way.',
-  }),
-});
+export const playgroundSchema = z
+  .object({
+    ...common,
+    GRAPH_BASE_URL: httpsUrl('GRAPH_BASE_URL', 'https://127.0.0.1:8443').default(PLAYGROUND_UNSET_URL),
+    AAD_APP_OAUTH_AUTHORITY_HOST: httpsUrl('AAD_APP_OAUTH_AUTHORITY_HOST', 'https://127.0.0.1:8444').default(
+      PLAYGROUND_UNSET_URL,
+    ),
+    AAD_APP_CLIENT_SECRET: z.string({
+      error:
+        'AAD_APP_CLIENT_SECRET is not set. `npm run playground` sets it for the local authority; run the demo that way.',
+    }),
+  })
+  .superRefine(
+    (v, ctx) => {
+      if (v.HOST !== undefined && !isLoopbackHost(v.HOST)) {
+        ctx.addIssue({ code: 'custom', path: ['HOST'], message: loopbackProblem('HOST', v.HOST, 'address') });
+      }
+      for (const name of ['GRAPH_BASE_URL', 'AAD_APP_OAUTH_AUTHORITY_HOST'] as const) {
+        const url = v[name];
+        // A value that is no https URL at all is already reported above.
+        if (typeof url === 'string' && URL.canParse(url) && !isLoopbackUrl(url)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: loopbackProblem(name, url, 'URL (the local stand-in)'),
+          });
+        }
+      }
+    },
+    { when: () => true },
+  );
+// --- end of the playground loopback block ---
 
 /** A real tenant: inbound Bot Framework auth, Teams SSO and the step-up return URL, cross-checked below. */
 export const productionSchema = z

@@ -8,6 +8,7 @@
  */
 export { ConfigError } from './config-error';
 export { DEFAULT_TICKET_PATTERN } from './env-schemas';
+export { isLoopbackHost, isLoopbackUrl } from './loopback';
 export { parseConfig } from './parse-config';
 export { resolveEnvironment } from './resolve-environment';
 export type {
@@ -17,6 +18,7 @@ export type {
   BotFrameworkEndpoints,
   EntraAppConfig,
   FeedConfig,
+  InboundConfig,
   JobsConfig,
   Mode,
   StorageConfig,

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import { ConfigError } from './config-error';
 import { playgroundSchema, productionSchema } from './env-schemas';
-import type { AppConfig, ApprovalsConfig, BotFrameworkEndpoints, Env, FeedConfig } from './types';
+import type { AppConfig, ApprovalsConfig, BotFrameworkEndpoints, Env, FeedConfig, InboundConfig } from './types';
 
 /** Variables whose presence means "this is a production deployment". */
 const PRODUCTION_CREDENTIALS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType'] as const;
@@ -59,6 +59,7 @@ export function parseConfig(env: Env): AppConfig {
       feed: feedConfig(v),
       jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
       storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
+      inbound: inboundConfig(v),
     };
   }
 
@@ -94,6 +95,7 @@ export function parseConfig(env: Env): AppConfig {
     feed: feedConfig(v),
     jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
     storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
+    inbound: inboundConfig(v),
   };
 }
 
@@ -110,6 +112,22 @@ function feedConfig(v: {
     watcherIntervalSeconds: v.WATCHER_INTERVAL_SECONDS,
   };
 }
+
+// --- Issue 13, front door ---
+function inboundConfig(v: {
+  ALLOWED_TENANT_IDS?: string[];
+  AAD_APP_ID_URI?: string;
+  AAD_APP_TENANT_ID: string;
+  AAD_APP_CLIENT_ID: string;
+}): InboundConfig {
+  const clientId = v.AAD_APP_CLIENT_ID.toLowerCase();
+  return {
+    allowedTenantIds: v.ALLOWED_TENANT_IDS ?? [v.AAD_APP_TENANT_ID.toLowerCase()],
+    // Teams SSO tokens name the bot by its Application ID URI (v1 tokens) or its client id (v2 tokens).
+    ssoAudiences: [clientId, v.AAD_APP_ID_URI ?? `api://botid-${clientId}`],
+  };
+}
+// --- end of the front door block ---
 
 function approvalsConfig(v: {
   APPROVALS_CHANNELS: Record<string, string>;

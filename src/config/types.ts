@@ -68,7 +68,18 @@ export interface AppConfig {
   feed: FeedConfig;
   jobs: JobsConfig;
   storage: StorageConfig;
+  inbound: InboundConfig;
 }
+
+// --- Issue 13, front door ---
+/** Who may reach the bot: checked on every activity before any state is written, and on every SSO token. */
+export interface InboundConfig {
+  /** ALLOWED_TENANT_IDS (lower case; default [AAD_APP_TENANT_ID]): activities and user tokens of other tenants are refused. */
+  allowedTenantIds: readonly string[];
+  /** Audiences a user's SSO token for the bot may carry: AAD_APP_CLIENT_ID and AAD_APP_ID_URI (default api://botid-<client id>). */
+  ssoAudiences: readonly string[];
+}
+// --- end of the front door block ---
 
 export interface StorageConfig {
   /** STORAGE_CONNECTION_STRING: Azure Storage (or Azurite). Unset: state in memory (one instance, lost on restart). */
