@@ -115,6 +115,30 @@ describe('plain-text notices with hostile names and comments', () => {
     expect(withMarkup).toEqual([]);
   });
 
+  it("the activation dialog's questions name a hostile role as plain text with no markup", async () => {
+    h.newConversations();
+    h.connector.reset();
+    // Global Administrator (hostile name) asks for a duration, a justification and a ticket (the demo policy).
+    await h.say(adele, 'activate global administrator');
+    await h.say(adele, '2h');
+    await h.say(adele, 'conditional access change');
+    const questions = plainMessages().filter((m) =>
+      /How long do you need|Why do you need|requires a/.test(m.text ?? ''),
+    );
+    const withMarkup = questions.filter((m) => MARKUP.some((p) => p.test(m.text ?? '')));
+    console.log(
+      `hostile role name in the dialog's questions: ${questions.length} asked, ${withMarkup.length} with markup left`,
+    );
+    expect(questions.map((m) => m.text?.match(/How long|justification|ticket number/)?.[0])).toEqual([
+      'How long',
+      'justification',
+      'ticket number',
+    ]);
+    expect(questions.every((m) => m.textFormat === 'plain')).toBe(true);
+    expect(withMarkup).toEqual([]);
+    await h.say(adele, 'cancel');
+  });
+
   it("the chat's own replies that name a role (deactivated) are plain text with no markup", async () => {
     h.newConversations();
     await h.say(adele, 'activate Exchange Administrator 1h INC-42 fix mailbox rules');
