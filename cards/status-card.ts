@@ -68,7 +68,7 @@ export const STATUS_STATES: Readonly<
   expired: { title: 'Expired', style: 'emphasis', color: 'default' },
   failed: { title: 'Activation failed', style: 'attention', color: 'attention' },
   denied: { title: 'Request denied', style: 'attention', color: 'attention' },
-  canceled: { title: 'Request canceled', style: 'emphasis', color: 'default' },
+  canceled: { title: 'Request cancelled', style: 'emphasis', color: 'default' },
 };
 
 const TEMPLATE: JsonObject = {
