@@ -143,7 +143,14 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     logger,
     now,
   });
-  const decisions = new ApprovalDecisions({ requests, copies, timers, logger, now });
+  const decisions = new ApprovalDecisions({
+    requests,
+    copies,
+    timers,
+    settleInPim: (requestId) => reconciler.settleOne(requestId),
+    logger,
+    now,
+  });
   const activation = new ActivationService({
     requests,
     events,

@@ -84,7 +84,10 @@ export class ApprovalReconciler {
       );
       if (taken?.changed) await this.queue(slot);
     } catch (err) {
-      deps.logger.warn({ err: errorSummary(err) }, 'approval reconciliation not queued; it starts with the next request');
+      deps.logger.warn(
+        { err: errorSummary(err) },
+        'approval reconciliation not queued; it starts with the next request',
+      );
     }
   }
 

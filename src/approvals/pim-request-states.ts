@@ -31,7 +31,9 @@ export class PimRequestStates {
     const states = new Map<string, PimRequestState | null>();
     const roles = requests.filter((r) => r.target.kind === 'role');
     if (roles.length > 0) {
-      const waiting = await this.list(`${requestsPath('role')}?$filter=${encode("status eq 'PendingApproval'")}&$select=${STATE_SELECT}`);
+      const waiting = await this.list(
+        `${requestsPath('role')}?$filter=${encode("status eq 'PendingApproval'")}&$select=${STATE_SELECT}`,
+      );
       const byId = new Map(waiting.map((s) => [s.id.toLowerCase(), s]));
       for (const request of roles) {
         const still = byId.get(request.id.toLowerCase());
@@ -56,7 +58,9 @@ export class PimRequestStates {
   /** One Entra role request, read by id (it left PendingApproval): null when PIM no longer has it. */
   private async one(id: string): Promise<PimRequestState | null> {
     try {
-      return toState(await this.graph.get<WireRequest>(`${requestsPath('role')}/${pathId(id)}?$select=${STATE_SELECT}`));
+      return toState(
+        await this.graph.get<WireRequest>(`${requestsPath('role')}/${pathId(id)}?$select=${STATE_SELECT}`),
+      );
     } catch (err) {
       if (err instanceof GraphCallFailed && err.failure.httpStatus === 404) return null;
       throw failure(err);

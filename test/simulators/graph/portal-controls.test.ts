@@ -118,6 +118,8 @@ describe('portal cancel and expiry', () => {
     h.clock.advance(24 * HOURS + 1000);
     const after = await statusOf(req.id!);
     expect(after.status).not.toBe('PendingApproval');
-    expect(Date.parse(after.completedDateTime as string)).toBe(Date.parse(after.createdDateTime as string) + 24 * HOURS);
+    expect(Date.parse(after.completedDateTime as string)).toBe(
+      Date.parse(after.createdDateTime as string) + 24 * HOURS,
+    );
   });
 });
