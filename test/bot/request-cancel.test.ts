@@ -129,6 +129,9 @@ describe('cancel from the waiting card', () => {
       const answer = await clickCancel(someone, cancel!);
       expect(answer, someone.displayName).toMatch(/Only the person who asked for this request can cancel it/);
     }
+    console.log(
+      `cancel by someone other than the requester: 2 clicks (an approver, a stranger), ${cancelCalls().length} reached PIM, request ${pimStatus(requestId)}`,
+    );
     expect(cancelCalls()).toEqual([]);
     expect(pimStatus(requestId)).toBe('PendingApproval');
     expect((await h.bot.requests.get(requestId))?.status).toBe('pendingApproval');
