@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { demoGroups, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { PimRequest } from '../../src/requests/pim-request';
 import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
@@ -180,6 +180,34 @@ describe('a decision made in the portal', () => {
       if (name !== 'requester') expect(copy.text, name).toMatch(/Approved/);
     }
     expect(h.connector.sentTexts().join('\n')).not.toMatch(/so it expired/);
+  });
+});
+
+describe('PIM for Groups', () => {
+  it('a group membership approved in the portal: its copies say Approved (read per group, as Graph requires)', async () => {
+    await h.say(adele, 'activate security operators 1h INC-5 incident triage');
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    await h.submit(adele, confirm!.data!);
+    const request = h.stack.graph
+      .snapshot()
+      .requests.find((r) => r.principalId === adele.id && r.status === 'PendingApproval');
+    expect(request?.groupId).toBe(demoGroups.securityOperators.id);
+    const requestId = request!.id as string;
+    const body = { approverId: megan.id, reviewResult: 'Approve', justification: 'triage ok' };
+    expect(await portal(`/_sim/requests/${requestId}/decision`, body)).toBe(204);
+    h.stack.graph.resetCalls();
+    await elapse(RECONCILE_MS + 1000);
+    expect(['approved', 'active']).toContain((await tracked(requestId)).status);
+    for (const [name, copy] of Object.entries(await copiesText(requestId))) {
+      if (name !== 'requester') expect(copy.text, name).toMatch(/Approved/);
+    }
+    const groupReads = h.stack.graph
+      .calls()
+      .filter((c) => c.callerKind === 'app' && decodeURIComponent(c.path).includes('group/assignmentScheduleRequests'));
+    expect(groupReads.length).toBeGreaterThan(0);
+    expect(
+      groupReads.every((c) => decodeURIComponent(c.path).includes(`groupId eq '${demoGroups.securityOperators.id}'`)),
+    ).toBe(true);
   });
 });
 
