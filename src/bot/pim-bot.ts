@@ -130,6 +130,13 @@ export class PimBot extends TeamsActivityHandler {
       await context.sendActivity('There is nothing to cancel.');
       return;
     }
+    if (command.type === 'cancelRequest') {
+      const answer = await this.deps.cardActions.cancelTyped(context, command.targetText);
+      await context.sendActivity(
+        typeof answer === 'string' ? answer : MessageFactory.attachment(CardFactory.adaptiveCard(answer)),
+      );
+      return;
+    }
     await dc.beginDialog(MAIN_DIALOG, { command: chatCommand(command) } satisfies MainDialogOptions);
   }
 
@@ -184,6 +191,7 @@ function chatCommand(command: BotCommand): ChatCommand {
     case 'subscribe':
     case 'unsubscribe':
     case 'subscriptions':
+    case 'cancelRequest': // answered before any dialog
       return { type: 'help' };
     default:
       return command;

@@ -1,6 +1,7 @@
 import { own } from '../shared/own-property';
 import type { Command } from './command';
 import { parseActivation, skipActivateFillers } from './activation-parser';
+import { parseCancelRequest } from './cancel-request-parser';
 import { rawText, startsWith, stripPoliteness, tokenize } from './command-tokens';
 import { SIMPLE, SUBSCRIBE, VIEW_VERBS } from './command-vocabulary';
 import { parseDeactivate } from './deactivation-parser';
@@ -57,6 +58,9 @@ export function parseCommand(text: string, opts: ParseOptions): Command {
   if (viewedSimple && viewedSimple !== 'help' && viewedSimple !== 'cancel') return { type: viewedSimple };
   // "help me activate a role", but not "help desk admin 2h".
   if (tokens[0]?.word === 'help' && !STRONG.has(findTarget(tokens, ctx)?.how ?? 'prefix')) return { type: 'help' };
+
+  const cancelRequest = parseCancelRequest(tokens);
+  if (cancelRequest) return cancelRequest;
 
   const subscription = startsWith(tokens, Object.keys(SUBSCRIBE));
   if (subscription) {
