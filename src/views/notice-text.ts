@@ -15,7 +15,9 @@ export function reminderText(request: PimRequest): string {
 
 /** What the requester is told once their request was decided, or undefined while it was not. */
 export function decidedText(request: PimRequest): string | undefined {
-  const by = plainPart(request.approval?.decision?.by.name) || 'An approver';
+  const decider = request.approval?.decision?.by;
+  // A decision read back from PIM (portal, e-mail, PowerShell) has no decider the app may see: no object id.
+  const by = decider && !decider.aadObjectId ? 'An approver outside Teams' : plainPart(decider?.name) || 'An approver';
   const target = plainPart(request.target.displayName);
   switch (request.status) {
     case 'approved':
