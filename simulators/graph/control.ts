@@ -5,7 +5,7 @@ import { GraphError } from './errors';
 import { FixtureError, parseFixture } from './fixture-loader';
 import type { Json, JsonObject } from './json';
 import { iso } from './json';
-import type { FaultSpec, SimState } from './state';
+import { ACRS_FORMS, type FaultSpec, type SimState } from './state';
 
 export const faultSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -20,6 +20,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
     retryAfterSeconds: z.number().int().min(0).optional(),
   }),
 ]);
+
+const acrsFormSchema = z.object({ form: z.enum(ACRS_FORMS) });
 
 const clockSchema = z.union([
   z.object({ advanceSeconds: z.number().min(0) }),
@@ -136,6 +138,13 @@ export function handleControl(state: SimState, method: string, path: string, bod
     case 'DELETE /_sim/calls':
       state.calls = [];
       return { status: 204 };
+    case 'POST /_sim/acrs-form': {
+      // Which wording of the authentication-context refusal to answer with (FIDELITY.md).
+      const parsed = acrsFormSchema.safeParse(body);
+      if (!parsed.success) return invalid(issues(parsed.error));
+      state.acrsForm = parsed.data.form;
+      return { status: 204 };
+    }
     case 'GET /_sim/state':
       return { status: 200, body: snapshot(state) as unknown as JsonObject };
     case 'POST /_sim/activations': {

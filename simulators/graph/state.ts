@@ -100,6 +100,14 @@ export type FaultSpec =
   | { kind: 'latency'; ms: number; count?: number }
   | { kind: 'status'; status: 429 | 503; count: number; retryAfterSeconds?: number };
 
+/**
+ * The forms of PIM's authentication-context refusal seen in the wild (FIDELITY.md, PIM-API.md §3): `raw`
+ * JSON claims after `claims=`, `urlencoded` (`&claims=%7B...%7D`), `wrapped` (an UnknownError whose message
+ * is the service's JSON error holding the URL-encoded claims) and `noClaims` (the code alone).
+ */
+export const ACRS_FORMS = ['raw', 'urlencoded', 'wrapped', 'noClaims'] as const;
+export type AcrsForm = (typeof ACRS_FORMS)[number];
+
 export interface RequestStatus {
   status: string;
   completedDateTime: Date | null;
@@ -113,6 +121,8 @@ export class SimState {
   readonly activations = new Map<string, StoredActivation>();
   calls: CallRecord[] = [];
   faults: FaultSpec[] = [];
+  /** How an authentication-context refusal is worded (control API `/_sim/acrs-form`; FIDELITY.md). */
+  acrsForm: AcrsForm = 'raw';
 
   constructor(clock: ManualClock, fixture: TenantFixture) {
     this.clock = clock;
@@ -128,6 +138,7 @@ export class SimState {
     this.requests.clear();
     this.activations.clear();
     this.faults = [];
+    this.acrsForm = 'raw';
   }
 
   request(id: string): StoredRequest | undefined {

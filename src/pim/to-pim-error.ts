@@ -1,5 +1,5 @@
 import { describeMinutes } from './iso-duration';
-import { parseClaimsChallenge, parseFailedRules } from './graph-error-message';
+import { authContextClaims, parseClaimsChallenge, parseFailedRules } from './graph-error-message';
 import { PimError, type PolicyRuleName } from './pim-error-class';
 import { type ActivationPolicy, describeTarget, type PimTargetRef } from './pim-types';
 
@@ -86,7 +86,9 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
     code === 'RoleAssignmentRequestAcrsValidationFailed' ||
     /RoleAssignmentRequestAcrsValidationFailed/.test(message)
   ) {
-    const claims = parseClaimsChallenge(message);
+    // No parsable claims in the message (a form not seen yet): the policy's context id says what to ask for.
+    const authContext = ctx.policy?.authContext;
+    const claims = parseClaimsChallenge(message) ?? (authContext ? authContextClaims(authContext) : null);
     return new PimError({
       ...base,
       kind: 'StepUpRequired',
