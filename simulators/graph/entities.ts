@@ -413,14 +413,18 @@ export function approvalStepNode(req: StoredRequest, view: View, stage: boolean)
     caller?.kind === 'user' &&
     resolveApprovers(view.state, approval, req.principalId, view.now).some((id) => sameId(id, caller.objectId));
   const reviewer = d ? view.state.tenant.user(d.reviewerId) : undefined;
+  // Read back in the documented values (NotReviewed, Approved, Denied; a step nobody decided in 24 h is
+  // Expired): DOCS api-reference/beta/resources/approvalstep.md. The PATCH takes Approve/Deny.
+  const reviewResult = d ? (d.result === 'Approve' ? 'Approved' : 'Denied') : 'NotReviewed';
+  const timedOut = !d && !req.canceledAt && !pending;
   return {
     typeName: stage ? 'microsoft.graph.approvalStage' : 'microsoft.graph.approvalStep',
     json: {
       id: approval.stepId,
       displayName: null,
       reviewedDateTime: iso(d?.at),
-      reviewResult: d?.result ?? 'NotReviewed',
-      status: pending ? 'InProgress' : 'Completed',
+      reviewResult,
+      status: pending ? 'InProgress' : timedOut ? 'Expired' : 'Completed',
       assignedToMe,
       justification: d?.justification ?? null,
       reviewedBy: d ? { id: d.reviewerId, displayName: reviewer?.displayName ?? null } : null,
