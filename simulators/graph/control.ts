@@ -23,6 +23,8 @@ export const faultSchema = z.discriminatedUnion('kind', [
 
 const acrsFormSchema = z.object({ form: z.enum(ACRS_FORMS) });
 
+const revokeSchema = z.object({ userId: z.string().min(1), acrs: z.string().min(1).optional() });
+
 const clockSchema = z.union([
   z.object({ advanceSeconds: z.number().min(0) }),
   z.object({ set: z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time') }),
@@ -77,6 +79,11 @@ export function createPortalActivation(state: SimState, input: PortalActivationI
   const req = portalActivation(state, input);
   const view: View = { state, now: state.now() };
   return req.kind === 'role' ? roleRequestNode(req, view).json : groupRequestNode(req, view).json;
+}
+
+/** Revokes a user's sessions now (real time, like token iat); `acrs` adds an authentication context to the challenge. */
+export function revokeSessions(state: SimState, userId: string, acrs?: string): void {
+  state.revokedSessions.set(userId.toLowerCase(), { at: Math.floor(Date.now() / 1000), acrs: acrs ?? null });
 }
 
 export interface ControlResult {
@@ -143,6 +150,13 @@ export function handleControl(state: SimState, method: string, path: string, bod
       const parsed = acrsFormSchema.safeParse(body);
       if (!parsed.success) return invalid(issues(parsed.error));
       state.acrsForm = parsed.data.form;
+      return { status: 204 };
+    }
+    case 'POST /_sim/sessions/revoke': {
+      // CAE: tokens of this user issued until now are refused with a claims challenge.
+      const parsed = revokeSchema.safeParse(body);
+      if (!parsed.success) return invalid(issues(parsed.error));
+      revokeSessions(state, parsed.data.userId, parsed.data.acrs);
       return { status: 204 };
     }
     case 'GET /_sim/state':

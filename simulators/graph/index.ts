@@ -27,7 +27,7 @@ import { type CertificateAuthority, issueServerCertificate } from '../tls/certif
 import type { PortalActivationInput } from './activations';
 import { createTokenVerifier } from './auth';
 import type { HandlerContext } from './context';
-import { createPortalActivation, type SimulatorSnapshot, snapshot } from './control';
+import { createPortalActivation, revokeSessions, type SimulatorSnapshot, snapshot } from './control';
 import { parseFixture } from './fixture-loader';
 import type { JsonObject } from './json';
 import { approvalRoutesAll } from './resources/approvals';
@@ -80,6 +80,8 @@ export interface GraphSimulator {
   snapshot(): SimulatorSnapshot;
   /** Which wording of the authentication-context refusal to answer with (FIDELITY.md); back to 'raw' on loadFixture. */
   setAcrsForm(form: AcrsForm): void;
+  /** CAE: the user's tokens issued until now get 401 + insufficient_claims; `acrs` adds an authentication context. */
+  revokeSessions(userId: string, acrs?: string): void;
 }
 
 /** Starts the Microsoft Graph (PIM) simulator on HTTPS with a certificate from the local CA. */
@@ -141,6 +143,7 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     },
     activate: (input) => createPortalActivation(state, input),
     snapshot: () => snapshot(state),
+    revokeSessions: (userId, acrs) => revokeSessions(state, userId, acrs),
     setAcrsForm: (form) => {
       state.acrsForm = form;
     },

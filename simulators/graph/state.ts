@@ -2,6 +2,7 @@ import type { ManualClock } from '../clock';
 import type { FixtureApprover, TenantFixture } from '../tenant/tenant-fixture';
 import { LoadedTenant } from './fixture-loader';
 import { sameId, stableGuid } from './ids';
+import type { SessionRevocation } from './session-revocation';
 
 /** Approvers have 24 hours, not configurable (PIM-API.md §1.3). */
 export const APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
@@ -123,6 +124,8 @@ export class SimState {
   faults: FaultSpec[] = [];
   /** How an authentication-context refusal is worded (control API `/_sim/acrs-form`; FIDELITY.md). */
   acrsForm: AcrsForm = 'raw';
+  /** Users whose sessions were revoked (control API `/_sim/sessions/revoke`), by lower-case object id. */
+  readonly revokedSessions = new Map<string, SessionRevocation>();
 
   constructor(clock: ManualClock, fixture: TenantFixture) {
     this.clock = clock;
@@ -139,6 +142,7 @@ export class SimState {
     this.activations.clear();
     this.faults = [];
     this.acrsForm = 'raw';
+    this.revokedSessions.clear();
   }
 
   request(id: string): StoredRequest | undefined {
