@@ -160,7 +160,8 @@ export class SimState {
       if (!d) {
         const deadline = new Date(req.createdDateTime.getTime() + APPROVAL_TIMEOUT_MS);
         if (now >= deadline) return { status: APPROVAL_TIMEOUT_STATUS, completedDateTime: deadline };
-        return { status: 'PendingApproval', completedDateTime: null };
+        // Set while pending, as in the docs' sample (unifiedroleassignmentschedulerequest-filterbycurrentuser.md).
+        return { status: 'PendingApproval', completedDateTime: req.createdDateTime };
       }
       const act = this.activationForRequest(req.id);
       const start = act?.start ?? d.at;
