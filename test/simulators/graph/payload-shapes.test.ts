@@ -36,6 +36,25 @@ describe('payload shapes', () => {
     expect(typeof item?.completedDateTime).toBe('string');
   });
 
+  it('the beta approval carries steps@odata.context', async () => {
+    const adele = await h.as(demoUsers.requester);
+    const created = await adele.post<Item>(
+      ROLE_REQUESTS,
+      activateRole(demoUsers.requester.id, demoRoles.globalAdministrator, { ticketNumber: 'CHG-100' }),
+    );
+    const megan = await h.as(demoUsers.approver);
+    const res = await megan.get<Item>(
+      `/beta/roleManagement/directory/roleAssignmentApprovals/${String(created.body.id)}`,
+    );
+    expect(res.status).toBe(200);
+    // Docs sample (beta approval-get.md): ...$metadata#roleManagement/directory/roleAssignmentApprovals('<id>')/steps
+    expect(res.body['steps@odata.context']).toMatch(
+      new RegExp(
+        `/beta/\\$metadata#roleManagement/directory/roleAssignmentApprovals\\('${String(created.body.id)}'\\)/steps$`,
+      ),
+    );
+  });
+
   it('PIM for Groups lists without a groupId or principalId filter answer an empty page', async () => {
     const adele = await h.as(demoUsers.requester);
     const body = {
