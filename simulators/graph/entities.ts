@@ -197,7 +197,8 @@ export function roleAssignmentInstanceNode(r: RoleAssignmentRecord, view: View):
       roleDefinitionId: r.roleDefinitionId,
       directoryScopeId: r.directoryScopeId,
       appScopeId: null,
-      startDateTime: iso(r.start),
+      // Permanent assignments: no start or end on the instance (FIDELITY.md).
+      startDateTime: r.permanent ? null : iso(r.start),
       endDateTime: iso(r.end),
       assignmentType: r.assignmentType,
       memberType: r.memberType,

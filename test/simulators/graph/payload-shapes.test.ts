@@ -55,6 +55,17 @@ describe('payload shapes', () => {
     );
   });
 
+  it('instances of permanent assignments have null start and end, and ids that are not GUIDs', async () => {
+    const isaiah = await h.as(demoUsers.admin);
+    const res = await isaiah.get<Collection<Item>>(
+      "/v1.0/roleManagement/directory/roleAssignmentScheduleInstances/filterByCurrentUser(on='principal')",
+    );
+    const permanent = res.body.value.find((i) => i.assignmentType === 'Assigned');
+    console.log(`permanent instance: id=${String(permanent?.id)}, start=${String(permanent?.startDateTime)}`);
+    expect(permanent).toMatchObject({ startDateTime: null, endDateTime: null });
+    expect(String(permanent?.id)).not.toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i);
+  });
+
   it('PIM for Groups lists without a groupId or principalId filter answer an empty page', async () => {
     const adele = await h.as(demoUsers.requester);
     const body = {
