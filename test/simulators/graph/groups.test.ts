@@ -75,7 +75,12 @@ describe('PIM for Groups: eligibility and activation', () => {
       activateGroup(adeleUser.id, helpdesk.id, { duration: 'PT2H' }),
     );
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'Provisioned', accessId: 'member', groupId: helpdesk.id, approvalId: null });
+    expect(res.body).toMatchObject({
+      status: 'Provisioned',
+      accessId: 'member',
+      groupId: helpdesk.id,
+      approvalId: null,
+    });
     expect(res.body.targetScheduleId).toBe(`${helpdesk.id}_member_${res.body.id}`);
 
     const instances = await adele.get<Collection<PrivilegedAccessGroupAssignmentScheduleInstance>>(MY_GROUP_INSTANCES);
