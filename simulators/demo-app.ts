@@ -16,11 +16,16 @@ export const BOT_DELEGATED_SCOPES = [
   'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
 ];
 
-/** Application permissions: directory reads for approver routing and the activation watcher. */
+/**
+ * Application permissions: directory reads for approver routing and the activation watcher. Listing Entra
+ * role requests app-only takes RoleManagement.ReadWrite.Directory, the only application permission the
+ * reference lists for it (simulators/graph/FIDELITY.md); the watcher and follow-up jobs read them.
+ */
 export const BOT_APPLICATION_PERMISSIONS = [
   'User.Read.All',
   'GroupMember.Read.All',
   'RoleManagement.Read.Directory',
+  'RoleManagement.ReadWrite.Directory',
   'RoleManagementPolicy.Read.Directory',
   'RoleManagementPolicy.Read.AzureADGroup',
   'PrivilegedAssignmentSchedule.Read.AzureADGroup',

@@ -28,7 +28,7 @@ export interface ServiceContext {
 
 export interface SubmitResult {
   request: StoredRequest;
-  /** The status the POST answers with ('Granted' even though a later GET shows 'Provisioned'). */
+  /** The status the POST answers with (roles: 'Granted' even though a later GET shows 'Provisioned'; groups starting now: 'Provisioned'). */
   status: string;
 }
 
@@ -305,7 +305,10 @@ function activate(ctx: ServiceContext, p: ParsedRequest, policy: ResolvedPolicy 
       decision: null,
     };
   }
-  const status = verdict.approvalRequired ? 'PendingApproval' : 'Granted';
+  // PIM for Groups answers a start-now selfActivate with Provisioned (DOCS api-reference/v1.0/api/
+  // privilegedaccessgroup-post-assignmentschedulerequests.md sample); Entra roles answer Granted.
+  const startsNow = p.target.kind === 'group' && start <= ctx.now;
+  const status = verdict.approvalRequired ? 'PendingApproval' : startsNow ? 'Provisioned' : 'Granted';
   if (p.isValidationOnly) return { request: req, status };
   state.requests.set(id, req);
   if (!req.approval) createActivation(state, req, start);

@@ -27,6 +27,8 @@ export interface Caller {
   acrs: readonly string[];
   /** `xms_cc` client capabilities, e.g. ['cp1']. */
   clientCapabilities: readonly string[];
+  /** `iat`, epoch seconds: CAE refuses tokens issued before a revocation. */
+  issuedAt: number | null;
 }
 
 function stringArray(value: unknown): string[] {
@@ -86,6 +88,7 @@ export function createTokenVerifier(
       amr: stringArray(payload.amr),
       acrs: stringArray(payload.acrs),
       clientCapabilities: stringArray(payload.xms_cc),
+      issuedAt: typeof payload.iat === 'number' ? payload.iat : null,
     };
   };
 }

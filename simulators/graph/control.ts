@@ -6,7 +6,7 @@ import { FixtureError, parseFixture } from './fixture-loader';
 import type { Json, JsonObject } from './json';
 import { iso } from './json';
 import { portalCancel, portalDecision } from './portal';
-import type { FaultSpec, SimState } from './state';
+import { ACRS_FORMS, type FaultSpec, type SimState } from './state';
 
 export const faultSchema = z.discriminatedUnion('kind', [
   z.object({
@@ -21,6 +21,10 @@ export const faultSchema = z.discriminatedUnion('kind', [
     retryAfterSeconds: z.number().int().min(0).optional(),
   }),
 ]);
+
+const acrsFormSchema = z.object({ form: z.enum(ACRS_FORMS) });
+
+const revokeSchema = z.object({ userId: z.string().min(1), acrs: z.string().min(1).optional() });
 
 const clockSchema = z.union([
   z.object({ advanceSeconds: z.number().min(0) }),
@@ -104,6 +108,11 @@ export function createPortalActivation(state: SimState, input: PortalActivationI
   return req.kind === 'role' ? roleRequestNode(req, view).json : groupRequestNode(req, view).json;
 }
 
+/** Revokes a user's sessions now (real time, like token iat); `acrs` adds an authentication context to the challenge. */
+export function revokeSessions(state: SimState, userId: string, acrs?: string): void {
+  state.revokedSessions.set(userId.toLowerCase(), { at: Math.floor(Date.now() / 1000), acrs: acrs ?? null });
+}
+
 export interface ControlResult {
   status: number;
   body?: Json;
@@ -165,6 +174,20 @@ export function handleControl(state: SimState, method: string, path: string, bod
     case 'DELETE /_sim/calls':
       state.calls = [];
       return { status: 204 };
+    case 'POST /_sim/acrs-form': {
+      // Which wording of the authentication-context refusal to answer with (FIDELITY.md).
+      const parsed = acrsFormSchema.safeParse(body);
+      if (!parsed.success) return invalid(issues(parsed.error));
+      state.acrsForm = parsed.data.form;
+      return { status: 204 };
+    }
+    case 'POST /_sim/sessions/revoke': {
+      // CAE: tokens of this user issued until now are refused with a claims challenge.
+      const parsed = revokeSchema.safeParse(body);
+      if (!parsed.success) return invalid(issues(parsed.error));
+      revokeSessions(state, parsed.data.userId, parsed.data.acrs);
+      return { status: 204 };
+    }
     case 'GET /_sim/state':
       return { status: 200, body: snapshot(state) as unknown as JsonObject };
     case 'POST /_sim/activations': {

@@ -197,7 +197,8 @@ export function roleAssignmentInstanceNode(r: RoleAssignmentRecord, view: View):
       roleDefinitionId: r.roleDefinitionId,
       directoryScopeId: r.directoryScopeId,
       appScopeId: null,
-      startDateTime: iso(r.start),
+      // Permanent assignments: no start or end on the instance (FIDELITY.md).
+      startDateTime: r.permanent ? null : iso(r.start),
       endDateTime: iso(r.end),
       assignmentType: r.assignmentType,
       memberType: r.memberType,
@@ -413,14 +414,18 @@ export function approvalStepNode(req: StoredRequest, view: View, stage: boolean)
     caller?.kind === 'user' &&
     resolveApprovers(view.state, approval, req.principalId, view.now).some((id) => sameId(id, caller.objectId));
   const reviewer = d ? view.state.tenant.user(d.reviewerId) : undefined;
+  // Read back in the documented values (NotReviewed, Approved, Denied; a step nobody decided in 24 h is
+  // Expired): DOCS api-reference/beta/resources/approvalstep.md. The PATCH takes Approve/Deny.
+  const reviewResult = d ? (d.result === 'Approve' ? 'Approved' : 'Denied') : 'NotReviewed';
+  const timedOut = !d && !req.canceledAt && !pending;
   return {
     typeName: stage ? 'microsoft.graph.approvalStage' : 'microsoft.graph.approvalStep',
     json: {
       id: approval.stepId,
       displayName: null,
       reviewedDateTime: iso(d?.at),
-      reviewResult: d?.result ?? 'NotReviewed',
-      status: pending ? 'InProgress' : 'Completed',
+      reviewResult,
+      status: pending ? 'InProgress' : timedOut ? 'Expired' : 'Completed',
       assignedToMe,
       justification: d?.justification ?? null,
       reviewedBy: d ? { id: d.reviewerId, displayName: reviewer?.displayName ?? null } : null,

@@ -41,6 +41,9 @@ export function errorEnvelope(
 const WWW_AUTHENTICATE =
   'Bearer realm="", authorization_uri="https://login.microsoftonline.com/common/oauth2/authorize", client_id="00000003-0000-0000-c000-000000000000"';
 
+const CAE_MESSAGE =
+  'Continuous access evaluation resulted in challenge with result: InteractionRequired and code: TokenIssuedBeforeRevocationTimestamp';
+
 /** The errors the simulator raises, each worded the way Graph words it (or as documented in the report). */
 export const graphErrors = {
   badRequest: (message: string) => new GraphError(400, 'BadRequest', message),
@@ -57,6 +60,14 @@ export const graphErrors = {
     ),
   invalidToken: (message: string) =>
     new GraphError(401, 'InvalidAuthenticationToken', message, { 'WWW-Authenticate': WWW_AUTHENTICATE }),
+  /**
+   * CAE: a token issued before the user's sessions were revoked (message and header as Graph sends them,
+   * microsoftgraph/msgraph-sdk-dotnet-core AuthenticationHandler tests; FIDELITY.md).
+   */
+  caeChallenge: (base64Claims: string) =>
+    new GraphError(401, 'InvalidAuthenticationToken', CAE_MESSAGE, {
+      'WWW-Authenticate': `${WWW_AUTHENTICATE}, error_description="${CAE_MESSAGE}", error="insufficient_claims", claims="${base64Claims}"`,
+    }),
   /**
    * What the PIM service answers when the token lacks every accepted permission: a 403 whose message is the
    * service's own JSON error (observed: microsoft-graph-docs#22292, Microsoft365DSC#3940).

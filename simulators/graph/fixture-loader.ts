@@ -241,7 +241,9 @@ export class LoadedTenant {
     }));
     this.roleAssignments = fixture.roleAssignments.map((a) => ({
       id: stableGuid('role-assignment', a.principalId, a.roleDefinitionId, a.directoryScopeId),
-      instanceId: stableGuid('role-assignment-instance', a.principalId, a.roleDefinitionId, a.directoryScopeId),
+      // Not a GUID: instances of permanent assignments carry the role assignment's own id (base64url with
+      // a "-1-e" suffix in real tenants; FIDELITY.md).
+      instanceId: `${Buffer.from(stableGuid('role-assignment-instance', a.principalId, a.roleDefinitionId, a.directoryScopeId).replace(/-/g, ''), 'hex').toString('base64url')}-1-e`,
       principalId: a.principalId,
       roleDefinitionId: a.roleDefinitionId,
       directoryScopeId: a.directoryScopeId,

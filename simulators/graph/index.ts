@@ -27,7 +27,7 @@ import { type CertificateAuthority, issueServerCertificate } from '../tls/certif
 import type { PortalActivationInput } from './activations';
 import { createTokenVerifier } from './auth';
 import type { HandlerContext } from './context';
-import { createPortalActivation, type SimulatorSnapshot, snapshot } from './control';
+import { createPortalActivation, revokeSessions, type SimulatorSnapshot, snapshot } from './control';
 import { parseFixture } from './fixture-loader';
 import type { JsonObject } from './json';
 import { approvalRoutesAll } from './resources/approvals';
@@ -37,11 +37,11 @@ import { policyRoutes } from './resources/policies';
 import { roleManagementRoutes } from './resources/role-management';
 import { Router } from './router';
 import { createRequestListener } from './server';
-import { type CallRecord, type FaultSpec, SimState } from './state';
+import { type AcrsForm, type CallRecord, type FaultSpec, SimState } from './state';
 
 export type { PortalActivationInput } from './activations';
 export type { SimulatorSnapshot } from './control';
-export type { CallRecord, FaultSpec } from './state';
+export type { AcrsForm, CallRecord, FaultSpec } from './state';
 
 export interface GraphSimulatorOptions {
   ca: CertificateAuthority;
@@ -78,6 +78,10 @@ export interface GraphSimulator {
   activate(input: PortalActivationInput): JsonObject;
   /** Requests and activations as they stand at the simulated now. Same as GET /_sim/state. */
   snapshot(): SimulatorSnapshot;
+  /** Which wording of the authentication-context refusal to answer with (FIDELITY.md); back to 'raw' on loadFixture. */
+  setAcrsForm(form: AcrsForm): void;
+  /** CAE: the user's tokens issued until now get 401 + insufficient_claims; `acrs` adds an authentication context. */
+  revokeSessions(userId: string, acrs?: string): void;
 }
 
 /** Starts the Microsoft Graph (PIM) simulator on HTTPS with a certificate from the local CA. */
@@ -139,5 +143,9 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     },
     activate: (input) => createPortalActivation(state, input),
     snapshot: () => snapshot(state),
+    revokeSessions: (userId, acrs) => revokeSessions(state, userId, acrs),
+    setAcrsForm: (form) => {
+      state.acrsForm = form;
+    },
   };
 }

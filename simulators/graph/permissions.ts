@@ -28,7 +28,26 @@ export const Permissions = {
     'RoleManagement.Read.All',
     'RoleManagement.ReadWrite.Directory',
   ],
-  /** Listing requests needs ReadWrite (a known service quirk, microsoft-graph-explorer-v4#2176). */
+  /**
+   * Listing or reading role assignment schedule requests (FIDELITY.md): delegated least privileged is
+   * RoleAssignmentSchedule.Read.Directory; app-only only RoleManagement.ReadWrite.Directory. DOCS
+   * api-reference/v1.0/includes/permissions/rbacapplication-list-roleassignmentschedulerequests-permissions.md
+   * (PIM-API.md §4.1 differs; the docs win).
+   */
+  roleAssignmentRequestList: {
+    delegated: [
+      'RoleAssignmentSchedule.Read.Directory',
+      'RoleAssignmentSchedule.ReadWrite.Directory',
+      'RoleManagement.Read.All',
+      'RoleManagement.Read.Directory',
+      'RoleManagement.ReadWrite.Directory',
+    ],
+    application: ['RoleManagement.ReadWrite.Directory'],
+  },
+  /**
+   * filterByCurrentUser on role requests: DOCS
+   * api-reference/v1.0/includes/permissions/unifiedroleassignmentschedulerequest-filterbycurrentuser-permissions.md
+   */
   roleAssignmentRequestRead: [
     'RoleAssignmentSchedule.ReadWrite.Directory',
     'RoleManagement.Read.Directory',
@@ -103,15 +122,28 @@ export const Permissions = {
     'Directory.Read.All',
     'Directory.ReadWrite.All',
   ],
-} as const satisfies Record<string, readonly string[]>;
+} as const satisfies Record<string, readonly string[] | PermissionsByKind>;
 
-export function hasAnyPermission(caller: Caller, accepted: readonly string[]): boolean {
-  return accepted.some((p) => caller.permissions.has(p));
+/** Where the reference lists different permissions for delegated and application access. */
+export interface PermissionsByKind {
+  delegated: readonly string[];
+  application: readonly string[];
+}
+
+type Accepted = readonly string[] | PermissionsByKind;
+
+function acceptedFor(caller: Caller, accepted: Accepted): readonly string[] {
+  if ('delegated' in accepted) return caller.kind === 'user' ? accepted.delegated : accepted.application;
+  return accepted as readonly string[];
+}
+
+export function hasAnyPermission(caller: Caller, accepted: Accepted): boolean {
+  return acceptedFor(caller, accepted).some((p) => caller.permissions.has(p));
 }
 
 /** PIM endpoints: 403 UnknownError wrapping {"errorCode":"PermissionScopeNotGranted",...}. */
-export function requirePimPermission(caller: Caller, accepted: readonly string[]): void {
-  if (!hasAnyPermission(caller, accepted)) throw graphErrors.pimPermissionMissing(accepted);
+export function requirePimPermission(caller: Caller, accepted: Accepted): void {
+  if (!hasAnyPermission(caller, accepted)) throw graphErrors.pimPermissionMissing(acceptedFor(caller, accepted));
 }
 
 /** Directory endpoints (/me, /users, /groups): 403 Authorization_RequestDenied. */
@@ -127,3 +159,18 @@ export function requireDelegated(caller: Caller, what: string): void {
     );
   }
 }
+
+/**
+ * Delegated reads of other users' role requests also need one of these Entra roles on the signed-in user:
+ * "for read operations: Global Reader, Security Operator, Security Reader, Security Administrator or
+ * Privileged Role Administrator" (DOCS api-reference/v1.0/api/rbacapplication-post-roleassignmentschedulerequests.md).
+ * Global Administrator is added as it holds every permission (UNVERIFIED: not in the list).
+ */
+export const READER_ROLE_IDS = [
+  'f2ef992c-3afb-46b9-b7cf-a126ee74c451', // Global Reader
+  '5f2222b1-57c3-48ba-8ad5-d4759f1fde6f', // Security Operator
+  '5d6b6bb7-de71-4623-b4af-96380a352509', // Security Reader
+  '194ae4cb-b126-40b2-bd5b-6091b380977d', // Security Administrator
+  'e8611ab8-c189-46e8-94e1-60213ab1f814', // Privileged Role Administrator
+  '62e90394-69f5-4237-9190-012177145e10', // Global Administrator
+];

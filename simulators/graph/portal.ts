@@ -28,6 +28,8 @@ function personAt(state: SimState, objectId: string): ServiceContext {
     amr: ['pwd', 'mfa'],
     acrs: [],
     clientCapabilities: [],
+    // No token, so nothing a session revocation could have made stale.
+    issuedAt: null,
   };
   return { state, now: state.now(), caller, requireCp1ForAcrs: false };
 }

@@ -2,7 +2,7 @@ import type { Caller } from './auth';
 import { GraphError } from './errors';
 import type { ResolvedPolicy } from './fixture-loader';
 import { sameId } from './ids';
-import { type AccessId, MINIMUM_ACTIVE_MS, type SimState } from './state';
+import { type AccessId, type AcrsForm, MINIMUM_ACTIVE_MS, type SimState } from './state';
 import { activeGroupEligibility, activeRoleEligibility } from './views';
 
 export type ActivationTarget =
@@ -57,6 +57,32 @@ export function policyRulesFailed(rules: string[]): GraphError {
 /** The claims challenge Graph embeds in the message (raw JSON, note the space after the comma). */
 export function acrsChallenge(claimValue: string): string {
   return `claims={"access_token":{"acrs":{"essential":true, "value":"${claimValue}"}}}`;
+}
+
+/** The authentication-context refusal in the form the simulator is set to (SimState.acrsForm). */
+export function acrsRefusal(kind: 'role' | 'group', claimValue: string, form: AcrsForm): GraphError {
+  const code = errorCodes.acrsValidationFailed;
+  const encoded = `&claims=${encodeURIComponent(acrsChallenge(claimValue).slice('claims='.length))}`;
+  switch (form) {
+    case 'urlencoded':
+      return new GraphError(400, code, encoded);
+    case 'wrapped':
+      return new GraphError(
+        400,
+        'UnknownError',
+        JSON.stringify({
+          errorCode: code,
+          message: `The request failed validation. ${encoded}`,
+          instanceAnnotations: [],
+        }),
+      );
+    case 'noClaims':
+      return new GraphError(400, code, 'The request failed validation.');
+    default:
+      return kind === 'role'
+        ? new GraphError(400, code, `The request failed validation. ${code} ${acrsChallenge(claimValue)}`)
+        : new GraphError(400, 'UnknownError', `${code} ${acrsChallenge(claimValue)}`);
+  }
 }
 
 function sameTarget(
@@ -157,14 +183,7 @@ export function checkActivation(state: SimState, input: ActivationCheck): Activa
     const hasAcrs = caller.acrs.includes(claimValue);
     const hasCp1 = caller.clientCapabilities.some((c) => c.toLowerCase() === 'cp1');
     if (!hasAcrs || (input.requireCp1ForAcrs && !hasCp1)) {
-      if (target.kind === 'role') {
-        throw new GraphError(
-          400,
-          errorCodes.acrsValidationFailed,
-          `The request failed validation. ${errorCodes.acrsValidationFailed} ${acrsChallenge(claimValue)}`,
-        );
-      }
-      throw new GraphError(400, 'UnknownError', `${errorCodes.acrsValidationFailed} ${acrsChallenge(claimValue)}`);
+      throw acrsRefusal(target.kind, claimValue, state.acrsForm);
     }
   }
   return {

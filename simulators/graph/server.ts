@@ -8,6 +8,7 @@ import { errorEnvelope, GraphError, graphErrors } from './errors';
 import { type GraphRequest, type GraphResponse, type GraphVersion, parseJsonBody, readBody, writeJson } from './http';
 import { newGuid } from './ids';
 import type { Router } from './router';
+import { checkSessionRevocation } from './session-revocation';
 import type { FaultSpec, SimState } from './state';
 
 export interface PipelineDeps {
@@ -86,6 +87,7 @@ export function createRequestListener(deps: PipelineDeps): (req: IncomingMessage
       const caller = await deps.verify(req.headers.authorization);
       principalId = caller.objectId;
       callerKind = caller.kind;
+      checkSessionRevocation(state.revokedSessions, caller);
       const fault = takeStatusFault(state);
       if (fault) throw faultError(fault);
       const graphReq: GraphRequest = {

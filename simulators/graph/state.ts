@@ -2,6 +2,7 @@ import type { ManualClock } from '../clock';
 import type { FixtureApprover, TenantFixture } from '../tenant/tenant-fixture';
 import { LoadedTenant } from './fixture-loader';
 import { sameId, stableGuid } from './ids';
+import type { SessionRevocation } from './session-revocation';
 
 /** Approvers have 24 hours, not configurable (PIM-API.md §1.3). */
 export const APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
@@ -100,6 +101,14 @@ export type FaultSpec =
   | { kind: 'latency'; ms: number; count?: number }
   | { kind: 'status'; status: 429 | 503; count: number; retryAfterSeconds?: number };
 
+/**
+ * The forms of PIM's authentication-context refusal seen in the wild (FIDELITY.md, PIM-API.md §3): `raw`
+ * JSON claims after `claims=`, `urlencoded` (`&claims=%7B...%7D`), `wrapped` (an UnknownError whose message
+ * is the service's JSON error holding the URL-encoded claims) and `noClaims` (the code alone).
+ */
+export const ACRS_FORMS = ['raw', 'urlencoded', 'wrapped', 'noClaims'] as const;
+export type AcrsForm = (typeof ACRS_FORMS)[number];
+
 export interface RequestStatus {
   status: string;
   completedDateTime: Date | null;
@@ -113,6 +122,10 @@ export class SimState {
   readonly activations = new Map<string, StoredActivation>();
   calls: CallRecord[] = [];
   faults: FaultSpec[] = [];
+  /** How an authentication-context refusal is worded (control API `/_sim/acrs-form`; FIDELITY.md). */
+  acrsForm: AcrsForm = 'raw';
+  /** Users whose sessions were revoked (control API `/_sim/sessions/revoke`), by lower-case object id. */
+  readonly revokedSessions = new Map<string, SessionRevocation>();
 
   constructor(clock: ManualClock, fixture: TenantFixture) {
     this.clock = clock;
@@ -128,6 +141,8 @@ export class SimState {
     this.requests.clear();
     this.activations.clear();
     this.faults = [];
+    this.acrsForm = 'raw';
+    this.revokedSessions.clear();
   }
 
   request(id: string): StoredRequest | undefined {
@@ -145,7 +160,8 @@ export class SimState {
       if (!d) {
         const deadline = new Date(req.createdDateTime.getTime() + APPROVAL_TIMEOUT_MS);
         if (now >= deadline) return { status: APPROVAL_TIMEOUT_STATUS, completedDateTime: deadline };
-        return { status: 'PendingApproval', completedDateTime: null };
+        // Set while pending, as in the docs' sample (unifiedroleassignmentschedulerequest-filterbycurrentuser.md).
+        return { status: 'PendingApproval', completedDateTime: req.createdDateTime };
       }
       const act = this.activationForRequest(req.id);
       const start = act?.start ?? d.at;

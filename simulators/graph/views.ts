@@ -18,6 +18,8 @@ export interface RoleAssignmentRecord {
   createdUsing: string | null;
   originId: string;
   eligibilityScheduleId: string | null;
+  /** A permanent (non-PIM) assignment: its instance shows no start or end. */
+  permanent?: boolean;
 }
 
 export interface GroupAssignmentRecord {
@@ -93,6 +95,7 @@ export function roleAssignmentSchedules(state: SimState, now: Date): RoleAssignm
     memberType: 'Direct',
     start: a.start,
     end: null,
+    permanent: true,
     createdDateTime: a.start,
     createdUsing: null,
     originId: a.id,

@@ -18,6 +18,20 @@ export class ClaimsChallengeCredential implements TokenCredential {
   }
 }
 
+/**
+ * Declares client capability CP1 on every token request (enableCae), so Graph applies continuous access
+ * evaluation: it sends a claims challenge (401 insufficient_claims) when the user's sessions are revoked,
+ * which the Graph transport meets with one new token (Entra docs identity-platform/claims-challenge).
+ * Tokens of clients without CP1 are not challenged at all.
+ */
+export class CaeCapableCredential implements TokenCredential {
+  constructor(private readonly inner: TokenCredential) {}
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken | null> {
+    return this.inner.getToken(scopes, { ...options, enableCae: true });
+  }
+}
+
 /** A token already obtained elsewhere (the step-up sign-in's authorization code redemption). */
 export class AccessTokenCredential implements TokenCredential {
   constructor(private readonly token: AccessToken) {}

@@ -5,7 +5,7 @@ import type { GraphCallObserver, RetryPolicy } from '../pim/graph-middleware';
 import { GraphTransport } from '../pim/graph-transport';
 import { PimClient } from '../pim/pim-client';
 import { TtlCache } from '../shared/ttl-cache';
-import { AccessTokenCredential, ClaimsChallengeCredential } from './claims-credential';
+import { AccessTokenCredential, CaeCapableCredential, ClaimsChallengeCredential } from './claims-credential';
 import { onBehalfOfCredential } from './graph-credentials';
 import { SingleFlightCredential } from './single-flight-credential';
 import { reuseFor } from './token-expiry';
@@ -61,7 +61,10 @@ export class PimSessions {
     const key = createHash('sha256').update(assertion).digest('base64url');
     const hit = this.credentials.get(key);
     if (hit) return hit;
-    const credential = new SingleFlightCredential(onBehalfOfCredential(this.options.entra, assertion));
+    // CP1 inside the single flight: the cached token is the CAE one, and CAE challenges reach the transport.
+    const credential = new SingleFlightCredential(
+      new CaeCapableCredential(onBehalfOfCredential(this.options.entra, assertion)),
+    );
     const ttl = reuseFor(assertion, EXPIRY_MARGIN_MS, this.now().getTime());
     if (ttl > 0) this.credentials.set(key, credential, ttl);
     return credential;

@@ -1,12 +1,6 @@
 import type { TokenCredential } from '@azure/identity';
-import {
-  AuthenticationHandler,
-  Client,
-  GraphError,
-  HTTPMessageHandler,
-  type Middleware,
-} from '@microsoft/microsoft-graph-client';
-import { TokenCredentialAuthenticationProvider } from '@microsoft/microsoft-graph-client/authProviders/azureTokenCredentials/index.js';
+import { Client, GraphError, HTTPMessageHandler, type Middleware } from '@microsoft/microsoft-graph-client';
+import { ClaimsChallengeAuthMiddleware, INSUFFICIENT_CLAIMS } from './claims-challenge-auth';
 import {
   BudgetedRetryMiddleware,
   DEFAULT_RETRY_POLICY,
@@ -54,9 +48,9 @@ export class GraphTransport {
 
   constructor(options: GraphTransportOptions) {
     const base = new URL(options.graphBaseUrl);
-    const authProvider = new TokenCredentialAuthenticationProvider(options.credential, { scopes: [GRAPH_SCOPE] });
     const chain: Middleware[] = [
-      new AuthenticationHandler(authProvider),
+      // Token on each call, and the CAE claims challenge met once (401 insufficient_claims).
+      new ClaimsChallengeAuthMiddleware(options.credential, [GRAPH_SCOPE], base.hostname),
       new BudgetedRetryMiddleware(options.retry ?? DEFAULT_RETRY_POLICY),
     ];
     if (options.observer) chain.push(new ObservingMiddleware(options.observer));
@@ -121,7 +115,8 @@ function toFailure(err: unknown): GraphFailure {
     const inner = (body as { error?: { code?: unknown; message?: unknown } } | null)?.error;
     // statusCode -1: no HTTP answer. Either the credential failed (Entra refused the token request,
     // e.g. interaction_required for a step-up) or the network did.
-    const authFailure = err.statusCode <= 0 && /Authentication|Credential/.test(err.code ?? '');
+    const authFailure =
+      err.statusCode <= 0 && (/Authentication|Credential/.test(err.code ?? '') || err.code === INSUFFICIENT_CLAIMS);
     return {
       httpStatus: err.statusCode > 0 ? err.statusCode : authFailure ? 401 : 503,
       code: typeof inner?.code === 'string' ? inner.code : err.code,

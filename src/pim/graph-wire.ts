@@ -165,12 +165,36 @@ export function toEligibility(kind: 'role' | 'group', e: WireEligibility): Eligi
   };
 }
 
+/**
+ * One spelling per review result: the docs list NotReviewed/Approved/Denied
+ * (DOCS api-reference/beta/resources/approvalstep.md) while the samples and the PATCH body use
+ * Approve/Deny; both read as the bot's Approve/Deny so another approver's decision is never taken for
+ * an expiry.
+ */
+export function normalizeReviewResult(value: string | null | undefined): string {
+  switch ((value ?? '').trim().toLowerCase()) {
+    case '':
+    case 'notreviewed':
+      return 'NotReviewed';
+    case 'approve':
+    case 'approved':
+      return 'Approve';
+    case 'deny':
+    case 'denied':
+      return 'Deny';
+    case 'expired':
+      return 'Expired';
+    default:
+      return value ?? 'NotReviewed';
+  }
+}
+
 /** The steps (roles) or stages (groups) of an approval. */
 export function toApprovalSteps(approval: WireApproval): ApprovalStep[] {
   return (approval.steps ?? approval.stages ?? []).map((s) => ({
     id: s.id ?? '',
     status: s.status ?? 'Unknown',
-    reviewResult: s.reviewResult ?? 'NotReviewed',
+    reviewResult: normalizeReviewResult(s.reviewResult),
     assignedToMe: s.assignedToMe === true,
     reviewedById: s.reviewedBy?.id ?? null,
     reviewedByName: s.reviewedBy?.displayName ?? null,

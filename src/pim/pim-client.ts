@@ -274,11 +274,13 @@ export class PimClient {
   private async explain(err: unknown, ctx: FailureContext): Promise<unknown> {
     if (!(err instanceof GraphCallFailed)) return err;
     let context = ctx;
-    if (!ctx.policy && ctx.target && /ExpirationRule/.test(err.failure.message ?? '')) {
+    // ExpirationRule names the limit; an authentication-context refusal without parsable claims needs the
+    // policy's context id to build them.
+    if (!ctx.policy && ctx.target && /ExpirationRule|AcrsValidationFailed/.test(err.failure.message ?? '')) {
       try {
         context = { ...ctx, policy: await this.getActivationPolicy(ctx.target) };
       } catch {
-        // The message falls back to "longer than its policy allows".
+        // The message falls back to "longer than its policy allows" / no claims.
       }
     }
     return toPimError(err.failure, context);

@@ -113,6 +113,7 @@ export function isActivated(instance: AssignmentInstance): boolean {
 export interface ApprovalStep {
   id: string;
   status: string;
+  /** NotReviewed, Approve, Deny or Expired, whichever spelling Graph used (normalizeReviewResult). */
   reviewResult: string;
   assignedToMe: boolean;
   reviewedById: string | null;

@@ -1,5 +1,6 @@
 import { describeMinutes } from './iso-duration';
-import { parseClaimsChallenge, parseFailedRules } from './graph-error-message';
+import { authContextClaims, parseClaimsChallenge, parseFailedRules } from './graph-error-message';
+import { INSUFFICIENT_CLAIMS } from './claims-challenge-auth';
 import { PimError, type PolicyRuleName } from './pim-error-class';
 import { type ActivationPolicy, describeTarget, type PimTargetRef } from './pim-types';
 
@@ -86,12 +87,24 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
     code === 'RoleAssignmentRequestAcrsValidationFailed' ||
     /RoleAssignmentRequestAcrsValidationFailed/.test(message)
   ) {
-    const claims = parseClaimsChallenge(message);
+    // No parsable claims in the message (a form not seen yet): the policy's context id says what to ask for.
+    const authContext = ctx.policy?.authContext;
+    const claims = parseClaimsChallenge(message) ?? (authContext ? authContextClaims(authContext) : null);
     return new PimError({
       ...base,
       kind: 'StepUpRequired',
       claims,
       message: `${name} requires a stronger sign-in (an authentication context${ctx.policy?.authContext ? ` ${ctx.policy.authContext}` : ''}).`,
+      fix: 'Sign in again when asked; your request continues afterwards.',
+    });
+  }
+  if (code === INSUFFICIENT_CLAIMS) {
+    // CAE: Graph asked for new claims (sessions revoked, policy changed) and only a sign-in can give them.
+    return new PimError({
+      ...base,
+      kind: 'StepUpRequired',
+      claims: parseClaimsChallenge(message),
+      message: 'Microsoft Graph needs you to sign in again (your session was re-evaluated).',
       fix: 'Sign in again when asked; your request continues afterwards.',
     });
   }

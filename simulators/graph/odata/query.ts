@@ -156,6 +156,27 @@ export interface CollectionOptions {
 }
 
 /**
+ * PIM collections document only $select, $filter, $expand (and $top for paging); other options are
+ * refused the way OData services behind Graph refuse them rather than served (FIDELITY.md; the exact
+ * wording is UNVERIFIED for PIM).
+ */
+function refuseUndocumentedOptions(req: GraphRequest): void {
+  if (!/\/(roleManagement|identityGovernance\/privilegedAccess)\//i.test(req.pathname)) return;
+  if (/\/roleDefinitions/i.test(req.pathname)) return;
+  for (const [option, name] of [
+    ['orderby', 'OrderBy'],
+    ['count', 'Count'],
+    ['skip', 'Skip'],
+  ] as const) {
+    if (queryOption(req, option) !== undefined) {
+      throw graphErrors.badRequest(
+        `The query specified in the URI is not valid. Query option '${name}' is not allowed. To allow it, set the 'AllowedQueryOptions' property on EnableQueryAttribute or QueryValidationSettings.`,
+      );
+    }
+  }
+}
+
+/**
  * A Graph collection response: $filter, $orderby, $count, paging ($top, $skiptoken with an absolute
  * https @odata.nextLink that repeats the other query options), then $select/$expand per item.
  */
@@ -165,6 +186,7 @@ export function collectionResponse(
   contextPath: string,
   options: CollectionOptions = {},
 ): GraphResponse {
+  refuseUndocumentedOptions(req);
   const filter = options.filter ?? parseFilterOption(req);
   let items = filter ? nodes.filter((n) => evaluateFilter(filter, n.json, n.typeName)) : nodes;
 
@@ -206,7 +228,11 @@ export function collectionResponse(
   const body: JsonObject = { '@odata.context': contextUrl(req, contextPath, select, false) };
   const count = queryOption(req, 'count');
   if (count?.toLowerCase() === 'true') body['@odata.count'] = items.length;
-  body.value = page.map((n) => shape(n, { select, expand }));
+  // Items of a function's collection (filterByCurrentUser) name their type, as in the docs' samples.
+  const typed = contextPath.startsWith('Collection(');
+  body.value = page.map((n) =>
+    typed ? { '@odata.type': `#${n.typeName}`, ...shape(n, { select, expand }) } : shape(n, { select, expand }),
+  );
   if (top > 0 && offset + top < items.length) {
     const kept = req.rawQuery.split('&').filter((kv) => kv && !/^(%24|\$)?(skiptoken|skip)=/i.test(kv));
     kept.push(`$skiptoken=${Buffer.from(`skip:${offset + top}`).toString('base64url')}`);

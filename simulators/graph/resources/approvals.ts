@@ -71,7 +71,17 @@ function approvalRoutes(kind: Kind, version: 'v1.0' | 'beta', child: 'steps' | '
       versions,
       handler: (ctx, { id = '' }) => {
         guard(ctx, f.read);
-        return entityResponse(ctx.req, approvalNode(approvalRequest(ctx, kind, id), ctx.view, ctx.req.version), f.ctx);
+        const req = approvalRequest(ctx, kind, id);
+        const res = entityResponse(ctx.req, approvalNode(req, ctx.view, ctx.req.version), f.ctx);
+        // The beta approval names the context of its contained steps too (DOCS
+        // api-reference/beta/api/approval-get.md sample: "steps@odata.context").
+        if (child === 'steps' && res.body && typeof res.body === 'object' && !Array.isArray(res.body)) {
+          res.body = {
+            ...res.body,
+            'steps@odata.context': `${ctx.req.baseUrl}/${ctx.req.version}/$metadata#${f.ctx}('${req.id}')/steps`,
+          };
+        }
+        return res;
       },
     },
     {

@@ -9,7 +9,7 @@ import {
   groupRequestNode,
 } from '../entities';
 import { graphErrors } from '../errors';
-import { jsonBody, noContent } from '../http';
+import { jsonBody, noContent, queryOption } from '../http';
 import { sameId } from '../ids';
 import { collectionResponse, type EntityNode, entityResponse } from '../odata/query';
 import { Permissions, requireDelegated, requirePimPermission } from '../permissions';
@@ -57,6 +57,16 @@ interface ReadSet {
   nodes: (ctx: HandlerContext) => EntityNode[];
 }
 
+/**
+ * PIM for Groups lists require `$filter` on groupId or principalId (DOCS
+ * api-reference/v1.0/api/privilegedaccessgroup-list-assignmentschedulerequests.md and siblings); without it
+ * real tenants answer an empty page rather than everything (FIDELITY.md).
+ */
+function hasGroupOrPrincipalFilter(ctx: HandlerContext): boolean {
+  const filter = queryOption(ctx.req, 'filter') ?? '';
+  return /\b(groupId|principalId)\s+eq\s+'/i.test(filter);
+}
+
 /** list, filterByCurrentUser(on='principal') and /{id} for one read-only PIM for Groups collection. */
 function readRoutes(set: ReadSet): Route<HandlerContext>[] {
   return [
@@ -74,7 +84,8 @@ function readRoutes(set: ReadSet): Route<HandlerContext>[] {
       path: `${BASE}/${set.segment}`,
       handler: (ctx) => {
         requirePimPermission(ctx.caller, set.permissions);
-        return collectionResponse(ctx.req, set.nodes(ctx), `${CTX}/${set.segment}`);
+        const nodes = hasGroupOrPrincipalFilter(ctx) ? set.nodes(ctx) : [];
+        return collectionResponse(ctx.req, nodes, `${CTX}/${set.segment}`);
       },
     },
     {
@@ -139,7 +150,8 @@ export function groupPimRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/assignmentScheduleRequests`,
       handler: (ctx) => {
         requirePimPermission(ctx.caller, Permissions.groupAssignmentRead);
-        return collectionResponse(ctx.req, requests(ctx), `${CTX}/assignmentScheduleRequests`);
+        const nodes = hasGroupOrPrincipalFilter(ctx) ? requests(ctx) : [];
+        return collectionResponse(ctx.req, nodes, `${CTX}/assignmentScheduleRequests`);
       },
     },
     {

@@ -107,7 +107,7 @@ describe('approval required', () => {
     const step = (await approval(adele, req.id ?? '')).steps?.[0];
     expect(step).toMatchObject({
       status: 'Completed',
-      reviewResult: 'Approve',
+      reviewResult: 'Approved', // docs: approvalstep.md lists NotReviewed, Approved, Denied
       justification: 'Change CHG-100 approved',
       reviewedBy: { id: demoUsers.approver.id, displayName: 'Megan Bowen' },
     });
@@ -196,7 +196,7 @@ describe('approval required', () => {
       24 * HOURS,
     );
     const a = await approval(megan, req.id ?? '');
-    expect(a.steps?.[0]).toMatchObject({ status: 'Completed', reviewResult: 'NotReviewed' });
+    expect(a.steps?.[0]).toMatchObject({ status: 'Expired', reviewResult: 'NotReviewed' });
     expect((await megan.patch(stepPath(a), { reviewResult: 'Approve', justification: 'late' })).status).toBe(409);
     expect((await megan.get<Collection<Request>>(TO_APPROVE)).body.value).toEqual([]);
     // Nothing is pending any more, so Adele may ask again.

@@ -69,13 +69,18 @@ describe('PIM for Groups: eligibility and activation', () => {
     expect(res.body.value[0]).toMatchObject({ accessId: 'member', memberType: 'direct', principalId: adeleUser.id });
   });
 
-  it('activates membership: 201 Granted, targetScheduleId {groupId}_{accessId}_{requestId}, member while active', async () => {
+  it('activates membership: 201 Provisioned (docs sample for a start-now group activation), targetScheduleId {groupId}_{accessId}_{requestId}, member while active', async () => {
     const res = await adele.post<GroupRequest>(
       GROUP_REQUESTS,
       activateGroup(adeleUser.id, helpdesk.id, { duration: 'PT2H' }),
     );
     expect(res.status).toBe(201);
-    expect(res.body).toMatchObject({ status: 'Granted', accessId: 'member', groupId: helpdesk.id, approvalId: null });
+    expect(res.body).toMatchObject({
+      status: 'Provisioned',
+      accessId: 'member',
+      groupId: helpdesk.id,
+      approvalId: null,
+    });
     expect(res.body.targetScheduleId).toBe(`${helpdesk.id}_member_${res.body.id}`);
 
     const instances = await adele.get<Collection<PrivilegedAccessGroupAssignmentScheduleInstance>>(MY_GROUP_INSTANCES);
