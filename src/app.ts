@@ -147,7 +147,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   const stepUpSessions = new StepUpSessions({
     publicBaseUrl: config.publicBaseUrl,
     storage,
-    sealingSecret: config.entra.clientSecret,
+    // A dedicated key (STEP_UP_SEALING_KEY, issue 13 finding 10); the app secret only when there is none.
+    sealingSecret: config.stepUp.sealingKey ?? config.entra.clientSecret,
     onStored: stepUpStore.onStored,
   });
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);

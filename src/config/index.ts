@@ -18,5 +18,6 @@ export type {
   FeedConfig,
   JobsConfig,
   Mode,
+  StepUpConfig,
   StorageConfig,
 } from './types';

@@ -36,6 +36,8 @@ export interface StepUpSession {
   /** PKCE (RFC 7636) verifier: stays on the server; only its S256 challenge goes to the browser. */
   readonly codeVerifier: string;
   readonly codeChallenge: string;
+  /** OpenID Connect nonce: sent on /authorize, must come back in the id_token (replayed id_tokens fail). */
+  readonly nonce: string;
   readonly expiresAt: number;
 }
 
@@ -106,6 +108,7 @@ export class StepUpSessions {
       resumeKey: input.resumeKey,
       codeVerifier,
       codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      nonce: randomBytes(16).toString('base64url'),
       expiresAt: this.clock.now().getTime() + this.ttlMs,
     };
     const key = storageKey(state);
@@ -140,6 +143,8 @@ export class StepUpSessions {
     const session = this.open(stored.sealed, key);
     // The sealed expiry decides (the outer one is only for clean-up).
     if (session?.state !== state || this.clock.now().getTime() >= session.expiresAt) return undefined;
+    // Sealed before sessions had a nonce: cannot be verified, as good as unknown.
+    if (typeof session.nonce !== 'string') return undefined;
     return session;
   }
 
