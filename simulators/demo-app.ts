@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { RegisteredApplication } from './entra';
+import type { ApplicationRegistration, RegisteredApplication, RegisteredCertificate } from './entra';
 
 /** The PIM Bot app registration in the demo tenant: a fixed client id, a secret made at each start. */
 export const DEMO_BOT_CLIENT_ID = 'b07b0700-0000-4000-8000-00000000b075';
@@ -26,11 +26,33 @@ export const BOT_APPLICATION_PERMISSIONS = [
   'PrivilegedAssignmentSchedule.Read.AzureADGroup',
 ];
 
-export function demoBotApplication(redirectUris: string[] = []): RegisteredApplication {
+export interface DemoBotCredentials {
+  /** Certificates to register on the app (e.g. createClientCertificate()); it may then use client assertions. */
+  certificates?: readonly RegisteredCertificate[];
+  /** false: no client secret (a certificate-only app). Default true. */
+  secret?: boolean;
+}
+
+/**
+ * The demo bot's app registration: a fresh secret by default; with `credentials`, certificates and/or
+ * no secret, as a production app moved to certificate credentials would be registered.
+ */
+export function demoBotApplication(redirectUris?: string[]): RegisteredApplication;
+export function demoBotApplication(
+  redirectUris: string[],
+  credentials: DemoBotCredentials & { secret?: true },
+): RegisteredApplication;
+export function demoBotApplication(redirectUris: string[], credentials: DemoBotCredentials): ApplicationRegistration;
+export function demoBotApplication(
+  redirectUris: string[] = [],
+  credentials: DemoBotCredentials = {},
+): ApplicationRegistration {
+  const certificates = credentials.certificates?.map((c) => ({ certificatePem: c.certificatePem }));
   return {
     clientId: DEMO_BOT_CLIENT_ID,
     // Generated per start, never written to disk: the demo has no secrets to leak.
-    clientSecret: `demo-${randomBytes(18).toString('base64url')}`,
+    ...(credentials.secret === false ? {} : { clientSecret: `demo-${randomBytes(18).toString('base64url')}` }),
+    ...(certificates && certificates.length > 0 ? { certificates } : {}),
     displayName: 'PIM Bot (demo)',
     identifierUris: [`api://botid-${DEMO_BOT_CLIENT_ID}`],
     redirectUris,

@@ -1,19 +1,30 @@
 import type { Logger } from 'pino';
 import { ManualClock } from './clock';
 import { demoBotApplication } from './demo-app';
-import { type EntraAuthority, type RegisteredApplication, startEntraAuthority } from './entra';
+import {
+  type ApplicationRegistration,
+  type EntraAuthority,
+  type ManagedIdentity,
+  type RegisteredApplication,
+  startEntraAuthority,
+} from './entra';
 import { type GraphSimulator, startGraphSimulator } from './graph';
 import { demoTenant } from './tenant/demo-tenant';
 import type { TenantFixture } from './tenant/tenant-fixture';
 import type { CertificateAuthority } from './tls/certificate-authority';
 
-export interface LocalStackOptions {
+export interface LocalStackOptions<App extends ApplicationRegistration = RegisteredApplication> {
   ca: CertificateAuthority;
   fixture?: TenantFixture;
   /** Default: the PIM Bot demo app with a fresh secret. */
-  botApp?: RegisteredApplication;
+  botApp?: App;
   /** Extra registrations (e.g. a second app for audience tests). */
-  otherApps?: RegisteredApplication[];
+  otherApps?: ApplicationRegistration[];
+  /**
+   * Managed identities of the bot's host: when given, the authority serves an App Service-style managed
+   * identity endpoint (authority.managedIdentityEndpoint.environment has IDENTITY_ENDPOINT/IDENTITY_HEADER).
+   */
+  managedIdentities?: ManagedIdentity[];
   clock?: ManualClock;
   authorityPort?: number;
   graphPort?: number;
@@ -21,18 +32,21 @@ export interface LocalStackOptions {
 }
 
 /** The two stand-ins for Microsoft's cloud, built from one tenant fixture and trusting each other. */
-export interface LocalStack {
+export interface LocalStack<App extends ApplicationRegistration = RegisteredApplication> {
   fixture: TenantFixture;
   authority: EntraAuthority;
   graph: GraphSimulator;
-  botApp: RegisteredApplication;
+  botApp: App;
   clock: ManualClock;
   close(): Promise<void>;
 }
 
-export async function startLocalStack(options: LocalStackOptions): Promise<LocalStack> {
+export async function startLocalStack<App extends ApplicationRegistration = RegisteredApplication>(
+  options: LocalStackOptions<App>,
+): Promise<LocalStack<App>> {
   const fixture = options.fixture ?? demoTenant;
-  const botApp = options.botApp ?? demoBotApplication();
+  // Without botApp, App is its default (RegisteredApplication), which the demo app is.
+  const botApp = options.botApp ?? (demoBotApplication() as unknown as App);
   const clock = options.clock ?? new ManualClock();
   const authority = await startEntraAuthority({
     ca: options.ca,
@@ -46,6 +60,7 @@ export async function startLocalStack(options: LocalStackOptions): Promise<Local
         displayName: u.displayName,
       })),
       applications: [botApp, ...(options.otherApps ?? [])],
+      ...(options.managedIdentities ? { managedIdentities: options.managedIdentities } : {}),
     },
   });
   try {

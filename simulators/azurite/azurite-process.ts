@@ -1,7 +1,11 @@
 import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { type IncomingMessage, request as httpRequest } from 'node:http';
+import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
-import { resolve as resolvePath } from 'node:path';
+import { tmpdir } from 'node:os';
+import { join, resolve as resolvePath } from 'node:path';
 
 /**
  * Azurite (the local Azure Storage emulator) in a child process, for the playground demo and the tests.
@@ -27,12 +31,23 @@ export interface AzuriteStartOptions {
   startTimeoutMs?: number;
   /** Called with Azurite's own output lines (start banner, errors); ignored by default. */
   onOutput?: (line: string) => void;
+  /**
+   * Serve HTTPS with this certificate (e.g. issueServerCertificate(ca) from simulators/tls): Azurite's
+   * `--cert`/`--key`. Clients must trust its CA (NODE_EXTRA_CA_CERTS).
+   */
+  https?: { certPem: string; keyPem: string };
+  /**
+   * `'basic'`: accept bearer tokens (Azurite's `--oauth basic`: it checks issuer https://sts.windows.net/…,
+   * audience https://storage.azure.com and expiry, not the signature), so @azure/storage-blob/queue work
+   * with a TokenCredential. Azurite requires HTTPS for it (its README, "OAuth Configuration").
+   */
+  oauth?: 'basic';
 }
 
 export interface AzuriteProcess {
   /** Full connection string for the dev account, with the blob, queue and table endpoints. */
   connectionString: string;
-  /** http://127.0.0.1:<port>/devstoreaccount1 */
+  /** http://127.0.0.1:<port>/devstoreaccount1, https://… with the `https` option. */
   blobUrl: string;
   queueUrl: string;
   tableUrl: string;
@@ -60,7 +75,7 @@ const PARENT_WATCHDOG = `data:text/javascript,${encodeURIComponent(
 /** The connection string for an Azurite dev account at the given endpoints. */
 export function azuriteConnectionString(endpoints: { blobUrl: string; queueUrl: string; tableUrl: string }): string {
   return [
-    'DefaultEndpointsProtocol=http',
+    `DefaultEndpointsProtocol=${endpoints.blobUrl.startsWith('https:') ? 'https' : 'http'}`,
     `AccountName=${AZURITE_ACCOUNT_NAME}`,
     `AccountKey=${AZURITE_ACCOUNT_KEY}`,
     `BlobEndpoint=${endpoints.blobUrl}`,
@@ -74,6 +89,11 @@ export function azuriteConnectionString(endpoints: { blobUrl: string; queueUrl: 
  * `--skipApiVersionCheck` lets the storage SDKs, newer than Azurite, talk to it.
  */
 export async function startAzuriteProcess(options: AzuriteStartOptions = {}): Promise<AzuriteProcess> {
+  if (options.oauth && !options.https) {
+    throw new AzuriteStartError(
+      "Azurite accepts bearer tokens (oauth: 'basic') over HTTPS only: pass https: { certPem, keyPem } too.",
+    );
+  }
   const fixed = options.ports ?? {};
   const canRetry = fixed.blob === undefined || fixed.queue === undefined || fixed.table === undefined;
   // A port picked as free can be taken by someone else before Azurite binds it; try again then.
@@ -96,6 +116,15 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
     queue: options.ports?.queue ?? picked[1]!,
     table: options.ports?.table ?? picked[2]!,
   };
+  // Azurite reads --cert/--key from files: a private folder, removed when Azurite stops.
+  const tlsDir = options.https ? mkdtempSync(join(tmpdir(), 'azurite-tls-')) : undefined;
+  const removeTlsDir = () => {
+    if (tlsDir) rmSync(tlsDir, { recursive: true, force: true });
+  };
+  if (tlsDir && options.https) {
+    writeFileSync(join(tlsDir, 'cert.pem'), options.https.certPem);
+    writeFileSync(join(tlsDir, 'key.pem'), options.https.keyPem, { mode: 0o600 });
+  }
   const args = [
     '--import',
     PARENT_WATCHDOG,
@@ -108,6 +137,8 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
     ...['--blobHost', host, '--blobPort', String(ports.blob)],
     ...['--queueHost', host, '--queuePort', String(ports.queue)],
     ...['--tableHost', host, '--tablePort', String(ports.table)],
+    ...(tlsDir ? ['--cert', join(tlsDir, 'cert.pem'), '--key', join(tlsDir, 'key.pem')] : []),
+    ...(options.oauth ? ['--oauth', options.oauth] : []),
   ];
   const child = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -129,7 +160,10 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
   child.channel?.unref();
 
   const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  const urlOf = (port: number) => `http://${host.includes(':') ? `[${host}]` : host}:${port}/${AZURITE_ACCOUNT_NAME}`;
+  exited.then(removeTlsDir, removeTlsDir);
+  const scheme = tlsDir ? 'https' : 'http';
+  const urlOf = (port: number) =>
+    `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}/${AZURITE_ACCOUNT_NAME}`;
   const endpoints = { blobUrl: urlOf(ports.blob), queueUrl: urlOf(ports.queue), tableUrl: urlOf(ports.table) };
 
   const timeoutMs = options.startTimeoutMs ?? 20_000;
@@ -177,19 +211,28 @@ async function stopChild(child: ChildProcess, exited: Promise<number | null>): P
 }
 
 async function allAnswer(urls: string[]): Promise<boolean> {
-  const results = await Promise.all(
-    urls.map(async (url) => {
-      try {
-        // Any HTTP answer (Azurite says 400 or 403 to an anonymous GET) means the service is up.
-        const response = await fetch(url, { signal: AbortSignal.timeout(1_000) });
-        await response.body?.cancel();
-        return true;
-      } catch {
-        return false;
-      }
-    }),
-  );
+  const results = await Promise.all(urls.map(answers));
   return results.every(Boolean);
+}
+
+/**
+ * Any HTTP answer (Azurite says 400 or 403 to an anonymous GET) means the service is up. This only asks
+ * whether it listens, so the HTTPS probe does not check the certificate: clients of Azurite do.
+ */
+function answers(url: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const options = { timeout: 1_000 };
+    const onResponse = (response: IncomingMessage) => {
+      response.resume();
+      resolve(true);
+    };
+    const req = url.startsWith('https:')
+      ? httpsRequest(url, { ...options, rejectUnauthorized: false }, onResponse)
+      : httpRequest(url, options, onResponse);
+    req.on('timeout', () => req.destroy());
+    req.on('error', () => resolve(false));
+    req.end();
+  });
 }
 
 /** `count` distinct ports the OS reports free right now (held open together, so they differ). */

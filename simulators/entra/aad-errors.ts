@@ -86,7 +86,7 @@ export const AadErrors = {
       401,
       'invalid_client',
       7000218,
-      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'. (The local authority accepts client secrets only.)",
+      "The request body must contain the following parameter: 'client_assertion' or 'client_secret'.",
     ),
   invalidClientSecret: (clientId: string) =>
     new AadError(
@@ -94,6 +94,56 @@ export const AadErrors = {
       'invalid_client',
       7000215,
       `Invalid client secret provided. Ensure the secret being sent in the request is the client secret value, not the client secret ID, for a secret added to app '${clientId}'.`,
+    ),
+  // Client assertions (certificate credentials). Codes: AADSTS700027 / 700021 / 700023 / 50027 from
+  // https://learn.microsoft.com/en-us/azure/developer/java/sdk/troubleshooting-authentication-service-principal,
+  // AADSTS700024 from https://learn.microsoft.com/en-us/entra/identity-platform/reference-error-codes;
+  // the bracketed reasons follow the answers quoted in AzureAD/passport-azure-ad#453, keycloak/keycloak#19425
+  // and Azure/azure-sdk-for-net#29007. All are invalid_client, as Entra answers them.
+  clientAssertionKeyNotFound: (thumbprint: string, clientId: string) =>
+    new AadError(
+      401,
+      'invalid_client',
+      700027,
+      `The certificate with identifier used to sign the client assertion is not registered on application. [Reason - The key was not found., Thumbprint of key used by client: '${thumbprint}', Please visit the Azure Portal, Graph Explorer or directly use MS Graph to see configured keys for app Id '${clientId}'.]`,
+    ),
+  clientAssertionSignatureInvalid: (thumbprint: string) =>
+    new AadError(
+      401,
+      'invalid_client',
+      700027,
+      `Client assertion contains an invalid signature. [Reason - Key was found, but use of the key to verify the signature failed., Thumbprint of key used by client: '${thumbprint}']`,
+    ),
+  clientAssertionOutsideValidity: (now: Date, notBefore: Date | undefined, expiry: Date | undefined) =>
+    new AadError(
+      401,
+      'invalid_client',
+      700024,
+      `Client assertion is not within its valid time range. Current time: ${now.toISOString()}, assertion valid from ${notBefore ? notBefore.toISOString() : 'unknown'}, expiry time of assertion ${expiry ? expiry.toISOString() : 'unknown'}. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .`,
+    ),
+  clientAssertionSubjectMismatch: () =>
+    new AadError(
+      401,
+      'invalid_client',
+      700021,
+      "Client assertion application identifier doesn't match 'client_id' parameter. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .",
+    ),
+  clientAssertionAudienceMismatch: () =>
+    new AadError(
+      401,
+      'invalid_client',
+      700023,
+      'Client assertion audience claim does not match Realm issuer. Review the documentation at https://learn.microsoft.com/entra/identity-platform/certificate-credentials .',
+    ),
+  malformedClientAssertion: (what: string) =>
+    new AadError(400, 'invalid_request', 50027, `JWT token is invalid or malformed. (${what})`),
+  // UNVERIFIED (see FIDELITY.md): what Entra says to a request with both a secret and an assertion.
+  secretAndAssertion: () =>
+    new AadError(
+      400,
+      'invalid_request',
+      90100,
+      "Send either 'client_secret' or 'client_assertion', not both: an app authenticates with one credential.",
     ),
   conflictingClientIds: () =>
     new AadError(400, 'invalid_request', 90100, 'The client_id in the body and in the Authorization header differ.'),

@@ -16,6 +16,8 @@ export interface AuthorityContext {
   codes: AuthorizationCodeStore;
   clock: Clock;
   logger: Logger;
+  /** IDENTITY_HEADER of the managed identity endpoint; absent when the directory has no managed identities. */
+  managedIdentityHeader?: string;
 }
 
 /** The endpoints of a tenant path (`/{tenant}/…`) as the discovery document publishes them. */

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { AadError, AadErrors } from './aad-errors';
 import type { AuthorityContext } from './authority-context';
+import { clientAssertionAudiences } from './client-assertion';
 import { authenticateClient } from './client-authentication';
 import { INTERACTIVE_SIGN_IN_AMR } from './constants';
 import { readBody, sendJson } from './http';
@@ -29,7 +30,8 @@ interface DevRequestLog {
  * first identifier URI, azp the Teams client) of a user who signed in with password and MFA, no
  * authentication contexts. The bot then exchanges it on-behalf-of exactly as in production.
  *
- * The app authenticates with its client secret (as at the token endpoint), so this is no open token mint:
+ * The app authenticates with its client secret or a certificate client assertion (as at the token
+ * endpoint), so this is no open token mint:
  * only the app a token is for can get one, as with Teams SSO.
  */
 export async function handleDevTeamsSsoToken(
@@ -47,7 +49,11 @@ export async function handleDevTeamsSsoToken(
     const form = parseBody(await readBody(req), req.headers['content-type']);
     log.parameters = [...new Set(form.keys())];
     log.clientId = form.get('client_id') ?? undefined;
-    const app = authenticateClient(form, req.headers.authorization, context.directory);
+    // A client assertion here carries the token endpoint as audience, as for any token request.
+    const app = await authenticateClient(form, req.headers.authorization, context.directory, {
+      now: context.clock.now(),
+      audiences: clientAssertionAudiences(context.url, [context.tenantId, tenantSegment]),
+    });
     log.clientId = app.clientId;
     const userId = form.get('user');
     if (!userId) throw AadErrors.missingParameter('user');

@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import pino from 'pino';
@@ -7,10 +8,11 @@ import type { AuthorityContext } from './authority-context';
 import { tenantEndpoints } from './authority-context';
 import { AuthorizationCodeStore } from './authorization-codes';
 import { Directory } from './directory';
+import { MANAGED_IDENTITY_PATH } from './managed-identity-endpoint';
 import { createRequestHandler } from './routes';
 import { createSigningKeys } from './signing-keys';
 import { TokenMinter } from './token-minter';
-import type { EntraAuthority, EntraAuthorityOptions } from './types';
+import type { EntraAuthority, EntraAuthorityOptions, ManagedIdentityEndpoint } from './types';
 
 /** Log fields that must never reach a log line, should a caller ever pass them. */
 const REDACTED_PATHS = [
@@ -24,7 +26,9 @@ const REDACTED_PATHS = [
   'code_verifier',
   'token',
   'authorization',
+  'IDENTITY_HEADER',
   'headers.authorization',
+  'headers["x-identity-header"]',
   'req.headers.authorization',
 ];
 
@@ -58,6 +62,15 @@ export async function startEntraAuthority(options: EntraAuthorityOptions): Promi
   const url = `https://${host.includes(':') ? `[${host}]` : host}:${port}`;
   const tenantId = directory.tenantId;
   const issuer = `${url}/${tenantId}/v2.0`;
+  // App Service makes IDENTITY_HEADER per site and rotates it; a fresh one per start does the same job.
+  const managedIdentityHeader =
+    directory.managedIdentities.length > 0 ? randomBytes(24).toString('base64url') : undefined;
+  const managedIdentityEndpoint: ManagedIdentityEndpoint | undefined = managedIdentityHeader
+    ? {
+        url: `${url}${MANAGED_IDENTITY_PATH}`,
+        environment: { IDENTITY_ENDPOINT: `${url}${MANAGED_IDENTITY_PATH}`, IDENTITY_HEADER: managedIdentityHeader },
+      }
+    : undefined;
 
   const context: AuthorityContext = {
     url,
@@ -69,6 +82,7 @@ export async function startEntraAuthority(options: EntraAuthorityOptions): Promi
     codes: new AuthorizationCodeStore(clock),
     clock,
     logger,
+    managedIdentityHeader,
   };
   server.on('request', createRequestHandler(context));
   logger.info({ url, tenantId }, 'entra authority listening');
@@ -79,6 +93,7 @@ export async function startEntraAuthority(options: EntraAuthorityOptions): Promi
     issuer,
     jwksUri: tenantEndpoints(url, tenantId).jwks,
     jwks: () => keys.jwks(),
+    ...(managedIdentityEndpoint ? { managedIdentityEndpoint } : {}),
     async issueTeamsSsoToken(input) {
       const user = directory.user(input.userId);
       if (!user) throw new Error(`No user '${input.userId}' in the local directory.`);

@@ -6,11 +6,23 @@
 export { AadError, type AadErrorBody } from './aad-errors';
 export { GRAPH_APP_ID, GRAPH_RESOURCE, TEAMS_CLIENT_APP_ID } from './constants';
 export { startEntraAuthority } from './entra-authority';
+export { CLIENT_ASSERTION_TYPE_JWT } from './client-assertion';
+export {
+  type CertificateThumbprints,
+  type ClientCertificate,
+  type ClientCertificateOptions,
+  certificateThumbprints,
+  createClientCertificate,
+} from './client-certificate';
 export type {
+  ApplicationRegistration,
   AuthorityDirectory,
   DirectoryUser,
   EntraAuthority,
   EntraAuthorityOptions,
+  ManagedIdentity,
+  ManagedIdentityEndpoint,
   RegisteredApplication,
+  RegisteredCertificate,
   TeamsSsoTokenInput,
 } from './types';

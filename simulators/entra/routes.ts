@@ -5,6 +5,7 @@ import type { AuthorityContext } from './authority-context';
 import { handleAuthorizeRequest } from './authorize-endpoint';
 import { DEV_SSO_TOKEN_PATH, handleDevTeamsSsoToken } from './dev-sso-token';
 import { openIdConfiguration } from './discovery';
+import { handleManagedIdentityRequest, MANAGED_IDENTITY_PATH } from './managed-identity-endpoint';
 import { BodyTooLargeError, errorPage, escapeHtml, readBody, redirect, sendHtml, sendJson } from './http';
 import { handleTokenRequest } from './token-endpoint';
 
@@ -68,6 +69,10 @@ async function route(
     sendJson(res, 200, { status: 'ok' });
     return;
   }
+  // Simulator-only path on this host: the App Service managed identity endpoint (not an Entra URL).
+  if (context.managedIdentityHeader && url.pathname.toLowerCase() === MANAGED_IDENTITY_PATH) {
+    return handleManagedIdentityRequest(context, context.managedIdentityHeader, req, res, url, log);
+  }
   const [tenantSegment, ...rest] = segments;
   const path = rest.join('/');
   // Simulator-only: the local demo's stand-in for Teams SSO (dev-sso-token.ts).
@@ -122,7 +127,7 @@ async function route(
     case 'oauth2/v2.0/token': {
       const body = req.method === 'POST' ? await readBody(req) : '';
       log.parameters = [...new Set([...new URLSearchParams(body).keys(), ...url.searchParams.keys()])];
-      const result = await handleTokenRequest(context, req, body);
+      const result = await handleTokenRequest(context, req, body, tenantSegment);
       log.clientId = result.clientId;
       log.grantType = result.grantType;
       if (result.ok) {

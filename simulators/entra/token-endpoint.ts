@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { AadError, AadErrors } from './aad-errors';
 import type { AuthorityContext } from './authority-context';
+import { clientAssertionAudiences } from './client-assertion';
 import { authenticateClient } from './client-authentication';
 import { GrantTypes } from './constants';
 import { authorizationCodeGrant } from './grants/authorization-code';
@@ -27,6 +28,7 @@ export async function handleTokenRequest(
   context: AuthorityContext,
   req: IncomingMessage,
   body: string,
+  tenantSegment: string,
 ): Promise<TokenEndpointResult> {
   const form = new URLSearchParams(body);
   const grantType = form.get('grant_type') ?? undefined;
@@ -35,7 +37,10 @@ export async function handleTokenRequest(
     if (req.method !== 'POST') throw AadErrors.onlyPost(req.method ?? 'unknown');
     if (!grantType) throw AadErrors.missingParameter('grant_type');
     if (!isSupportedGrant(grantType)) throw AadErrors.unsupportedGrantType(grantType);
-    const app = authenticateClient(form, req.headers.authorization, context.directory);
+    const app = await authenticateClient(form, req.headers.authorization, context.directory, {
+      now: context.clock.now(),
+      audiences: clientAssertionAudiences(context.url, [context.tenantId, tenantSegment]),
+    });
     clientId = app.clientId;
     const response = await grants[grantType](context, app, form);
     return { ok: true, body: response, clientId, grantType };

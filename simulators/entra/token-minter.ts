@@ -4,7 +4,7 @@ import type { Clock } from '../clock';
 import { GRAPH_RESOURCE, TEAMS_CLIENT_APP_ID, TEAMS_SSO_SCOPE } from './constants';
 import type { Directory } from './directory';
 import type { SigningKeys } from './signing-keys';
-import type { DirectoryUser, RegisteredApplication } from './types';
+import type { ApplicationRegistration, DirectoryUser, ManagedIdentity } from './types';
 
 export interface IssuedToken {
   token: string;
@@ -31,7 +31,7 @@ export class TokenMinter {
   constructor(private readonly options: TokenMinterOptions) {}
 
   /** client_credentials: an app-only Graph token carrying the app's application permissions as `roles`. */
-  appGraphToken(app: RegisteredApplication, clientCapabilities: string[]): Promise<IssuedToken> {
+  appGraphToken(app: ApplicationRegistration, clientCapabilities: string[]): Promise<IssuedToken> {
     const servicePrincipalId = this.options.directory.servicePrincipalId(app.clientId);
     return this.mint(this.options.lifetimeSeconds, {
       aud: GRAPH_RESOURCE,
@@ -50,7 +50,7 @@ export class TokenMinter {
 
   /** OBO and authorization code: a delegated Graph token for the user, scp = the app's consented scopes. */
   delegatedGraphToken(
-    app: RegisteredApplication,
+    app: ApplicationRegistration,
     session: UserSession,
     clientCapabilities: string[],
   ): Promise<IssuedToken> {
@@ -76,7 +76,7 @@ export class TokenMinter {
   }
 
   /** The OpenID Connect id_token of an interactive sign-in (audience: the app itself). */
-  idToken(app: RegisteredApplication, user: DirectoryUser, nonce: string | undefined): Promise<IssuedToken> {
+  idToken(app: ApplicationRegistration, user: DirectoryUser, nonce: string | undefined): Promise<IssuedToken> {
     return this.mint(this.options.lifetimeSeconds, {
       aud: app.clientId,
       name: user.displayName,
@@ -88,7 +88,7 @@ export class TokenMinter {
   }
 
   /** What Teams hands the bot for SSO: a token for the bot's own API, issued to the Teams client. */
-  teamsSsoToken(app: RegisteredApplication, session: UserSession, lifetimeSeconds: number): Promise<IssuedToken> {
+  teamsSsoToken(app: ApplicationRegistration, session: UserSession, lifetimeSeconds: number): Promise<IssuedToken> {
     const { user } = session;
     return this.mint(lifetimeSeconds, {
       aud: app.identifierUris[0] ?? app.clientId,
@@ -101,6 +101,26 @@ export class TokenMinter {
       preferred_username: user.userPrincipalName,
       scp: TEAMS_SSO_SCOPE,
       sub: user.id,
+    });
+  }
+
+  /**
+   * A managed identity's app-only token for an Azure resource, in the v1 shape Entra issues to managed
+   * identities: `iss` https://sts.windows.net/{tid}/ (what Azurite's OAuth check requires), `ver` 1.0,
+   * `aud` the resource as asked, `appid` the identity's client id, `oid`/`sub` its object id.
+   */
+  managedIdentityToken(identity: ManagedIdentity, objectId: string, resource: string): Promise<IssuedToken> {
+    return this.mint(this.options.lifetimeSeconds, {
+      iss: `https://sts.windows.net/${this.options.directory.tenantId}/`,
+      ver: '1.0',
+      aud: resource,
+      appid: identity.clientId,
+      // 2: the client authenticated with a certificate, which is how the platform authenticates an MI.
+      appidacr: '2',
+      idp: `https://sts.windows.net/${this.options.directory.tenantId}/`,
+      idtyp: 'app',
+      oid: objectId,
+      sub: objectId,
     });
   }
 

@@ -4,9 +4,18 @@ import type { Clock } from '../clock';
 import type { CertificateAuthority } from '../tls/certificate-authority';
 
 /** An app registration (and its service principal) in the local tenant. */
-export interface RegisteredApplication {
+export interface ApplicationRegistration {
   clientId: string;
-  clientSecret: string;
+  /**
+   * The client secret, if the app has one. An app may have a secret, certificates or both; with
+   * neither it cannot authenticate as a confidential client.
+   */
+  clientSecret?: string;
+  /**
+   * Certificates uploaded to the registration (Entra's keyCredentials): a client may authenticate with
+   * a JWT client assertion signed by one of their private keys (certificate-credentials.ts).
+   */
+  certificates?: RegisteredCertificate[];
   displayName: string;
   /** Audiences a Teams SSO token for this app may carry (besides the bare clientId), e.g. ['api://botid-<clientId>']. */
   identifierUris: string[];
@@ -16,6 +25,28 @@ export interface RegisteredApplication {
   graphApplicationPermissions: string[];
   /** Graph delegated permissions consented: the `scp` of delegated Graph tokens (OBO, authorization code). */
   graphDelegatedScopes: string[];
+}
+
+/** An app registration that has a client secret (the usual case, and what most tests build). */
+export type RegisteredApplication = ApplicationRegistration & { clientSecret: string };
+
+/** A certificate (public part only) registered on an app, as uploaded to the portal. */
+export interface RegisteredCertificate {
+  /** The X.509 certificate, PEM ('-----BEGIN CERTIFICATE-----'); any private key in it is ignored. */
+  certificatePem: string;
+}
+
+/**
+ * A managed identity the local App Service managed identity endpoint issues tokens for. A request that
+ * names no identity gets the system-assigned one (or the only one there is).
+ */
+export interface ManagedIdentity {
+  /** The identity's client (application) id, what `client_id=` and AZURE_CLIENT_ID name. */
+  clientId: string;
+  /** The service principal's object id (`oid` of its tokens); default a stable id derived from clientId. */
+  principalId?: string;
+  /** True for the app's system-assigned identity: used when a request names no identity. */
+  systemAssigned?: boolean;
 }
 
 export interface DirectoryUser {
@@ -28,7 +59,12 @@ export interface DirectoryUser {
 export interface AuthorityDirectory {
   tenantId: string;
   users: DirectoryUser[];
-  applications: RegisteredApplication[];
+  applications: ApplicationRegistration[];
+  /**
+   * Managed identities of the app host. When given (non-empty), the authority also serves an App
+   * Service-style managed identity endpoint (managed-identity-endpoint.ts).
+   */
+  managedIdentities?: ManagedIdentity[];
 }
 
 export interface EntraAuthorityOptions {
@@ -69,5 +105,18 @@ export interface EntraAuthority {
   jwks(): JSONWebKeySet;
   /** Stand-in for Teams SSO: a user token whose audience is the given app (what Teams hands the bot). */
   issueTeamsSsoToken(input: TeamsSsoTokenInput): Promise<string>;
+  /**
+   * The App Service-style managed identity endpoint, when the directory has managed identities:
+   * put `environment` into the process environment before the first ManagedIdentityCredential is
+   * built (MSAL picks and caches the managed identity source once per process).
+   */
+  managedIdentityEndpoint?: ManagedIdentityEndpoint;
   close(): Promise<void>;
+}
+
+export interface ManagedIdentityEndpoint {
+  /** `${url}/msi/token` */
+  url: string;
+  /** What App Service sets for a site with a managed identity. IDENTITY_HEADER is made at each start. */
+  environment: { IDENTITY_ENDPOINT: string; IDENTITY_HEADER: string };
 }

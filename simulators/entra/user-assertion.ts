@@ -1,7 +1,7 @@
 import { decodeJwt, decodeProtectedHeader, errors, type JWTPayload } from 'jose';
 import { AadErrors } from './aad-errors';
 import type { AuthorityContext } from './authority-context';
-import type { DirectoryUser, RegisteredApplication } from './types';
+import type { DirectoryUser, ApplicationRegistration } from './types';
 
 export interface ValidatedAssertion {
   user: DirectoryUser;
@@ -16,7 +16,7 @@ export interface ValidatedAssertion {
  */
 export async function validateUserAssertion(
   context: AuthorityContext,
-  app: RegisteredApplication,
+  app: ApplicationRegistration,
   assertion: string,
 ): Promise<ValidatedAssertion> {
   const header = safeDecode(() => decodeProtectedHeader(assertion));

@@ -3,7 +3,7 @@ import type { AuthorityContext } from '../authority-context';
 import { INTERACTIVE_SIGN_IN_AMR } from '../constants';
 import { grantedDelegatedScope } from '../scopes';
 import { type TokenResponseBody, userTokenResponse } from '../token-response';
-import type { RegisteredApplication } from '../types';
+import type { ApplicationRegistration } from '../types';
 
 /**
  * `grant_type=authorization_code`: redeems a code from /authorize (with `redirect_uri` and the PKCE
@@ -12,7 +12,7 @@ import type { RegisteredApplication } from '../types';
  */
 export async function authorizationCodeGrant(
   context: AuthorityContext,
-  app: RegisteredApplication,
+  app: ApplicationRegistration,
   form: URLSearchParams,
 ): Promise<TokenResponseBody> {
   const code = form.get('code');

@@ -2,12 +2,12 @@ import type { AuthorityContext } from '../authority-context';
 import { parseClaimsParameter } from '../claims-request';
 import { requireGraphDefaultScope } from '../scopes';
 import { appTokenResponse, type TokenResponseBody } from '../token-response';
-import type { RegisteredApplication } from '../types';
+import type { ApplicationRegistration } from '../types';
 
 /** `grant_type=client_credentials`, `scope=https://graph.microsoft.com/.default`: an app-only Graph token. */
 export async function clientCredentialsGrant(
   context: AuthorityContext,
-  app: RegisteredApplication,
+  app: ApplicationRegistration,
   form: URLSearchParams,
 ): Promise<TokenResponseBody> {
   requireGraphDefaultScope(form.get('scope') ?? undefined, context.tenantId);

@@ -4,7 +4,7 @@ import { evaluateStepUp, parseClaimsParameter } from '../claims-request';
 import { GRAPH_RESOURCE } from '../constants';
 import { grantedDelegatedScope, parseScopeParameter, unconsentedPermissions } from '../scopes';
 import { type TokenResponseBody, userTokenResponse } from '../token-response';
-import type { RegisteredApplication } from '../types';
+import type { ApplicationRegistration } from '../types';
 import { validateUserAssertion } from '../user-assertion';
 
 /**
@@ -15,7 +15,7 @@ import { validateUserAssertion } from '../user-assertion';
  */
 export async function onBehalfOfGrant(
   context: AuthorityContext,
-  app: RegisteredApplication,
+  app: ApplicationRegistration,
   form: URLSearchParams,
 ): Promise<TokenResponseBody> {
   const requestedTokenUse = form.get('requested_token_use');
