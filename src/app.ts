@@ -20,7 +20,7 @@ import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
 import { PimSessions } from './identity/pim-sessions';
-import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
+import { registerStepUpRoutes, StepUpSessions, stepUpSealingSecret } from './identity/step-up';
 import { stepUpCleanup } from './identity/step-up/cleanup';
 import type { ActivationFeed } from './notifications/activation-feed';
 import type { ActivationWatcher } from './notifications/activation-watcher';
@@ -148,7 +148,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     publicBaseUrl: config.publicBaseUrl,
     storage,
     // A dedicated key (STEP_UP_SEALING_KEY, issue 13 finding 10); the app secret only when there is none.
-    sealingSecret: config.stepUp.sealingKey ?? config.entra.clientSecret,
+    sealingSecret: stepUpSealingSecret(config),
     onStored: stepUpStore.onStored,
   });
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);

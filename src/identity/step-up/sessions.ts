@@ -53,8 +53,9 @@ export interface StepUpSessionsOptions {
    */
   storage?: KeyValueStore;
   /**
-   * Seals the session at rest (AES-256-GCM, key derived with HKDF): the app's client secret, the same on
-   * every instance. Default: a random key of this process (then only this process can read them).
+   * Seals the session at rest (AES-256-GCM, key derived with HKDF): STEP_UP_SEALING_KEY (or, without one,
+   * the app's client secret: stepUpSealingSecret), the same on every instance. Default: a random key of
+   * this process (then only this process can read them).
    */
   sealingSecret?: string;
   /** Told when a session is stored, so its item can be deleted once it expires (the scheduler's job). */
@@ -73,7 +74,7 @@ interface StoredSession {
  * Pending step-up sign-ins on the bot's storage, keyed by a hash of their `state` (32 random bytes,
  * base64url), so an instance other than the one that began the sign-in can finish it. A session lives
  * 10 minutes and is used up by the callback, successful or not. It holds the PKCE verifier: sealed with
- * a key derived from the app secret before it is stored, and never sent to the browser.
+ * a key derived from the sealing secret before it is stored, and never sent to the browser.
  */
 export class StepUpSessions {
   private readonly publicBaseUrl: string;
