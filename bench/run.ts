@@ -10,7 +10,7 @@
  * Prints a table with ratios to the echo bot, checks the targets (PASS/MISS with the reason and the
  * fix) and writes bench/results.json. See bench/README.md. BENCH_SECONDS sets each wrk round (default 5).
  */
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
@@ -371,6 +371,12 @@ async function main(): Promise<void> {
     finish(true);
   } finally {
     await stopAll();
+  }
+  // Reconciliation with PIM (bench/reconcile.ts), in processes of its own after the budgeted phases:
+  // Graph calls per minute by pending count, portal decision → Teams copies latency. BENCH_RECONCILE=0 skips it.
+  if (process.env.BENCH_RECONCILE !== '0') {
+    log('reconciliation with PIM (bench/reconcile.ts)');
+    spawnSync(process.execPath, ['--import', 'tsx', here('reconcile.ts')], { stdio: 'inherit', cwd: root });
   }
 }
 

@@ -26,6 +26,10 @@ export interface ActivationFeedCardModel {
   scopeText: string;
   /** Ready-formatted length, e.g. '2 hours' or 'No end date'; fact 'Duration'. */
   durationText: string;
+  /**
+   * Shown only when given: the view passes the justification and ticket only to channels whose subscription opted
+   * in (`subscribe … with details`, src/views/feed-view.ts), since a channel has more readers than the approvers.
+   */
   justification?: string | null;
   ticketNumber?: string | null;
   /** Shown after the ticket number: 'INC-42 (ServiceNow)'. */

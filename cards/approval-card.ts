@@ -98,7 +98,7 @@ export const APPROVAL_STATES: Readonly<
   approved: { title: 'Approved', style: 'good', color: 'good' },
   denied: { title: 'Denied', style: 'attention', color: 'attention' },
   expired: { title: 'Expired \u2014 nobody decided within 24 hours', style: 'emphasis', color: 'default' },
-  canceled: { title: 'Canceled by the requester', style: 'emphasis', color: 'default' },
+  canceled: { title: 'Cancelled by the requester', style: 'emphasis', color: 'default' },
   failed: { title: 'Approval failed', style: 'attention', color: 'attention' },
 };
 

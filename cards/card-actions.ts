@@ -10,7 +10,7 @@ import { z } from 'zod';
  * - Action.Execute arrives as an `adaptiveCard/action` invoke whose `value.action` has the verb and the
  *   data merged with the inputs, answered with the card that replaces it: 'deactivate' (status card,
  *   active list, expiry warning), 'approve' / 'deny' (approval card, inbox), 'refreshApproval' (the
- *   approval card's Universal Actions refresh).
+ *   approval card's Universal Actions refresh), 'cancelRequest' (the requester's waiting status card).
  */
 
 /** An opaque id the bot put on the card; checked against the clicker's own data before any use. */
@@ -35,6 +35,7 @@ const executeAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('approve'), requestId: OpaqueId, comment: z.string() }),
   z.object({ verb: z.literal('deny'), requestId: OpaqueId, comment: z.string() }),
   z.object({ verb: z.literal('refreshApproval'), requestId: OpaqueId }),
+  z.object({ verb: z.literal('cancelRequest'), requestId: OpaqueId }),
 ]);
 
 /** An Action.Submit of one of PIM Bot's cards. */

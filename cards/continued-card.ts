@@ -10,7 +10,15 @@ export interface ContinuedInPersonalChatCardModel {
   chatUrl?: string | null;
 }
 
-export const DEFAULT_CONTINUED_TEXT = 'I continued in our 1:1 chat, so your request and justification stay private.';
+/**
+ * Who reads a justification once it is sent, said wherever the bot talks about keeping it out of a channel. It
+ * must stay true: PIM keeps it (its audit log), approvers see it on their approval cards (their 1:1 chats and the
+ * approvals channels), and a feed channel shows it only when its subscription opted in (`subscribe … with details`).
+ */
+export const JUSTIFICATION_AUDIENCE_TEXT =
+  'Your justification goes to PIM and to your approvers (their chats and approvals channels); a channel feed shows it only if an admin subscribed that channel "with details".';
+
+export const DEFAULT_CONTINUED_TEXT = `I continued in our 1:1 chat, so you do not type your request in front of this channel. ${JUSTIFICATION_AUDIENCE_TEXT}`;
 
 const TEMPLATE: JsonObject = {
   type: 'AdaptiveCard',

@@ -31,6 +31,7 @@ export {
   type ContinuedInPersonalChatCardModel,
   continuedInPersonalChatCard,
   DEFAULT_CONTINUED_TEXT,
+  JUSTIFICATION_AUDIENCE_TEXT,
 } from './continued-card';
 export { type ErrorCardModel, errorCard } from './error-card';
 export { EXPIRY_WARNING_NOTE, type ExpiryWarningCardModel, expiryWarningCard } from './expiry-warning-card';

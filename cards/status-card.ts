@@ -53,6 +53,11 @@ export interface StatusCardModel {
    * state is 'expired' or 'deactivated' (and to the owner, if `ownerAadObjectId` is set).
    */
   activateAgainKey?: string | null;
+  /**
+   * Opaque PIM request id for 'Cancel request' (Action.Execute `{pimbot:'cancelRequest', requestId}`);
+   * shown only while state is 'pendingApproval' (and to the owner, if `ownerAadObjectId` is set).
+   */
+  cancelRequestId?: string | null;
   /** Footer, e.g. 'Updated 14:32 (UTC+1)'. */
   updatedText?: string | null;
 }
@@ -68,7 +73,7 @@ export const STATUS_STATES: Readonly<
   expired: { title: 'Expired', style: 'emphasis', color: 'default' },
   failed: { title: 'Activation failed', style: 'attention', color: 'attention' },
   denied: { title: 'Request denied', style: 'attention', color: 'attention' },
-  canceled: { title: 'Request canceled', style: 'emphasis', color: 'default' },
+  canceled: { title: 'Request cancelled', style: 'emphasis', color: 'default' },
 };
 
 const TEMPLATE: JsonObject = {
@@ -154,6 +159,14 @@ const TEMPLATE: JsonObject = {
       data: '${deactivateData}',
     },
     {
+      $when: '${showCancelRequest}',
+      type: 'Action.Execute',
+      id: 'status-cancel-request',
+      title: 'Cancel request',
+      verb: 'cancelRequest',
+      data: '${cancelRequestData}',
+    },
+    {
       $when: '${showActivateAgain}',
       type: 'Action.Submit',
       id: 'status-activate-again',
@@ -168,7 +181,8 @@ const TEMPLATE: JsonObject = {
  * failure block, an 'Updated …' footer, and, when state is 'active' and `deactivateKey` is set (and the
  * viewer is the owner, if `ownerAadObjectId` is set), 'Deactivate now' Action.Execute verb 'deactivate'
  * `{pimbot:'deactivate', key: deactivateKey}`; when state is 'expired' or 'deactivated' and
- * `activateAgainKey` is set, 'Activate again' Action.Submit `{pimbot:'activate', target}`.
+ * `activateAgainKey` is set, 'Activate again' Action.Submit `{pimbot:'activate', target}`; while state is
+ * 'pendingApproval' and `cancelRequestId` is set, 'Cancel request' Action.Execute verb 'cancelRequest'.
  */
 export function statusCard(model: StatusCardModel, viewer: Viewer = {}): AdaptiveCard {
   const meta = STATUS_STATES[model.state];
@@ -186,6 +200,7 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
 
   const deactivateKey = model.deactivateKey ? opaqueId(model.deactivateKey, 'deactivateKey') : '';
   const activateAgainKey = model.activateAgainKey ? opaqueId(model.activateAgainKey, 'activateAgainKey') : '';
+  const cancelRequestId = model.cancelRequestId ? opaqueId(model.cancelRequestId, 'cancelRequestId') : '';
   const owner = model.ownerAadObjectId ?? null;
   const viewerMayDeactivate = owner === null || (viewer.aadObjectId !== undefined && viewer.aadObjectId === owner);
 
@@ -220,5 +235,7 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
     showActivateAgain:
       (model.state === 'expired' || model.state === 'deactivated') && activateAgainKey !== '' && viewerMayDeactivate,
     activateAgainData: { pimbot: 'activate', target: activateAgainKey },
+    showCancelRequest: model.state === 'pendingApproval' && cancelRequestId !== '' && viewerMayDeactivate,
+    cancelRequestData: { pimbot: 'cancelRequest', requestId: cancelRequestId },
   });
 }

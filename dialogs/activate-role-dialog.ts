@@ -15,6 +15,7 @@ import { describeMinutes } from '../src/pim/iso-duration';
 import { PimError } from '../src/pim/pim-error';
 import type { ActivationPolicy, PimTarget } from '../src/pim/pim-types';
 import { findTarget, targetKey } from '../src/pim/target-key';
+import { plainMessage, plainPart } from '../src/views/plain-message';
 import { approvalText, roleItems } from '../src/views/role-view';
 import { CancellableDialog } from './cancellable-dialog';
 import { type ChatInput, ChatInputPrompt } from './chat-input-prompt';
@@ -106,7 +107,7 @@ export class ActivateRoleDialog extends CancellableDialog {
       // end of the dialog, so say it now.
       const running = await runningActivation(this.services, pim, byKey, step.context);
       if (running) {
-        await step.context.sendActivity(running);
+        await step.context.sendActivity(plainMessage(running));
         return step.endDialog();
       }
       return step.next(byKey);
@@ -167,7 +168,8 @@ export class ActivateRoleDialog extends CancellableDialog {
   private async askDuration(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = this.state(step);
     const policy = state.policy!;
-    const name = state.target!.displayName;
+    // The role's or group's name is the directory's text (group names are often chosen by their owners): inert.
+    const name = plainPart(state.target!.displayName);
     if (state.minutes !== undefined) {
       const check = validateDuration(state.minutes, { maxMinutes: policy.maxDurationMinutes, targetName: name });
       if (check.ok) return step.next();
@@ -175,9 +177,9 @@ export class ActivateRoleDialog extends CancellableDialog {
       state.minutes = undefined;
     }
     return step.prompt(DURATION_PROMPT, {
-      prompt: MessageFactory.text(
+      prompt: plainMessage(
         `${this.takeProblem(state)}How long do you need ${name}? Up to ${describeMinutes(policy.maxDurationMinutes)} (for example 2h, 90m or 1.5 hours).`,
-      ) as Partial<Activity>,
+      ),
       validations: { maxMinutes: policy.maxDurationMinutes, targetName: name },
     });
   }
@@ -197,12 +199,12 @@ export class ActivateRoleDialog extends CancellableDialog {
     }
     // Asked when the policy needs one, or when the one given does not fit (it is not dropped silently).
     if (state.justification || (!state.policy!.requiresJustification && !refused)) return step.next();
-    const name = state.target!.displayName;
+    const name = plainPart(state.target!.displayName);
     const question = state.policy!.requiresJustification
       ? `${name} requires a justification. Why do you need it?`
       : `Why do you need ${name}? A short reason is enough.`;
     return step.prompt(JUSTIFICATION_PROMPT, {
-      prompt: MessageFactory.text(`${this.takeProblem(state)}${question}`) as Partial<Activity>,
+      prompt: plainMessage(`${this.takeProblem(state)}${question}`),
       retryPrompt: MessageFactory.text(
         `Please give a short reason (up to ${JUSTIFICATION_MAX} characters), or say cancel.`,
       ) as Partial<Activity>,
@@ -221,9 +223,9 @@ export class ActivateRoleDialog extends CancellableDialog {
     }
     if (state.ticket || (!state.policy!.requiresTicket && !refused)) return step.next();
     return step.prompt(TICKET_PROMPT, {
-      prompt: MessageFactory.text(
-        `${this.takeProblem(state)}${state.target!.displayName} requires a ticket number. Which ${this.services.rules.ticketSystem} ticket is this for (for example INC-42)?`,
-      ) as Partial<Activity>,
+      prompt: plainMessage(
+        `${this.takeProblem(state)}${plainPart(state.target!.displayName)} requires a ticket number. Which ${plainPart(this.services.rules.ticketSystem)} ticket is this for (for example INC-42)?`,
+      ),
       retryPrompt: MessageFactory.text(
         'That does not look like a ticket number. Type it like INC-42 or CHG0012345, or say cancel.',
       ) as Partial<Activity>,

@@ -7,6 +7,7 @@ import { sameTarget } from '../src/pim/target-key';
 import { formatLocalTime } from '../src/shared/local-time';
 import { draftStatusModel, type RequestDraft } from '../src/views/status-view';
 import type { DialogServices } from './dialog-services';
+import { plainPart } from '../src/views/plain-message';
 
 /** The user of a turn by Entra object id (the Teams id when Teams did not send one). */
 export function userIdOf(context: TurnContext): string {
@@ -50,5 +51,5 @@ export async function runningActivation(
   const now = services.now();
   if (!until || until.getTime() <= now.getTime()) return undefined;
   const { localTimezone, locale } = context.activity;
-  return `${target.displayName} is still active until ${formatLocalTime(until, localTimezone, locale, now)}. PIM cannot extend a running activation: click Activate again once it has ended (your status card offers it then), or deactivate it first.`;
+  return `${plainPart(target.displayName)} is still active until ${formatLocalTime(until, localTimezone, locale, now)}. PIM cannot extend a running activation: click Activate again once it has ended (your status card offers it then), or deactivate it first.`;
 }

@@ -10,6 +10,7 @@ export const HELP_COMMANDS: readonly HelpCommand[] = [
   { command: 'I need Exchange admin for 2 hours', description: 'The same, in your own words.' },
   { command: 'active', description: 'What is active for you now, and until when.' },
   { command: 'deactivate Exchange Administrator', description: 'End an activation early.' },
+  { command: 'cancel request', description: 'Withdraw your request that is waiting for approval.' },
   { command: 'pending', description: 'Approvers: the requests waiting for your decision.' },
   { command: 'cancel', description: 'Stop what we are doing; nothing is submitted.' },
 ];

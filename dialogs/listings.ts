@@ -1,8 +1,9 @@
 import type { TurnContext } from 'botbuilder';
-import { type AdaptiveCard, activeRolesCard, helpCard, myRolesCard, pendingApprovalsCard } from '../cards';
+import { type AdaptiveCard, activeRolesCard, helpCard, myRolesCard, pendingApprovalsCard, TEXT_LIMITS } from '../cards';
 import type { PimClient } from '../src/pim/pim-client';
 import { PimError } from '../src/pim/pim-error';
 import { activeItems } from '../src/views/active-view';
+import { plainMessage, plainPart } from '../src/views/plain-message';
 import { inboxItems } from '../src/views/inbox-view';
 import { roleItems } from '../src/views/role-view';
 import { cardMessage, userIdOf } from './dialog-replies';
@@ -61,7 +62,8 @@ export class Listings {
       await context.sendActivity(cardMessage(await build(pim)));
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      await context.sendActivity(err.userText);
+      // It names the role (a directory name): plain, like every text message with outside names in it.
+      await context.sendActivity(plainMessage(plainPart(err.userText, TEXT_LIMITS.message)));
     }
   }
 }

@@ -1,7 +1,8 @@
 import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
-import { helpCard } from '../cards';
+import { helpCard, TEXT_LIMITS } from '../cards';
 import type { ActivationRequest } from '../src/activation/activation-service';
 import { PimError } from '../src/pim/pim-error';
+import { plainMessage, plainPart } from '../src/views/plain-message';
 import { ACTIVATE_ROLE_DIALOG, ActivateRoleDialog, type ActivateRoleOptions } from './activate-role-dialog';
 import { ActivationSubmission, type SubmissionState } from './activation-submission';
 import { CancellableDialog } from './cancellable-dialog';
@@ -148,10 +149,11 @@ export class MainDialog extends CancellableDialog {
     if (!pim) return;
     try {
       await this.services.activation.deactivate(pim, userIdOf(step.context), choice.target);
-      await step.context.sendActivity(`${choice.target.displayName} is deactivated.`);
+      await step.context.sendActivity(plainMessage(`${plainPart(choice.target.displayName)} is deactivated.`));
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      await step.context.sendActivity(err.userText);
+      // It names the role (a directory name): plain, like every text message with outside names in it.
+      await step.context.sendActivity(plainMessage(plainPart(err.userText, TEXT_LIMITS.message)));
     }
   }
 }

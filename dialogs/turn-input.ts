@@ -1,5 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { readSubmitAction, type SubmitAction } from '../cards';
+import { capMessageText } from '../src/commands/message-text';
 
 /** What the user said in this turn: typed text, or the card button they clicked (Action.Submit). */
 export interface TurnInput {
@@ -17,7 +18,8 @@ export function turnInput(context: TurnContext): TurnInput {
   const activity = context.activity;
   const input: TurnInput =
     activity.type === ActivityTypes.Message
-      ? { text: (activity.text ?? '').trim(), action: readSubmitAction(activity.value) }
+      ? // Capped before any reader runs: every answer (ticket, justification, duration, role name) is read from here.
+        { text: capMessageText(activity.text ?? '').trim(), action: readSubmitAction(activity.value) }
       : { text: '' };
   context.turnState.set(TURN_INPUT, input);
   return input;

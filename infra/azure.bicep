@@ -356,6 +356,14 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
     AAD_APP_CLIENT_CERTIFICATE_PATH: clientCertificatePath
     STEP_UP_SEALING_KEY: sealingKeyReference
     ALLOWED_TENANT_IDS: allowedTenantIds
+    // Teams SSO tokens must be for this Application ID URI (the one the OAuth connection exchanges).
+    AAD_APP_ID_URI: 'api://botid-${botAadAppClientId}'
+    // botbuilder's cloud endpoints: empty means Microsoft's public cloud.
+    ToChannelFromBotLoginUrl: ''
+    ToChannelFromBotOAuthScope: ''
+    ToBotFromChannelTokenIssuer: ''
+    ToBotFromChannelOpenIdMetadataUrl: ''
+    OAuthUrl: ''
     AAD_APP_OAUTH_AUTHORITY_HOST: authorityHost
     GRAPH_BASE_URL: graphBaseUrl
     PUBLIC_BASE_URL: publicBaseUrl

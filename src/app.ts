@@ -1,7 +1,6 @@
 import {
-  CloudAdapter,
+  type CloudAdapter,
   ConfigurationBotFrameworkAuthentication,
-  type ConfigurationBotFrameworkAuthenticationOptions,
   ConversationState,
   MemoryStorage,
   type Storage,
@@ -20,6 +19,7 @@ import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
 import { PimSessions } from './identity/pim-sessions';
+import { SsoTokenVerifier } from './identity/sso-token-verifier';
 import { registerStepUpRoutes, StepUpSessions, stepUpSealingSecret } from './identity/step-up';
 import { stepUpCleanup } from './identity/step-up/cleanup';
 import type { ActivationFeed } from './notifications/activation-feed';
@@ -32,9 +32,12 @@ import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
 import { ConversationReferenceStore } from './teams/conversation-references';
+import { botCredentialsFactory, botFrameworkAuthOptions } from './teams/bot-framework-settings';
+import { FrontDoorAdapter } from './teams/front-door-adapter';
 import { StepUpResumer } from './teams/step-up-resumer';
 import { TeamsChannelAuthentication } from './teams/teams-channel-authentication';
 import { TeamsMessenger } from './teams/teams-messenger';
+import { tokenExchangeDedupeStorage } from './teams/token-exchange-dedupe-storage';
 import { TurnSessions } from './teams/turn-sessions';
 import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './teams/user-token-source';
 
@@ -80,19 +83,13 @@ function loggingObserver(logger: Logger): GraphCallObserver {
 
 /** Inbound Bot Framework authentication: verified in production, off in the playground (no app id). */
 function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
-  const authOptions: ConfigurationBotFrameworkAuthenticationOptions =
+  // Issue 13: only Teams activities of an allowed tenant get past authentication (src/teams/front-door.ts).
+  const adapter = new FrontDoorAdapter(
     config.mode === 'production'
-      ? {
-          MicrosoftAppId: config.bot.appId,
-          MicrosoftAppPassword: config.bot.appPassword,
-          MicrosoftAppType: config.bot.appType,
-          MicrosoftAppTenantId: config.bot.appTenantId,
-        }
-      : {};
-  const adapter = new CloudAdapter(
-    config.mode === 'production'
-      ? new TeamsChannelAuthentication(authOptions)
-      : new ConfigurationBotFrameworkAuthentication(authOptions),
+      ? new TeamsChannelAuthentication(botFrameworkAuthOptions(config.bot), botCredentialsFactory(config.bot))
+      : new ConfigurationBotFrameworkAuthentication({}),
+    config.inbound.allowedTenantIds,
+    logger,
   );
   adapter.onTurnError = async (context, error) => {
     logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
@@ -117,15 +114,26 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   if (config.mode === 'production') {
     const connection = config.oauthConnectionName!;
     // De-duplicates the SSO token exchange Teams sends to every client of the user.
-    adapter.use(new TeamsSSOTokenExchangeMiddleware(storage, connection));
+    // Its dedupe needs create-if-absent, which BlobsStorage cannot do (see token-exchange-dedupe-storage).
+    adapter.use(new TeamsSSOTokenExchangeMiddleware(tokenExchangeDedupeStorage(storage, config.storage), connection));
     tokens = new TeamsSsoTokenSource(connection);
   } else {
     tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode), options.now);
   }
   const observer = options.graphObserver ?? loggingObserver(logger);
+  // Issue 13: the user's token is verified (and must name the activity's user) before it is used.
+  const verifier = new SsoTokenVerifier({
+    authorityHost: config.entra.authorityHost,
+    tenantId: config.entra.tenantId,
+    audiences: config.inbound.ssoAudiences,
+    allowedTenantIds: config.inbound.allowedTenantIds,
+    // Not options.now: a token's exp/nbf are the authority's real time, whatever clock the tenant's schedules follow.
+  });
   const sessions = new TurnSessions(
     tokens,
     new PimSessions({ entra: config.entra, graphBaseUrl: config.graphBaseUrl, observer, now: options.now }),
+    verifier,
+    logger,
   );
   const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
   const botAppId = config.bot.appId ?? '';
@@ -174,6 +182,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       store: services.subscriptions,
       directory: services.directory,
       adminGroupId: config.feed.adminGroupId,
+      // The tenant(s) whose channels may opt in to justifications on feed cards (issue 13, finding 4).
+      allowedTenantIds: config.inbound.allowedTenantIds,
     }),
     refs,
     ticketPattern: config.ticketPattern,

@@ -4,8 +4,10 @@ import { ApprovalCopies } from './approvals/approval-copies';
 import { ApprovalDecisions } from './approvals/approval-decisions';
 import { ApprovalInbox } from './approvals/approval-inbox';
 import { APPROVAL_JOBS } from './approvals/approval-jobs';
+import { ApprovalReconciler } from './approvals/approval-reconciler';
 import { ApprovalRouting } from './approvals/approval-routing';
 import { ApprovalTimers } from './approvals/approval-timers';
+import { PimRequestStates } from './approvals/pim-request-states';
 import type { AppConfig } from './config';
 import { appCredential } from './identity/graph-credentials';
 import { ActivationFeed } from './notifications/activation-feed';
@@ -43,7 +45,13 @@ export interface ApplicationServices {
   watcher: ActivationWatcher;
   subscriptions: ChannelSubscriptionStore;
   directory: DirectoryClient;
-  approvals: { routing: ApprovalRouting; timers: ApprovalTimers; decisions: ApprovalDecisions; inbox: ApprovalInbox };
+  approvals: {
+    routing: ApprovalRouting;
+    timers: ApprovalTimers;
+    decisions: ApprovalDecisions;
+    inbox: ApprovalInbox;
+    reconciler: ApprovalReconciler;
+  };
   jobHandlers(): Record<string, DueJobHandler>;
 }
 
@@ -88,6 +96,8 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     now,
   });
   const copies = new ApprovalCopies(messenger, logger);
+  // The reconciliation follows the timers it hands approvals to: bound once both exist.
+  let pimTruth: ApprovalReconciler | undefined;
   const timers = new ApprovalTimers({
     requests,
     messenger,
@@ -95,6 +105,10 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     copies,
     reader,
     events,
+    pim: {
+      kick: async () => pimTruth?.kick(),
+      settleOne: async (requestId) => pimTruth?.settleOne(requestId),
+    },
     settings: {
       fallbackChannelId: config.approvals.fallbackChannelId,
       reminderAfterMs: config.approvals.reminderAfterMinutes * 60_000,
@@ -103,6 +117,17 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     logger,
     now,
   });
+  const reconciler = new ApprovalReconciler({
+    requests,
+    storage,
+    scheduler,
+    copies,
+    timers,
+    states: new PimRequestStates(appGraph),
+    logger,
+    now,
+  });
+  pimTruth = reconciler;
   const channels = config.approvals.channels;
   const routing = new ApprovalRouting({
     requests,
@@ -118,7 +143,14 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     logger,
     now,
   });
-  const decisions = new ApprovalDecisions({ requests, copies, timers, logger, now });
+  const decisions = new ApprovalDecisions({
+    requests,
+    copies,
+    timers,
+    settleInPim: (requestId) => reconciler.settleOne(requestId),
+    logger,
+    now,
+  });
   const activation = new ActivationService({
     requests,
     events,
@@ -159,10 +191,11 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     watcher,
     subscriptions,
     directory,
-    approvals: { routing, timers, decisions, inbox: new ApprovalInbox(requests, directory) },
+    approvals: { routing, timers, decisions, inbox: new ApprovalInbox(requests, directory), reconciler },
     jobHandlers: () => ({
       [APPROVAL_JOBS.deliver]: (job) => routing.deliver(job.id),
       ...timers.jobHandlers(),
+      ...reconciler.jobHandlers(),
       ...lifecycle.jobHandlers(),
     }),
   };

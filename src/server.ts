@@ -4,9 +4,13 @@ import type { ActivityHandler, CloudAdapter } from 'botbuilder';
 import restify from 'restify';
 import type { AppConfig } from './config';
 import { type ReadinessCheck, runReadinessChecks } from './health/readiness';
+import { cachedProbe } from './health/readiness-cache';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
 import { TURN_LOGGER } from './teams/turn-logger';
+
+/** How long one readiness run answers /readyz: stale by a few seconds at most, and a probe storm costs one run. */
+const READINESS_CACHE_MS = 5_000;
 
 export interface ServerDependencies {
   config: Pick<AppConfig, 'host' | 'port' | 'maxBodyBytes' | 'shutdownGraceMs'>;
@@ -32,7 +36,11 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
   let draining = false;
   let drained: (() => void) | undefined;
 
+  const readiness = cachedProbe(() => runReadinessChecks(deps.readiness, logger), READINESS_CACHE_MS);
+
   const server = restify.createServer({ name: 'pim-bot', handleUncaughtExceptions: false });
+  // Before routing and before any body is read: every route and method, unknown paths included.
+  server.pre(refuseEncodedBodies(logger));
   // JSON only (the Bot Connector sends nothing else). restify's bodyParser would also take multipart bodies,
   // which skip maxBodySize and leave formidable's upload files in the temp directory: before any auth check.
   server.use(restify.plugins.bodyReader({ maxBodySize: config.maxBodyBytes }));
@@ -48,7 +56,7 @@ export async function startServer(deps: ServerDependencies): Promise<RunningServ
       res.send(503, { ready: false, reason: 'shutting down' });
       return;
     }
-    const report = await runReadinessChecks(deps.readiness);
+    const report = await readiness();
     res.send(report.ready ? 200 : 503, report);
   });
 
@@ -146,6 +154,35 @@ function notAnActivity(body: unknown): string | undefined {
   if (serviceUrl !== undefined && typeof serviceUrl !== 'string')
     return 'Not an activity: serviceUrl must be a string.';
   return undefined;
+}
+
+/**
+ * Refuses any Content-Encoding but identity with 415, without reading the body. restify's bodyReader inflates
+ * gzip with no bound (maxBodySize counts the compressed bytes): a 100 KB gzip of zeros becomes 100 MB in memory,
+ * before authentication. The Bot Connector posts plain JSON ("REST and JSON over HTTPS", Bot Framework Connector
+ * API reference, learn.microsoft.com/azure/bot-service/rest-api/bot-framework-rest-connector-api-reference), so
+ * nothing legitimate is lost. Node discards the unread body once the answer is sent (it never inflates it).
+ */
+function refuseEncodedBodies(logger: Logger): restify.RequestHandler {
+  return (req, res, next) => {
+    const encoding = req.headers['content-encoding'];
+    if (encoding === undefined) return next();
+    if (encoding.trim().toLowerCase() === 'identity') {
+      // bodyReader refuses any encoding it does not inflate, identity included: the header says nothing here.
+      delete req.headers['content-encoding'];
+      return next();
+    }
+    logger.warn(
+      { method: req.method, path: req.getPath(), status: 415, contentEncoding: encoding.slice(0, 40) },
+      'request refused',
+    );
+    res.header('Accept-Encoding', 'identity');
+    res.send(415, {
+      error:
+        'Compressed request bodies are not accepted: send the body uncompressed, without a Content-Encoding header.',
+    });
+    return next(false);
+  };
 }
 
 /** A caller-supplied request id is logged only when it looks like one (no log injection). */

@@ -62,7 +62,8 @@ describe('parseConfig: playground mode (the local demo)', () => {
       logLevel: 'info',
       maxBodyBytes: 256 * 1024,
       shutdownGraceMs: 10_000,
-      graphBaseUrl: 'https://graph.microsoft.com',
+      // Never Microsoft's: the demo talks to the local stand-ins on loopback only (npm run playground sets them).
+      graphBaseUrl: 'https://127.0.0.1',
     });
     // No app id: inbound Bot Framework authentication is off.
     expect(parseConfig(PLAYGROUND).bot).toEqual({ appType: 'MultiTenant' });
@@ -70,14 +71,14 @@ describe('parseConfig: playground mode (the local demo)', () => {
       tenantId: TENANT_ID,
       clientId: CLIENT_ID,
       clientSecret: PLAYGROUND_SECRET,
-      authorityHost: 'https://login.microsoftonline.com',
+      authorityHost: 'https://127.0.0.1',
     });
   });
 
   it('takes overrides and strips trailing slashes from URLs', () => {
     const config = parseConfig({
       ...PLAYGROUND,
-      HOST: '0.0.0.0',
+      HOST: '::1',
       PORT: '0',
       LOG_LEVEL: 'debug',
       MAX_BODY_BYTES: '4096',
@@ -86,7 +87,7 @@ describe('parseConfig: playground mode (the local demo)', () => {
       AAD_APP_OAUTH_AUTHORITY_HOST: 'https://127.0.0.1:8444//',
     });
     expect(config).toMatchObject({
-      host: '0.0.0.0',
+      host: '::1',
       port: 0,
       logLevel: 'debug',
       maxBodyBytes: 4096,
@@ -99,7 +100,7 @@ describe('parseConfig: playground mode (the local demo)', () => {
   it('treats empty values (as env files write them) as not set', () => {
     expect(parseConfig({ ...PLAYGROUND, PORT: '', MicrosoftAppId: '', GRAPH_BASE_URL: '' })).toMatchObject({
       port: 3978,
-      graphBaseUrl: 'https://graph.microsoft.com',
+      graphBaseUrl: 'https://127.0.0.1',
     });
   });
 
@@ -216,6 +217,11 @@ describe('parseConfig: every error names the variable and says how to fix it', (
     ['MAX_BODY_BYTES', 'production', { MAX_BODY_BYTES: '1mb' }, 'e.g. 262144'],
     ['MAX_BODY_BYTES', 'playground', { MAX_BODY_BYTES: '100' }, 'at least 1024'],
     ['SHUTDOWN_GRACE_MS', 'production', { SHUTDOWN_GRACE_MS: 'soon' }, 'e.g. 10000'],
+    // Issue 13: the tenants the bot accepts, and the SSO token's audience.
+    ['ALLOWED_TENANT_IDS', 'production', { ALLOWED_TENANT_IDS: 'contoso.onmicrosoft.com' }, 'comma-separated'],
+    ['ALLOWED_TENANT_IDS', 'production', { ALLOWED_TENANT_IDS: `${TENANT_ID},common` }, 'Tenant ID'],
+    ['ALLOWED_TENANT_IDS', 'playground', { ALLOWED_TENANT_IDS: ' , ' }, 'AAD_APP_TENANT_ID'],
+    ['AAD_APP_ID_URI', 'production', { AAD_APP_ID_URI: 'https://pimbot.contoso.com' }, 'api://botid-'],
   ];
 
   it.each(cases)('%s (%s mode, %j)', (variable, mode, change, fix) => {

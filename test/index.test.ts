@@ -53,7 +53,7 @@ function startBot(env: Record<string, string>, finished: typeof onTestFinished):
     signal: signal as NodeJS.Signals | null,
   }));
 
-  const logged = (msg: string, timeoutMs = 15_000) =>
+  const logged = (msg: string, timeoutMs = 60_000) =>
     new Promise<Record<string, unknown>>((resolve, reject) => {
       const found = () => logs.find((l) => l.msg === msg);
       const onLine = () => {
@@ -152,5 +152,5 @@ describe.concurrent('npm start (src/index.ts)', () => {
     expect(teams.sentTexts()[0]).toContain("Hi, I'm PIM Bot");
     expect(bot.logs.at(-1)).toMatchObject({ msg: 'stopped' });
     expect(bot.stderr()).toBe('');
-  });
+  }, 90_000);
 });

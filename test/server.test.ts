@@ -169,7 +169,7 @@ describe('health endpoints', () => {
     const res = await fetch(`${server.url}/readyz`);
 
     expect(res.status).toBe(200);
-    expect(await res.json()).toEqual({ ready: true, checks: { store: { ok: true }, graph: { ok: true } } });
+    expect(await res.json()).toEqual({ ready: true, checks: { store: true, graph: true } });
   });
 
   it('GET /readyz answers 503 naming the graph check when Graph cannot be reached', async () => {
@@ -178,11 +178,8 @@ describe('health endpoints', () => {
     const res = await fetch(`${server.url}/readyz`);
 
     expect(res.status).toBe(503);
-    const report = (await res.json()) as { ready: boolean; checks: Record<string, { ok: boolean; error?: string }> };
-    expect(report.ready).toBe(false);
-    expect(report.checks.store).toEqual({ ok: true });
-    expect(report.checks.graph?.ok).toBe(false);
-    expect(report.checks.graph?.error).toEqual(expect.any(String));
+    // Names and booleans only: the reason is in the log (test/health/readiness-endpoint.test.ts).
+    expect(await res.json()).toEqual({ ready: false, checks: { store: true, graph: false } });
   });
 
   it('GET /readyz answers 503 when Graph answers with a server error', async () => {
@@ -191,10 +188,7 @@ describe('health endpoints', () => {
     const res = await fetch(`${server.url}/readyz`);
 
     expect(res.status).toBe(503);
-    expect(await res.json()).toMatchObject({
-      ready: false,
-      checks: { graph: { ok: false, error: 'Graph answered HTTP 503' } },
-    });
+    expect(await res.json()).toEqual({ ready: false, checks: { store: true, graph: false } });
   });
 });
 

@@ -5,6 +5,7 @@ import { GraphError } from './errors';
 import { FixtureError, parseFixture } from './fixture-loader';
 import type { Json, JsonObject } from './json';
 import { iso } from './json';
+import { portalCancel, portalDecision } from './portal';
 import type { FaultSpec, SimState } from './state';
 
 export const faultSchema = z.discriminatedUnion('kind', [
@@ -38,6 +39,32 @@ const activationSchema = z
     startDateTime: z.string().optional(),
   })
   .refine((v) => Boolean(v.roleDefinitionId) !== Boolean(v.groupId), 'give either roleDefinitionId or groupId');
+
+const portalDecisionSchema = z.object({
+  approverId: z.string().min(1),
+  reviewResult: z.enum(['Approve', 'Deny']),
+  justification: z.string().optional(),
+});
+
+/** POST /_sim/requests/{id}/decision and /_sim/requests/{id}/cancel: what people do in the portal. */
+const PORTAL_ROUTE = /^POST \/_sim\/requests\/([^/]+)\/(decision|cancel)$/;
+
+function portalControl(state: SimState, requestId: string, what: string, body: Json | undefined): ControlResult {
+  try {
+    if (what === 'cancel') {
+      portalCancel(state, requestId);
+      return { status: 204 };
+    }
+    const parsed = portalDecisionSchema.safeParse(body);
+    if (!parsed.success) return invalid(issues(parsed.error));
+    portalDecision(state, requestId, parsed.data);
+    return { status: 204 };
+  } catch (err) {
+    if (err instanceof GraphError)
+      return { status: err.status, body: { error: { code: err.code, message: err.message } } };
+    throw err;
+  }
+}
 
 export interface SimulatorSnapshot {
   now: string;
@@ -92,10 +119,12 @@ function issues(err: z.ZodError): string {
 
 /**
  * The simulator's own control API under /_sim (no Graph token, loopback only): fixture, clock, faults,
- * call log, portal activations and a state snapshot.
+ * call log, portal activations, portal decisions and cancellations, and a state snapshot.
  */
 export function handleControl(state: SimState, method: string, path: string, body: Json | undefined): ControlResult {
   const route = `${method} ${path.replace(/\/+$/, '')}`;
+  const portal = PORTAL_ROUTE.exec(route);
+  if (portal) return portalControl(state, decodeURIComponent(portal[1] ?? ''), portal[2] ?? '', body);
   switch (route) {
     case 'GET /_sim/fixture':
       return { status: 200, body: state.tenant.fixture as unknown as JsonObject };

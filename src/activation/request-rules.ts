@@ -28,7 +28,23 @@ export function checkJustification(text: string | undefined): InputCheck {
 
 export function checkTicket(text: string | undefined, rules: Pick<RequestRules, 'ticketPattern'>): InputCheck {
   const value = (text ?? '').trim();
-  if (!value || value.length > TICKET_MAX || !rules.ticketPattern.test(value))
+  if (value.length > TICKET_MAX)
+    return {
+      ok: false,
+      reason: `That is too long for a ticket number (at most ${TICKET_MAX} characters). Type just the number, like INC-42.`,
+    };
+  if (!value || !matchesTicketPattern(rules.ticketPattern, value))
     return { ok: false, reason: 'That does not look like a ticket number. Type it like INC-42 or CHG0012345.' };
   return { ok: true, value };
+}
+
+/**
+ * The configured ticket pattern on at most {@link TICKET_MAX} characters: TICKET_PATTERN is the operator's, and a
+ * pattern with nested or overlapping repeats costs quadratic time or worse in its input's length. Longer text is
+ * not a ticket, whatever the pattern says. lastIndex is reset so a g or y flag keeps no state between calls.
+ */
+export function matchesTicketPattern(pattern: RegExp, text: string): boolean {
+  if (text.length > TICKET_MAX) return false;
+  pattern.lastIndex = 0;
+  return pattern.test(text);
 }

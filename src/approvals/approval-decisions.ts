@@ -15,6 +15,7 @@ import {
   statusFromReview,
 } from './approval-rules';
 import type { ApprovalTimers } from './approval-timers';
+import { RequestCancellation } from './request-cancellation';
 
 /** Who clicked Approve or Deny, and with which delegated PIM client (undefined: not signed in). */
 export interface Clicker {
@@ -41,6 +42,8 @@ export interface ApprovalDecisionsDependencies {
   requests: PimRequestStore;
   copies: ApprovalCopies;
   timers: ApprovalTimers;
+  /** Reads one request in PIM and settles it as PIM says (ApprovalReconciler.settleOne), for a refused cancel. */
+  settleInPim?: (requestId: string) => Promise<string | undefined>;
   logger: Logger;
   now: () => Date;
 }
@@ -51,7 +54,12 @@ export interface ApprovalDecisionsDependencies {
  * then updates every copy. A decision PIM already has (409) is read back from PIM and shown as it is.
  */
 export class ApprovalDecisions {
-  constructor(private readonly deps: ApprovalDecisionsDependencies) {}
+  /** The requester's side of the same record and copies: withdrawing a request that waits. */
+  readonly cancellation: RequestCancellation;
+
+  constructor(private readonly deps: ApprovalDecisionsDependencies) {
+    this.cancellation = new RequestCancellation(deps);
+  }
 
   /** `replyToId`: the card that was clicked (answered by the invoke itself, so not updated again). */
   async decide(

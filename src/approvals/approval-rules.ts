@@ -58,11 +58,14 @@ export function statusAfter(decision: ApprovalDecision): RequestStatus {
 
 /**
  * Where a decision read back from PIM (someone decided elsewhere) takes the request: Approve → approved,
- * Deny → denied; anything else means nobody decided in time.
+ * Deny → denied; anything else means nobody decided in time. The docs list the step's `reviewResult` as
+ * `NotReviewed`/`Approved`/`Denied` (approvalstep.md) while their samples and the service answer
+ * `Approve`/`Deny`: both are read.
  */
 export function statusFromReview(reviewResult: string | undefined): RequestStatus {
   const result = (reviewResult ?? '').toLowerCase();
-  return result === 'approve' ? 'approved' : result === 'deny' ? 'denied' : 'timedOut';
+  if (result === 'approve' || result === 'approved') return 'approved';
+  return result === 'deny' || result === 'denied' ? 'denied' : 'timedOut';
 }
 
 /** Decided by an approver, or left to expire: the requester is told once. */

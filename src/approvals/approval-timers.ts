@@ -24,6 +24,11 @@ export interface ApprovalTimersDependencies {
   reader: ActiveUntilReader;
   /** An approved request that PIM provisioned is 'activated': the feed and expiry jobs follow it. */
   events: RequestEvents;
+  /**
+   * PIM's own view (ApprovalReconciler): `kick` keeps its reading going while requests wait, `settleOne`
+   * reads one request and settles it as PIM says (an outcome), or undefined while PIM still waits.
+   */
+  pim?: { kick(): Promise<void>; settleOne(requestId: string): Promise<string | undefined> };
   settings: {
     /** Channel that gets requests nobody decided in time (before the 24 h limit). */
     fallbackChannelId?: string;
@@ -78,6 +83,8 @@ export class ApprovalTimers {
       await this.deps.requests.update(id, (c) =>
         c.steps.timers?.doneAt ? undefined : { ...c, steps: { ...c.steps, timers: { doneAt } } },
       );
+    // A decision, a cancel or an expiry outside Teams must reach the cards too: PIM is read while it waits.
+    await this.deps.pim?.kick();
   }
 
   /**
@@ -86,7 +93,9 @@ export class ApprovalTimers {
    */
   async resume(): Promise<number> {
     let resumed = 0;
-    for (const request of await this.deps.requests.pendingApproval()) {
+    const pending = await this.deps.requests.pendingApproval();
+    if (pending.length > 0) await this.deps.pim?.kick();
+    for (const request of pending) {
       if (request.steps.timers?.doneAt || !request.approval) continue;
       await this.schedule(request);
       resumed++;
@@ -163,8 +172,13 @@ export class ApprovalTimers {
     deps.logger.info({ requestId, channelId }, 'approval escalated');
   }
 
-  /** Nobody decided within PIM's 24 hours: every card says so and the requester is told. */
+  /**
+   * Nobody decided within PIM's 24 hours: every card says so and the requester is told. PIM is asked
+   * first, so a request approved, denied or cancelled outside Teams never shows "Expired" (a failed read
+   * fails the job, and its retry asks again).
+   */
   private async expire(requestId: string): Promise<void> {
+    if (await this.deps.pim?.settleOne(requestId)) return;
     const result = await this.deps.requests.update(requestId, (current) => {
       if (current.status !== 'pendingApproval') return undefined;
       const { decide: _released, ...steps } = current.steps;

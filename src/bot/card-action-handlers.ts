@@ -12,11 +12,13 @@ import {
 import type { ActivationService } from '../activation/activation-service';
 import type { ApprovalDecisions, DecisionResult } from '../approvals/approval-decisions';
 import type { DecisionRefusal } from '../approvals/approval-rules';
+import type { CancelResult } from '../approvals/request-cancellation';
 import { PimError } from '../pim/pim-error';
 import { parseTargetKey, sameTarget } from '../pim/target-key';
 import type { TurnSessions } from '../teams/turn-sessions';
 import { activeItems } from '../views/active-view';
 import { approvalCardModel, decidedNote } from '../views/approval-view';
+import { requestStatusModel } from '../views/status-view';
 
 export interface CardActionDependencies {
   sessions: TurnSessions;
@@ -58,6 +60,7 @@ export class CardActionHandlers {
       approve: (context, action) => this.decide(context, action.requestId, 'Approve', action.comment),
       deny: (context, action) => this.decide(context, action.requestId, 'Deny', action.comment),
       refreshApproval: (context, action) => this.refreshApproval(context, action.requestId),
+      cancelRequest: (context, action) => this.cancelRequest(context, action.requestId),
     };
   }
 
@@ -67,10 +70,12 @@ export class CardActionHandlers {
     action: ExecuteAction | undefined,
     rawVerb: unknown,
   ): Promise<AdaptiveCardInvokeResponse> {
-    // Production: no SSO token yet for this user → ask Teams to sign them in (Universal Actions).
-    if (rawVerb !== 'refreshApproval') {
+    // No verified token for this user (issue 13: the refresh too, as the approval card shows the
+    // justification) → production asks Teams to sign them in (Universal Actions); the demo says why.
+    if (!(await this.deps.sessions.verifiedUserId(context))) {
       const login = await this.deps.sessions.loginRequest(context);
       if (login) return login.body as AdaptiveCardInvokeResponse;
+      return cardResponse(signInNeeded(this.deps.sessions.missingTokenHelp));
     }
     if (!action) return cardResponse(invalidAction(rawVerb));
     const handler = this.handlers[action.verb] as (
@@ -103,7 +108,8 @@ export class CardActionHandlers {
           emptyText: 'Nothing is active for you right now.',
         });
       }
-      await this.deps.activation.deactivate(pim, context.activity.from?.aadObjectId ?? '', mine.target);
+      const userId = (await this.deps.sessions.verifiedUserId(context)) ?? '';
+      await this.deps.activation.deactivate(pim, userId, mine.target);
       return statusCard({
         state: 'deactivated',
         targetName: mine.target.displayName,
@@ -133,7 +139,8 @@ export class CardActionHandlers {
     if (!decisions) return invalidAction('approve');
     const from = context.activity.from;
     const clicker = {
-      aadObjectId: from?.aadObjectId ?? '',
+      // The verified token's user (run() made sure there is one), not what the activity claims.
+      aadObjectId: (await this.deps.sessions.verifiedUserId(context)) ?? '',
       name: from?.name,
       pim: await this.deps.sessions.pimFor(context),
     };
@@ -161,9 +168,73 @@ export class CardActionHandlers {
     }
   }
 
+  /** "Cancel request" on the requester's waiting card: only the requester; the card answers with where it stands. */
+  private async cancelRequest(context: TurnContext, requestId: string): Promise<AdaptiveCard> {
+    const cancellation = this.deps.decisions?.cancellation;
+    if (!cancellation) return invalidAction('cancelRequest');
+    const canceller = {
+      aadObjectId: context.activity.from?.aadObjectId ?? '',
+      pim: await this.deps.sessions.pimFor(context),
+    };
+    const result = await cancellation.cancel(canceller, requestId, context.activity.replyToId);
+    return this.cancelCard(result, canceller.aadObjectId);
+  }
+
+  /**
+   * `cancel request` / `cancel <role>` typed in the 1:1 chat: the requester's one waiting request (or the
+   * one for that role) is cancelled, and the answer is its card; several waiting are listed by name.
+   */
+  async cancelTyped(context: TurnContext, targetText: string | undefined): Promise<AdaptiveCard | string> {
+    const cancellation = this.deps.decisions?.cancellation;
+    if (!cancellation) return 'Approvals are not handled by this bot, so there is nothing to cancel here.';
+    const userId = context.activity.from?.aadObjectId ?? '';
+    const waiting = await cancellation.waitingOf(userId, targetText);
+    if (waiting.length === 0)
+      return targetText
+        ? 'You have no request for that role or group waiting for approval. Type "cancel request" to see what waits.'
+        : 'You have no request waiting for approval.';
+    if (waiting.length > 1) {
+      const names = waiting.map((r) => r.target.displayName).join(', ');
+      return `You have ${waiting.length} requests waiting for approval: ${names}. Say which one, for example "cancel ${waiting[0]!.target.displayName}".`;
+    }
+    const result = await cancellation.cancel(
+      { aadObjectId: userId, pim: await this.deps.sessions.pimFor(context) },
+      waiting[0]!.id,
+    );
+    return this.cancelCard(result, userId);
+  }
+
+  private cancelCard(result: CancelResult, viewerId: string): AdaptiveCard {
+    if (result.outcome === 'unknownRequest') return unknownRequest();
+    const now = this.deps.now();
+    switch (result.outcome) {
+      case 'refused':
+        return errorCard({
+          title: 'Not possible',
+          message: 'Only the person who asked for this request can cancel it.',
+          fix: 'Approvers decide with Approve or Deny on the approval card.',
+        });
+      case 'signInNeeded':
+        return errorCard({
+          title: 'Sign-in needed',
+          message: 'I could not get your sign-in.',
+          fix: this.deps.sessions.missingTokenHelp,
+        });
+      case 'failed':
+        return errorCard({
+          title: 'Not cancelled',
+          message: result.message,
+          fix: 'Try again, or cancel it in the Entra portal (My roles, Pending requests).',
+        });
+      case 'canceled':
+      case 'alreadySettled':
+        return statusCard(requestStatusModel(result.request, { now }), { aadObjectId: viewerId });
+    }
+  }
+
   /** The approval card as this viewer should see it now (Universal Actions refresh): only for those it concerns. */
   private async refreshApproval(context: TurnContext, requestId: string): Promise<AdaptiveCard> {
-    const viewerId = context.activity.from?.aadObjectId;
+    const viewerId = await this.deps.sessions.verifiedUserId(context);
     const request = await this.deps.decisions?.view(requestId, viewerId);
     return request
       ? approvalCard(approvalCardModel(request, { now: this.deps.now() }), { aadObjectId: viewerId })
@@ -171,11 +242,16 @@ export class CardActionHandlers {
   }
 }
 
+/** No verified user: nothing about the request is shown. */
+function signInNeeded(help: string): AdaptiveCard {
+  return errorCard({ title: 'Sign-in needed', message: 'I could not verify your sign-in.', fix: help });
+}
+
 /** A button we do not know, or one whose data is not what our cards send. */
 function invalidAction(verb: unknown): AdaptiveCard {
   if (verb === 'deactivate')
     return errorCard({ title: 'Invalid action', message: 'This button carries no role.', fix: 'Type active.' });
-  if (verb === 'approve' || verb === 'deny') return unknownRequest();
+  if (verb === 'approve' || verb === 'deny' || verb === 'cancelRequest') return unknownRequest();
   if (verb === 'refreshApproval')
     return errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' });
   return errorCard({ title: 'Unknown action', message: 'This button is not supported.', fix: 'Type help.' });

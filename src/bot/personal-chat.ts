@@ -5,13 +5,15 @@ import {
   MessageFactory,
   type TurnContext,
 } from 'botbuilder';
-import { continuedInPersonalChatCard } from '../../cards';
+import { continuedInPersonalChatCard, JUSTIFICATION_AUDIENCE_TEXT } from '../../cards';
 import { errorSummary } from '../observability/error-summary';
 import type { Logger } from '../observability/logger';
+import { plainMessage } from '../views/plain-message';
 
 /**
- * PIM work asked for in a channel or group chat continues in the user's 1:1 chat with the bot, where
- * the justification stays private: the chat is opened (or reused) and `begin` runs in it.
+ * PIM work asked for in a channel or group chat continues in the user's 1:1 chat with the bot, so the
+ * justification is not typed in front of the channel (who reads it afterwards: JUSTIFICATION_AUDIENCE_TEXT):
+ * the chat is opened (or reused) and `begin` runs in it.
  */
 export async function continueInPersonalChat(
   context: TurnContext,
@@ -42,7 +44,7 @@ export async function continueInPersonalChat(
         personal.activity.from = from;
         personal.activity.conversation = { ...personal.activity.conversation, conversationType: 'personal' };
         await personal.sendActivity(
-          'You asked me in a channel; let us continue here, where your justification stays private.',
+          plainMessage(`You asked me in a channel; let us continue in our 1:1 chat. ${JUSTIFICATION_AUDIENCE_TEXT}`),
         );
         await begin(personal);
       },

@@ -86,6 +86,17 @@ export class PimBot extends TeamsActivityHandler {
     await this.deps.userState.saveChanges(context, false);
   }
 
+  // Teams SSO: the token exchange Teams sends after the OAuth card (and the verifyState of a sign-in by
+  // the card's button) must reach the waiting OAuthPrompt; TeamsActivityHandler answers them 501
+  // otherwise, and the sign-in never completes (found by test/production/sso-token-exchange.test.ts).
+  protected override async handleTeamsSigninTokenExchange(context: TurnContext): Promise<void> {
+    await (await this.dialogs.createContext(context)).continueDialog();
+  }
+
+  protected override async handleTeamsSigninVerifyState(context: TurnContext): Promise<void> {
+    await (await this.dialogs.createContext(context)).continueDialog();
+  }
+
   /** Saved on install and on every message, so the bot can reach this user or channel later. */
   private async rememberConversation(context: TurnContext): Promise<void> {
     const { type } = context.activity;
@@ -117,6 +128,13 @@ export class PimBot extends TeamsActivityHandler {
     }
     if (command.type === 'cancel') {
       await context.sendActivity('There is nothing to cancel.');
+      return;
+    }
+    if (command.type === 'cancelRequest') {
+      const answer = await this.deps.cardActions.cancelTyped(context, command.targetText);
+      await context.sendActivity(
+        typeof answer === 'string' ? answer : MessageFactory.attachment(CardFactory.adaptiveCard(answer)),
+      );
       return;
     }
     await dc.beginDialog(MAIN_DIALOG, { command: chatCommand(command) } satisfies MainDialogOptions);
@@ -173,6 +191,7 @@ function chatCommand(command: BotCommand): ChatCommand {
     case 'subscribe':
     case 'unsubscribe':
     case 'subscriptions':
+    case 'cancelRequest': // answered before any dialog
       return { type: 'help' };
     default:
       return command;

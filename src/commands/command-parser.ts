@@ -1,10 +1,11 @@
 import { own } from '../shared/own-property';
 import type { Command } from './command';
 import { parseActivation, skipActivateFillers } from './activation-parser';
+import { parseCancelRequest } from './cancel-request-parser';
 import { rawText, startsWith, stripPoliteness, tokenize } from './command-tokens';
 import { SIMPLE, SUBSCRIBE, VIEW_VERBS } from './command-vocabulary';
 import { parseDeactivate } from './deactivation-parser';
-import { cleanMessageText } from './message-text';
+import { capMessageText, cleanMessageText } from './message-text';
 import { parseContext } from './parse-context';
 import { ACTIVATE_TRIGGERS, DEACTIVATE_TRIGGERS } from './role-request-vocabulary';
 import { findTarget, STRONG } from './target-reader';
@@ -15,7 +16,7 @@ import { findTarget, STRONG } from './target-reader';
  * lists, tokens and readers live in their own files beside this one.
  */
 
-export { cleanMessageText } from './message-text';
+export { capMessageText, cleanMessageText, MESSAGE_TEXT_MAX } from './message-text';
 export type { ActivateCommand, Command } from './command';
 
 export interface ParseOptions {
@@ -34,13 +35,6 @@ export interface ParseOptions {
 export const DEFAULT_TICKET_PATTERN = /^(?:[A-Z][A-Z0-9]{1,9}-\d{1,10}|(?:INC|CHG|RITM|REQ|PRB|TASK|SCTASK)\d{4,12})$/i;
 
 /**
- * A command is short (a justification is at most 500 characters): only the start of a longer message is read.
- * The parser's cost grows faster than the text; unbounded, a 2 KB "activate me me me ..." held the event loop
- * for ~10 s and a 28 KB message (Teams' limit) for minutes.
- */
-const MAX_COMMAND_LENGTH = 2_000;
-
-/**
  * Reads one message. Commands and their synonyms are case-insensitive and may be wrapped in politeness ("please",
  * "hey", "can you", "thanks"). Activation requests are read as: an optional verb phrase ("activate", "elevate me
  * to", "I need", "can I get", "give me", ...), then the target, then in any order a duration ("2h", "for 2 hours"),
@@ -49,7 +43,8 @@ const MAX_COMMAND_LENGTH = 2_000;
  * duration (or nothing) is an activation too ("exchange admin 2h"). See the tests for the full specification.
  */
 export function parseCommand(text: string, opts: ParseOptions): Command {
-  const clean = cleanMessageText(text.slice(0, MAX_COMMAND_LENGTH));
+  // A command is short: only the start of a longer message is read (see MESSAGE_TEXT_MAX).
+  const clean = cleanMessageText(capMessageText(text));
   const ctx = parseContext(opts.targetNames, opts.ticketPattern ?? DEFAULT_TICKET_PATTERN);
   const all = tokenize(clean);
   if (!all.length) return { type: 'help' };
@@ -63,6 +58,9 @@ export function parseCommand(text: string, opts: ParseOptions): Command {
   if (viewedSimple && viewedSimple !== 'help' && viewedSimple !== 'cancel') return { type: viewedSimple };
   // "help me activate a role", but not "help desk admin 2h".
   if (tokens[0]?.word === 'help' && !STRONG.has(findTarget(tokens, ctx)?.how ?? 'prefix')) return { type: 'help' };
+
+  const cancelRequest = parseCancelRequest(tokens);
+  if (cancelRequest) return cancelRequest;
 
   const subscription = startsWith(tokens, Object.keys(SUBSCRIBE));
   if (subscription) {

@@ -19,6 +19,8 @@ export type Command =
       justification?: string;
     }
   | { type: 'deactivate'; targetText?: string }
+  /** Withdraw the requester's request waiting for approval (the one for `targetText`, if named). */
+  | { type: 'cancelRequest'; targetText?: string }
   | { type: 'subscribe' | 'unsubscribe' | 'subscriptions'; args: string }
   | { type: 'unknown'; text: string };
 

@@ -1,6 +1,19 @@
 import { own } from '../shared/own-property';
 
 /**
+ * The most of a typed message the bot reads (a justification is at most 500 characters). The readers' cost
+ * grows faster than the text: unbounded, a 2 KB "activate me me me ..." held the event loop for ~10 s, and a
+ * 60k-character answer to the duration prompt for ~10 s. Cut before any pattern runs: the command parser and
+ * every dialog answer read at most this.
+ */
+export const MESSAGE_TEXT_MAX = 2_000;
+
+/** The start of a typed message the readers look at: at most {@link MESSAGE_TEXT_MAX} characters. */
+export function capMessageText(text: string): string {
+  return text.length > MESSAGE_TEXT_MAX ? text.slice(0, MESSAGE_TEXT_MAX) : text;
+}
+
+/**
  * Teams message HTML turned back into the text the user typed. Kept apart from the parser because it is about
  * Teams' markup, not about the words: the parser only ever sees plain text.
  */

@@ -7,6 +7,7 @@ import type { PimTarget } from '../pim/pim-types';
  */
 export interface ParseContext {
   candidates: PimTarget[];
+  /** Run it through matchesTicketPattern (request-rules.ts), never directly. */
   ticket: RegExp;
 }
 
@@ -18,7 +19,7 @@ export function parseContext(targetNames: readonly string[], ticketPattern: RegE
       directoryScopeId: '/',
       displayName,
     })),
-    // A copy without g/y, so test() has no lastIndex state.
-    ticket: new RegExp(ticketPattern.source, ticketPattern.flags.replace(/[gy]/g, '')),
+    // The configured pattern itself, only ever run through matchesTicketPattern (length cap, lastIndex reset).
+    ticket: ticketPattern,
   };
 }

@@ -1,3 +1,4 @@
+import { matchesTicketPattern } from '../activation/request-rules';
 import type { Token } from './command-tokens';
 import type { ParseContext } from './parse-context';
 import { TICKET_LABELS } from './role-request-vocabulary';
@@ -13,7 +14,7 @@ export function ticketText(raw: string): string {
 }
 
 export function isTicket(t: Token, ctx: ParseContext): boolean {
-  return !t.quoted && ctx.ticket.test(ticketText(t.raw));
+  return !t.quoted && matchesTicketPattern(ctx.ticket, ticketText(t.raw));
 }
 
 /** "ticket INC-42", "ticket: 12345", "ref: #881", "ticket no 7": the label's length and the ticket. */

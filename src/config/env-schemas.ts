@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { isLoopbackHost, isLoopbackUrl } from './loopback';
 
 /**
  * The zod schemas for every environment variable the bot reads (PIMBOT_MODE and PIMBOT_ENV aside, which
@@ -6,8 +7,12 @@ import { z } from 'zod';
  * start, so each one names its variable and gives a valid example.
  */
 
-/** Ticket ids such as INC-42, CHG-1042, INC0012345 or SR12345. */
-export const DEFAULT_TICKET_PATTERN = '^[A-Za-z][A-Za-z0-9]*-?\\d+$';
+/**
+ * Ticket ids such as INC-42, CHG-1042, INC0012345 or SR12345. Bounded repeats only: the earlier
+ * `[A-Za-z0-9]*-?\d+` backtracked quadratically (1.8 s on 60k characters); this one does a bounded amount of
+ * work per character. Every pattern also only ever sees at most TICKET_MAX characters (request-rules.ts).
+ */
+export const DEFAULT_TICKET_PATTERN = '^[A-Za-z][A-Za-z0-9]{0,30}-?[0-9]{1,20}$';
 
 const guid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
@@ -35,6 +40,33 @@ const port = z.coerce
   .int({ error: portError })
   .min(0, { error: portError })
   .max(65535, { error: portError });
+
+// --- Issue 13, front door: which tenants' activities and tokens the bot accepts, and the SSO token's audience ---
+/** ALLOWED_TENANT_IDS and AAD_APP_ID_URI (defaults, from AAD_APP_TENANT_ID and AAD_APP_CLIENT_ID, in parseConfig). */
+function inboundVariables() {
+  const tenantsError =
+    'ALLOWED_TENANT_IDS must be comma-separated Entra tenant ids (GUIDs, Entra admin center > Overview > Tenant ID), e.g. 72f988bf-86f1-41af-91ab-2d7cd011db47; unset, it is AAD_APP_TENANT_ID.';
+  return {
+    ALLOWED_TENANT_IDS: z
+      .string()
+      .transform((v) =>
+        v
+          .split(',')
+          .map((s) => s.trim().toLowerCase())
+          .filter(Boolean),
+      )
+      .pipe(z.array(z.string().regex(guid, { error: tenantsError })).min(1, { error: tenantsError }))
+      .optional(),
+    AAD_APP_ID_URI: z
+      .string()
+      .regex(/^api:\/\/\S+$/, {
+        error:
+          'AAD_APP_ID_URI must be the Application ID URI of the app registration (Expose an API), e.g. api://botid-<client id>; unset, it is api://botid-<AAD_APP_CLIENT_ID>.',
+      })
+      .optional(),
+  };
+}
+// --- end of the front door block ---
 
 /** Variables both modes read; each mode's schema below adds its own credentials. */
 const common = {
@@ -166,6 +198,7 @@ const common = {
     .int()
     .min(0)
     .default(60),
+  ...inboundVariables(),
   PUBLIC_BASE_URL: z
     .string()
     .refine((v) => /^https?:\/\/[^/\s]+/.test(v), {
@@ -263,16 +296,51 @@ export function credentialRules(
   }
 }
 
+// --- Issue 13, playground on a network: loopback only ---
+/**
+ * Where playground mode's stand-ins are when nothing says: loopback, never Microsoft (the demo has inbound
+ * authentication off and a dev identity, so it must neither be reachable from the network nor send its
+ * secret to a real authority). `npm run playground` sets both to the local stand-ins' URLs.
+ */
+export const PLAYGROUND_UNSET_URL = 'https://127.0.0.1';
+
+const loopbackProblem = (variable: string, value: string, what: string) =>
+  `${variable} must be a loopback ${what} in playground mode (inbound authentication is off there), got "${value.slice(0, 80)}". Use 127.0.0.1, ::1 or localhost (npm run playground sets it), or set PIMBOT_MODE=production for a real deployment.`;
+
 /** The local demo: Bot Framework credentials are refused before this runs (see parseConfig). */
 export const playgroundSchema = z
   .object({
     ...common,
+    GRAPH_BASE_URL: httpsUrl('GRAPH_BASE_URL', 'https://127.0.0.1:8443').default(PLAYGROUND_UNSET_URL),
+    AAD_APP_OAUTH_AUTHORITY_HOST: httpsUrl('AAD_APP_OAUTH_AUTHORITY_HOST', 'https://127.0.0.1:8444').default(
+      PLAYGROUND_UNSET_URL,
+    ),
     AAD_APP_CLIENT_SECRET: z.string({
       error:
         'AAD_APP_CLIENT_SECRET is not set. `npm run playground` sets it for the local authority; run the demo that way.',
     }),
   })
-  .superRefine((v, ctx) => credentialRules(v, ctx, false), { when: () => true });
+  .superRefine(
+    (v, ctx) => {
+      credentialRules(v, ctx, false);
+      if (v.HOST !== undefined && !isLoopbackHost(v.HOST)) {
+        ctx.addIssue({ code: 'custom', path: ['HOST'], message: loopbackProblem('HOST', v.HOST, 'address') });
+      }
+      for (const name of ['GRAPH_BASE_URL', 'AAD_APP_OAUTH_AUTHORITY_HOST'] as const) {
+        const url = v[name];
+        // A value that is no https URL at all is already reported above.
+        if (typeof url === 'string' && URL.canParse(url) && !isLoopbackUrl(url)) {
+          ctx.addIssue({
+            code: 'custom',
+            path: [name],
+            message: loopbackProblem(name, url, 'URL (the local stand-in)'),
+          });
+        }
+      }
+    },
+    { when: () => true },
+  );
+// --- end of the playground loopback block ---
 
 /** A real tenant: inbound Bot Framework auth, Teams SSO and the step-up return URL, cross-checked below. */
 export const productionSchema = z
@@ -288,6 +356,18 @@ export const productionSchema = z
     MicrosoftAppTenantId: tenantGuid('MicrosoftAppTenantId').optional(),
     AAD_APP_CLIENT_SECRET: z.string().min(1).optional(),
     OAUTH_CONNECTION_NAME: z.string().min(1).optional(),
+    // botbuilder's own setting names (ConfigurationBotFrameworkAuthentication): unset means Microsoft's public cloud.
+    ToChannelFromBotLoginUrl: httpsUrl(
+      'ToChannelFromBotLoginUrl',
+      'https://login.microsoftonline.com/botframework.com',
+    ).optional(),
+    ToChannelFromBotOAuthScope: httpsUrl('ToChannelFromBotOAuthScope', 'https://api.botframework.com').optional(),
+    ToBotFromChannelTokenIssuer: z.string().min(1).optional(),
+    ToBotFromChannelOpenIdMetadataUrl: httpsUrl(
+      'ToBotFromChannelOpenIdMetadataUrl',
+      'https://login.botframework.com/v1/.well-known/openidconfiguration',
+    ).optional(),
+    OAuthUrl: httpsUrl('OAuthUrl', 'https://api.botframework.com').optional(),
   })
   .superRefine(
     (v, ctx) => {

@@ -8,14 +8,17 @@
  */
 export { ConfigError } from './config-error';
 export { DEFAULT_TICKET_PATTERN } from './env-schemas';
+export { isLoopbackHost, isLoopbackUrl } from './loopback';
 export { parseConfig } from './parse-config';
 export { resolveEnvironment } from './resolve-environment';
 export type {
   AppConfig,
   ApprovalsConfig,
   BotAuthConfig,
+  BotFrameworkEndpoints,
   EntraAppConfig,
   FeedConfig,
+  InboundConfig,
   JobsConfig,
   Mode,
   StepUpConfig,

@@ -1,7 +1,15 @@
 import type { z } from 'zod';
 import { ConfigError } from './config-error';
 import { playgroundSchema, productionSchema } from './env-schemas';
-import type { AppConfig, ApprovalsConfig, Env, FeedConfig, StorageConfig } from './types';
+import type {
+  AppConfig,
+  ApprovalsConfig,
+  BotFrameworkEndpoints,
+  Env,
+  FeedConfig,
+  InboundConfig,
+  StorageConfig,
+} from './types';
 
 /** Variables whose presence means "this is a production deployment". */
 const PRODUCTION_CREDENTIALS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType'] as const;
@@ -60,6 +68,7 @@ export function parseConfig(env: Env): AppConfig {
       jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
       storage: storageConfig(v),
       stepUp: { sealingKey: v.STEP_UP_SEALING_KEY },
+      inbound: inboundConfig(v),
     };
   }
 
@@ -78,6 +87,7 @@ export function parseConfig(env: Env): AppConfig {
       appPassword: v.MicrosoftAppPassword,
       appType: v.MicrosoftAppType,
       appTenantId: v.MicrosoftAppTenantId,
+      ...botFrameworkEndpoints(v),
     },
     entra: {
       tenantId: v.AAD_APP_TENANT_ID,
@@ -96,6 +106,7 @@ export function parseConfig(env: Env): AppConfig {
     jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
     storage: storageConfig(v),
     stepUp: { sealingKey: v.STEP_UP_SEALING_KEY },
+    inbound: inboundConfig(v),
   };
 }
 
@@ -133,6 +144,22 @@ function feedConfig(v: {
   };
 }
 
+// --- Issue 13, front door ---
+function inboundConfig(v: {
+  ALLOWED_TENANT_IDS?: string[];
+  AAD_APP_ID_URI?: string;
+  AAD_APP_TENANT_ID: string;
+  AAD_APP_CLIENT_ID: string;
+}): InboundConfig {
+  const clientId = v.AAD_APP_CLIENT_ID.toLowerCase();
+  return {
+    allowedTenantIds: v.ALLOWED_TENANT_IDS ?? [v.AAD_APP_TENANT_ID.toLowerCase()],
+    // Teams SSO tokens name the bot by its Application ID URI (v1 tokens) or its client id (v2 tokens).
+    ssoAudiences: [clientId, v.AAD_APP_ID_URI ?? `api://botid-${clientId}`],
+  };
+}
+// --- end of the front door block ---
+
 function approvalsConfig(v: {
   APPROVALS_CHANNELS: Record<string, string>;
   FALLBACK_APPROVALS_CHANNEL_ID?: string;
@@ -147,4 +174,16 @@ function approvalsConfig(v: {
     reminderAfterMinutes: v.APPROVAL_REMINDER_MINUTES,
     escalateAfterMinutes: v.APPROVAL_ESCALATION_MINUTES,
   };
+}
+
+/** The Bot Framework endpoints set (botbuilder's names), or nothing: then the public cloud's. */
+function botFrameworkEndpoints(v: BotFrameworkEndpoints): { endpoints?: BotFrameworkEndpoints } {
+  const endpoints: BotFrameworkEndpoints = {
+    ToChannelFromBotLoginUrl: v.ToChannelFromBotLoginUrl,
+    ToChannelFromBotOAuthScope: v.ToChannelFromBotOAuthScope,
+    ToBotFromChannelTokenIssuer: v.ToBotFromChannelTokenIssuer,
+    ToBotFromChannelOpenIdMetadataUrl: v.ToBotFromChannelOpenIdMetadataUrl,
+    OAuthUrl: v.OAuthUrl,
+  };
+  return Object.values(endpoints).some(Boolean) ? { endpoints } : {};
 }

@@ -18,6 +18,22 @@ export interface BotAuthConfig {
   appPassword?: string;
   appType: 'MultiTenant' | 'SingleTenant' | 'UserAssignedMSI';
   appTenantId?: string;
+  /** Where the Bot Framework is (botbuilder's setting names); each unset one is the public cloud's. */
+  endpoints?: BotFrameworkEndpoints;
+}
+
+/** The Bot Framework's endpoints: Microsoft's public cloud, or local stand-ins (simulators/botframework). */
+export interface BotFrameworkEndpoints {
+  /** Authority (host and tenant) of the bot's token for the connector; public: https://login.microsoftonline.com/botframework.com. */
+  ToChannelFromBotLoginUrl?: string;
+  /** Audience of that token; public: https://api.botframework.com. */
+  ToChannelFromBotOAuthScope?: string;
+  /** `iss` of the channel's tokens to the bot; public: https://api.botframework.com. */
+  ToBotFromChannelTokenIssuer?: string;
+  /** OpenID metadata of the channel's signing keys; public: https://login.botframework.com/v1/.well-known/openidconfiguration. */
+  ToBotFromChannelOpenIdMetadataUrl?: string;
+  /** The Bot Framework Token Service (OAuth connections, SSO exchange); public: https://api.botframework.com. */
+  OAuthUrl?: string;
 }
 
 export interface EntraAppConfig {
@@ -59,6 +75,7 @@ export interface AppConfig {
   feed: FeedConfig;
   jobs: JobsConfig;
   storage: StorageConfig;
+  inbound: InboundConfig;
   stepUp: StepUpConfig;
 }
 
@@ -71,6 +88,16 @@ export interface StepUpConfig {
    */
   sealingKey?: string;
 }
+
+// --- Issue 13, front door ---
+/** Who may reach the bot: checked on every activity before any state is written, and on every SSO token. */
+export interface InboundConfig {
+  /** ALLOWED_TENANT_IDS (lower case; default [AAD_APP_TENANT_ID]): activities and user tokens of other tenants are refused. */
+  allowedTenantIds: readonly string[];
+  /** Audiences a user's SSO token for the bot may carry: AAD_APP_CLIENT_ID and AAD_APP_ID_URI (default api://botid-<client id>). */
+  ssoAudiences: readonly string[];
+}
+// --- end of the front door block ---
 
 export interface StorageConfig {
   /**

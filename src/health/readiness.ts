@@ -1,3 +1,6 @@
+import type { Logger } from '../observability/logger';
+import { describeError } from '../scheduler/support';
+
 /** A dependency /readyz reports on: the store, Microsoft Graph. */
 export interface ReadinessCheck {
   name: string;
@@ -5,13 +8,18 @@ export interface ReadinessCheck {
   check(signal: AbortSignal): Promise<void>;
 }
 
+/**
+ * What /readyz shows anyone who asks: the checks' names and whether each passed. Never the reason: a
+ * dependency's error text names hosts, accounts and sometimes URLs with credentials in them; it goes to the log.
+ */
 export interface ReadinessReport {
   ready: boolean;
-  checks: Record<string, { ok: boolean; error?: string }>;
+  checks: Record<string, boolean>;
 }
 
 export async function runReadinessChecks(
   checks: readonly ReadinessCheck[],
+  logger: Pick<Logger, 'warn'>,
   timeoutMs = 3000,
 ): Promise<ReadinessReport> {
   const results = await Promise.all(
@@ -19,13 +27,15 @@ export async function runReadinessChecks(
       const signal = AbortSignal.timeout(timeoutMs);
       try {
         await c.check(signal);
-        return [c.name, { ok: true }] as const;
+        return [c.name, true] as const;
       } catch (err) {
-        return [c.name, { ok: false, error: err instanceof Error ? err.message : String(err) }] as const;
+        // describeError blanks anything token-shaped (JWTs, AccountKey=, sig=).
+        logger.warn({ check: c.name, reason: describeError(err, 300) }, 'readiness check failed');
+        return [c.name, false] as const;
       }
     }),
   );
-  return { ready: results.every(([, r]) => r.ok), checks: Object.fromEntries(results) };
+  return { ready: results.every(([, ok]) => ok), checks: Object.fromEntries(results) };
 }
 
 /**

@@ -1,14 +1,5 @@
 import type { EntraAppConfig, Mode } from '../config';
-
-/** Microsoft's login hosts: the dev endpoint exists only on the local authority, never there. */
-const MICROSOFT_AUTHORITY_HOSTS = [
-  'login.microsoftonline.com',
-  'login.microsoftonline.us',
-  'login.chinacloudapi.cn',
-  'login.partner.microsoftonline.cn',
-  'login.windows.net',
-  'login.microsoft.com',
-];
+import { isLoopbackHost } from '../config';
 
 const REQUEST_TIMEOUT_MS = 10_000;
 
@@ -25,7 +16,7 @@ export class DevIdentityError extends Error {
  * dev endpoint for what Teams would hand the bot for that user (a token for the bot's own API), which
  * the bot then exchanges on-behalf-of exactly as in production.
  *
- * It cannot be built in production mode, and it refuses to talk to Microsoft's login hosts. The tokens it
+ * It cannot be built in production mode, and it talks to a loopback authority only. The tokens it
  * returns are never logged (it has no logger) and never kept.
  */
 export class DevIdentity {
@@ -51,10 +42,12 @@ export class DevIdentity {
   /** A Teams-SSO-like user token (audience: the bot app) for the Playground user with this object id (or UPN). */
   async ssoTokenFor(aadObjectId: string): Promise<string> {
     if (!aadObjectId.trim()) throw new DevIdentityError('The Playground activity has no aadObjectId to sign in as.');
+    // The app secret goes only to the local authority on this machine: a list of Microsoft's hosts missed
+    // `login.microsoftonline.com.` (trailing dot) and any other machine on the network.
     const host = new URL(this.endpoint).hostname.toLowerCase();
-    if (MICROSOFT_AUTHORITY_HOSTS.includes(host)) {
+    if (!isLoopbackHost(host)) {
       throw new DevIdentityError(
-        `The dev identity only works with the local Entra authority, but AAD_APP_OAUTH_AUTHORITY_HOST is ${host}. Run the demo with npm run playground.`,
+        `The dev identity only works with the local Entra authority on loopback, but AAD_APP_OAUTH_AUTHORITY_HOST is ${host}. Run the demo with npm run playground.`,
       );
     }
 

@@ -22,12 +22,20 @@ export interface ChannelSubscription {
   reference: ConversationAddress;
   /** ISO time of the (last) subscribe. */
   subscribedAt: string;
+  /**
+   * The feed cards here show the requester's justification and ticket (`subscribe … with details`). Absent (every
+   * subscription made before the option existed) means no: a channel is read by more people than the approvers
+   * the requester wrote them for.
+   */
+  details?: true;
 }
 
 export interface SubscribeInput {
   filters: readonly string[];
   by: SubscribedBy;
   reference: ConversationAddress;
+  /** Opt in to justifications and tickets on the channel's cards; the caller has checked the channel may. */
+  details?: boolean;
 }
 
 /** At most this many filters per channel, each at most FILTER_MAX_LENGTH characters. */
@@ -91,7 +99,7 @@ export class ChannelSubscriptionStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Subscribes the channel, or replaces its filters (and reference) when already subscribed. */
+  /** Subscribes the channel, or replaces its filters, details and reference when already subscribed. */
   async subscribe(channelId: string, input: SubscribeInput): Promise<ChannelSubscription> {
     const id = requireChannelId(channelId);
     const subscription: ChannelSubscription = {
@@ -100,6 +108,7 @@ export class ChannelSubscriptionStore {
       by: { aadObjectId: input.by.aadObjectId, ...(input.by.name ? { name: input.by.name } : {}) },
       reference: input.reference,
       subscribedAt: this.now().toISOString(),
+      ...(input.details === true ? { details: true as const } : {}),
     };
     await this.update((channels) => ({ ...channels, [id]: subscription }));
     return subscription;

@@ -18,8 +18,11 @@ export type Notice =
   | { kind: 'requestDecided'; request: PimRequest }
   /** N minutes before the planned end, with Deactivate now / Activate again. */
   | { kind: 'expiryWarning'; request: PimRequest; endsAt: Date; remainingMinutes: number }
-  /** The channel feed card of an activation. */
-  | { kind: 'feedCard'; request: PimRequest };
+  /**
+   * The channel feed card of an activation: role, who, when, until and the approval; the justification and
+   * ticket only when `details` (a subscription that opted in, see ChannelSubscription.details).
+   */
+  | { kind: 'feedCard'; request: PimRequest; details: boolean };
 
 /**
  * Which conversation a channel post goes through (a conversation of the channel's team gives the Teams

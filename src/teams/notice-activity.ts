@@ -5,6 +5,7 @@ import { approvalCardModel } from '../views/approval-view';
 import { expiryWarningModel } from '../views/expiry-view';
 import { feedCardModel } from '../views/feed-view';
 import { decidedText, reminderText } from '../views/notice-text';
+import { plainMessage } from '../views/plain-message';
 import { requestStatusModel } from '../views/status-view';
 
 export interface NoticeRendering {
@@ -24,11 +25,11 @@ export function noticeActivity(notice: Notice, options: NoticeRendering): Partia
         statusCard(requestStatusModel(notice.request, { now }), { aadObjectId: notice.request.requester.aadObjectId }),
       );
     case 'approvalReminder':
-      return { type: 'message', text: reminderText(notice.request) };
+      return plainMessage(reminderText(notice.request));
     case 'requestDecided': {
       const text = decidedText(notice.request);
       if (!text) throw new TypeError(`Request ${notice.request.id} is not decided (${notice.request.status}).`);
-      return { type: 'message', text };
+      return plainMessage(text);
     }
     case 'expiryWarning':
       return cardActivity(
@@ -36,7 +37,10 @@ export function noticeActivity(notice: Notice, options: NoticeRendering): Partia
       );
     case 'feedCard':
       return cardActivity(
-        activationFeedCard(feedCardModel(notice.request, { now, timeZone: options.feedTimeZone }), {}),
+        activationFeedCard(
+          feedCardModel(notice.request, { now, timeZone: options.feedTimeZone, details: notice.details }),
+          {},
+        ),
       );
   }
 }

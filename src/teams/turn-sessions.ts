@@ -2,20 +2,34 @@ import type { AccessToken } from '@azure/identity';
 import type { InvokeResponse, TurnContext } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
 import type { PimSessions } from '../identity/pim-sessions';
+import { SsoTokenRejected, type SsoTokenVerifier } from '../identity/sso-token-verifier';
+import type { Logger } from '../observability/logger';
 import type { PimClient } from '../pim/pim-client';
 import type { UserTokenSource } from './user-token-source';
 
 const TURN_CLIENT = Symbol('pimbot.turnPimClient');
+const TURN_USER = Symbol('pimbot.turnVerifiedUser');
+
+/** The turn's user as their verified token names them, with that token. */
+interface VerifiedTurnUser {
+  assertion: string;
+  /** The token's `oid` (lower case): the principal of Graph requests, caches and records. */
+  principalId: string;
+}
 
 /**
- * The signed-in user of a turn: their token for the bot (Teams SSO, or the demo's dev identity) turned
- * into their PIM client (on-behalf-of). Several dialog steps run in one turn: they share one client, so
- * one exchange, kept in the turn's memory only (never in state).
+ * The signed-in user of a turn: their token for the bot (Teams SSO, or the demo's dev identity),
+ * verified (signature, issuer, audience, expiry, tenant: SsoTokenVerifier) and naming the activity's own
+ * user, turned into their PIM client (on-behalf-of). A token that fails any check counts as no token:
+ * the user is asked to sign in, and nothing reaches Graph. Several dialog steps run in one turn: they
+ * share one client, so one exchange, kept in the turn's memory only (never in state).
  */
 export class TurnSessions {
   constructor(
     private readonly tokens: UserTokenSource,
     private readonly pims: PimSessions,
+    private readonly verifier: SsoTokenVerifier,
+    private readonly logger?: Logger,
   ) {}
 
   get signInDialog(): Dialog | undefined {
@@ -27,16 +41,21 @@ export class TurnSessions {
   }
 
   async hasToken(context: TurnContext): Promise<boolean> {
-    return (await this.tokens.getUserAssertion(context)) !== undefined;
+    return (await this.verifiedUser(context)) !== undefined;
+  }
+
+  /** The object id of the turn's user, from their verified token; undefined without one. */
+  async verifiedUserId(context: TurnContext): Promise<string | undefined> {
+    return (await this.verifiedUser(context))?.principalId;
   }
 
   /** The user's PimClient, or undefined when they must sign in first; with `claims`, a fresh exchange. */
   async pimFor(context: TurnContext, claims?: string): Promise<PimClient | undefined> {
     const cached = claims ? undefined : (context.turnState.get(TURN_CLIENT) as PimClient | undefined);
     if (cached) return cached;
-    const assertion = await this.tokens.getUserAssertion(context);
-    if (!assertion) return undefined;
-    const client = this.pims.forAssertion(assertion, context.activity.from?.aadObjectId, claims);
+    const user = await this.verifiedUser(context);
+    if (!user) return undefined;
+    const client = this.pims.forAssertion(user.assertion, user.principalId, claims);
     if (!claims) context.turnState.set(TURN_CLIENT, client);
     return client;
   }
@@ -45,9 +64,36 @@ export class TurnSessions {
     return this.pims.forAccessToken(token, userId);
   }
 
-  /** For card actions: the invoke response asking Teams to sign the user in, when SSO has no token yet. */
+  /** For card actions: the invoke response asking Teams to sign the user in, when there is no verified token yet. */
   async loginRequest(context: TurnContext): Promise<InvokeResponse | undefined> {
-    if (!this.tokens.loginRequest || (await this.tokens.getUserAssertion(context))) return undefined;
+    if (!this.tokens.loginRequest || (await this.verifiedUser(context))) return undefined;
     return this.tokens.loginRequest(context);
+  }
+
+  /** Verified once per turn; a refusal is logged with its reason and the ids, never the token. */
+  private async verifiedUser(context: TurnContext): Promise<VerifiedTurnUser | undefined> {
+    if (context.turnState.has(TURN_USER)) return context.turnState.get(TURN_USER) as VerifiedTurnUser | undefined;
+    const user = await this.verify(context);
+    context.turnState.set(TURN_USER, user);
+    return user;
+  }
+
+  private async verify(context: TurnContext): Promise<VerifiedTurnUser | undefined> {
+    const assertion = await this.tokens.getUserAssertion(context);
+    if (!assertion) return undefined;
+    const claimed = context.activity.from?.aadObjectId?.toLowerCase();
+    try {
+      const { oid } = await this.verifier.verify(assertion);
+      // The token must be the activity's own user's: another user's token is no sign-in for this one.
+      if (!claimed || oid !== claimed) throw new SsoTokenRejected('otherUser');
+      return { assertion, principalId: oid };
+    } catch (err) {
+      if (!(err instanceof SsoTokenRejected)) throw err;
+      this.logger?.warn(
+        { reason: err.reason, aadObjectId: claimed, activityId: context.activity.id },
+        "the user's token for the bot was refused; asking them to sign in",
+      );
+      return undefined;
+    }
   }
 }

@@ -9,13 +9,21 @@ export function feedState(request: PimRequest): ActivationFeedState {
   return request.status === 'expired' || request.status === 'deactivated' ? request.status : 'active';
 }
 
-/** The channel feed card of an activation (times in the feed's time zone: a channel has no single reader). */
-export function feedCardModel(request: PimRequest, options: { now: Date; timeZone?: string }): ActivationFeedCardModel {
+/**
+ * The channel feed card of an activation (times in the feed's time zone: a channel has no single reader). The
+ * justification and ticket were written for PIM and the approvers, not for everyone who reads the channel: they
+ * are on the card only when `details` (the channel's subscription opted in with `subscribe … with details`).
+ */
+export function feedCardModel(
+  request: PimRequest,
+  options: { now: Date; timeZone?: string; details: boolean },
+): ActivationFeedCardModel {
   const at = (iso: string) => formatLocalTime(new Date(iso), options.timeZone, 'en-GB', options.now);
   const startIso = request.activeFrom ?? request.requestedAt;
   const start = new Date(startIso);
   const end = request.activeUntil ? new Date(request.activeUntil) : null;
   const state = feedState(request);
+  const details = options.details === true;
   return {
     kind: request.target.kind,
     principalName: request.requester.name,
@@ -23,9 +31,9 @@ export function feedCardModel(request: PimRequest, options: { now: Date; timeZon
     targetName: request.target.displayName,
     scopeText: scopeText(request.target),
     durationText: end ? describeMinutes(Math.max(0, end.getTime() - start.getTime()) / 60_000) : 'No end date',
-    justification: request.justification ?? null,
-    ticketNumber: request.ticket?.ticketNumber ?? null,
-    ticketSystem: request.ticket?.ticketSystem ?? null,
+    justification: details ? (request.justification ?? null) : null,
+    ticketNumber: details ? (request.ticket?.ticketNumber ?? null) : null,
+    ticketSystem: details ? (request.ticket?.ticketSystem ?? null) : null,
     approverName: request.approval?.decision?.by.name ?? null,
     source: request.source,
     startText: at(startIso),

@@ -40,7 +40,13 @@ export function requestStatusModel(request: PimRequest, options: StatusViewOptio
   switch (request.status) {
     case 'pendingApproval': {
       const approvers = (request.approval?.approvers ?? []).map((a) => a.name).join(' or ');
-      return { ...base, approversText: options.pendingText ?? (approvers ? `Waiting for ${approvers}.` : null) };
+      return {
+        ...base,
+        ...owner,
+        approversText: options.pendingText ?? (approvers ? `Waiting for ${approvers}.` : null),
+        // Only the requester sees it; the bot checks the clicker again (the card can be forwarded).
+        cancelRequestId: request.id,
+      };
     }
     case 'approved':
       return { ...base, approversText: `Approved${by}; PIM is activating it.` };
@@ -68,7 +74,7 @@ export function requestStatusModel(request: PimRequest, options: StatusViewOptio
         updatedText: 'Ask again if you still need it.',
       };
     case 'canceled':
-      return { ...base, state: 'canceled' };
+      return { ...base, state: 'canceled', updatedText: 'Cancelled by the requester; nothing was activated.' };
     case 'failed':
       return {
         ...base,

@@ -272,6 +272,12 @@ describe('outside personal chat', () => {
     expect(inPersonal.map((c) => visibleText(c.body)).join('\n')).toMatch(
       /How long do you need Exchange Administrator/,
     );
+    // Issue 13, finding 4: the chat promises only what is true. The justification is not kept "private": approvers
+    // read it, and a channel feed shows it when its subscription opted in with details.
+    const said = [...inChannel, ...inPersonal].map((c) => visibleText(c.body)).join('\n');
+    expect(said).not.toMatch(/private/i);
+    expect(said).toMatch(/justification goes to PIM and to your approvers/);
+    expect(said).toMatch(/a channel feed shows it only if an admin subscribed that channel "with details"/);
   });
 });
 

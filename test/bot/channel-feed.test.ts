@@ -74,13 +74,16 @@ describe('subscriptions', () => {
     expect(await inChannel(megan, 'subscriptions')).not.toMatch(/Subscribed/);
     expect(await inChannel(lee, 'subscribe')).toMatch(/Only members of the PIM Approvers group can change/);
     expect(await inChannel(megan, 'subscriptions')).toMatch(/no subscription/);
-    expect(await inChannel(megan, 'subscribe')).toMatch(/Subscribed: this channel gets every activation/);
+    const subscribed = await inChannel(megan, 'subscribe');
+    expect(subscribed).toMatch(/Subscribed: this channel gets every activation/);
+    // What the channel will not see, said when it is set up (issue 13, finding 4).
+    expect(subscribed).toMatch(/justifications and tickets stay out of the channel/);
     expect(await inChannel(nestor, 'subscriptions')).toMatch(/every activation/);
   });
 });
 
 describe('the feed', () => {
-  it('an activation through the bot posts one card with who, what, why and until when', async () => {
+  it('an activation through the bot posts one card with who, what and until when, without why (no details)', async () => {
     h.newConversations();
     await h.say(adele, 'activate Exchange Administrator 2h INC-42 fix mailbox rules');
     const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
@@ -90,8 +93,10 @@ describe('the feed', () => {
     const text = postedText(feedPosts()[0]!);
     expect(text).toMatch(/Adele Vance/);
     expect(text).toMatch(/Exchange Administrator/);
-    expect(text).toMatch(/fix mailbox rules/);
-    expect(text).toMatch(/INC-42/);
+    // The subscription did not opt in: neither the justification nor the ticket reaches the channel.
+    const json = JSON.stringify(feedPosts()[0]!.body);
+    expect(json).not.toMatch(/fix mailbox rules/);
+    expect(json).not.toMatch(/INC-42/);
   });
 
   it('an activation made directly in PIM (as in the portal) is announced once by the watcher', async () => {
@@ -139,7 +144,8 @@ describe('the feed', () => {
       .map((u) => visibleText(u.body))
       .join('\n');
     expect(updates).toMatch(/Expired/);
-    expect(updates).toMatch(/rotate connector certificate/);
+    expect(updates).toMatch(/Exchange Administrator/);
+    expect(updates).not.toMatch(/rotate connector certificate/);
   });
 
   it('expiry (simulator clock past the end) updates the card to Expired', async () => {
@@ -152,5 +158,23 @@ describe('the feed', () => {
       .join('\n');
     expect(updates).toMatch(/Expired/);
     expect(updates).toMatch(/SharePoint Administrator/);
+  });
+});
+
+describe('subscribe with details', () => {
+  it('an admin opts the channel in; its next card shows the justification and ticket', async () => {
+    const reply = await inChannel(megan, 'subscribe with details');
+    expect(reply).toMatch(/Subscribed: this channel gets every activation/);
+    expect(reply).toMatch(/also show the requester's justification and ticket/);
+    expect(await inChannel(nestor, 'subscriptions')).toMatch(/justification and ticket/);
+    h.newConversations();
+    await h.say(adele, 'activate Exchange Administrator 1h INC-77 quarterly transport rule review');
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    h.connector.reset();
+    await h.submit(adele, confirm!.data!);
+    expect(feedPosts()).toHaveLength(1);
+    const text = postedText(feedPosts()[0]!);
+    expect(text).toMatch(/quarterly transport rule review/);
+    expect(text).toMatch(/INC-77/);
   });
 });

@@ -123,7 +123,7 @@ describe('approvalCard', () => {
       ['approved', 'Approved', 'good'],
       ['denied', 'Denied', 'attention'],
       ['expired', 'Expired — nobody decided within 24 hours', 'emphasis'],
-      ['canceled', 'Canceled by the requester', 'emphasis'],
+      ['canceled', 'Cancelled by the requester', 'emphasis'],
       ['failed', 'Approval failed', 'attention'],
     ])('%s: "%s" in a %s container, then the target and its kind', (state, title, style) => {
       const card = approval({ state });

@@ -13,13 +13,14 @@ describe('helpCard', () => {
       'activate Exchange Administrator 2h INC-42 fix mailbox rules',
       'active',
       'deactivate Exchange Administrator',
+      'cancel request',
       'pending',
       'cancel',
       'I need Exchange admin for 2 hours',
     ]) {
       expect(lines).toContain(example);
     }
-    expect(HELP_COMMANDS).toHaveLength(7);
+    expect(HELP_COMMANDS).toHaveLength(8);
     expect(findById(card, 'help-command-0').items).toEqual([
       expect.objectContaining({ text: 'roles', fontType: 'monospace' }),
       expect.objectContaining({ text: 'Your eligible roles and groups, with what each needs.', isSubtle: true }),

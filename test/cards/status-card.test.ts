@@ -15,7 +15,7 @@ describe('statusCard', () => {
     ['expired', 'Expired', 'emphasis'],
     ['failed', 'Activation failed', 'attention'],
     ['denied', 'Request denied', 'attention'],
-    ['canceled', 'Request canceled', 'emphasis'],
+    ['canceled', 'Request cancelled', 'emphasis'],
   ])('state %s: header "%s" in a %s container', (state, title, style) => {
     const card = status({ state });
     assertValidCard(card);

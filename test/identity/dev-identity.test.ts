@@ -73,4 +73,33 @@ describe('DevIdentity (playground stand-in for Teams SSO), against the local aut
     const identity = new DevIdentity({ ...entra, authorityHost: 'https://login.microsoftonline.com' }, 'playground');
     await expect(identity.ssoTokenFor(adele.id)).rejects.toThrow(/only works with the local Entra authority/);
   });
+
+  // Issue 13, finding 7: a list of Microsoft's hosts missed the same host with a trailing dot, and any other
+  // machine; only loopback is the local authority.
+  it.each([
+    'https://login.microsoftonline.com.',
+    'https://LOGIN.microsoftonline.com.:443',
+    'https://login.microsoftonline.us.',
+    'https://10.0.0.5:8444',
+    'https://192.168.1.20',
+    'https://[fe80::1]:8444',
+    'https://0.0.0.0:8444',
+    'https://localhost.:8444',
+  ])('refuses to send the app secret to %s, before any request', async (authorityHost) => {
+    const sent: string[] = [];
+    const realFetch = globalThis.fetch;
+    globalThis.fetch = (async (input: string | URL | Request) => {
+      sent.push(String(input));
+      throw new Error('no request may be made');
+    }) as typeof fetch;
+    try {
+      const identity = new DevIdentity({ ...entra, authorityHost }, 'playground');
+      await expect(identity.ssoTokenFor(adele.id)).rejects.toThrow(
+        /only works with the local Entra authority on loopback/,
+      );
+    } finally {
+      globalThis.fetch = realFetch;
+    }
+    expect(sent).toEqual([]);
+  });
 });

@@ -4,17 +4,10 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { BREAK_GLASS_TITLE, EXTERNAL_SOURCE_TEXT, NO_APPROVAL_TEXT } from '../../cards';
 import { ActivationFeed, type ActivationFeedOptions, FeedDeliveryError } from '../../src/notifications/activation-feed';
 import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscriptions';
-import type {
-  ChannelRoute,
-  ConversationAddress,
-  Messenger,
-  Notice,
-  PostedMessage,
-} from '../../src/notifications/messenger';
 import { newRequest, type PimRequest } from '../../src/requests/pim-request';
 import { PimRequestStore } from '../../src/requests/pim-request-store';
 import { ConversationReferenceStore } from '../../src/teams/conversation-references';
-import { noticeActivity } from '../../src/teams/notice-activity';
+import { RecordingMessenger } from './recording-messenger';
 import { demoGroups, demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { assertValidCard, factsOf, findById, hasId } from '../cards/card-validation';
 
@@ -37,62 +30,6 @@ const reference = (channelId: string): Partial<ConversationReference> => ({
   bot: { id: '28:pimbot', name: 'PIM Bot' },
   conversation: { id: channelId, isGroup: true, conversationType: 'channel', tenantId: 'contoso', name: '' },
 });
-
-interface Post {
-  channelId: string;
-  via: ConversationAddress;
-  activity: Partial<Activity>;
-  message: PostedMessage;
-}
-
-/**
- * Records what would reach Teams, each card rendered as the Teams adapter renders it, and finds where a
- * channel is as the adapter does (its remembered reference, else the one given); channels in `failing`
- * refuse posts and updates.
- */
-class RecordingMessenger implements Messenger {
-  readonly posts: Post[] = [];
-  readonly updates: Array<{ message: PostedMessage; activity: Partial<Activity> }> = [];
-  readonly failing = new Set<string>();
-  private next = 0;
-
-  constructor(private readonly refs: ConversationReferenceStore) {}
-
-  async send(): Promise<PostedMessage> {
-    throw new Error('the feed only posts to channels');
-  }
-
-  async sendToPerson(): Promise<PostedMessage> {
-    throw new Error('the feed only posts to channels');
-  }
-
-  async teamsUserId(): Promise<string | undefined> {
-    return undefined;
-  }
-
-  async postToChannel(channelId: string, notice: Notice, route: ChannelRoute = {}): Promise<PostedMessage> {
-    if (this.failing.has(channelId)) throw new Error(`Teams refused the post in ${channelId}`);
-    const through = route.via ?? (await this.refs.channel(channelId)) ?? route.fallback;
-    if (!through) throw new Error(`No reference for ${channelId}`);
-    const id = `msg-${++this.next}`;
-    const message = {
-      conversation: { ...through, conversation: { id: `${channelId};messageid=${id}`, isGroup: true, name: '' } },
-      activityId: id,
-    } as PostedMessage;
-    this.posts.push({ channelId, via: through, activity: noticeActivity(notice, { now: NOW }), message });
-    return message;
-  }
-
-  async update(message: PostedMessage, notice: Notice): Promise<void> {
-    const channelId = String(message.conversation.conversation?.id).split(';')[0] ?? '';
-    if (this.failing.has(channelId)) throw new Error(`Teams refused the update in ${channelId}`);
-    this.updates.push({ message, activity: noticeActivity(notice, { now: NOW }) });
-  }
-
-  postsIn(channelId: string): Post[] {
-    return this.posts.filter((p) => p.channelId === channelId);
-  }
-}
 
 const cardOf = (activity: Partial<Activity>): unknown => activity.attachments?.[0]?.content;
 
@@ -189,7 +126,7 @@ beforeEach(async () => {
   requests = new PimRequestStore(storage);
   subscriptions = new ChannelSubscriptionStore(storage);
   refs = new ConversationReferenceStore(storage);
-  messenger = new RecordingMessenger(refs);
+  messenger = new RecordingMessenger(refs, NOW);
   feed = newFeed();
   await subscribe(EXCHANGE_TEAM, ['Exchange']);
   await subscribe(HELPDESK, ['RAG - Helpdesk', 'Helpdesk Administrator']);
@@ -213,8 +150,7 @@ describe('announce', () => {
       Duration: '2 hours',
       Start: '14:30 UTC',
       End: '16:30 UTC',
-      Justification: 'fix mailbox rules',
-      Ticket: 'INC-42 (ServiceNow)',
+      // No Justification, no Ticket: the subscription did not opt in (see feed-details.test.ts).
       Approval: 'Approved by Megan Bowen',
     });
   });

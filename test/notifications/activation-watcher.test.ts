@@ -176,6 +176,8 @@ beforeEach(async () => {
       filters: [...filters],
       by: { aadObjectId: isaiah.id },
       reference: reference(channelId),
+      // With details, so the cards show what the watcher read from PIM (justification, ticket) too.
+      details: true,
     });
   }
 });

@@ -49,7 +49,7 @@ beforeAll(async () => {
     APPROVAL_REMINDER_MINUTES: '0.05',
   };
   [a, b] = await Promise.all(ports.map((port) => startBotProcess(stack, env, port)));
-}, 60_000);
+}, 120_000);
 
 afterAll(async () => {
   await Promise.allSettled([a?.kill(), b?.kill()]);

@@ -162,11 +162,12 @@ describe.concurrent('JobQueue on Azure Storage queues (Azurite)', () => {
     const runs: string[] = [];
     const instances = ['instance-a', 'instance-b'].map((instance) =>
       run(
-        jobQueue(queueName, { visibilityTimeoutSeconds: 1 }),
+        // 3 s, not 1 s: the extension runs every half timeout, so a loaded machine has 1.5 s of slack, not 0.5 s.
+        jobQueue(queueName, { visibilityTimeoutSeconds: 3 }),
         {
           'activation.watch': async () => {
             runs.push(instance);
-            await sleep(2_500); // two and a half visibility timeouts
+            await sleep(7_500); // two and a half visibility timeouts
             runs.push(`${instance} done`);
           },
         },
@@ -175,7 +176,7 @@ describe.concurrent('JobQueue on Azure Storage queues (Azurite)', () => {
     );
 
     await instances[0]!.schedule({ type: 'activation.watch', id: 'request-3', payload: { requestId: 'request-3' } });
-    await until(() => runs.some((r) => r.endsWith('done')), 6_000);
+    await until(() => runs.some((r) => r.endsWith('done')), 15_000);
     await sleep(300);
 
     expect(runs).toHaveLength(2); // one start, one "done"

@@ -59,7 +59,8 @@ export async function startBotProcess(
   child.stderr?.on('data', collect);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
 
-  const waitForLog = (pattern: RegExp, timeoutMs = 20_000) =>
+  // 60 s: a process start (tsx compile) on a loaded 2-core machine took over 20 s.
+  const waitForLog = (pattern: RegExp, timeoutMs = 60_000) =>
     new Promise<string>((resolve, reject) => {
       const check = () => {
         const hit = lines.find((l) => pattern.test(l));

@@ -1,0 +1,115 @@
+import pino from 'pino';
+import { type BotConnector, startBotConnector } from '../../simulators/botframework/bot-connector';
+import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
+import { type ChannelIssuer, startChannelIssuer } from '../../simulators/botframework/channel-issuer';
+import { startTokenService, type TokenService } from '../../simulators/botframework/token-service';
+import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
+import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
+import { type RunningApp, startApp } from '../../src/app';
+import { parseConfig } from '../../src/config';
+import { fakeSecret } from './fake-secrets';
+import { testCertificateAuthority } from './local-ca';
+import { TeamsDriver, type TeamsUser } from './teams-driver';
+
+export const OAUTH_CONNECTION = 'PimBotSso';
+
+/** The bot in production mode, every Microsoft service it calls replaced by a local stand-in. */
+export interface ProductionStack {
+  local: LocalStack;
+  channel: ChannelIssuer;
+  botAuthority: BotTokenAuthority;
+  connector: BotConnector;
+  tokenService: TokenService;
+  bot: RunningApp;
+  driver: TeamsDriver;
+  botAppId: string;
+  /** A directory user of the demo tenant as Teams names them. */
+  teamsUser(aadObjectId: string): TeamsUser;
+  close(): Promise<void>;
+}
+
+export async function startProductionStack(): Promise<ProductionStack> {
+  const ca = testCertificateAuthority();
+  const local = await startLocalStack({ ca });
+  const botAppId = local.botApp.clientId;
+  const botSecret = fakeSecret('bot-framework-app');
+  const channel = await startChannelIssuer({ ca });
+  const botAuthority = await startBotTokenAuthority({ ca, apps: [{ appId: botAppId, appPassword: botSecret }] });
+  const connector = await startBotConnector({ ca, verifyBotToken: (t) => botAuthority.verifyBotToken(t) });
+  const tokenService = await startTokenService({
+    ca,
+    verifyBotToken: (t) => botAuthority.verifyBotToken(t),
+    entraTokenEndpoint: `${local.authority.url}/${local.fixture.tenantId}/oauth2/v2.0/token`,
+    connections: [
+      {
+        name: OAUTH_CONNECTION,
+        clientId: local.botApp.clientId,
+        clientSecret: local.botApp.clientSecret,
+        tokenExchangeUrl: local.botApp.identifierUris[0] ?? '',
+        scopes: 'https://graph.microsoft.com/User.Read',
+      },
+    ],
+  });
+  const config = parseConfig({
+    PIMBOT_MODE: 'production',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    MicrosoftAppId: botAppId,
+    MicrosoftAppPassword: botSecret,
+    MicrosoftAppType: 'MultiTenant',
+    AAD_APP_TENANT_ID: local.fixture.tenantId,
+    AAD_APP_CLIENT_ID: local.botApp.clientId,
+    AAD_APP_CLIENT_SECRET: local.botApp.clientSecret,
+    AAD_APP_OAUTH_AUTHORITY_HOST: local.authority.url,
+    GRAPH_BASE_URL: local.graph.url,
+    OAUTH_CONNECTION_NAME: OAUTH_CONNECTION,
+    PUBLIC_BASE_URL: 'https://pimbot.contoso.example',
+    TICKET_SYSTEM: 'ServiceNow',
+    WATCHER_INTERVAL_SECONDS: '0',
+    // botbuilder's own settings, pointing it at the stand-ins instead of Microsoft's public cloud.
+    ToChannelFromBotLoginUrl: botAuthority.loginUrl,
+    ToBotFromChannelOpenIdMetadataUrl: channel.openIdMetadataUrl,
+    OAuthUrl: tokenService.url,
+  });
+  const logger = pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
+  const bot = await startApp(config, logger, {
+    scheduler: new MemoryScheduler({ logger, now: () => local.clock.now(), pollIntervalMs: 200 }),
+    now: () => local.clock.now(),
+  });
+  const users = new Map(local.fixture.users.map((u) => [u.id, u]));
+  const driver = new TeamsDriver({
+    messagingEndpoint: `${bot.url}/api/messages`,
+    botAppId,
+    tenantId: local.fixture.tenantId,
+    serviceUrl: connector.serviceUrl,
+    channel,
+    ssoTokenFor: (user) =>
+      local.authority.issueTeamsSsoToken({ userId: user.aadObjectId, clientId: botAppId, amr: ['pwd', 'mfa'] }),
+  });
+  return {
+    local,
+    channel,
+    botAuthority,
+    connector,
+    tokenService,
+    bot,
+    driver,
+    botAppId,
+    teamsUser(aadObjectId) {
+      const user = users.get(aadObjectId);
+      if (!user) throw new Error(`No user ${aadObjectId} in the demo tenant.`);
+      return { id: `29:${user.id}`, name: user.displayName, aadObjectId: user.id };
+    },
+    async close() {
+      await bot.shutdown('test over');
+      await Promise.allSettled([
+        connector.close(),
+        tokenService.close(),
+        botAuthority.close(),
+        channel.close(),
+        local.close(),
+      ]);
+    },
+  };
+}
