@@ -3,15 +3,20 @@
 //   az deployment group create -g <rg> -f infra/azure.bicep -p botAadAppClientId=... botAadAppClientSecret=... ...
 //
 // hosting = 'appService' (default): Linux App Service (Node 20) running the bot, a Storage account whose blob
-//   container holds the bot's state and the activation watcher's leader lease (the bot reaches it with a
-//   connection string, STORAGE_CONNECTION_STRING, built here from the account key), a user-assigned managed
-//   identity (attached and granted data-plane roles for later use; the bot does not use it yet), and the
-//   Azure Bot (Teams channel + the OAuth connection for Teams SSO) pointing at the App Service.
+//   container holds the bot's state and the activation watcher's leader lease and whose queues hold its jobs,
+//   a user-assigned managed identity, a Key Vault (RBAC) holding the bot secret and the step-up sealing key
+//   (app settings are Key Vault references), and the Azure Bot (Teams channel + the OAuth connection for
+//   Teams SSO) pointing at the App Service.
+// storageAccess = 'managedIdentity' (default): the bot reaches storage with the managed identity (Storage
+//   Blob/Queue Data Contributor on the account), the account refuses shared keys, and no account key is
+//   read anywhere in this template. 'connectionString': the older way, an account-key connection string
+//   kept in Key Vault.
 // hosting = 'botOnly': only the Azure Bot with its Teams channel and SSO connection, pointing at botDomain (a
 //   dev tunnel to a bot running on your machine: m365agents.local.yml).
 //
 // Resource API versions are GA versions: Microsoft.Web 2022-09-01, Microsoft.Storage 2023-01-01,
-// Microsoft.ManagedIdentity 2023-01-31, Microsoft.Authorization 2022-04-01, Microsoft.BotService 2022-09-15.
+// Microsoft.ManagedIdentity 2023-01-31, Microsoft.Authorization 2022-04-01, Microsoft.BotService 2022-09-15,
+// Microsoft.KeyVault 2023-07-01.
 
 @description('appService: everything below. botOnly: only the Azure Bot, for local debugging through a tunnel.')
 @allowed([
@@ -41,6 +46,24 @@ param botAadAppClientSecret string
 
 @description('The Entra tenant of the app registration (single-tenant bot).')
 param botAadAppTenantId string = tenant().tenantId
+
+// ── Credentials, storage and sealing (issue 13, finding 10) ────────────────────────────────────────────
+@description('managedIdentity (default): storage through the managed identity, shared keys off, no account key anywhere. connectionString: an account-key connection string in Key Vault.')
+@allowed([
+  'managedIdentity'
+  'connectionString'
+])
+param storageAccess string = 'managedIdentity'
+
+@secure()
+@description('Seals pending step-up sign-ins (STEP_UP_SEALING_KEY), kept in Key Vault. Default: a new random key per deployment (sign-ins in progress during a deployment must be restarted).')
+param stepUpSealingKey string = '${newGuid()}${newGuid()}'
+
+@description('Optional: path of a PEM file (private key + certificate of the app registration) mounted in the App Service. Set: the bot authenticates to Entra with it (AAD_APP_CLIENT_CERTIFICATE_PATH) instead of the app secret.')
+param clientCertificatePath string = ''
+
+@description('Comma-separated Entra tenant ids whose Teams activities the bot accepts (ALLOWED_TENANT_IDS). Empty: the app registration tenant only.')
+param allowedTenantIds string = ''
 
 @description('botOnly: the host name that reaches the bot (the dev tunnel), without scheme.')
 param botDomain string = ''
@@ -106,17 +129,21 @@ var tags = {
   environment: environmentName
 }
 
-// Built-in role definitions (same GUID in every tenant).
+// Built-in role definitions (same GUID in every tenant; learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
 var storageQueueDataContributor = '974c5e8b-45b6-4653-ba55-5f855dd0fb88'
+var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
+
+var useConnectionString = storageAccess == 'connectionString'
+var useCertificate = !empty(clientCertificatePath)
 
 var stateContainerName = empty(storageContainer) ? 'pimbot-state' : storageContainer
 // Scheduled jobs (src/scheduler/create-scheduler.ts jobsQueueName): '<container>-jobs', and its dead-letter queue.
 var jobsQueueName = '${take(stateContainerName, 51)}-jobs'
 
-// Attached to the App Service and granted blob and queue data roles for later identity-based access. The bot
-// does not use it today: it reaches storage with STORAGE_CONNECTION_STRING (account key) and Graph with the
-// app registration's secret.
+// The App Service's identity: reads the Key Vault references, and (storageAccess = managedIdentity) reaches
+// blobs and queues with Entra tokens (DefaultAzureCredential, picked by AZURE_CLIENT_ID). Graph is reached as
+// the app registration (certificate or secret): PIM's app permissions belong to it, not to this identity.
 resource identity 'Microsoft.ManagedIdentity/userAssignedIdentities@2023-01-31' = if (deployApp) {
   name: '${baseName}-id'
   location: location
@@ -136,9 +163,9 @@ resource storage 'Microsoft.Storage/storageAccounts@2023-01-01' = if (deployApp)
     minimumTlsVersion: 'TLS1_2'
     supportsHttpsTrafficOnly: true
     allowBlobPublicAccess: false
-    // The bot authenticates to storage with a connection string (account key): BlobsStorage
-    // (botbuilder-azure-blobs) for its state and a blob lease for leader election. Keep shared key access on.
-    allowSharedKeyAccess: true
+    // Shared keys only for storageAccess = connectionString. With managed identity every request carries an
+    // Entra token, and a leaked key (there is none in settings) would not work either.
+    allowSharedKeyAccess: useConnectionString
   }
 }
 
@@ -221,6 +248,8 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = if (deployApp) {
   properties: {
     serverFarmId: plan.id
     httpsOnly: true
+    // Key Vault references are resolved with this identity (it has Key Vault Secrets User on the vault).
+    keyVaultReferenceIdentity: identity.id
     siteConfig: {
       linuxFxVersion: 'NODE|20-lts'
       appCommandLine: 'npm start'
@@ -233,19 +262,81 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = if (deployApp) {
   }
 }
 
-// The bot's storage connection string. Built from the account key, so it changes when the key is rotated:
-// redeploy (or update the app setting) after rotating key1.
-var storageConnectionString = deployApp
-  ? 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+// Key Vault (RBAC, no access policies): the secrets the app settings reference, read by the managed identity
+// (Key Vault Secrets User on this vault only). learn.microsoft.com/azure/app-service/app-service-key-vault-references
+resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = if (deployApp) {
+  name: take('${baseName}-kv', 24)
+  location: location
+  tags: tags
+  properties: {
+    tenantId: tenant().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: 7
+    publicNetworkAccess: 'Enabled'
+  }
+}
+
+resource vaultSecretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (deployApp) {
+  name: guid(vault.id, identity.id, keyVaultSecretsUser)
+  scope: vault
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', keyVaultSecretsUser)
+    principalId: identity.properties.principalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+// The app registration's secret: the Bot Framework channel still needs it as MicrosoftAppPassword (unless the
+// bot resource is UserAssignedMSI), and it is AAD_APP_CLIENT_SECRET when no certificate is configured.
+resource botPasswordSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (deployApp) {
+  parent: vault
+  name: 'bot-app-password'
+  properties: {
+    value: botAadAppClientSecret
+  }
+}
+
+resource sealingKeySecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (deployApp) {
+  parent: vault
+  name: 'step-up-sealing-key'
+  properties: {
+    value: stepUpSealingKey
+  }
+}
+
+// Only for storageAccess = connectionString: the one place an account key is read, and only then.
+resource storageConnectionSecret 'Microsoft.KeyVault/vaults/secrets@2023-07-01' = if (deployApp && useConnectionString) {
+  parent: vault
+  name: 'storage-connection-string'
+  properties: {
+    value: 'DefaultEndpointsProtocol=https;AccountName=${storage.name};AccountKey=${storage.listKeys().keys[0].value};EndpointSuffix=${environment().suffixes.storage}'
+  }
+}
+
+var botPasswordReference = deployApp ? '@Microsoft.KeyVault(SecretUri=${botPasswordSecret.properties.secretUri})' : ''
+var sealingKeyReference = deployApp ? '@Microsoft.KeyVault(SecretUri=${sealingKeySecret.properties.secretUri})' : ''
+var storageConnectionReference = deployApp && useConnectionString
+  ? '@Microsoft.KeyVault(SecretUri=${storageConnectionSecret.properties.secretUri})'
   : ''
 
 var publicBaseUrl = deployApp ? 'https://${webApp.properties.defaultHostName}' : 'https://${botDomain}'
 
-// Every variable the bot reads (src/config/; docs/deploy-to-your-tenant.md). Secrets (the app secret, the
-// storage connection string) are plain app settings; move them to Key Vault references if you prefer.
+// Every variable the bot reads (src/config/; docs/deploy-to-your-tenant.md). Secrets are Key Vault references,
+// resolved by App Service with the user-assigned identity (keyVaultReferenceIdentity on the site).
 resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
   parent: webApp
   name: 'appsettings'
+  // The identity must be able to read the vault and the account before the bot starts with these settings.
+  dependsOn: [
+    vaultSecretsRole
+    blobRole
+    queueRole
+  ]
   properties: {
     PIMBOT_MODE: 'production'
     // App Service forwards requests to PORT (8080 for its Node images) and the bot listens there.
@@ -255,12 +346,24 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
     MAX_BODY_BYTES: maxBodyBytes
     SHUTDOWN_GRACE_MS: shutdownGraceMs
     MicrosoftAppId: botAadAppClientId
-    MicrosoftAppPassword: botAadAppClientSecret
+    MicrosoftAppPassword: botPasswordReference
     MicrosoftAppType: 'SingleTenant'
     MicrosoftAppTenantId: botAadAppTenantId
     AAD_APP_TENANT_ID: botAadAppTenantId
     AAD_APP_CLIENT_ID: botAadAppClientId
-    AAD_APP_CLIENT_SECRET: botAadAppClientSecret
+    // Exactly one of these two (the bot refuses both or neither).
+    AAD_APP_CLIENT_SECRET: useCertificate ? '' : botPasswordReference
+    AAD_APP_CLIENT_CERTIFICATE_PATH: clientCertificatePath
+    STEP_UP_SEALING_KEY: sealingKeyReference
+    ALLOWED_TENANT_IDS: allowedTenantIds
+    // Teams SSO tokens must be for this Application ID URI (the one the OAuth connection exchanges).
+    AAD_APP_ID_URI: 'api://botid-${botAadAppClientId}'
+    // botbuilder's cloud endpoints: empty means Microsoft's public cloud.
+    ToChannelFromBotLoginUrl: ''
+    ToChannelFromBotOAuthScope: ''
+    ToBotFromChannelTokenIssuer: ''
+    ToBotFromChannelOpenIdMetadataUrl: ''
+    OAuthUrl: ''
     AAD_APP_OAUTH_AUTHORITY_HOST: authorityHost
     GRAPH_BASE_URL: graphBaseUrl
     PUBLIC_BASE_URL: publicBaseUrl
@@ -274,8 +377,13 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
     APPROVAL_ESCALATION_MINUTES: approvalEscalationMinutes
     JOB_POLL_SECONDS: jobPollSeconds
     EXPIRY_WARNING_MINUTES: expiryWarningMinutes
-    // State store (BlobsStorage) and the activation watcher's leader lease, on the storage account above.
-    STORAGE_CONNECTION_STRING: storageConnectionString
+    // State store (BlobsStorage), jobs queue and the activation watcher's leader lease, on the account above:
+    // by managed identity (account name; AZURE_CLIENT_ID picks the user-assigned identity) or by connection string.
+    STORAGE_CONNECTION_STRING: storageConnectionReference
+    STORAGE_ACCOUNT_NAME: useConnectionString ? '' : storage.name
+    STORAGE_BLOB_ENDPOINT: ''
+    STORAGE_QUEUE_ENDPOINT: ''
+    AZURE_CLIENT_ID: identity.properties.clientId
     STORAGE_CONTAINER: stateContainerName
     // Activation feed (docs/deploy-to-your-tenant.md, "Channel feed").
     FEED_ADMIN_GROUP_ID: feedAdminGroupId

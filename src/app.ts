@@ -20,7 +20,7 @@ import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
 import { PimSessions } from './identity/pim-sessions';
 import { SsoTokenVerifier } from './identity/sso-token-verifier';
-import { registerStepUpRoutes, StepUpSessions } from './identity/step-up';
+import { registerStepUpRoutes, StepUpSessions, stepUpSealingSecret } from './identity/step-up';
 import { stepUpCleanup } from './identity/step-up/cleanup';
 import type { ActivationFeed } from './notifications/activation-feed';
 import type { ActivationWatcher } from './notifications/activation-watcher';
@@ -155,7 +155,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   const stepUpSessions = new StepUpSessions({
     publicBaseUrl: config.publicBaseUrl,
     storage,
-    sealingSecret: config.entra.clientSecret,
+    // A dedicated key (STEP_UP_SEALING_KEY, issue 13 finding 10); the app secret only when there is none.
+    sealingSecret: stepUpSealingSecret(config),
     onStored: stepUpStore.onStored,
   });
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);

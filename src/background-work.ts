@@ -1,3 +1,4 @@
+import { storageAccountOf } from './azure/storage-account';
 import type { AppConfig } from './config';
 import type { ActivationWatcher } from './notifications/activation-watcher';
 import { errorSummary } from './observability/error-summary';
@@ -44,9 +45,10 @@ export function startBackgroundWork(work: BackgroundWork): () => Promise<void> {
   let leader: LeaseLeader | undefined;
   const watchMs = config.feed.watcherIntervalSeconds * 1000;
   if (watchMs > 0) {
-    if (config.storage.connectionString) {
+    const account = storageAccountOf(config.storage);
+    if (account) {
       leader = new LeaseLeader({
-        connectionString: config.storage.connectionString,
+        account,
         container: config.storage.container,
         blobName: 'leases/activation-watcher',
         logger,

@@ -16,14 +16,28 @@ async function main(): Promise<void> {
     }
     throw err;
   }
+  if (config.entra.clientCertificatePath) {
+    // Read it now, so a wrong path or a key that does not match its certificate stops the start, named.
+    const { loadClientCertificate } = await import('./identity/client-assertion');
+    try {
+      loadClientCertificate(config.entra.clientCertificatePath);
+    } catch (err) {
+      process.stderr.write(
+        `PIM Bot configuration is invalid:\n  - ${err instanceof Error ? err.message : String(err)}\n`,
+      );
+      process.exit(2);
+    }
+  }
   const logger = createLogger(config.logLevel);
   logger.info({ mode: config.mode, graph: config.graphBaseUrl }, 'starting PIM Bot');
   // Loaded after the config is known good, so a config error is reported at once.
   const { startApp } = await import('./app');
   const { createStorage } = await import('./teams/bot-storage');
   const { REQUEST_INDEX_KEYS } = await import('./requests/pim-request-store');
+  const { storageAccountOf } = await import('./azure/storage-account');
   const storage = await createStorage({
-    connectionString: config.storage.connectionString,
+    // A connection string, or the endpoints with the managed identity (DefaultAzureCredential).
+    account: storageAccountOf(config.storage),
     container: config.storage.container,
     // Indexes several instances may write first at once: created up front, so no first write is lost.
     initialItems: Object.fromEntries(Object.values(REQUEST_INDEX_KEYS).map((key) => [key, { value: [] }])),

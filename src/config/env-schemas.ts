@@ -206,7 +206,95 @@ const common = {
     })
     .transform((v) => v.replace(/\/+$/, ''))
     .optional(),
+
+  // ── Credentials, storage and sealing (issue 13, finding 10) ────────────────────────────────────────
+  // One secret used to be the bot password, the Graph credential and the step-up sealing-key input. These
+  // let each job have its own: a dedicated sealing key, a certificate instead of the app secret, and the
+  // storage account through a managed identity instead of an account key. Cross-checked in credentialRules.
+  STEP_UP_SEALING_KEY: z
+    .string()
+    .min(32, {
+      error:
+        'STEP_UP_SEALING_KEY must be at least 32 characters (e.g. `openssl rand -base64 48`); it seals pending step-up sign-ins at rest.',
+    })
+    .optional(),
+  AAD_APP_CLIENT_CERTIFICATE_PATH: z.string().min(1).optional(),
+  STORAGE_ACCOUNT_NAME: z
+    .string()
+    .regex(/^[a-z0-9]{3,24}$/, {
+      error: 'STORAGE_ACCOUNT_NAME must be a storage account name: 3-24 lower-case letters and digits.',
+    })
+    .optional(),
+  STORAGE_BLOB_ENDPOINT: storageEndpoint('STORAGE_BLOB_ENDPOINT', 'https://contoso.blob.core.windows.net'),
+  STORAGE_QUEUE_ENDPOINT: storageEndpoint('STORAGE_QUEUE_ENDPOINT', 'https://contoso.queue.core.windows.net'),
 };
+
+/** Playground stays zero-setup: these may be absent; when present they follow the same rules as production. */
+function storageEndpoint(name: string, example: string) {
+  return z
+    .string()
+    .refine((v) => /^https:\/\/[^/\s]+/.test(v) || /^http:\/\/(127\.0\.0\.1|localhost)(:\d+)?(\/|$)/.test(v), {
+      error: `${name} must be an https URL (http only on 127.0.0.1/localhost, for Azurite), e.g. ${example}.`,
+    })
+    .transform((v) => v.replace(/\/+$/, ''))
+    .optional();
+}
+
+/** The cross-variable rules of the block above, for both modes; `production` adds the credential rule. */
+export function credentialRules(
+  v: {
+    AAD_APP_CLIENT_SECRET?: string;
+    AAD_APP_CLIENT_CERTIFICATE_PATH?: string;
+    STEP_UP_SEALING_KEY?: string;
+    STORAGE_CONNECTION_STRING?: string;
+    STORAGE_ACCOUNT_NAME?: string;
+    STORAGE_BLOB_ENDPOINT?: string;
+    STORAGE_QUEUE_ENDPOINT?: string;
+  },
+  ctx: z.RefinementCtx,
+  production: boolean,
+): void {
+  const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message });
+  if (production) {
+    if (v.AAD_APP_CLIENT_SECRET && v.AAD_APP_CLIENT_CERTIFICATE_PATH) {
+      issue(
+        'AAD_APP_CLIENT_SECRET',
+        'AAD_APP_CLIENT_SECRET and AAD_APP_CLIENT_CERTIFICATE_PATH are both set. Set exactly one: the app authenticates to Entra with either a secret or a certificate (preferred).',
+      );
+    } else if (!v.AAD_APP_CLIENT_SECRET && !v.AAD_APP_CLIENT_CERTIFICATE_PATH) {
+      issue(
+        'AAD_APP_CLIENT_SECRET',
+        'AAD_APP_CLIENT_SECRET and AAD_APP_CLIENT_CERTIFICATE_PATH are both unset. Set exactly one: AAD_APP_CLIENT_CERTIFICATE_PATH (a PEM file with the private key and the certificate uploaded to the app registration, preferred) or AAD_APP_CLIENT_SECRET (Certificates & secrets). The bot exchanges Teams SSO tokens on-behalf-of the user with it.',
+      );
+    }
+  }
+  if (v.AAD_APP_CLIENT_CERTIFICATE_PATH && !v.AAD_APP_CLIENT_SECRET && !v.STEP_UP_SEALING_KEY) {
+    issue(
+      'STEP_UP_SEALING_KEY',
+      'STEP_UP_SEALING_KEY is not set, and with AAD_APP_CLIENT_CERTIFICATE_PATH there is no app secret to derive it from. Set it to 32+ random characters, the same on every instance (e.g. a Key Vault secret: `openssl rand -base64 48`).',
+    );
+  }
+  const byIdentity = v.STORAGE_ACCOUNT_NAME || v.STORAGE_BLOB_ENDPOINT || v.STORAGE_QUEUE_ENDPOINT;
+  if (v.STORAGE_CONNECTION_STRING && byIdentity) {
+    issue(
+      'STORAGE_CONNECTION_STRING',
+      'STORAGE_CONNECTION_STRING is set together with STORAGE_ACCOUNT_NAME / STORAGE_BLOB_ENDPOINT / STORAGE_QUEUE_ENDPOINT. Set one: the account name or endpoints (managed identity, preferred) or the connection string (account key).',
+    );
+  }
+  if (v.STORAGE_ACCOUNT_NAME && (v.STORAGE_BLOB_ENDPOINT || v.STORAGE_QUEUE_ENDPOINT)) {
+    issue(
+      'STORAGE_ACCOUNT_NAME',
+      'STORAGE_ACCOUNT_NAME is set together with STORAGE_BLOB_ENDPOINT / STORAGE_QUEUE_ENDPOINT. Set the account name (public cloud endpoints) or both endpoints, not both.',
+    );
+  }
+  if (!v.STORAGE_ACCOUNT_NAME && Boolean(v.STORAGE_BLOB_ENDPOINT) !== Boolean(v.STORAGE_QUEUE_ENDPOINT)) {
+    const missing = v.STORAGE_BLOB_ENDPOINT ? 'STORAGE_QUEUE_ENDPOINT' : 'STORAGE_BLOB_ENDPOINT';
+    issue(
+      missing,
+      `${missing} is not set, but ${missing === 'STORAGE_QUEUE_ENDPOINT' ? 'STORAGE_BLOB_ENDPOINT' : 'STORAGE_QUEUE_ENDPOINT'} is. The bot keeps state in blobs and jobs in queues: set both endpoints of the account.`,
+    );
+  }
+}
 
 // --- Issue 13, playground on a network: loopback only ---
 /**
@@ -234,6 +322,7 @@ export const playgroundSchema = z
   })
   .superRefine(
     (v, ctx) => {
+      credentialRules(v, ctx, false);
       if (v.HOST !== undefined && !isLoopbackHost(v.HOST)) {
         ctx.addIssue({ code: 'custom', path: ['HOST'], message: loopbackProblem('HOST', v.HOST, 'address') });
       }
@@ -316,14 +405,7 @@ export const productionSchema = z
             'PUBLIC_BASE_URL must be the https URL where browsers reach the bot (the step-up sign-in returns there), e.g. https://pimbot.contoso.com.',
         });
       }
-      if (!v.AAD_APP_CLIENT_SECRET) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['AAD_APP_CLIENT_SECRET'],
-          message:
-            'AAD_APP_CLIENT_SECRET is not set. The bot exchanges Teams SSO tokens on-behalf-of the user and needs the app secret (Certificates & secrets).',
-        });
-      }
+      credentialRules(v, ctx, true);
     },
     // Run even when a variable is missing, so one start reports every problem instead of one round at a time.
     { when: () => true },

@@ -21,5 +21,6 @@ export type {
   InboundConfig,
   JobsConfig,
   Mode,
+  StepUpConfig,
   StorageConfig,
 } from './types';

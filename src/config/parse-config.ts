@@ -1,7 +1,15 @@
 import type { z } from 'zod';
 import { ConfigError } from './config-error';
 import { playgroundSchema, productionSchema } from './env-schemas';
-import type { AppConfig, ApprovalsConfig, BotFrameworkEndpoints, Env, FeedConfig, InboundConfig } from './types';
+import type {
+  AppConfig,
+  ApprovalsConfig,
+  BotFrameworkEndpoints,
+  Env,
+  FeedConfig,
+  InboundConfig,
+  StorageConfig,
+} from './types';
 
 /** Variables whose presence means "this is a production deployment". */
 const PRODUCTION_CREDENTIALS = ['MicrosoftAppId', 'MicrosoftAppPassword', 'MicrosoftAppType'] as const;
@@ -58,7 +66,8 @@ export function parseConfig(env: Env): AppConfig {
       approvals: approvalsConfig(v),
       feed: feedConfig(v),
       jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
-      storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
+      storage: storageConfig(v),
+      stepUp: { sealingKey: v.STEP_UP_SEALING_KEY },
       inbound: inboundConfig(v),
     };
   }
@@ -84,6 +93,7 @@ export function parseConfig(env: Env): AppConfig {
       tenantId: v.AAD_APP_TENANT_ID,
       clientId: v.AAD_APP_CLIENT_ID,
       clientSecret: v.AAD_APP_CLIENT_SECRET,
+      clientCertificatePath: v.AAD_APP_CLIENT_CERTIFICATE_PATH,
       authorityHost: v.AAD_APP_OAUTH_AUTHORITY_HOST,
     },
     graphBaseUrl: v.GRAPH_BASE_URL,
@@ -94,9 +104,30 @@ export function parseConfig(env: Env): AppConfig {
     approvals: approvalsConfig(v),
     feed: feedConfig(v),
     jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
-    storage: { connectionString: v.STORAGE_CONNECTION_STRING, container: v.STORAGE_CONTAINER },
+    storage: storageConfig(v),
+    stepUp: { sealingKey: v.STEP_UP_SEALING_KEY },
     inbound: inboundConfig(v),
   };
+}
+
+/** Credentials, storage and sealing (issue 13, finding 10): the account by key, or by endpoints and a token. */
+function storageConfig(v: {
+  STORAGE_CONNECTION_STRING?: string;
+  STORAGE_ACCOUNT_NAME?: string;
+  STORAGE_BLOB_ENDPOINT?: string;
+  STORAGE_QUEUE_ENDPOINT?: string;
+  STORAGE_CONTAINER: string;
+}): StorageConfig {
+  const endpoints = v.STORAGE_ACCOUNT_NAME
+    ? {
+        // Public cloud endpoints; other clouds set both STORAGE_*_ENDPOINT instead.
+        blob: `https://${v.STORAGE_ACCOUNT_NAME}.blob.core.windows.net`,
+        queue: `https://${v.STORAGE_ACCOUNT_NAME}.queue.core.windows.net`,
+      }
+    : v.STORAGE_BLOB_ENDPOINT && v.STORAGE_QUEUE_ENDPOINT
+      ? { blob: v.STORAGE_BLOB_ENDPOINT, queue: v.STORAGE_QUEUE_ENDPOINT }
+      : undefined;
+  return { connectionString: v.STORAGE_CONNECTION_STRING, endpoints, container: v.STORAGE_CONTAINER };
 }
 
 function feedConfig(v: {

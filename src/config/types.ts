@@ -39,7 +39,14 @@ export interface BotFrameworkEndpoints {
 export interface EntraAppConfig {
   tenantId: string;
   clientId: string;
+  /** AAD_APP_CLIENT_SECRET. In production exactly one of this and clientCertificatePath is set. */
   clientSecret?: string;
+  /**
+   * AAD_APP_CLIENT_CERTIFICATE_PATH: a PEM file with the private key and the certificate uploaded to the app
+   * registration. Used for app-only and on-behalf-of tokens and for the step-up code redemption
+   * (client_assertion), instead of a secret.
+   */
+  clientCertificatePath?: string;
   /** https://login.microsoftonline.com, or the local authority in playground mode. */
   authorityHost: string;
 }
@@ -69,6 +76,17 @@ export interface AppConfig {
   jobs: JobsConfig;
   storage: StorageConfig;
   inbound: InboundConfig;
+  stepUp: StepUpConfig;
+}
+
+/** Credentials, storage and sealing (issue 13, finding 10). */
+export interface StepUpConfig {
+  /**
+   * STEP_UP_SEALING_KEY: seals pending step-up sign-ins at rest, the same on every instance. Unset: derived
+   * from AAD_APP_CLIENT_SECRET (then rotating the secret voids sign-ins in progress, and the secret has
+   * three jobs); required without a secret.
+   */
+  sealingKey?: string;
 }
 
 // --- Issue 13, front door ---
@@ -82,8 +100,17 @@ export interface InboundConfig {
 // --- end of the front door block ---
 
 export interface StorageConfig {
-  /** STORAGE_CONNECTION_STRING: Azure Storage (or Azurite). Unset: state in memory (one instance, lost on restart). */
+  /**
+   * STORAGE_CONNECTION_STRING: Azure Storage (or Azurite) with its account key. Unset, and no endpoints
+   * below: state in memory (one instance, lost on restart).
+   */
   connectionString?: string;
+  /**
+   * STORAGE_ACCOUNT_NAME (public cloud endpoints) or STORAGE_BLOB_ENDPOINT + STORAGE_QUEUE_ENDPOINT: the account
+   * reached with an Entra token (DefaultAzureCredential: the managed identity in Azure), no key in settings.
+   * Never set together with connectionString.
+   */
+  endpoints?: { blob: string; queue: string };
   /** STORAGE_CONTAINER: blob container for the bot's state. */
   container: string;
 }

@@ -1,4 +1,5 @@
 import {
+  ClientCertificateCredential,
   ClientSecretCredential,
   ManagedIdentityCredential,
   OnBehalfOfCredential,
@@ -21,25 +22,41 @@ function authorityOptions(entra: EntraAppConfig): { authorityHost: string; disab
   return { authorityHost: entra.authorityHost, disableInstanceDiscovery: !MICROSOFT_AUTHORITY_HOSTS.includes(host) };
 }
 
+/** The error when neither credential is configured (config validation makes this unreachable in production). */
+function noCredential(purpose: string): Error {
+  return new Error(
+    `Neither AAD_APP_CLIENT_CERTIFICATE_PATH nor AAD_APP_CLIENT_SECRET is set: ${purpose} needs the app's credential. Set one of them.`,
+  );
+}
+
 /**
  * Graph token on behalf of the user whose token Teams gave the bot. One credential per user token:
  * MSAL caches the exchanged token inside it, and it must never outlive or be shared beyond that user.
+ * The app authenticates with its certificate when AAD_APP_CLIENT_CERTIFICATE_PATH is set (a signed
+ * assertion, nothing reusable on the wire), else with its secret.
  */
 export function onBehalfOfCredential(entra: EntraAppConfig, userAssertionToken: string): TokenCredential {
-  if (!entra.clientSecret) {
-    throw new Error('AAD_APP_CLIENT_SECRET is not set: the on-behalf-of exchange needs the app secret.');
+  const common = { tenantId: entra.tenantId, clientId: entra.clientId, userAssertionToken, ...authorityOptions(entra) };
+  if (entra.clientCertificatePath) {
+    return new OnBehalfOfCredential({ ...common, certificatePath: entra.clientCertificatePath });
   }
-  return new OnBehalfOfCredential({
-    tenantId: entra.tenantId,
-    clientId: entra.clientId,
-    clientSecret: entra.clientSecret,
-    userAssertionToken,
-    ...authorityOptions(entra),
-  });
+  if (entra.clientSecret) return new OnBehalfOfCredential({ ...common, clientSecret: entra.clientSecret });
+  throw noCredential('the on-behalf-of exchange');
 }
 
-/** The bot's own identity for app-only reads: a client secret, or the managed identity when there is none. */
+/**
+ * The bot's own identity for app-only reads: its certificate, else its secret, else the managed identity
+ * (user-assigned: managedIdentityClientId; the app registration's client id otherwise).
+ */
 export function appCredential(entra: EntraAppConfig, managedIdentityClientId?: string): TokenCredential {
+  if (entra.clientCertificatePath) {
+    return new ClientCertificateCredential(
+      entra.tenantId,
+      entra.clientId,
+      { certificatePath: entra.clientCertificatePath },
+      authorityOptions(entra),
+    );
+  }
   if (entra.clientSecret) {
     return new ClientSecretCredential(entra.tenantId, entra.clientId, entra.clientSecret, authorityOptions(entra));
   }

@@ -1,3 +1,4 @@
+import { storageAccountOf } from '../azure/storage-account';
 import type { AppConfig } from '../config';
 import { JobQueue } from './job-queue';
 import { MemoryScheduler } from './memory-scheduler';
@@ -22,9 +23,10 @@ export function createScheduler(
   now?: () => Date,
 ): Scheduler {
   const pollIntervalMs = Math.round(config.jobs.pollSeconds * 1000);
-  if (!config.storage.connectionString) return new MemoryScheduler({ logger, now, pollIntervalMs });
+  const account = storageAccountOf(config.storage);
+  if (!account) return new MemoryScheduler({ logger, now, pollIntervalMs });
   const queue = new JobQueue({
-    connectionString: config.storage.connectionString,
+    account,
     queueName: jobsQueueName(config.storage.container),
     pollIntervalMs,
     // An idle queue is polled less often (storage transactions cost money), at most every 30 s.

@@ -1,3 +1,4 @@
+import type { StorageAccountOption } from '../azure/storage-account';
 import { MAX_DELAY_SECONDS } from './job-message';
 import type { SchedulerLogger } from './support';
 
@@ -6,8 +7,8 @@ import type { SchedulerLogger } from './support';
  * than surfacing as a storage error or a busy loop once jobs are running.
  */
 
-export interface JobQueueOptions {
-  connectionString: string;
+/** The account: `account` (a connection string or endpoints + token credential) or `connectionString`. */
+export interface JobQueueOptions extends StorageAccountOption {
   /** 3-63 characters: lower-case letters, digits and single hyphens, e.g. "pimbot-jobs". */
   queueName: string;
   /** Where jobs go after maxAttempts; default `${queueName}-poison`. */

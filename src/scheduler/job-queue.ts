@@ -1,4 +1,5 @@
-import { QueueClient } from '@azure/storage-queue';
+import type { QueueClient } from '@azure/storage-queue';
+import { accountOfOptions, queueClient } from '../azure/storage-account';
 import { DeadLetters } from './dead-letter';
 import type { Job, JobHandler } from './job';
 import { jobMessage } from './job-message';
@@ -41,8 +42,9 @@ export class JobQueue {
   constructor(options: JobQueueOptions) {
     const settings = jobQueueSettings(options);
     this.logger = options.logger;
-    this.queue = new QueueClient(options.connectionString, settings.queueName);
-    this.deadLetters = new QueueClient(options.connectionString, settings.deadLetterQueueName);
+    const account = accountOfOptions(options, 'JobQueue');
+    this.queue = queueClient(account, settings.queueName);
+    this.deadLetters = queueClient(account, settings.deadLetterQueueName);
     const ensureQueues = () => this.ensureQueues();
     const deadLetters = new DeadLetters(this.queue, this.deadLetters, ensureQueues, this.logger);
     const runner = new JobRunner(this.queue, deadLetters, settings, this.logger);

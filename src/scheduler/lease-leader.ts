@@ -1,10 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import {
-  type BlobLeaseClient,
-  BlobServiceClient,
-  type BlockBlobClient,
-  type ContainerClient,
-} from '@azure/storage-blob';
+import type { BlobLeaseClient, BlockBlobClient, ContainerClient } from '@azure/storage-blob';
+import { accountOfOptions, blobServiceClient, type StorageAccountOption } from '../azure/storage-account';
 import { azureErrorCode, azureStatus, describeError, type SchedulerLogger } from './support';
 
 /**
@@ -18,8 +14,8 @@ import { azureErrorCode, azureStatus, describeError, type SchedulerLogger } from
  * another instance takes over at its next retry instead of after the lease time.
  */
 
-export interface LeaseLeaderOptions {
-  connectionString: string;
+/** The account: `account` (a connection string or endpoints + token credential) or `connectionString`. */
+export interface LeaseLeaderOptions extends StorageAccountOption {
   /** Blob container holding the lease blob (created when missing). */
   container: string;
   /** The lease blob, one per election, e.g. "scheduler-leader" (created empty when missing). */
@@ -74,7 +70,7 @@ export class LeaseLeader {
     }
     this.logger = options.logger;
     this.blobName = options.blobName;
-    const service = BlobServiceClient.fromConnectionString(options.connectionString, {
+    const service = blobServiceClient(accountOfOptions(options, 'LeaseLeader'), {
       // Fail fast: a renewal retried for minutes is worth nothing once the lease has expired.
       retryOptions: {
         maxTries: 2,

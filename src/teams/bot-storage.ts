@@ -1,10 +1,15 @@
-import { BlobServiceClient } from '@azure/storage-blob';
 import { MemoryStorage, type Storage } from 'botbuilder';
 import { BlobsStorage } from 'botbuilder-azure-blobs';
+import { blobServiceClient, containerUrl, type StorageAccount } from '../azure/storage-account';
 
 export interface StorageOptions {
-  /** Azure Storage connection string; without one the bot keeps its state in memory (one instance, lost on restart). */
+  /** Azure Storage connection string (shorthand for `account`). */
   connectionString?: string;
+  /**
+   * The storage account (connection string, or endpoints + token credential: src/azure/storage-account.ts).
+   * Neither this nor connectionString: the bot keeps its state in memory (one instance, lost on restart).
+   */
+  account?: StorageAccount;
   /** Blob container for the bot's state, e.g. "pimbot-state" (created when missing). */
   container: string;
   /**
@@ -41,18 +46,29 @@ export async function createStorage(options: StorageOptions): Promise<Storage> {
     );
   }
   const initialItems = Object.entries(options.initialItems ?? {});
-  if (!options.connectionString) {
+  const account: StorageAccount | undefined =
+    options.account ??
+    (options.connectionString ? { kind: 'connectionString', connectionString: options.connectionString } : undefined);
+  if (!account) {
     const storage = new MemoryStorage();
     for (const [key, item] of initialItems) await storage.write({ [key]: { ...item, eTag: '*' } });
     return storage;
   }
-  const storage = new BlobsStorage(options.connectionString, options.container);
+  // BlobsStorage takes a container URL + credential in place of a connection string (botbuilder-azure-blobs 4.23).
+  const storage =
+    account.kind === 'connectionString'
+      ? new BlobsStorage(account.connectionString, options.container)
+      : new BlobsStorage(
+          '',
+          options.container,
+          undefined,
+          containerUrl(account, options.container),
+          account.credential,
+        );
   try {
     // Reading no keys runs (and caches) BlobsStorage's container creation and nothing else.
     await storage.read([]);
-    const container = BlobServiceClient.fromConnectionString(options.connectionString).getContainerClient(
-      options.container,
-    );
+    const container = blobServiceClient(account).getContainerClient(options.container);
     await Promise.all(
       initialItems.map(async ([key, item]) => {
         const { eTag: _ignored, ...value } = item as { eTag?: unknown };

@@ -1,3 +1,4 @@
+import { browse } from '../support/browser';
 import { format } from 'node:util';
 import { MemoryStorage } from 'botbuilder';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,18 +67,13 @@ async function confirm(user: FixtureUser, text: string): Promise<void> {
 
 /** Follows the sign-in card's link through the authority back to the bot, keeping the code it carried. */
 async function signIn(url: string): Promise<void> {
-  for (let hop = 0; hop < 6; hop++) {
-    const res = await fetch(url, { redirect: 'manual' });
-    const next = res.headers.get('location');
-    if (!next) {
-      expect(res.status).toBe(200);
-      return;
-    }
-    const target = new URL(next, url);
-    const code = target.searchParams.get('code');
-    if (code) knownSecrets.add(code);
-    url = target.toString();
-  }
+  const page = await browse(url, {
+    onFields: (fields) => {
+      const code = fields.get('code');
+      if (code) knownSecrets.add(code);
+    },
+  });
+  expect(page.status).toBe(200);
 }
 
 describe('no secrets in logs, console or storage', () => {

@@ -231,6 +231,88 @@ describe('infra/azure.bicep', () => {
   });
 });
 
+/** The text of `resource <name> ... {` up to its closing brace at column 0. */
+function resourceBlock(text: string, name: string): string {
+  const start = text.indexOf(`resource ${name} `);
+  expect(start, `resource ${name} in infra/azure.bicep`).toBeGreaterThanOrEqual(0);
+  const rest = text.slice(start);
+  return rest.slice(0, rest.indexOf('\n}\n') + 2);
+}
+
+/** Every top-level resource block of the template, with its name. */
+function resourceBlocks(text: string): { name: string; block: string }[] {
+  return [...text.matchAll(/^resource (\w+) /gm)].map((m) => ({ name: m[1]!, block: resourceBlock(text, m[1]!) }));
+}
+
+describe('infra/azure.bicep: one secret, three jobs (issue 13, finding 10)', () => {
+  const settingsBlock = resourceBlock(bicep, 'appSettings');
+  const setting = (name: string) => settingsBlock.match(new RegExp(`^ {4}${name}: (.+)$`, 'm'))?.[1];
+
+  it('storageAccess defaults to managedIdentity, and then no account key exists anywhere', () => {
+    expect(bicep).toMatch(/^param storageAccess string = 'managedIdentity'$/m);
+    expect(bicep).toMatch(/^var useConnectionString = storageAccess == 'connectionString'$/m);
+    // The account refuses shared keys unless the connection string was chosen.
+    expect(resourceBlock(bicep, 'storage')).toMatch(/^ {4}allowSharedKeyAccess: useConnectionString$/m);
+    // listKeys() only inside resources deployed when the connection string was chosen.
+    const withKeys = resourceBlocks(bicep).filter((r) => /listKeys\(|AccountKey=/.test(r.block));
+    for (const { name, block } of withKeys) {
+      expect(block.split('\n')[0], `${name} reads an account key`).toMatch(
+        /= if \([^)]*\buseConnectionString\b[^)]*\) \{$/,
+      );
+    }
+    // Outside resources (variables, outputs) no key at all.
+    const outsideResources = resourceBlocks(bicep).reduce((text, r) => text.replace(r.block, ''), bicep);
+    expect(outsideResources).not.toMatch(/listKeys\(|AccountKey=/);
+    // The bot gets the account name (managed identity) or the Key Vault reference, never both.
+    expect(setting('STORAGE_ACCOUNT_NAME')).toBe("useConnectionString ? '' : storage.name");
+    expect(setting('STORAGE_CONNECTION_STRING')).toBe('storageConnectionReference');
+    expect(bicep).toMatch(/^var storageConnectionReference = deployApp && useConnectionString$/m);
+    expect(setting('AZURE_CLIENT_ID')).toBe('identity.properties.clientId');
+    console.log(
+      `[issue 13 / finding 10] Bicep, storageAccess=managedIdentity: ${withKeys.length} resource(s) read an account key, all conditional on connectionString; allowSharedKeyAccess follows the choice`,
+    );
+  });
+
+  it('the managed identity gets Blob and Queue Data Contributor on the account and Key Vault Secrets User on the vault only', () => {
+    // Role ids from learn.microsoft.com/azure/role-based-access-control/built-in-roles.
+    const roles: [string, string, string, string][] = [
+      ['blobRole', 'storage', 'storageBlobDataContributor', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'],
+      ['queueRole', 'storage', 'storageQueueDataContributor', '974c5e8b-45b6-4653-ba55-5f855dd0fb88'],
+      ['vaultSecretsRole', 'vault', 'keyVaultSecretsUser', '4633458b-17de-408a-b874-0445c86b69e6'],
+    ];
+    for (const [name, scope, variable, role] of roles) {
+      const block = resourceBlock(bicep, name);
+      expect(block).toContain(`scope: ${scope}\n`);
+      expect(block).toContain('principalId: identity.properties.principalId');
+      expect(block).toContain(`'Microsoft.Authorization/roleDefinitions', ${variable})`);
+      expect(bicep).toContain(`var ${variable} = '${role}'`);
+    }
+    // Nothing broader: no Owner/Contributor/Storage Account Contributor assignment.
+    const assigned = [...bicep.matchAll(/roleDefinitions', (\w+)\)/g)].map((m) => m[1]);
+    expect(new Set(assigned)).toEqual(new Set(roles.map((r) => r[2])));
+  });
+
+  it('secrets are Key Vault references: the bot password and the sealing key live in an RBAC vault', () => {
+    expect(resourceBlock(bicep, 'vault')).toMatch(/enableRbacAuthorization: true/);
+    expect(resourceBlock(bicep, 'botPasswordSecret')).toMatch(/value: botAadAppClientSecret/);
+    expect(resourceBlock(bicep, 'sealingKeySecret')).toMatch(/value: stepUpSealingKey/);
+    expect(bicep).toMatch(/@secure\(\)\n(@description\([^\n]*\)\n)?param stepUpSealingKey string/);
+    expect(setting('MicrosoftAppPassword')).toBe('botPasswordReference');
+    expect(setting('STEP_UP_SEALING_KEY')).toBe('sealingKeyReference');
+    expect(setting('AAD_APP_CLIENT_SECRET')).toBe("useCertificate ? '' : botPasswordReference");
+    expect(setting('AAD_APP_CLIENT_CERTIFICATE_PATH')).toBe('clientCertificatePath');
+    expect(bicep).toMatch(/^var botPasswordReference = deployApp \? '@Microsoft\.KeyVault\(SecretUri=/m);
+    expect(resourceBlock(bicep, 'webApp')).toContain('keyVaultReferenceIdentity: identity.id');
+    // No secret parameter flows into an app setting as plain text.
+    expect(settingsBlock).not.toMatch(/: (botAadAppClientSecret|stepUpSealingKey)$/m);
+  });
+
+  it('passes ALLOWED_TENANT_IDS from a parameter', () => {
+    expect(bicep).toMatch(/^param allowedTenantIds string = ''$/m);
+    expect(setting('ALLOWED_TENANT_IDS')).toBe('allowedTenantIds');
+  });
+});
+
 describe('appPackage/aad.manifest.json (the bot app registration)', () => {
   const manifest = JSON.parse(read('appPackage/aad.manifest.json')) as {
     identifierUris: string[];

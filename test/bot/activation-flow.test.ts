@@ -1,4 +1,5 @@
 import type { Activity } from 'botbuilder';
+import { browse } from '../support/browser';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { formatLocalTime } from '../../src/shared/local-time';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
@@ -180,17 +181,9 @@ describe('step-up for an authentication context', () => {
     expect(h.stack.graph.snapshot().requests.filter((r) => r.principalId === adele.id)).toEqual([]);
 
     // The user's browser: bot → authority /authorize → bot /auth/callback.
-    let url = signIn!.url!;
-    for (let hop = 0; hop < 5; hop++) {
-      const res = await fetch(url, { redirect: 'manual' });
-      const next = res.headers.get('location');
-      if (!next) {
-        expect(res.status).toBe(200);
-        expect(await res.text()).toMatch(/signed in/i);
-        break;
-      }
-      url = new URL(next, url).toString();
-    }
+    const page = await browse(signIn!.url!);
+    expect(page.status).toBe(200);
+    expect(page.text).toMatch(/signed in/i);
     await h.connector.waitFor(() => /Waiting for approval/.test(statusText()), 10_000);
     const request = h.stack.graph.snapshot().requests.find((r) => r.principalId === adele.id);
     expect(request).toMatchObject({

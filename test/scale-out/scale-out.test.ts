@@ -1,3 +1,4 @@
+import { browse } from '../support/browser';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -186,17 +187,9 @@ describe('two instances on one Azure Storage', () => {
     expect(signIn?.url).toMatch(new RegExp(`^${a.url}/auth/start\\?state=`));
 
     // The browser reaches B for both /auth/start and the callback.
-    let url = signIn!.url!.replace(a.url, b.url);
-    let page = '';
-    for (let hop = 0; hop < 5; hop++) {
-      const res = await fetch(url, { redirect: 'manual' });
-      const next = res.headers.get('location');
-      if (!next) {
-        page = await res.text();
-        break;
-      }
-      url = new URL(next, url).toString();
-    }
+    const landed = await browse(signIn!.url!, { rewriteUrl: (u) => u.replace(a.url, b.url) });
+    const page = landed.text;
+    const url = landed.url;
     expect(page).toMatch(/signed in/i);
     expect(url.startsWith(b.url)).toBe(true);
     // B resumed the dialog A had started: the request is in PIM and the status card says so.

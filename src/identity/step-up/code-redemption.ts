@@ -1,6 +1,6 @@
 import type { AccessToken } from '@azure/identity';
-import { decodeJwt } from 'jose';
 import type { EntraAppConfig } from '../../config';
+import { CLIENT_ASSERTION_TYPE, clientAssertion, loadClientCertificate } from '../client-assertion';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
@@ -17,6 +17,8 @@ export class CodeRedemptionError extends Error {
     /** The authority's `error` (e.g. invalid_grant) and AADSTS code, when it answered one. */
     readonly oauthError?: string,
     readonly aadsts?: string,
+    /** For the log only (e.g. why the certificate file could not be used); never shown to the browser. */
+    readonly detail?: string,
   ) {
     super(message);
     this.name = 'CodeRedemptionError';
@@ -25,9 +27,11 @@ export class CodeRedemptionError extends Error {
 
 export interface RedeemedToken {
   accessToken: AccessToken;
-  /** Who the token is for, from its payload: `oid` and `tid`. */
-  oid: string | undefined;
-  tid: string | undefined;
+  /**
+   * The OpenID Connect id_token (the scope asks for openid): who signed in, once IdTokenVerifier checked
+   * it. The access token is Graph's and opaque to the bot; it is never decoded here.
+   */
+  idToken: string | undefined;
 }
 
 export function authorityTenantUrl(entra: EntraAppConfig): string {
@@ -35,25 +39,61 @@ export function authorityTenantUrl(entra: EntraAppConfig): string {
 }
 
 /**
- * Redeems an authorization code at the token endpoint (confidential client: client secret, plus the PKCE
- * code_verifier), as MSAL's acquireTokenByCode does, for a Graph access token.
+ * How the app proves itself to the token endpoint: a certificate-signed client_assertion when
+ * AAD_APP_CLIENT_CERTIFICATE_PATH is set (read at each redemption, so a renewed file is picked up), else
+ * client_secret. Entra: "anywhere a client secret could be used" (certificate-credentials).
+ */
+export async function clientAuthentication(
+  entra: EntraAppConfig,
+  tokenEndpoint: string,
+  nowMs: number,
+): Promise<Record<string, string>> {
+  if (entra.clientCertificatePath) {
+    const certificate = loadClientCertificate(entra.clientCertificatePath);
+    return {
+      client_assertion_type: CLIENT_ASSERTION_TYPE,
+      client_assertion: await clientAssertion(certificate, { clientId: entra.clientId, tokenEndpoint, nowMs }),
+    };
+  }
+  if (entra.clientSecret) return { client_secret: entra.clientSecret };
+  throw new CodeRedemptionError(
+    'refused',
+    'the app has neither a certificate nor a client secret to redeem the code with',
+  );
+}
+
+/**
+ * Redeems an authorization code at the token endpoint (confidential client: certificate assertion or
+ * client secret, plus the PKCE code_verifier), as MSAL's acquireTokenByCode does, for a Graph access token.
  */
 export async function redeemAuthorizationCode(
   entra: EntraAppConfig,
   input: { code: string; redirectUri: string; codeVerifier: string; claims: string; nowMs: number },
 ): Promise<RedeemedToken> {
-  if (!entra.clientSecret) {
-    throw new CodeRedemptionError('refused', 'the app has no client secret to redeem the code with');
+  const tokenEndpoint = `${authorityTenantUrl(entra)}/oauth2/v2.0/token`;
+  let clientAuth: Record<string, string>;
+  try {
+    clientAuth = await clientAuthentication(entra, tokenEndpoint, input.nowMs);
+  } catch (err) {
+    if (err instanceof CodeRedemptionError) throw err;
+    // The certificate file: its message names the variable and never holds key material.
+    throw new CodeRedemptionError(
+      'refused',
+      'the app certificate could not be used',
+      undefined,
+      undefined,
+      err instanceof Error ? err.message : undefined,
+    );
   }
   let res: Response;
   try {
-    res = await fetch(`${authorityTenantUrl(entra)}/oauth2/v2.0/token`, {
+    res = await fetch(tokenEndpoint, {
       method: 'POST',
       headers: { 'content-type': 'application/x-www-form-urlencoded', accept: 'application/json' },
       body: new URLSearchParams({
         grant_type: 'authorization_code',
         client_id: entra.clientId,
-        client_secret: entra.clientSecret,
+        ...clientAuth,
         code: input.code,
         redirect_uri: input.redirectUri,
         code_verifier: input.codeVerifier,
@@ -84,16 +124,9 @@ export async function redeemAuthorizationCode(
   if (typeof token !== 'string' || !token || !(expiresIn > 0)) {
     throw new CodeRedemptionError('malformed', 'the sign-in service answered without a usable access token');
   }
-  let payload: Record<string, unknown>;
-  try {
-    payload = decodeJwt(token);
-  } catch {
-    throw new CodeRedemptionError('malformed', 'the sign-in service answered with an access token that is not a JWT');
-  }
   return {
     accessToken: { token, expiresOnTimestamp: input.nowMs + expiresIn * 1000, tokenType: 'Bearer' },
-    oid: typeof payload.oid === 'string' ? payload.oid : undefined,
-    tid: typeof payload.tid === 'string' ? payload.tid : undefined,
+    idToken: typeof body?.id_token === 'string' ? body.id_token : undefined,
   };
 }
 

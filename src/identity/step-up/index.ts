@@ -12,6 +12,7 @@ export {
   type StepUpSignedIn,
   stepUpRedirectUri,
 } from './routes';
+export { stepUpSealingSecret } from './sealing-secret';
 export {
   CLIENT_CAPABILITY_CP1,
   claimsWithClientCapabilities,

@@ -43,16 +43,24 @@ export const Pages = {
       'Go back to Teams, ask PIM Bot again, and sign in with the account you use in Teams.',
     ],
   }),
-  signInRefused: (error: string, aadsts: string | undefined): StepUpPage => ({
+  /**
+   * The authority sent the browser back with an error. `sentence` is one of ours (oauth-errors.ts), never
+   * the request's text; the AADSTS number (digits only) helps the admin look it up.
+   */
+  signInRefused: (sentence: string, aadsts: string | undefined): StepUpPage => ({
     status: 400,
     title: 'Sign-in did not complete',
     paragraphs: [
-      error === 'access_denied'
-        ? 'The sign-in was cancelled or refused, so your request was not continued.'
-        : 'Microsoft Entra ID did not complete the sign-in, so your request was not continued.',
-      `Reason given: ${error}${aadsts ? ` (${aadsts})` : ''}.`,
+      sentence,
+      ...(aadsts && /^AADSTS\d{1,9}$/.test(aadsts) ? [`Error code: ${aadsts}.`] : []),
       BACK_TO_TEAMS,
     ],
+  }),
+  /** A GET to /auth/callback: the sign-in answers by form post only, so a code in a URL is never redeemed. */
+  callbackNotAccepted: (): StepUpPage => ({
+    status: 400,
+    title: 'This sign-in answer was not accepted',
+    paragraphs: ['PIM Bot only accepts the sign-in answer Microsoft Entra ID posts back to it.', BACK_TO_TEAMS],
   }),
   redemptionFailed: (reason: string): StepUpPage => ({
     status: 502,

@@ -10,6 +10,9 @@ import {
   redeemAuthorizationCode,
   STEP_UP_SCOPE,
 } from './code-redemption';
+import { readCallbackForm } from './form-body';
+import { IdTokenError, IdTokenVerifier, type VerifiedSignIn } from './id-token';
+import { isKnownSignInError, signInErrorSentence } from './oauth-errors';
 import { Pages, renderPage, type StepUpPage } from './pages';
 import type { StepUpClock, StepUpSessions } from './sessions';
 
@@ -64,19 +67,24 @@ function queryOf(req: restify.Request): URLSearchParams {
  * The browser side of the step-up sign-in (authorization code + PKCE, as MSAL does it):
  * - `GET /auth/start?state` redirects to the authority's /authorize with the claims challenge (plus CP1),
  *   the user as login_hint and a fresh sign-in (prompt=login);
- * - `GET /auth/callback?code&state` redeems the code with the client secret and the PKCE verifier, checks
- *   the token belongs to the user who asked (oid) in this tenant (tid), and hands it to onSignedIn.
+ * - `POST /auth/callback` (response_mode=form_post: code and state in a form body, never in a URL) redeems
+ *   the code with the app's credential and the PKCE verifier, verifies the id_token (signature, issuer,
+ *   audience, expiry, nonce), checks it is the user who asked (oid) in this tenant (tid), and hands the
+ *   Graph token to onSignedIn. `GET /auth/callback` only ever shows a fixed page.
  * The browser only ever sees friendly pages: no stack traces, no tokens, no codes in logs.
  */
 export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDependencies): void {
   const { entra, sessions } = deps;
-  if (!entra.clientSecret) {
-    throw new Error('AAD_APP_CLIENT_SECRET is not set: the step-up sign-in redeems codes with the app secret.');
+  if (!entra.clientSecret && !entra.clientCertificatePath) {
+    throw new Error(
+      'Neither AAD_APP_CLIENT_CERTIFICATE_PATH nor AAD_APP_CLIENT_SECRET is set: the step-up sign-in redeems codes with the app credential.',
+    );
   }
   const clock = deps.clock ?? { now: () => new Date() };
   const redirectUri = stepUpRedirectUri(deps.publicBaseUrl);
   const authorizeEndpoint = `${authorityTenantUrl(entra)}/oauth2/v2.0/authorize`;
   const logger = deps.logger.child({ component: 'step-up' });
+  const idTokens = new IdTokenVerifier(entra);
 
   server.get(STEP_UP_START_PATH, async (req: restify.Request, res: restify.Response) => {
     const session = await sessions.peek(queryOf(req).get('state'));
@@ -90,7 +98,8 @@ export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDe
       client_id: entra.clientId,
       response_type: 'code',
       redirect_uri: redirectUri,
-      response_mode: 'query',
+      response_mode: 'form_post',
+      nonce: session.nonce,
       scope: STEP_UP_SCOPE,
       state: session.state,
       code_challenge: session.codeChallenge,
@@ -109,15 +118,37 @@ export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDe
     res.end();
   });
 
+  // A code in a URL ends up in browser history, proxies' and servers' access logs: the authority answers
+  // by form post (response_mode=form_post), and a GET callback is never redeemed, whatever it carries.
   server.get(STEP_UP_CALLBACK_PATH, async (req: restify.Request, res: restify.Response) => {
     const query = queryOf(req);
+    logger.warn(
+      { withCode: query.has('code'), withError: query.has('error') },
+      'step-up callback by GET refused (the sign-in answers by form post)',
+    );
+    sendPage(res, Pages.callbackNotAccepted());
+  });
+
+  server.post(STEP_UP_CALLBACK_PATH, async (req: restify.Request, res: restify.Response) => {
+    const body = await readCallbackForm(req);
+    if (body.kind !== 'form') {
+      logger.info({ reason: body.kind }, 'step-up callback with a body that is not a small form');
+      sendPage(res, Pages.badRequest());
+      return;
+    }
+    const form = body.fields;
     // Any answer uses the state up: a state is good for one callback, whatever happens.
-    const session = await sessions.take(query.get('state'));
-    const error = query.get('error');
+    const session = await sessions.take(form.get('state'));
+    const error = form.get('error');
     if (error) {
-      const aadsts = aadstsOf({ error_description: query.get('error_description') ?? '' });
-      logger.warn({ user: session?.userAadObjectId, error, aadsts }, 'step-up sign-in refused by the authority');
-      sendPage(res, Pages.signInRefused(error.slice(0, 80), aadsts));
+      const aadsts = aadstsOf({ error_description: form.get('error_description') ?? '' });
+      // Only a known code is logged as it is: the rest is whatever the sender chose to write.
+      const known = isKnownSignInError(error);
+      logger.warn(
+        { user: session?.userAadObjectId, error: known ? error : 'unknown', aadsts },
+        'step-up sign-in refused by the authority',
+      );
+      sendPage(res, Pages.signInRefused(signInErrorSentence(error), aadsts));
       return;
     }
     if (!session) {
@@ -125,13 +156,14 @@ export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDe
       sendPage(res, Pages.linkExpired());
       return;
     }
-    const code = query.get('code');
+    const code = form.get('code');
     if (!code) {
       sendPage(res, Pages.badRequest());
       return;
     }
 
     let redeemed: Awaited<ReturnType<typeof redeemAuthorizationCode>>;
+    let signedInAs: VerifiedSignIn;
     try {
       redeemed = await redeemAuthorizationCode(entra, {
         code,
@@ -140,15 +172,19 @@ export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDe
         claims: session.claims,
         nowMs: clock.now().getTime(),
       });
+      signedInAs = await idTokens.verify(redeemed.idToken, session.nonce);
     } catch (err) {
-      const reason = err instanceof CodeRedemptionError ? err.message : 'an unexpected error';
+      const known = err instanceof CodeRedemptionError || err instanceof IdTokenError;
+      const reason = known ? err.message : 'an unexpected error';
       logger.warn(
         {
           user: session.userAadObjectId,
           err:
             err instanceof CodeRedemptionError
-              ? { kind: err.kind, oauthError: err.oauthError, aadsts: err.aadsts }
-              : errorSummary(err),
+              ? { kind: err.kind, oauthError: err.oauthError, aadsts: err.aadsts, detail: err.detail }
+              : err instanceof IdTokenError
+                ? { kind: 'id_token', message: err.message }
+                : errorSummary(err),
         },
         'step-up code redemption failed',
       );
@@ -156,13 +192,13 @@ export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDe
       return;
     }
 
-    // The token came straight from the authority over TLS, but anyone holding the link could have
-    // completed the sign-in with their own account: it must be the user who asked, in this tenant.
-    const sameUser = redeemed.oid !== undefined && redeemed.oid.toLowerCase() === session.userAadObjectId.toLowerCase();
-    const sameTenant = redeemed.tid !== undefined && redeemed.tid.toLowerCase() === entra.tenantId.toLowerCase();
+    // The id_token is verified, but anyone holding the link could have completed the sign-in with their
+    // own account: it must be the user who asked, in this tenant.
+    const sameUser = signedInAs.oid.toLowerCase() === session.userAadObjectId.toLowerCase();
+    const sameTenant = signedInAs.tid.toLowerCase() === entra.tenantId.toLowerCase();
     if (!sameUser || !sameTenant) {
       logger.warn(
-        { user: session.userAadObjectId, signedInAs: redeemed.oid, tenant: redeemed.tid, sameUser, sameTenant },
+        { user: session.userAadObjectId, signedInAs: signedInAs.oid, tenant: signedInAs.tid, sameUser, sameTenant },
         'step-up sign-in completed by a different account; not resuming',
       );
       sendPage(res, Pages.wrongAccount());

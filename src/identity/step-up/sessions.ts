@@ -36,6 +36,8 @@ export interface StepUpSession {
   /** PKCE (RFC 7636) verifier: stays on the server; only its S256 challenge goes to the browser. */
   readonly codeVerifier: string;
   readonly codeChallenge: string;
+  /** OpenID Connect nonce: sent on /authorize, must come back in the id_token (replayed id_tokens fail). */
+  readonly nonce: string;
   readonly expiresAt: number;
 }
 
@@ -51,8 +53,9 @@ export interface StepUpSessionsOptions {
    */
   storage?: KeyValueStore;
   /**
-   * Seals the session at rest (AES-256-GCM, key derived with HKDF): the app's client secret, the same on
-   * every instance. Default: a random key of this process (then only this process can read them).
+   * Seals the session at rest (AES-256-GCM, key derived with HKDF): STEP_UP_SEALING_KEY (or, without one,
+   * the app's client secret: stepUpSealingSecret), the same on every instance. Default: a random key of
+   * this process (then only this process can read them).
    */
   sealingSecret?: string;
   /** Told when a session is stored, so its item can be deleted once it expires (the scheduler's job). */
@@ -71,7 +74,7 @@ interface StoredSession {
  * Pending step-up sign-ins on the bot's storage, keyed by a hash of their `state` (32 random bytes,
  * base64url), so an instance other than the one that began the sign-in can finish it. A session lives
  * 10 minutes and is used up by the callback, successful or not. It holds the PKCE verifier: sealed with
- * a key derived from the app secret before it is stored, and never sent to the browser.
+ * a key derived from the sealing secret before it is stored, and never sent to the browser.
  */
 export class StepUpSessions {
   private readonly publicBaseUrl: string;
@@ -106,6 +109,7 @@ export class StepUpSessions {
       resumeKey: input.resumeKey,
       codeVerifier,
       codeChallenge: createHash('sha256').update(codeVerifier).digest('base64url'),
+      nonce: randomBytes(16).toString('base64url'),
       expiresAt: this.clock.now().getTime() + this.ttlMs,
     };
     const key = storageKey(state);
@@ -140,6 +144,8 @@ export class StepUpSessions {
     const session = this.open(stored.sealed, key);
     // The sealed expiry decides (the outer one is only for clean-up).
     if (session?.state !== state || this.clock.now().getTime() >= session.expiresAt) return undefined;
+    // Sealed before sessions had a nonce: cannot be verified, as good as unknown.
+    if (typeof session.nonce !== 'string') return undefined;
     return session;
   }
 
