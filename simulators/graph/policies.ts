@@ -131,7 +131,8 @@ export function ruleNode(json: JsonObject): EntityNode {
   return { typeName: RULE_TYPE, json };
 }
 
-export function policyNode(policy: ResolvedPolicy): EntityNode {
+/** `scopeType` defaults to 'Directory' for roles (the policy read by id); an expansion passes its own. */
+export function policyNode(policy: ResolvedPolicy, scopeType?: string): EntityNode {
   const isRole = policy.kind === 'role';
   const rules = (): EntityNode[] => policyRules(policy).map(ruleNode);
   return {
@@ -142,7 +143,7 @@ export function policyNode(policy: ResolvedPolicy): EntityNode {
       description: isRole ? 'DirectoryRole' : 'Group',
       isOrganizationDefault: false,
       scopeId: isRole ? '/' : (policy.groupId ?? ''),
-      scopeType: isRole ? 'Directory' : 'Group',
+      scopeType: scopeType ?? (isRole ? 'Directory' : 'Group'),
       lastModifiedDateTime: null,
       lastModifiedBy: { displayName: null, id: null },
     },
@@ -150,7 +151,7 @@ export function policyNode(policy: ResolvedPolicy): EntityNode {
   };
 }
 
-/** A policy assignment; `scopeType` echoes what the caller filtered on ('Directory' or 'DirectoryRole' for roles). */
+/** A policy assignment, and its policy when expanded, answering `scopeType` (see policyAssignmentScopeType). */
 export function policyAssignmentNode(policy: ResolvedPolicy, scopeType: string): EntityNode {
   const isRole = policy.kind === 'role';
   return {
@@ -162,6 +163,17 @@ export function policyAssignmentNode(policy: ResolvedPolicy, scopeType: string):
       scopeType,
       roleDefinitionId: isRole ? policy.roleDefinitionId : policy.accessId,
     },
-    navigation: { policy: () => policyNode(policy) },
+    navigation: { policy: () => policyNode(policy, scopeType) },
   };
+}
+
+/**
+ * The `scopeType` a role policy assignment answers. The filter may name the tenant scope `Directory` or
+ * `DirectoryRole` (both documented). Unexpanded, the docs' sample echoes the filter (`Directory` in,
+ * `Directory` out); with `$expand=policy` the answer (and the expanded policy) say `DirectoryRole` (docs
+ * sample, and issue 12's observation of real tenants for a `Directory` filter). Source: DOCS
+ * api-reference/v1.0/api/policyroot-list-rolemanagementpolicyassignments.md examples 1 and 2.
+ */
+export function policyAssignmentScopeType(requested: string, policyExpanded: boolean): string {
+  return policyExpanded ? 'DirectoryRole' : requested;
 }

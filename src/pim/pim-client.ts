@@ -27,6 +27,7 @@ import type {
   PimTargetRef,
   ScheduleRequest,
 } from './pim-types';
+import { matchPolicyAssignment } from './policy-assignment-match';
 import { toActivationPolicy } from './policy-mapper';
 
 /**
@@ -81,7 +82,7 @@ export class PimClient {
         `/policies/roleManagementPolicyAssignments?$filter=${encodeURIComponent(filter)}&$expand=policy($expand=rules)`,
       ),
     );
-    const policy = assignments[0]?.policy;
+    const policy = matchPolicyAssignment(assignments, target)?.policy;
     if (!policy) {
       throw new PimError({
         kind: 'NotFound',

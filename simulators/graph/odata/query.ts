@@ -113,15 +113,36 @@ export function shape(node: EntityNode, opts: ShapeOptions): JsonObject {
   return out;
 }
 
-function contextUrl(req: GraphRequest, contextPath: string, select: string[] | undefined, entity: boolean): string {
-  const sel = select?.length ? `(${select.join(',')})` : '';
+/** `nav(nested...)`: an expanded navigation as the context URL names it, e.g. `policy(rules())`. */
+function expandedInContext(item: ExpandItem): string {
+  return `${item.name}(${[...(item.select ?? []), ...(item.expand ?? []).map(expandedInContext)].join(',')})`;
+}
+
+/**
+ * The @odata.context names the $select and the $expand, as Graph's sample for
+ * `roleManagementPolicyAssignments?...&$expand=policy($expand=rules)` shows:
+ * `$metadata#policies/roleManagementPolicyAssignments(policy(rules()))` (DOCS
+ * api-reference/v1.0/api/policyroot-list-rolemanagementpolicyassignments.md, example 2). Function
+ * collections (`Collection(...)`) keep their plain type context.
+ */
+function contextUrl(
+  req: GraphRequest,
+  contextPath: string,
+  select: string[] | undefined,
+  entity: boolean,
+  expand: ExpandItem[] = [],
+): string {
+  const named = contextPath.startsWith('Collection(') ? [] : expand.map(expandedInContext);
+  const parts = [...(select ?? []), ...named];
+  const sel = parts.length ? `(${parts.join(',')})` : '';
   return `${req.baseUrl}/${req.version}/$metadata#${contextPath}${sel}${entity ? '/$entity' : ''}`;
 }
 
 export function entityResponse(req: GraphRequest, node: EntityNode, contextPath: string, status = 200): GraphResponse {
   const select = parseSelect(queryOption(req, 'select'));
-  const body = shape(node, { select, expand: parseExpand(queryOption(req, 'expand')) });
-  return { status, body: { '@odata.context': contextUrl(req, contextPath, select, true), ...body } };
+  const expand = parseExpand(queryOption(req, 'expand'));
+  const body = shape(node, { select, expand });
+  return { status, body: { '@odata.context': contextUrl(req, contextPath, select, true, expand), ...body } };
 }
 
 export function parseFilterOption(req: GraphRequest): FilterNode | undefined {
@@ -153,6 +174,12 @@ export interface CollectionOptions {
   typeName?: string;
   /** An already-parsed filter (when the handler inspected it); otherwise parsed from the request. */
   filter?: FilterNode;
+  /**
+   * What $filter sees of an item, when Graph reads a filter term as a scope selector rather than a
+   * comparison with the property it answers (policy assignments: `scopeType eq 'Directory'` answers
+   * items whose scopeType is `DirectoryRole`, so the term must not drop them).
+   */
+  filterView?: (json: JsonObject) => JsonObject;
 }
 
 /**
@@ -188,7 +215,8 @@ export function collectionResponse(
 ): GraphResponse {
   refuseUndocumentedOptions(req);
   const filter = options.filter ?? parseFilterOption(req);
-  let items = filter ? nodes.filter((n) => evaluateFilter(filter, n.json, n.typeName)) : nodes;
+  const view = options.filterView ?? ((json: JsonObject) => json);
+  let items = filter ? nodes.filter((n) => evaluateFilter(filter, view(n.json), n.typeName)) : nodes;
 
   const orderby = queryOption(req, 'orderby');
   if (orderby) {
@@ -225,7 +253,7 @@ export function collectionResponse(
 
   const select = parseSelect(queryOption(req, 'select'));
   const expand = parseExpand(queryOption(req, 'expand'));
-  const body: JsonObject = { '@odata.context': contextUrl(req, contextPath, select, false) };
+  const body: JsonObject = { '@odata.context': contextUrl(req, contextPath, select, false, expand) };
   const count = queryOption(req, 'count');
   if (count?.toLowerCase() === 'true') body['@odata.count'] = items.length;
   // Items of a function's collection (filterByCurrentUser) name their type, as in the docs' samples.

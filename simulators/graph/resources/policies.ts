@@ -3,9 +3,10 @@ import { graphErrors } from '../errors';
 import type { ResolvedPolicy } from '../fixture-loader';
 import { sameId } from '../ids';
 import { equalityTerms, type FilterNode } from '../odata/filter';
-import { collectionResponse, entityResponse, parseFilterOption } from '../odata/query';
+import { queryOption } from '../http';
+import { collectionResponse, entityResponse, parseExpand, parseFilterOption } from '../odata/query';
 import { Permissions, requirePimPermission } from '../permissions';
-import { policyAssignmentNode, policyNode, policyRules, ruleNode } from '../policies';
+import { policyAssignmentNode, policyAssignmentScopeType, policyNode, policyRules, ruleNode } from '../policies';
 import type { Route } from '../router';
 
 function requirePolicyPermission(ctx: HandlerContext, policy: ResolvedPolicy): void {
@@ -59,8 +60,15 @@ export function policyRoutes(): Route<HandlerContext>[] {
         } else {
           throw graphErrors.badRequest(`The scopeType '${scopeType}' is not supported.`);
         }
-        const nodes = policies.map((p) => policyAssignmentNode(p, p.kind === 'role' ? scopeType : 'Group'));
-        return collectionResponse(ctx.req, nodes, 'policies/roleManagementPolicyAssignments', { filter });
+        const expanded = parseExpand(queryOption(ctx.req, 'expand')).some((e) => e.name.toLowerCase() === 'policy');
+        const answered = type === 'group' ? 'Group' : policyAssignmentScopeType(scopeType, expanded);
+        const nodes = policies.map((p) => policyAssignmentNode(p, answered));
+        // The scopeType term selected the scope above; it must not drop a `DirectoryRole` item for a
+        // `Directory` filter, so $filter sees the scope the caller asked for.
+        return collectionResponse(ctx.req, nodes, 'policies/roleManagementPolicyAssignments', {
+          filter,
+          filterView: (json) => ({ ...json, scopeType }),
+        });
       },
     },
     {
