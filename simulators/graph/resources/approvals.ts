@@ -1,6 +1,6 @@
 import { decideApproval } from '../activations';
 import { requestsForApprover } from '../approvers';
-import { filterByCurrentUserOn, functionContext, type HandlerContext } from '../context';
+import { filterByCurrentUserOn, filterByCurrentUserValues, functionContext, type HandlerContext } from '../context';
 import { approvalNode, approvalStepNode } from '../entities';
 import { graphErrors } from '../errors';
 import { jsonBody, noContent } from '../http';
@@ -50,17 +50,8 @@ function approvalRoutes(kind: Kind, version: 'v1.0' | 'beta', child: 'steps' | '
       versions,
       handler: (ctx, { on = '' }) => {
         guard(ctx, f.read);
-        const which = filterByCurrentUserOn(ctx, on.toLowerCase() === 'target' ? 'principal' : on, [
-          'principal',
-          'approver',
-          'createdBy',
-        ]);
-        const me = ctx.caller.objectId;
-        const all = [...ctx.state.requests.values()].filter((r) => r.kind === kind && r.approval);
-        const picked =
-          which === 'approver'
-            ? requestsForApprover(ctx.state, kind, me, ctx.now)
-            : all.filter((r) => sameId(which === 'principal' ? r.principalId : r.createdById, me));
+        filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.approvals);
+        const picked = requestsForApprover(ctx.state, kind, ctx.caller.objectId, ctx.now);
         const nodes = picked.map((r) => approvalNode(r, ctx.view, ctx.req.version));
         return collectionResponse(ctx.req, nodes, functionContext('approval'));
       },

@@ -1,6 +1,6 @@
 import { cancelRequest, submitRequest } from '../activations';
 import { requestsForApprover } from '../approvers';
-import { filterByCurrentUserOn, functionContext, type HandlerContext } from '../context';
+import { filterByCurrentUserOn, filterByCurrentUserValues, functionContext, type HandlerContext } from '../context';
 import {
   groupAssignmentInstanceNode,
   groupAssignmentScheduleNode,
@@ -75,7 +75,7 @@ function readRoutes(set: ReadSet): Route<HandlerContext>[] {
       path: `${BASE}/${set.segment}/filterByCurrentUser(on='{on}')`,
       handler: (ctx, { on = '' }) => {
         requirePimPermission(ctx.caller, set.permissions);
-        filterByCurrentUserOn(ctx, on, ['principal']);
+        filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(ctx.req, mine(ctx, set.nodes(ctx)), functionContext(set.typeName));
       },
     },
@@ -131,7 +131,7 @@ export function groupPimRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/assignmentScheduleRequests/filterByCurrentUser(on='{on}')`,
       handler: (ctx, { on = '' }) => {
         requirePimPermission(ctx.caller, Permissions.groupAssignmentRead);
-        const which = filterByCurrentUserOn(ctx, on, ['principal', 'approver', 'createdBy']);
+        const which = filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.groupAssignmentRequests);
         const me = ctx.caller.objectId;
         const stored = [...ctx.state.requests.values()].filter((r) => r.kind === 'group');
         const picked =

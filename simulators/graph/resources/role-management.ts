@@ -1,6 +1,6 @@
 import { cancelRequest, submitRequest } from '../activations';
 import { requestsForApprover } from '../approvers';
-import { type HandlerContext, filterByCurrentUserOn, functionContext } from '../context';
+import { type HandlerContext, filterByCurrentUserOn, filterByCurrentUserValues, functionContext } from '../context';
 import {
   roleAssignmentInstanceNode,
   roleAssignmentScheduleNode,
@@ -81,7 +81,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleEligibilitySchedules/filterByCurrentUser(on='{on}')`,
       handler: (ctx, { on = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleEligibilityRead);
-        filterByCurrentUserOn(ctx, on, ['principal']);
+        filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(
           ctx.req,
           mine(ctx, eligibilitySchedules(ctx)),
@@ -110,7 +110,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleEligibilityScheduleInstances/filterByCurrentUser(on='{on}')`,
       handler: (ctx, { on = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleEligibilityRead);
-        filterByCurrentUserOn(ctx, on, ['principal']);
+        filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(
           ctx.req,
           mine(ctx, eligibilityInstances(ctx)),
@@ -141,7 +141,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleAssignmentSchedules/filterByCurrentUser(on='{on}')`,
       handler: (ctx, { on = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentScheduleRead);
-        filterByCurrentUserOn(ctx, on, ['principal']);
+        filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(
           ctx.req,
           mine(ctx, assignmentSchedules(ctx)),
@@ -170,7 +170,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleAssignmentScheduleInstances/filterByCurrentUser(on='{on}')`,
       handler: (ctx, { on = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentScheduleRead);
-        filterByCurrentUserOn(ctx, on, ['principal']);
+        filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(
           ctx.req,
           mine(ctx, assignmentInstances(ctx, false)),
@@ -205,13 +205,13 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleAssignmentScheduleRequests/filterByCurrentUser(on='{on}')`,
       handler: (ctx, { on = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentRequestRead);
-        const which = filterByCurrentUserOn(ctx, on, ['principal', 'approver', 'createdBy']);
+        const which = filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.roleAssignmentRequests);
         const me = ctx.caller.objectId;
         const stored = [...ctx.state.requests.values()].filter((r) => r.kind === 'role');
         const picked =
           which === 'approver'
             ? requestsForApprover(ctx.state, 'role', me, ctx.now)
-            : stored.filter((r) => sameId(which === 'principal' ? r.principalId : r.createdById, me));
+            : stored.filter((r) => sameId(r.principalId, me));
         return collectionResponse(
           ctx.req,
           picked.map((r) => roleRequestNode(r, ctx.view)),
