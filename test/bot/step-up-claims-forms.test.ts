@@ -3,6 +3,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from
 import type { AcrsForm } from '../../simulators/graph';
 import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { browse } from '../support/browser';
 
 /**
  * Issue 12: real authentication-context refusals come in several wordings (simulators/graph/FIDELITY.md).
@@ -59,16 +60,9 @@ describe('step-up whatever the wording of the authentication-context refusal', (
       console.log(`step-up (${form}): sign-in card sent = ${Boolean(signIn)}`);
       expect(signIn?.url, allText()).toMatch(/\/auth\/start\?state=/);
 
-      let url = signIn!.url!;
-      for (let hop = 0; hop < 5; hop++) {
-        const res = await fetch(url, { redirect: 'manual' });
-        const next = res.headers.get('location');
-        if (!next) {
-          expect(res.status).toBe(200);
-          break;
-        }
-        url = new URL(next, url).toString();
-      }
+      // The user's browser: bot → authority /authorize → form post to the bot's /auth/callback.
+      const page = await browse(signIn!.url!);
+      expect(page.status).toBe(200);
       await h.connector.waitFor(() => /Waiting for approval/.test(statusText()), 10_000);
       const request = h.stack.graph.snapshot().requests.find((r) => r.principalId === adele.id);
       expect(request).toMatchObject({

@@ -330,7 +330,9 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
       expect(exchangeText).toContain('Who Adele Vance');
       expect(exchangeText).toContain('Duration 2 hours');
       expect(exchangeText).toContain(`End ${until.exchange}`);
-      expect(exchangeText).toContain('Ticket INC-42');
+      // A channel subscribed without "with details": no ticket, no justification (issue 13, finding 4).
+      expect(exchangeText).not.toContain('INC-42');
+      expect(exchangeText).not.toContain('fix mailbox rules');
       expect(exchangeText).toContain('Approval No approval needed');
 
       const gaText = await megan.textOf(ga);
@@ -338,7 +340,7 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
       expect(gaText).toContain('Who Adele Vance');
       expect(gaText).toContain('Duration 1 hour');
       expect(gaText).toContain(`End ${until.ga}`);
-      expect(gaText).toContain('Ticket CHG-1042');
+      expect(gaText).not.toContain('CHG-1042');
       expect(gaText).toContain('Approval Approved by Megan Bowen');
 
       // One card per activation; the denied request never became one.
