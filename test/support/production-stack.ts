@@ -28,7 +28,16 @@ export interface ProductionStack {
   close(): Promise<void>;
 }
 
-export async function startProductionStack(): Promise<ProductionStack> {
+export interface ProductionStackOptions {
+  /**
+   * The OAuth connection's Scopes. Default: the bot's own API, `<Application ID URI>/access_as_user`, as the
+   * deploy guide configures it (docs/deploy-to-your-tenant.md section 7), so the connection's token is an
+   * assertion the bot can exchange on-behalf-of for Graph.
+   */
+  connectionScopes?: string;
+}
+
+export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
   const ca = testCertificateAuthority();
   const local = await startLocalStack({ ca });
   const botAppId = local.botApp.clientId;
@@ -46,7 +55,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
         clientId: local.botApp.clientId,
         clientSecret: local.botApp.clientSecret,
         tokenExchangeUrl: local.botApp.identifierUris[0] ?? '',
-        scopes: 'https://graph.microsoft.com/User.Read',
+        scopes: options.connectionScopes ?? `${local.botApp.identifierUris[0]}/access_as_user`,
       },
     ],
   });

@@ -65,6 +65,11 @@ export class TeamsDriver {
     return { ...this.personal(user), type: 'message', text };
   }
 
+  /** An Action.Submit click in the 1:1 chat: a message carrying the action's data as `value`. */
+  personalSubmit(user: TeamsUser, value: Record<string, unknown>): Partial<Activity> {
+    return { ...this.personal(user), type: 'message', value };
+  }
+
   /** The signin/tokenExchange invoke Teams sends after the bot's OAuth card, with the user's SSO token. */
   async tokenExchange(
     user: TeamsUser,
