@@ -108,7 +108,8 @@ describe('production mode: activation after Teams SSO', () => {
     // 412: Teams then shows the OAuth card's sign-in button (bot-sso-code, "token exchange failure").
     expect(refused.status).toBe(412);
     expect(tokenService).toEqual([
-      { userId: megan.id, connectionName: OAUTH_CONNECTION, ok: false, error: 'invalid_grant' },
+      // AADSTS500133: the assertion is not within its valid time range.
+      { userId: megan.id, connectionName: OAUTH_CONNECTION, ok: false, error: 'invalid_grant', errorCode: 500133 },
     ]);
     expect(repliesAfterRefusal).toBe(1);
 

@@ -3,6 +3,7 @@ import { type BotConnector, startBotConnector } from '../../simulators/botframew
 import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
 import { type ChannelIssuer, startChannelIssuer } from '../../simulators/botframework/channel-issuer';
 import { startTokenService, type TokenService } from '../../simulators/botframework/token-service';
+import { demoBotApplication } from '../../simulators/demo-app';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { type RunningApp, startApp } from '../../src/app';
@@ -35,11 +36,16 @@ export interface ProductionStackOptions {
    * assertion the bot can exchange on-behalf-of for Graph.
    */
   connectionScopes?: string;
+  /** Object ids of users who declined consent to the bot's app: Entra refuses on-behalf-of for them (AADSTS65001). */
+  usersWithoutConsent?: string[];
 }
 
 export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
   const ca = testCertificateAuthority();
-  const local = await startLocalStack({ ca });
+  const local = await startLocalStack({
+    ca,
+    botApp: { ...demoBotApplication(), usersWithoutConsent: options.usersWithoutConsent ?? [] },
+  });
   const botAppId = local.botApp.clientId;
   const botSecret = fakeSecret('bot-framework-app');
   const channel = await startChannelIssuer({ ca });

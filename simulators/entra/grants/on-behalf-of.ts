@@ -30,6 +30,8 @@ export async function onBehalfOfGrant(
   const scopes = ownApi ? undefined : parseScopeParameter(form.get('scope') ?? undefined, context.tenantId);
   const claims = parseClaimsParameter(form.get('claims') ?? undefined);
   const signIn = await validateUserAssertion(context, app, assertion);
+  const declined = new Set((app.usersWithoutConsent ?? []).map((id) => id.toLowerCase()));
+  if (declined.has(signIn.user.id.toLowerCase())) throw AadErrors.consentRequired(app.clientId, app.displayName);
 
   if (ownApi) {
     // The app's own scopes need no consent grant of their own (UNVERIFIED, FIDELITY.md); step-up applies as for Graph.

@@ -1,9 +1,12 @@
 import { createLocalJWKSet, decodeJwt, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EntraAuthority } from '../../../simulators/entra';
+import { type EntraAuthority, startEntraAuthority } from '../../../simulators/entra';
+import { testCertificateAuthority } from '../../support/local-ca';
 import {
   adele,
+  directory,
   GRAPH_DEFAULT_SCOPE,
+  megan,
   otherBot,
   pimBot,
   postToken,
@@ -23,15 +26,17 @@ beforeAll(async () => {
 });
 afterAll(() => authority.close());
 
-function obo(assertion: string, scope: string, app = pimBot) {
-  return postToken(authority, {
+function oboFields(assertion: string) {
+  return {
     grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
     requested_token_use: 'on_behalf_of',
-    client_id: app.clientId,
-    client_secret: app.clientSecret,
+    client_id: pimBot.clientId,
+    client_secret: pimBot.clientSecret,
     assertion,
-    scope,
-  });
+  };
+}
+function obo(assertion: string, scope: string) {
+  return postToken(authority, { ...oboFields(assertion), scope });
 }
 
 describe("on-behalf-of to the app's own API", () => {
@@ -90,5 +95,24 @@ describe("on-behalf-of to the app's own API", () => {
     });
     const late = await obo(expired, OWN_SCOPE);
     expect(late.body).toMatchObject({ error: 'invalid_grant' });
+  });
+
+  it('refuses a user who declined consent to the app, for its own API and for Graph alike (AADSTS65001)', async () => {
+    const declined = await startEntraAuthority({
+      ca: testCertificateAuthority(),
+      directory: { ...directory, applications: [{ ...pimBot, usersWithoutConsent: [megan.id] }] },
+    });
+    try {
+      const sso = (userId: string) => declined.issueTeamsSsoToken({ userId, clientId: pimBot.clientId });
+      const post = (assertion: string, scope: string) => postToken(declined, { ...oboFields(assertion), scope });
+      const own = await post(await sso(megan.id), OWN_SCOPE);
+      const graph = await post(await sso(megan.id), GRAPH_DEFAULT_SCOPE);
+      const consented = await post(await sso(adele.id), OWN_SCOPE);
+      expect(own.body).toMatchObject({ error: 'invalid_grant', error_codes: [65001], suberror: 'consent_required' });
+      expect(graph.body).toMatchObject({ error_codes: [65001] });
+      expect(consented.status).toBe(200);
+    } finally {
+      await declined.close();
+    }
   });
 });
