@@ -92,16 +92,16 @@ describe('production mode: activation after Teams SSO', () => {
   it('an expired SSO token is answered 412 and nothing runs; a fresh one completes the same sign-in', async ({
     expect,
   }) => {
-    const megan = teamsUser(demoUsers.approver.id);
-    const { conversationId, exchangeId } = await askWithoutToken(megan, 'roles');
+    const nestor = teamsUser(demoUsers.secondApprover.id);
+    const { conversationId, exchangeId } = await askWithoutToken(nestor, 'roles');
     const expired = await stack.local.authority.issueTeamsSsoToken({
-      userId: megan.aadObjectId,
+      userId: nestor.aadObjectId,
       clientId: stack.botAppId,
       lifetimeSeconds: -60,
     });
-    const refused = await stack.driver.tokenExchange(megan, exchangeId, OAUTH_CONNECTION, expired);
+    const refused = await stack.driver.tokenExchange(nestor, exchangeId, OAUTH_CONNECTION, expired);
     const repliesAfterRefusal = callsIn(conversationId).length;
-    const tokenService = stack.tokenService.exchanges.filter((e) => e.userId === megan.id);
+    const tokenService = stack.tokenService.exchanges.filter((e) => e.userId === nestor.id);
     console.log(
       `expired SSO token in a sign-in: invoke ${refused.status}, token service ${JSON.stringify(tokenService)}`,
     );
@@ -109,13 +109,46 @@ describe('production mode: activation after Teams SSO', () => {
     expect(refused.status).toBe(412);
     expect(tokenService).toEqual([
       // AADSTS500133: the assertion is not within its valid time range.
-      { userId: megan.id, connectionName: OAUTH_CONNECTION, ok: false, error: 'invalid_grant', errorCode: 500133 },
+      { userId: nestor.id, connectionName: OAUTH_CONNECTION, ok: false, error: 'invalid_grant', errorCode: 500133 },
     ]);
     expect(repliesAfterRefusal).toBe(1);
 
-    const fresh = await stack.driver.tokenExchange(megan, exchangeId, OAUTH_CONNECTION);
+    const fresh = await stack.driver.tokenExchange(nestor, exchangeId, OAUTH_CONNECTION);
     expect(fresh.status).toBe(200);
     const list = await stack.connector.waitFor((c) => c.conversationId === conversationId && !exchangeResourceId(c));
-    expect(visibleText(list.body)).toMatch(/Exchange Administrator|Global Administrator|eligible/i);
+    expect(visibleText(list.body)).toMatch(/Roles you can activate/);
+  });
+
+  it('a signed-in user deactivates by typing, without signing in again: the token comes back from the Token Service', async ({
+    expect,
+  }) => {
+    const megan = teamsUser(demoUsers.approver.id);
+    const { conversationId, exchangeId } = await askWithoutToken(
+      megan,
+      'activate Exchange Administrator 1h INC-7 check the queue',
+    );
+    await stack.driver.tokenExchange(megan, exchangeId, OAUTH_CONNECTION);
+    await stack.connector.waitFor((c) => c.conversationId === conversationId && !!confirmData(conversationId));
+    await stack.driver.post(stack.driver.personalSubmit(megan, confirmData(conversationId) ?? {}));
+    expect(activeFor(megan.aadObjectId)).toHaveLength(1);
+    const exchangesBefore = stack.tokenService.exchanges.length;
+    const sentBefore = callsIn(conversationId).length;
+
+    // PIM refuses to deactivate within 5 minutes of activation.
+    stack.local.clock.advance(6 * 60_000);
+    const typed = stack.driver.personalMessage(megan, 'deactivate exchange');
+    await stack.driver.post(typed);
+    const done = await stack.connector.waitFor(
+      (c) => c.conversationId === conversationId && /is deactivated/.test(visibleText(c.body)),
+    );
+    const since = callsIn(conversationId).slice(sentBefore);
+    console.log(
+      `sso deactivate: "${visibleText(done.body).slice(0, 60)}", new OAuth cards ${since.filter((c) => exchangeResourceId(c)).length}, ` +
+        `new exchanges ${stack.tokenService.exchanges.length - exchangesBefore}, active left ${activeFor(megan.aadObjectId).length}`,
+    );
+    expect(visibleText(done.body)).toMatch(/Exchange Administrator is deactivated/);
+    expect(since.filter((c) => exchangeResourceId(c))).toEqual([]);
+    expect(stack.tokenService.exchanges.length).toBe(exchangesBefore);
+    expect(activeFor(megan.aadObjectId)).toEqual([]);
   });
 });
