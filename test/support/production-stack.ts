@@ -38,6 +38,8 @@ export interface ProductionStackOptions {
   connectionScopes?: string;
   /** Object ids of users who declined consent to the bot's app: Entra refuses on-behalf-of for them (AADSTS65001). */
   usersWithoutConsent?: string[];
+  /** More bot settings (e.g. FEED_ADMIN_GROUP_ID), on top of the stack's own. */
+  env?: Record<string, string>;
 }
 
 export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
@@ -86,6 +88,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     ToChannelFromBotLoginUrl: botAuthority.loginUrl,
     ToBotFromChannelOpenIdMetadataUrl: channel.openIdMetadataUrl,
     OAuthUrl: tokenService.url,
+    ...options.env,
   });
   const logger = pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
   const bot = await startApp(config, logger, {
