@@ -1,8 +1,8 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { ConnectorCall } from '../../simulators/botframework/bot-connector';
 import { demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions, visibleText } from '../support/bot-harness';
+import { exchangeResourceId } from '../support/oauth-card';
 import { OAUTH_CONNECTION, type ProductionStack, startProductionStack } from '../support/production-stack';
 import type { TeamsUser } from '../support/teams-driver';
 
@@ -21,15 +21,6 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const OAUTH_CARD = 'application/vnd.microsoft.card.oauth';
-
-function exchangeResourceId(call: ConnectorCall): string | undefined {
-  const attachments = (call.body.attachments ?? []) as { contentType?: string; content?: unknown }[];
-  const card = attachments.find((a) => a.contentType === OAUTH_CARD)?.content as
-    | { tokenExchangeResource?: { id?: string } }
-    | undefined;
-  return card?.tokenExchangeResource?.id;
-}
 function actionsIn(conversationId: string | undefined) {
   return stack.connector.calls
     .filter((c) => c.conversationId === conversationId)

@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ConnectorCall } from '../../simulators/botframework/bot-connector';
 import { demoGroups, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions, visibleText } from '../support/bot-harness';
+import { exchangeResourceId } from '../support/oauth-card';
 import { OAUTH_CONNECTION, type ProductionStack, startProductionStack } from '../support/production-stack';
 
 // The activation feed in production mode: a feed admin @mentions the bot with "subscribe" in a team
@@ -18,18 +19,9 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const OAUTH_CARD = 'application/vnd.microsoft.card.oauth';
 const inChannel = (c: ConnectorCall) =>
   c.conversationId.startsWith(CHANNEL) ||
   (c.body.channelData as { channel?: { id?: string } } | undefined)?.channel?.id === CHANNEL;
-
-function exchangeResourceId(call: ConnectorCall): string | undefined {
-  const attachments = (call.body.attachments ?? []) as { contentType?: string; content?: unknown }[];
-  const card = attachments.find((a) => a.contentType === OAUTH_CARD)?.content as
-    | { tokenExchangeResource?: { id?: string } }
-    | undefined;
-  return card?.tokenExchangeResource?.id;
-}
 
 describe('production mode: channel subscription and the activation feed', () => {
   it("a feed admin subscribes a channel; a user's activation after SSO is posted there", async ({ expect }) => {

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ConnectorCall } from '../../simulators/botframework/bot-connector';
 import { demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions, visibleText } from '../support/bot-harness';
+import { exchangeResourceId } from '../support/oauth-card';
 import { OAUTH_CONNECTION, type ProductionStack, startProductionStack } from '../support/production-stack';
 import type { TeamsUser } from '../support/teams-driver';
 
@@ -21,20 +22,11 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const OAUTH_CARD = 'application/vnd.microsoft.card.oauth';
-
 function teamsUser(id: string): TeamsUser {
   return stack.teamsUser(id);
 }
 function callsIn(conversationId: string | undefined): ConnectorCall[] {
   return stack.connector.calls.filter((c) => c.conversationId === conversationId);
-}
-function exchangeResourceId(call: ConnectorCall): string | undefined {
-  const attachments = (call.body.attachments ?? []) as { contentType?: string; content?: unknown }[];
-  const card = attachments.find((a) => a.contentType === OAUTH_CARD)?.content as
-    | { tokenExchangeResource?: { id?: string } }
-    | undefined;
-  return card?.tokenExchangeResource?.id;
 }
 function confirmData(conversationId: string | undefined): Record<string, unknown> | undefined {
   return callsIn(conversationId)

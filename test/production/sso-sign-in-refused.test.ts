@@ -2,6 +2,7 @@ import { afterAll, beforeAll, describe, it } from 'vitest';
 import type { ConnectorCall } from '../../simulators/botframework/bot-connector';
 import { demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions } from '../support/bot-harness';
+import { oauthCardIn } from '../support/oauth-card';
 import { OAUTH_CONNECTION, type ProductionStack, startProductionStack } from '../support/production-stack';
 
 // A user who declined consent to the bot's app: Entra refuses the Token Service's on-behalf-of exchange
@@ -21,26 +22,14 @@ afterAll(async () => {
   await stack?.close();
 });
 
-const OAUTH_CARD = 'application/vnd.microsoft.card.oauth';
-
-interface OAuthCardContent {
-  connectionName?: string;
-  tokenExchangeResource?: { id?: string };
-  buttons?: { type?: string; value?: string }[];
-}
-function oauthCard(call: ConnectorCall): OAuthCardContent | undefined {
-  const attachments = (call.body.attachments ?? []) as { contentType?: string; content?: unknown }[];
-  return attachments.find((a) => a.contentType === OAUTH_CARD)?.content as OAuthCardContent | undefined;
-}
-
 describe('production mode: the token exchange refused', () => {
   it('a user who declined consent gets the sign-in card, and nothing runs for them', async ({ expect }) => {
     const user = stack.teamsUser(lee.id);
     const message = stack.driver.personalMessage(user, 'roles');
     const conversationId = message.conversation?.id;
     await stack.driver.post(message);
-    const cardCall = await stack.connector.waitFor((c) => c.conversationId === conversationId && !!oauthCard(c));
-    const card = oauthCard(cardCall);
+    const cardCall = await stack.connector.waitFor((c) => c.conversationId === conversationId && !!oauthCardIn(c));
+    const card = oauthCardIn(cardCall);
     const graphBefore = stack.local.graph.calls().length;
 
     const answer = await stack.driver.tokenExchange(user, card?.tokenExchangeResource?.id ?? '', OAUTH_CONNECTION);
@@ -72,14 +61,14 @@ describe('production mode: the token exchange refused', () => {
     const message = stack.driver.personalMessage(adele, 'roles');
     await stack.driver.post(message);
     const cardCall = await stack.connector.waitFor(
-      (c) => c.conversationId === message.conversation?.id && !!oauthCard(c),
+      (c) => c.conversationId === message.conversation?.id && !!oauthCardIn(c),
     );
     const answer = await stack.driver.tokenExchange(
       adele,
-      oauthCard(cardCall)?.tokenExchangeResource?.id ?? '',
+      oauthCardIn(cardCall)?.tokenExchangeResource?.id ?? '',
       OAUTH_CONNECTION,
     );
     expect(answer.status).toBe(200);
-    await stack.connector.waitFor((c) => c.conversationId === message.conversation?.id && !oauthCard(c));
+    await stack.connector.waitFor((c) => c.conversationId === message.conversation?.id && !oauthCardIn(c));
   });
 });
