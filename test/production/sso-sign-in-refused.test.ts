@@ -1,5 +1,4 @@
 import { afterAll, beforeAll, describe, it } from 'vitest';
-import type { ConnectorCall } from '../../simulators/botframework/bot-connector';
 import { demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions } from '../support/bot-harness';
 import { oauthCardIn } from '../support/oauth-card';
