@@ -28,7 +28,7 @@ export interface TokenService {
   /** OAuthUrl. */
   url: string;
   /** Exchanges tried, and whether the authority granted them. */
-  readonly exchanges: { userId: string; connectionName: string; ok: boolean; error?: string }[];
+  readonly exchanges: { userId: string; connectionName: string; ok: boolean; error?: string; errorCode?: number }[];
   close(): Promise<void>;
 }
 
@@ -73,6 +73,7 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
       access_token?: string;
       expires_in?: number;
       error?: string;
+      error_codes?: number[];
       error_description?: string;
     };
     return body;
@@ -122,7 +123,13 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
       if (!request.token) return errorResponse(res, 400, 'BadArgument', 'Only a token can be exchanged here.');
       const granted = await exchange(conn, request.token);
       if (!granted.access_token) {
-        exchanges.push({ userId, connectionName, ok: false, error: granted.error });
+        exchanges.push({
+          userId,
+          connectionName,
+          ok: false,
+          error: granted.error,
+          errorCode: granted.error_codes?.[0],
+        });
         return errorResponse(
           res,
           400,

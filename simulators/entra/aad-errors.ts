@@ -177,6 +177,14 @@ export const AadErrors = {
       500011,
       `The resource principal named ${resource} was not found in the tenant named ${tenantId}. This can happen if the application has not been installed by the administrator of the tenant or consented to by any user in the tenant. You might have sent your authentication request to the wrong tenant.`,
     ),
+  // Wording as Entra is commonly reported to answer a scope the resource does not expose; UNVERIFIED (FIDELITY.md).
+  scopeNotOnResource: (appName: string, scope: string, resource: string) =>
+    new AadError(
+      400,
+      'invalid_client',
+      65005,
+      `The application '${appName}' asked for scope '${scope}' that doesn't exist on the resource '${resource}'. Contact the app vendor.`,
+    ),
   consentRequired: (clientId: string, displayName: string) =>
     new AadError(
       400,

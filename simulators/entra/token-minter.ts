@@ -75,6 +75,32 @@ export class TokenMinter {
     });
   }
 
+  /**
+   * On-behalf-of to the caller's own API: a v2 access token for that app (the bot's manifest sets
+   * requestedAccessTokenVersion 2), so `aud` is its client id, not the Application ID URI: "In v2.0 tokens,
+   * this value is always the client ID of the API" (access-token-claims-reference). The sign-in's amr/acrs
+   * carry over, as into Graph tokens.
+   */
+  ownApiToken(
+    app: ApplicationRegistration,
+    session: UserSession,
+    permissions: readonly string[],
+  ): Promise<IssuedToken> {
+    const { user } = session;
+    return this.mint(this.options.lifetimeSeconds, {
+      aud: app.clientId,
+      ...(session.acrs.length > 0 ? { acrs: [...session.acrs] } : {}),
+      amr: [...session.amr],
+      azp: app.clientId,
+      azpacr: '1',
+      name: user.displayName,
+      oid: user.id,
+      preferred_username: user.userPrincipalName,
+      scp: permissions.join(' '),
+      sub: user.id,
+    });
+  }
+
   /** The OpenID Connect id_token of an interactive sign-in (audience: the app itself). */
   idToken(app: ApplicationRegistration, user: DirectoryUser, nonce: string | undefined): Promise<IssuedToken> {
     return this.mint(this.options.lifetimeSeconds, {

@@ -19,6 +19,16 @@ export interface ApplicationRegistration {
   displayName: string;
   /** Audiences a Teams SSO token for this app may carry (besides the bare clientId), e.g. ['api://botid-<clientId>']. */
   identifierUris: string[];
+  /**
+   * Delegated scopes the app exposes on its own API ("Expose an API"); default ['access_as_user'] when it
+   * has an Application ID URI. On-behalf-of for `<identifierUri>/<scope>` issues a token for the app itself.
+   */
+  exposedScopes?: string[];
+  /**
+   * Object ids of users who have not consented to the app (user consent declined, no admin consent):
+   * on-behalf-of for them is refused with consent_required (AADSTS65001), whatever the scope.
+   */
+  usersWithoutConsent?: string[];
   /** Redirect URIs registered for the authorization code + PKCE flow. */
   redirectUris: string[];
   /** Graph application permissions granted (admin-consented): the `roles` of client_credentials tokens for Graph. */

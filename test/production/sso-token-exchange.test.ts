@@ -65,7 +65,7 @@ describe('production mode: Teams SSO through the Token Service', () => {
     expect(answer.status).toBe(412);
     expect(answer.body).toMatchObject({ id: 'exchange-expired', connectionName: OAUTH_CONNECTION });
     expect(refused).toEqual([
-      { userId: megan.id, connectionName: OAUTH_CONNECTION, ok: false, error: 'invalid_grant' },
+      { userId: megan.id, connectionName: OAUTH_CONNECTION, ok: false, error: 'invalid_grant', errorCode: 500133 },
     ]);
   });
 

@@ -3,6 +3,7 @@ import { type BotConnector, startBotConnector } from '../../simulators/botframew
 import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
 import { type ChannelIssuer, startChannelIssuer } from '../../simulators/botframework/channel-issuer';
 import { startTokenService, type TokenService } from '../../simulators/botframework/token-service';
+import { demoBotApplication } from '../../simulators/demo-app';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { type RunningApp, startApp } from '../../src/app';
@@ -28,9 +29,25 @@ export interface ProductionStack {
   close(): Promise<void>;
 }
 
-export async function startProductionStack(): Promise<ProductionStack> {
+export interface ProductionStackOptions {
+  /**
+   * The OAuth connection's Scopes. Default: the bot's own API, `<Application ID URI>/access_as_user`, as the
+   * deploy guide configures it (docs/deploy-to-your-tenant.md section 7), so the connection's token is an
+   * assertion the bot can exchange on-behalf-of for Graph.
+   */
+  connectionScopes?: string;
+  /** Object ids of users who declined consent to the bot's app: Entra refuses on-behalf-of for them (AADSTS65001). */
+  usersWithoutConsent?: string[];
+  /** More bot settings (e.g. FEED_ADMIN_GROUP_ID), on top of the stack's own. */
+  env?: Record<string, string>;
+}
+
+export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
   const ca = testCertificateAuthority();
-  const local = await startLocalStack({ ca });
+  const local = await startLocalStack({
+    ca,
+    botApp: { ...demoBotApplication(), usersWithoutConsent: options.usersWithoutConsent ?? [] },
+  });
   const botAppId = local.botApp.clientId;
   const botSecret = fakeSecret('bot-framework-app');
   const channel = await startChannelIssuer({ ca });
@@ -46,7 +63,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
         clientId: local.botApp.clientId,
         clientSecret: local.botApp.clientSecret,
         tokenExchangeUrl: local.botApp.identifierUris[0] ?? '',
-        scopes: 'https://graph.microsoft.com/User.Read',
+        scopes: options.connectionScopes ?? `${local.botApp.identifierUris[0]}/access_as_user`,
       },
     ],
   });
@@ -71,6 +88,7 @@ export async function startProductionStack(): Promise<ProductionStack> {
     ToChannelFromBotLoginUrl: botAuthority.loginUrl,
     ToBotFromChannelOpenIdMetadataUrl: channel.openIdMetadataUrl,
     OAuthUrl: tokenService.url,
+    ...options.env,
   });
   const logger = pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
   const bot = await startApp(config, logger, {

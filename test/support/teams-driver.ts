@@ -65,6 +65,34 @@ export class TeamsDriver {
     return { ...this.personal(user), type: 'message', text };
   }
 
+  /**
+   * An @mention of the bot in a team channel, as Teams posts it: the mention in the text and in
+   * `entities`, the channel and team in channelData, a conversation id naming the thread.
+   */
+  channelMention(user: TeamsUser, channelId: string, text: string): Partial<Activity> {
+    const bot = { id: `28:${this.options.botAppId}`, name: 'PIM Bot' };
+    const tenant = { id: this.options.tenantId };
+    return {
+      ...this.personal(user),
+      type: 'message',
+      text: `<at>PIM Bot</at> ${text}`,
+      entities: [{ type: 'mention', mentioned: bot, text: '<at>PIM Bot</at>' }],
+      conversation: {
+        id: `${channelId};messageid=${Date.now()}`,
+        conversationType: 'channel',
+        tenantId: this.options.tenantId,
+        isGroup: true,
+        name: '',
+      },
+      channelData: { teamsChannelId: channelId, channel: { id: channelId }, team: { id: channelId }, tenant },
+    };
+  }
+
+  /** An Action.Submit click in the 1:1 chat: a message carrying the action's data as `value`. */
+  personalSubmit(user: TeamsUser, value: Record<string, unknown>): Partial<Activity> {
+    return { ...this.personal(user), type: 'message', value };
+  }
+
   /** The signin/tokenExchange invoke Teams sends after the bot's OAuth card, with the user's SSO token. */
   async tokenExchange(
     user: TeamsUser,

@@ -2,6 +2,7 @@ import { AadErrors } from '../aad-errors';
 import type { AuthorityContext } from '../authority-context';
 import { evaluateStepUp, parseClaimsParameter } from '../claims-request';
 import { GRAPH_RESOURCE } from '../constants';
+import { parseOwnApiScope } from '../own-api-scopes';
 import { grantedDelegatedScope, parseScopeParameter, unconsentedPermissions } from '../scopes';
 import { type TokenResponseBody, userTokenResponse } from '../token-response';
 import type { ApplicationRegistration } from '../types';
@@ -9,7 +10,8 @@ import { validateUserAssertion } from '../user-assertion';
 
 /**
  * On-behalf-of (`grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer`, `requested_token_use=on_behalf_of`):
- * exchanges the user's token for the bot (the Teams SSO token) for a delegated Graph token. A `claims`
+ * exchanges the user's token for the bot (the Teams SSO token) for a delegated Graph token, or for a
+ * token for the app's own API when the scope names it (what the Azure Bot OAuth connection asks for). A `claims`
  * request for an authentication context or MFA is granted only when the assertion's sign-in already
  * satisfies it; otherwise Entra answers interaction_required (AADSTS50076) and echoes the claims.
  */
@@ -24,9 +26,31 @@ export async function onBehalfOfGrant(
   const assertion = form.get('assertion');
   if (!assertion) throw AadErrors.missingParameter('assertion');
 
-  const scopes = parseScopeParameter(form.get('scope') ?? undefined, context.tenantId);
+  const ownApi = parseOwnApiScope(form.get('scope') ?? undefined, app);
+  const scopes = ownApi ? undefined : parseScopeParameter(form.get('scope') ?? undefined, context.tenantId);
   const claims = parseClaimsParameter(form.get('claims') ?? undefined);
   const signIn = await validateUserAssertion(context, app, assertion);
+  const declined = new Set((app.usersWithoutConsent ?? []).map((id) => id.toLowerCase()));
+  if (declined.has(signIn.user.id.toLowerCase())) throw AadErrors.consentRequired(app.clientId, app.displayName);
+
+  if (ownApi) {
+    // The app's own scopes need no consent grant of their own (UNVERIFIED, FIDELITY.md); step-up applies as for Graph.
+    const stepUp = evaluateStepUp(claims, signIn);
+    if (!stepUp.satisfied) throw AadErrors.mfaRequired(app.identifierUris[0] ?? app.clientId, claims?.json ?? '');
+    const accessToken = await context.minter.ownApiToken(
+      app,
+      { user: signIn.user, amr: signIn.amr, acrs: stepUp.acrs },
+      ownApi.permissions,
+    );
+    return userTokenResponse({
+      accessToken,
+      scope: ownApi.echoed,
+      user: signIn.user,
+      tenantId: context.tenantId,
+      withClientInfo: form.get('client_info') === '1',
+    });
+  }
+  if (!scopes) throw AadErrors.missingScope();
 
   if (unconsentedPermissions(scopes, app.graphDelegatedScopes).length > 0) {
     throw AadErrors.consentRequired(app.clientId, app.displayName);
