@@ -1,7 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { createServer, type Server } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import { issueServerCertificate, type CertificateAuthority } from '../tls/certificate-authority';
+import { type CertificateAuthority, issueServerCertificate } from '../tls/certificate-authority';
+import { sendJson } from '../entra/http';
 
 export type Handler = (req: IncomingMessage, res: ServerResponse, url: URL) => Promise<void> | void;
 
@@ -37,35 +38,8 @@ export async function startHttps(ca: CertificateAuthority, handler: Handler, por
   };
 }
 
-const MAX_BODY_BYTES = 1024 * 1024;
-
-export async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new Error('Request body too large.');
-    chunks.push(buffer);
-  }
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'cache-control': 'no-store',
-    'content-length': Buffer.byteLength(text),
-    ...headers,
-  });
-  res.end(text);
-}
+// Body reading and JSON answers as the Entra stand-in does them (one implementation).
+export { readBody, sendJson } from '../entra/http';
 
 /** The bearer token of a request, if it has one. */
 export function bearerToken(req: IncomingMessage): string | undefined {

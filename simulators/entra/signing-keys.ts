@@ -11,7 +11,10 @@ import {
   SignJWT,
 } from 'jose';
 
-/** The authority's token signing key: generated at start, published as a JWKS, never persisted. */
+/**
+ * A token signing key (the authority's; also the Bot Framework stand-ins'): generated at start, published as a JWKS
+ * with any extra members (e.g. the Bot Connector's `endorsements`), never persisted.
+ */
 export interface SigningKeys {
   readonly kid: string;
   jwks(): JSONWebKeySet;
@@ -20,7 +23,7 @@ export interface SigningKeys {
   verify(token: string, now: Date): Promise<JWTVerifyResult>;
 }
 
-export async function createSigningKeys(): Promise<SigningKeys> {
+export async function createSigningKeys(extra: Record<string, unknown> = {}): Promise<SigningKeys> {
   const { privateKey, publicKey } = await generateKeyPair('RS256', { extractable: true });
   const exported = await exportJWK(publicKey);
   const kid = await calculateJwkThumbprint(exported);
@@ -29,7 +32,7 @@ export async function createSigningKeys(): Promise<SigningKeys> {
 
   return {
     kid,
-    jwks: () => ({ keys: [{ ...publicJwk }] }),
+    jwks: () => ({ keys: [{ ...publicJwk, ...extra }] }),
     sign: (payload) => new SignJWT(payload).setProtectedHeader({ alg: 'RS256', typ: 'JWT', kid }).sign(privateKey),
     verify: (token, now) => jwtVerify(token, keySet, { algorithms: ['RS256'], currentDate: now, clockTolerance: 0 }),
   };
