@@ -1,3 +1,4 @@
+import type { Storage } from 'botbuilder';
 import pino from 'pino';
 import { type BotConnector, startBotConnector } from '../../simulators/botframework/bot-connector';
 import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
@@ -40,6 +41,8 @@ export interface ProductionStackOptions {
   usersWithoutConsent?: string[];
   /** More bot settings (e.g. FEED_ADMIN_GROUP_ID), on top of the stack's own. */
   env?: Record<string, string>;
+  /** The bot's state storage (default: botbuilder's MemoryStorage), e.g. one that counts writes. */
+  storage?: Storage;
 }
 
 export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
@@ -94,6 +97,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   const bot = await startApp(config, logger, {
     scheduler: new MemoryScheduler({ logger, now: () => local.clock.now(), pollIntervalMs: 200 }),
     now: () => local.clock.now(),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   const users = new Map(local.fixture.users.map((u) => [u.id, u]));
   const driver = new TeamsDriver({
