@@ -1,11 +1,11 @@
 import { AuthenticationConstants } from 'botframework-connector';
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
-import { MemoryStorage, type StoreItems } from 'botbuilder';
 import { exportSPKI, importJWK } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoUsers } from '../../simulators/tenant/demo-tenant';
 import { breakdown, figure, muteConsole, pool, STACK_TRACE, tally } from '../abuse/abuse-support';
 import { forgedChannelTokens, validChannelToken } from '../abuse/forged-channel-tokens';
+import { CountingStorage } from '../support/counting-storage';
 import { type ProductionStack, startProductionStack } from '../support/production-stack';
 
 // The forged Bot Connector tokens of test/abuse/inbound-auth.test.ts (the same case list), sent through the
@@ -13,15 +13,6 @@ import { type ProductionStack, startProductionStack } from '../support/productio
 // ToBotFromChannelOpenIdMetadataUrl, not through a seeded cache), the activities are the driver's. A refused
 // token must cost nothing downstream: no turn, so no Graph or Entra call, no Token Service call, no reply at
 // the connector and no state write.
-
-/** botbuilder's storage, counting writes (turn state, conversation references, SSO dedupe all write here). */
-class CountingStorage extends MemoryStorage {
-  writes = 0;
-  override async write(changes: StoreItems): Promise<void> {
-    this.writes += Object.keys(changes).length;
-    return super.write(changes);
-  }
-}
 
 let stack: ProductionStack;
 const storage = new CountingStorage();
