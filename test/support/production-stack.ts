@@ -5,6 +5,7 @@ import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators
 import { type ChannelIssuer, startChannelIssuer } from '../../simulators/botframework/channel-issuer';
 import { startTokenService, type TokenService } from '../../simulators/botframework/token-service';
 import { demoBotApplication } from '../../simulators/demo-app';
+import type { CertificateAuthority } from '../../simulators/tls/certificate-authority';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { type RunningApp, startApp } from '../../src/app';
@@ -43,10 +44,14 @@ export interface ProductionStackOptions {
   env?: Record<string, string>;
   /** The bot's state storage (default: botbuilder's MemoryStorage), e.g. one that counts writes. */
   storage?: Storage;
+  /** The local CA the stand-ins' certificates come from (default: the test run's); the process must trust it. */
+  ca?: CertificateAuthority;
+  /** The bot's port (default: any free one). */
+  botPort?: number;
 }
 
 export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
-  const ca = testCertificateAuthority();
+  const ca = options.ca ?? testCertificateAuthority();
   const local = await startLocalStack({
     ca,
     botApp: { ...demoBotApplication(), usersWithoutConsent: options.usersWithoutConsent ?? [] },
@@ -73,7 +78,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   const config = parseConfig({
     PIMBOT_MODE: 'production',
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(options.botPort ?? 0),
     LOG_LEVEL: 'silent',
     MicrosoftAppId: botAppId,
     MicrosoftAppPassword: botSecret,
