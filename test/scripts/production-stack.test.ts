@@ -27,11 +27,31 @@ function onOutput(chunk: Buffer): void {
   }
 }
 
-/** Resolves when the output (so far or later) matches. */
-function seen(pattern: RegExp): Promise<RegExpMatchArray> {
+/** Resolves when the output (so far or later) matches; fails with the output so far after `ms`. */
+function seen(pattern: RegExp, ms = 30_000): Promise<RegExpMatchArray> {
   const m = output.match(pattern);
   if (m) return Promise.resolve(m);
-  return new Promise((resolve) => waiters.push({ pattern, resolve }));
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`No ${pattern} within ${ms} ms. Output:\n${output}`)), ms);
+    waiters.push({
+      pattern,
+      resolve: (found) => {
+        clearTimeout(timer);
+        resolve(found);
+      },
+    });
+  });
+}
+
+/**
+ * A developer's environment: a CA directory of its own, any port, and not the test run's NODE_EXTRA_CA_CERTS
+ * (the demo's trust bundle would carry both CAs, which share their name, and TLS then checks against the wrong one).
+ */
+function developerEnv(): NodeJS.ProcessEnv {
+  const env: NodeJS.ProcessEnv = { ...process.env, PORT: '0', PIMBOT_CA_DIR: caDir };
+  delete env.NODE_EXTRA_CA_CERTS;
+  delete env.PIMBOT_TEST_CA_DIR;
+  return env;
 }
 
 afterAll(async () => {
@@ -49,7 +69,7 @@ describe('npm run playground -- --production-stack', () => {
   }, async () => {
     child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'playground.ts'), '--production-stack'], {
       cwd: root,
-      env: { ...process.env, PORT: '0', PIMBOT_CA_DIR: caDir },
+      env: developerEnv(),
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     child.stdout?.on('data', onOutput);
