@@ -5,6 +5,8 @@
  * requester) on PLAYGROUND_PORT and Megan Bowen (an approver) on APPROVER_PLAYGROUND_PORT. The Playground
  * cannot switch its current user, so each person gets a window of their own. Once everything answers it
  * prints a short walkthrough. `--no-client` starts no Playground. Ctrl-C stops everything.
+ * `--production-stack` runs scripts/production-stack.ts instead: the bot in production mode against the
+ * Bot Framework stand-ins too, driven from a console that plays Teams (the Playground cannot do SSO).
  */
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -196,7 +198,22 @@ function walkthrough(services: string[], problems: string[]): string {
   return lines.join('\n');
 }
 
+/** The production-mode stack in a process of its own: NODE_EXTRA_CA_CERTS is read only when a process starts. */
+function runProductionStack(): void {
+  const ca = loadOrCreateCertificateAuthority(process.env.PIMBOT_CA_DIR ?? join(root, '.local', 'ca'));
+  const child = spawn(process.execPath, ['--import', 'tsx', join(root, 'scripts', 'production-stack.ts')], {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, NODE_EXTRA_CA_CERTS: ca.trustBundlePath, PORT: String(BOT_PORT) },
+  });
+  // Ctrl-C reaches the child through the terminal's process group; stay until it has stopped.
+  process.on('SIGINT', () => undefined);
+  process.on('SIGTERM', () => child.kill('SIGTERM'));
+  child.once('exit', (code) => process.exit(code ?? 0));
+}
+
 async function main(): Promise<void> {
+  if (process.argv.includes('--production-stack')) return runProductionStack();
   const ca = loadOrCreateCertificateAuthority(join(root, '.local', 'ca'));
   const stack = await startLocalStack({ ca });
   // Azure Storage, locally: state under .local/azurite, so a second start reuses it.

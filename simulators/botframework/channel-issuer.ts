@@ -1,3 +1,4 @@
+import type { JSONWebKeySet, JWTPayload } from 'jose';
 import type { CertificateAuthority } from '../tls/certificate-authority';
 import { sendJson, startHttps } from './https-server';
 import { createSigningKey } from './signing-key';
@@ -19,6 +20,15 @@ export interface ChannelIssuer {
   openIdMetadataUrl: string;
   /** A token as the Bot Connector puts on an activity it posts to the bot, signed by a key endorsed for `channels`. */
   channelToken(input: ChannelTokenInput): Promise<string>;
+  /** The kid of the endorsed signing key. */
+  readonly kid: string;
+  /** The published key set (what /v1/.well-known/keys serves). */
+  jwks(): JSONWebKeySet;
+  /**
+   * Any claims, signed with the endorsed key under its kid: for negative tests that need a correctly signed
+   * token with one wrong claim (expired, another audience, another issuer…).
+   */
+  signClaims(claims: JWTPayload): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -65,6 +75,9 @@ export async function startChannelIssuer(options: {
         exp: iat + lifetime,
       });
     },
+    kid: key.kid,
+    jwks: () => key.jwks(),
+    signClaims: (claims) => key.sign(claims),
     close: server.close,
   };
 }

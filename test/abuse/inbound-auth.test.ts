@@ -2,7 +2,6 @@ import { randomUUID } from 'node:crypto';
 import { AuthenticationConstants } from 'botframework-connector';
 import { JwtTokenExtractor } from 'botframework-connector/lib/auth/jwtTokenExtractor.js';
 import { ToBotFromBotOrEmulatorTokenValidationParameters } from 'botframework-connector/lib/auth/tokenValidationParameters.js';
-import fc from 'fast-check';
 import { exportJWK, exportSPKI, generateKeyPair, type JWTPayload, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { startApp } from '../../src/app';
@@ -13,12 +12,20 @@ import type { RunningServer } from '../../src/server';
 import { type CaptureConnector, startCaptureConnector } from '../support/capture-connector';
 import { breakdown, figure, httpClient, muteConsole, pool, STACK_TRACE, tally } from './abuse-support';
 import { fakeSecret } from '../support/fake-secrets';
+import {
+  distinctTids,
+  type ForgedTokenAttempt,
+  forgedChannelTokens,
+  ownTrustedKey,
+  type TrustedChannelKey,
+} from './forged-channel-tokens';
 
 const BOT_APP_SECRET = fakeSecret('bot-app');
 const ENTRA_APP_SECRET = fakeSecret('entra-app');
 
 /**
- * Production auth mode under forged traffic: >= 1,000 POST /api/messages whose bearer token is forged
+ * Production auth mode under forged traffic (the case list is shared with the production-stack run,
+ * test/production/forged-channel-tokens.test.ts, in ./forged-channel-tokens.ts): >= 1,000 POST /api/messages whose bearer token is forged
  * (signed by a key of our own under the Bot Framework's kid), unsigned (alg none), expired, for another
  * audience or from another issuer. None may run a turn.
  *
@@ -40,6 +47,7 @@ type Keys = Awaited<ReturnType<typeof generateKeyPair>>;
 let server: RunningServer;
 let teams: CaptureConnector;
 let trusted: Keys;
+let trustedKey: TrustedChannelKey;
 let attacker: Keys;
 const logLines: { msg: string }[] = [];
 const run = vi.spyOn(PimBot.prototype, 'run');
@@ -64,7 +72,7 @@ beforeAll(async () => {
     }),
     logger,
   );
-  trusted = await generateKeyPair('RS256', { extractable: true });
+  ({ keys: trusted, trusted: trustedKey } = await ownTrustedKey(BF_KID));
   attacker = await generateKeyPair('RS256', { extractable: true });
 });
 afterAll(async () => {
@@ -100,10 +108,7 @@ async function signRs256(key: Keys['privateKey'], claims: JWTPayload, kid: strin
   return new SignJWT(claims).setProtectedHeader(header).setIssuedAt().setExpirationTime(exp).sign(key);
 }
 
-interface Attempt {
-  category: string;
-  authorization: string;
-}
+type Attempt = ForgedTokenAttempt;
 
 const http = httpClient(20);
 
@@ -113,20 +118,6 @@ async function send(authorization: string | undefined): Promise<{ status: number
   return { status, body };
 }
 
-/** Distinct `tid` claims among the tokens (read without verifying, as botbuilder does). */
-function distinctTids(attempts: readonly Attempt[]): number {
-  const tids = new Set<string>();
-  for (const { authorization } of attempts) {
-    try {
-      const payload = JSON.parse(Buffer.from(authorization.split('.')[1] ?? '', 'base64url').toString('utf8'));
-      if (typeof payload?.tid === 'string') tids.add(payload.tid);
-    } catch {
-      // not a JWT
-    }
-  }
-  return tids.size;
-}
-
 function seedOpenIdMetadata(url: string, keys: object[]): void {
   const metadata = new JwtTokenExtractor({}, url, ['RS256']).openIdMetadata as unknown as {
     keys: object[];
@@ -134,94 +125,6 @@ function seedOpenIdMetadata(url: string, keys: object[]): void {
   };
   metadata.keys = keys;
   metadata.lastUpdated = Date.now();
-}
-
-/** Tokens with one defect each, varied by fast-check (fixed seed: the same 1,175 every run). */
-async function forgedTokens(): Promise<Attempt[]> {
-  const now = Math.floor(Date.now() / 1000);
-  const seed = 20240611;
-  const sample = <T>(arb: fc.Arbitrary<T>, n: number) => fc.sample(arb, { numRuns: n, seed });
-  const trustedPem = await exportSPKI(trusted.publicKey);
-  const attempts: Attempt[] = [];
-  const add = (category: string, token: string) => attempts.push({ category, authorization: `Bearer ${token}` });
-
-  for (const extra of sample(fc.record({ name: fc.string(), tid: fc.uuid() }), 150))
-    add('forged-signature', await signRs256(attacker.privateKey, channelClaims(extra), BF_KID, '10m'));
-  for (const kid of sample(fc.string({ minLength: 1, maxLength: 40 }), 100))
-    add('forged-unknown-kid', await signRs256(attacker.privateKey, channelClaims(), kid, '10m'));
-  for (let i = 0; i < 50; i++)
-    add('forged-no-kid', await signRs256(attacker.privateKey, channelClaims(), undefined, '10m'));
-  for (let i = 0; i < 75; i++)
-    add('unsigned-alg-none', new UnsecuredJWT(channelClaims()).setIssuedAt().setExpirationTime('10m').encode());
-  for (let i = 0; i < 75; i++) {
-    // jose's UnsecuredJWT header has no kid: add the Bot Framework's, so the library gets as far as verifying.
-    const [, payload] = new UnsecuredJWT(channelClaims()).setExpirationTime('10m').encode().split('.');
-    const header = Buffer.from(JSON.stringify({ alg: 'none', typ: 'JWT', kid: BF_KID })).toString('base64url');
-    add('unsigned-alg-none-kid', `${header}.${payload}.`);
-  }
-  for (let i = 0; i < 50; i++) {
-    const [header, payload] = (await signRs256(trusted.privateKey, channelClaims(), BF_KID, '10m')).split('.');
-    add('stripped-signature', `${header}.${payload}.`);
-  }
-  // Expired beyond botbuilder's 5-minute clock tolerance: from 6 minutes to 30 days ago.
-  for (const ago of sample(fc.integer({ min: 6 * 60, max: 30 * 86_400 }), 125))
-    add('expired', await signRs256(trusted.privateKey, channelClaims({ iat: now - ago - 3600 }), BF_KID, now - ago));
-  for (const ahead of sample(fc.integer({ min: 6 * 60, max: 86_400 }), 50))
-    add('not-yet-valid', await signRs256(trusted.privateKey, channelClaims({ nbf: now + ahead }), BF_KID, '2d'));
-  const audiences = fc.oneof(
-    fc.uuid(),
-    fc.constantFrom(`api://${BOT_APP_ID}`, BOT_APP_ID.toUpperCase(), `${BOT_APP_ID} `, 'https://graph.microsoft.com'),
-    fc.array(fc.uuid(), { minLength: 1, maxLength: 3 }),
-  );
-  for (const aud of sample(audiences, 125))
-    add('wrong-audience', await signRs256(trusted.privateKey, channelClaims({ aud }), BF_KID, '10m'));
-  const issuers = fc.oneof(
-    fc.webUrl(),
-    fc.constantFrom(
-      `${CHANNEL_ISSUER}/`,
-      'https://api.botframework.us',
-      'http://api.botframework.com',
-      `https://sts.windows.net/${TENANT_ID}/`,
-      `https://login.microsoftonline.com/${TENANT_ID}/v2.0`,
-      'https://sts.windows.net/d6d49420-f39b-4df7-a1dc-d59a935871db/',
-    ),
-  );
-  for (const iss of sample(issuers, 125))
-    add('wrong-issuer', await signRs256(trusted.privateKey, channelClaims({ iss }), BF_KID, '10m'));
-  for (const serviceurl of sample(fc.webUrl(), 50))
-    add('wrong-serviceurl', await signRs256(trusted.privateKey, channelClaims({ serviceurl }), BF_KID, '10m'));
-  for (let i = 0; i < 50; i++) {
-    // Algorithm confusion: HMAC keyed with the Bot Framework's public key.
-    const secret = new TextEncoder().encode(trustedPem);
-    add(
-      'alg-confusion-hs256',
-      await new SignJWT(channelClaims())
-        .setProtectedHeader({ alg: 'HS256', kid: BF_KID })
-        .setExpirationTime('10m')
-        .sign(secret),
-    );
-  }
-  // Emulator/Entra-shaped: botbuilder's emulator path trusts the issuer of any tenant it is shown.
-  for (const tid of sample(fc.uuid(), 100)) {
-    const claims = { iss: `https://sts.windows.net/${tid}/`, tid, ver: '1.0', appid: BOT_APP_ID, aud: BOT_APP_ID };
-    add('emulator-shaped', await signRs256(attacker.privateKey, claims, BF_KID, '10m'));
-  }
-  const valid = await signRs256(trusted.privateKey, channelClaims(), BF_KID, '10m');
-  const headers = fc.oneof(
-    fc.constantFrom('Bearer', 'Bearer ', `bearer ${valid}`, `Bearer ${valid} x`, `Basic ${valid}`, `Bearer  ${valid}`),
-    fc.string({ maxLength: 200 }).map((s) => `Bearer ${s}`),
-    fc.string({ minLength: 1, maxLength: 200 }).filter((s) => s.trim().length > 0 && !/[\r\n\0]/.test(s)),
-  );
-  for (const header of sample(headers, 50)) {
-    // fetch refuses header values with control characters or non-Latin-1 text: those never reach a server.
-    if (/^[\x20-\x7e]*$/.test(header)) attempts.push({ category: 'malformed-header', authorization: header });
-    else
-      attempts.push({
-        category: 'malformed-header',
-        authorization: `Bearer ${Buffer.from(header).toString('base64')}`,
-      });
-  }
-  return attempts;
 }
 
 describe('production mode refuses forged Bot Framework tokens', () => {
@@ -271,7 +174,12 @@ describe('production mode refuses forged Bot Framework tokens', () => {
     ]);
     // Entra's common keys do not include the attacker's: an empty set plays them.
     seedOpenIdMetadata(AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl, []);
-    const attempts = await forgedTokens();
+    const attempts = await forgedChannelTokens({
+      trusted: trustedKey,
+      botAppId: BOT_APP_ID,
+      tenantId: TENANT_ID,
+      serviceUrl: teams.serviceUrl,
+    });
     expect(attempts.length).toBeGreaterThanOrEqual(1000);
     const issuersBefore = emulatorIssuers();
     const mute = muteConsole();

@@ -1,9 +1,11 @@
+import type { Storage } from 'botbuilder';
 import pino from 'pino';
 import { type BotConnector, startBotConnector } from '../../simulators/botframework/bot-connector';
 import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
 import { type ChannelIssuer, startChannelIssuer } from '../../simulators/botframework/channel-issuer';
 import { startTokenService, type TokenService } from '../../simulators/botframework/token-service';
 import { demoBotApplication } from '../../simulators/demo-app';
+import type { CertificateAuthority } from '../../simulators/tls/certificate-authority';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { type RunningApp, startApp } from '../../src/app';
@@ -40,10 +42,16 @@ export interface ProductionStackOptions {
   usersWithoutConsent?: string[];
   /** More bot settings (e.g. FEED_ADMIN_GROUP_ID), on top of the stack's own. */
   env?: Record<string, string>;
+  /** The bot's state storage (default: botbuilder's MemoryStorage), e.g. one that counts writes. */
+  storage?: Storage;
+  /** The local CA the stand-ins' certificates come from (default: the test run's); the process must trust it. */
+  ca?: CertificateAuthority;
+  /** The bot's port (default: any free one). */
+  botPort?: number;
 }
 
 export async function startProductionStack(options: ProductionStackOptions = {}): Promise<ProductionStack> {
-  const ca = testCertificateAuthority();
+  const ca = options.ca ?? testCertificateAuthority();
   const local = await startLocalStack({
     ca,
     botApp: { ...demoBotApplication(), usersWithoutConsent: options.usersWithoutConsent ?? [] },
@@ -70,7 +78,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   const config = parseConfig({
     PIMBOT_MODE: 'production',
     HOST: '127.0.0.1',
-    PORT: '0',
+    PORT: String(options.botPort ?? 0),
     LOG_LEVEL: 'silent',
     MicrosoftAppId: botAppId,
     MicrosoftAppPassword: botSecret,
@@ -94,6 +102,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   const bot = await startApp(config, logger, {
     scheduler: new MemoryScheduler({ logger, now: () => local.clock.now(), pollIntervalMs: 200 }),
     now: () => local.clock.now(),
+    ...(options.storage ? { storage: options.storage } : {}),
   });
   const users = new Map(local.fixture.users.map((u) => [u.id, u]));
   const driver = new TeamsDriver({

@@ -36,8 +36,14 @@ export interface TeamsDriverOptions {
 export class TeamsDriver {
   constructor(private readonly options: TeamsDriverOptions) {}
 
-  /** POSTs one activity; `token: null` sends none, a string sends that instead of a valid channel token. */
-  async post(activity: Partial<Activity>, auth: { token?: string | null } = {}): Promise<DriverResponse> {
+  /**
+   * POSTs one activity; `token: null` sends none, a string sends that instead of a valid channel token, and
+   * `authorization` sends that whole header value as is (malformed headers, other schemes).
+   */
+  async post(
+    activity: Partial<Activity>,
+    auth: { token?: string | null; authorization?: string } = {},
+  ): Promise<DriverResponse> {
     const token =
       auth.token === undefined
         ? await this.options.channel.channelToken({
@@ -45,9 +51,10 @@ export class TeamsDriver {
             serviceUrl: this.options.serviceUrl,
           })
         : auth.token;
+    const authorization = auth.authorization ?? (token ? `Bearer ${token}` : undefined);
     const response = await fetch(this.options.messagingEndpoint, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      headers: { 'content-type': 'application/json', ...(authorization ? { authorization } : {}) },
       body: JSON.stringify(activity),
     });
     const text = await response.text();
