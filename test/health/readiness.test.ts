@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { runReadinessChecks } from '../../src/health/readiness';
 import { cachedProbe } from '../../src/health/readiness-cache';
 import { createLogger } from '../../src/observability/logger';
+import { fakeSecret } from '../support/fake-secrets';
 
 /** The readiness checks' report and log, and the cache that lets one run answer a probe storm. */
 
@@ -15,7 +16,10 @@ function recordingLogger() {
 describe('runReadinessChecks', () => {
   it('reports names and booleans, and logs the reason without anything token-shaped', async () => {
     // A storage error that quotes a SAS URL and an Authorization header, as SDK errors sometimes do.
-    const jwt = 'eyJhbGciOiJSUzI1NiJ9.eyJvaWQiOiIxIn0.c2lnbmF0dXJl';
+    // JWT-shaped, made for this run (header, claims and signature are fake; nothing signs it).
+    const part = (value: object | string) =>
+      Buffer.from(typeof value === 'string' ? value : JSON.stringify(value)).toString('base64url');
+    const jwt = [part({ alg: 'RS256' }), part({ oid: '1' }), part(fakeSecret('signature'))].join('.');
     const { warnings, logger } = recordingLogger();
     const report = await runReadinessChecks(
       [

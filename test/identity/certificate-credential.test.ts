@@ -14,6 +14,7 @@ import { type ApplicationRegistration, createClientCertificate } from '../../sim
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { demoUsers } from '../../simulators/tenant/demo-tenant';
 import { browse } from '../support/browser';
+import { fakeSecret } from '../support/fake-secrets';
 import { testCertificateAuthority } from '../support/local-ca';
 
 /**
@@ -67,7 +68,7 @@ beforeAll(async () => {
     clientCertificatePath: pemFile('registered.pem', registered.pem),
     authorityHost: stack.authority.url,
   };
-  sessions = new StepUpSessions({ publicBaseUrl: botUrl, sealingSecret: 'a-dedicated-sealing-key-of-32-characters+' });
+  sessions = new StepUpSessions({ publicBaseUrl: botUrl, sealingSecret: fakeSecret('step-up-sealing-key') });
   registerStepUpRoutes(server, {
     entra,
     publicBaseUrl: botUrl,

@@ -9,6 +9,7 @@ import { JobQueue } from '../../src/scheduler/job-queue';
 import { createStorage } from '../../src/teams/bot-storage';
 import { issueServerCertificate } from '../../simulators/tls/certificate-authority';
 import { testCertificateAuthority } from '../support/local-ca';
+import { fakeSecret } from '../support/fake-secrets';
 
 /**
  * Issue 13, finding 10: the storage account by managed identity. Which account the config selects, and that
@@ -19,7 +20,7 @@ import { testCertificateAuthority } from '../support/local-ca';
 
 const TENANT_ID = '72f988bf-0000-4000-8000-000000000001';
 const CLIENT_ID = '0b7e4a2c-0000-4000-8000-000000000002';
-const TOKEN = 'test-storage-token';
+const TOKEN = fakeSecret('storage-token');
 
 interface Seen {
   method: string;
@@ -66,7 +67,7 @@ describe('storage account selection (issue 13, finding 10)', () => {
       PIMBOT_MODE: 'playground',
       AAD_APP_TENANT_ID: TENANT_ID,
       AAD_APP_CLIENT_ID: CLIENT_ID,
-      AAD_APP_CLIENT_SECRET: 'playground-secret',
+      AAD_APP_CLIENT_SECRET: fakeSecret('client'),
       STORAGE_ACCOUNT_NAME: 'pimbotstate01',
     });
     const account = storageAccountOf(named.storage, credential);

@@ -8,6 +8,7 @@ import { type EntraAuthority, type ManagedIdentity, startEntraAuthority } from '
 import { startAzuriteWithOAuth, type TestAzurite, uniqueName } from '../support/azurite';
 import { testCertificateAuthority } from '../support/local-ca';
 import { adele, pimBot, TENANT_ID } from '../simulators/entra/entra-fixture';
+import { fakeSecret } from '../support/fake-secrets';
 
 /**
  * Issue 13, finding 10, end to end: the bot's storage through a managed identity, exactly as production
@@ -54,7 +55,7 @@ describe('storage by managed identity against Azurite with OAuth (issue 13, find
       PIMBOT_MODE: 'playground',
       AAD_APP_TENANT_ID: TENANT_ID,
       AAD_APP_CLIENT_ID: pimBot.clientId,
-      AAD_APP_CLIENT_SECRET: 'playground-secret',
+      AAD_APP_CLIENT_SECRET: fakeSecret('client'),
       STORAGE_BLOB_ENDPOINT: azurite.blobUrl,
       STORAGE_QUEUE_ENDPOINT: azurite.queueUrl,
       STORAGE_CONTAINER: container,
