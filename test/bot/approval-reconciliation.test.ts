@@ -4,6 +4,7 @@ import { demoGroups, demoTenant, demoUsers } from '../../simulators/tenant/demo-
 import type { PimRequest } from '../../src/requests/pim-request';
 import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { submitPendingRequest } from '../support/pending-request';
 
 /**
  * PIM is the source of truth: what happens to a request outside Teams (an approver decides in the portal,
@@ -49,17 +50,8 @@ async function portal(path: string, body?: unknown): Promise<number> {
   return res.status;
 }
 
-async function requestGlobalAdmin(): Promise<string> {
-  await h.say(adele, 'activate Global Administrator 2h CHG-1042 conditional access change');
-  const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
-  expect(confirm).toBeDefined();
-  await h.submit(adele, confirm!.data!);
-  const request = h.stack.graph
-    .snapshot()
-    .requests.find((r) => r.principalId === adele.id && r.status === 'PendingApproval');
-  expect(request).toBeDefined();
-  return request!.id as string;
-}
+const requestGlobalAdmin = () =>
+  submitPendingRequest(h, adele, 'activate Global Administrator 2h CHG-1042 conditional access change');
 
 async function tracked(requestId: string): Promise<PimRequest> {
   const request = await h.bot.requests.get(requestId);

@@ -4,6 +4,7 @@ import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { submitPendingRequest } from '../support/pending-request';
 
 /**
  * The requester withdraws a request waiting for approval from Teams: "Cancel request" on their waiting
@@ -41,17 +42,8 @@ afterEach(() => {
 const pimStatus = (id: string) => h.stack.graph.snapshot().requests.find((r) => r.id === id)?.status;
 const cancelCalls = () => h.stack.graph.calls().filter((c) => c.method === 'POST' && /\/cancel$/.test(c.path));
 
-async function requestGlobalAdmin(): Promise<string> {
-  await h.say(adele, 'activate Global Administrator 2h CHG-1042 conditional access change');
-  const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
-  expect(confirm).toBeDefined();
-  await h.submit(adele, confirm!.data!);
-  const request = h.stack.graph
-    .snapshot()
-    .requests.find((r) => r.principalId === adele.id && r.status === 'PendingApproval');
-  expect(request).toBeDefined();
-  return request!.id as string;
-}
+const requestGlobalAdmin = () =>
+  submitPendingRequest(h, adele, 'activate Global Administrator 2h CHG-1042 conditional access change');
 
 /** The requester's waiting status card (the last card sent to her chat) and its Cancel request button. */
 function waitingCard(): { text: string; cancel: Record<string, unknown> | undefined } {

@@ -4,7 +4,8 @@ import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { onBehalfOfCredential } from '../../src/identity/graph-credentials';
 import { GraphTransport } from '../../src/pim/graph-transport';
 import { PimClient } from '../../src/pim/pim-client';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { type BotHarness, startBotHarness, visibleText } from '../support/bot-harness';
+import { submitPendingRequest } from '../support/pending-request';
 
 /**
  * Issue 12: Graph reads an approval step back as Approved/Denied (DOCS api-reference/beta/resources/
@@ -38,17 +39,8 @@ function latestCardText(conversationId: string): string {
   return visibleText((updates.at(-1) ?? calls.at(-1))?.body as Partial<Activity>);
 }
 
-async function requestGlobalAdmin(): Promise<string> {
-  await h.say(adele, 'activate Global Administrator 2h CHG-1042 conditional access change');
-  const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
-  expect(confirm).toBeDefined();
-  await h.submit(adele, confirm!.data!);
-  const request = h.stack.graph
-    .snapshot()
-    .requests.find((r) => r.principalId === adele.id && r.status === 'PendingApproval');
-  expect(request).toBeDefined();
-  return request!.id as string;
-}
+const requestGlobalAdmin = () =>
+  submitPendingRequest(h, adele, 'activate Global Administrator 2h CHG-1042 conditional access change');
 
 /** Nestor decides outside Teams (the portal): straight to Graph with his own token. */
 async function portalDecision(requestId: string, decision: 'Approve' | 'Deny'): Promise<void> {
