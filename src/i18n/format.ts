@@ -8,6 +8,21 @@ import { formattingLocale } from './language';
 
 export type DurationWidth = 'long' | 'short';
 
+type DurationUnit = 'hour' | 'minute';
+
+/** Intl formatters are costly to build and immutable: one per locale, unit and width. */
+const unitFormats = new Map<string, Intl.NumberFormat>();
+
+function unitFormat(locale: string, unit: DurationUnit, width: DurationWidth): Intl.NumberFormat {
+  const key = `${locale}|${unit}|${width}`;
+  let format = unitFormats.get(key);
+  if (!format) {
+    format = new Intl.NumberFormat(locale, { style: 'unit', unit, unitDisplay: width });
+    unitFormats.set(key, format);
+  }
+  return format;
+}
+
 /**
  * A whole number of minutes as hours and minutes: long "1 hour 30 minutes" / "1 Stunde 30 Minuten",
  * short "2 hr 30 min" / "2 Std. 30 Min.". The English long form is exactly describeMinutes'
@@ -21,8 +36,7 @@ export function formatDuration(minutes: number, locale?: string | null, width: D
   const hours = Math.floor(whole / 60);
   const rest = whole % 60;
   const intlLocale = formattingLocale(locale);
-  const unit = (name: 'hour' | 'minute', value: number) =>
-    new Intl.NumberFormat(intlLocale, { style: 'unit', unit: name, unitDisplay: width }).format(value);
+  const unit = (name: DurationUnit, value: number) => unitFormat(intlLocale, name, width).format(value);
   const parts: string[] = [];
   if (hours) parts.push(unit('hour', hours));
   if (rest || !hours) parts.push(unit('minute', rest));

@@ -15,7 +15,8 @@ export const i18n = createInstance();
 void i18n.init({
   // Resources are bundled, nothing to load: init finishes before it returns (i18next's `initAsync: false`).
   initAsync: false,
-  resources: RESOURCES,
+  // A copy: i18next writes into the object it is given (addResourceBundle), RESOURCES stays as bundled.
+  resources: structuredClone(RESOURCES),
   lng: FALLBACK_LANGUAGE,
   fallbackLng: FALLBACK_LANGUAGE,
   supportedLngs: [...LANGUAGES],
