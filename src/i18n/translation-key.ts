@@ -9,8 +9,27 @@ export type TranslationKey = {
   [N in keyof Resources & string]: `${N}:${LeafPath<Resources[N]>}`;
 }[keyof Resources & string];
 
-/** Values interpolated into `{{name}}` placeholders; `count` also picks the plural form. */
-export type TranslationValues = Record<string, string | number>;
+/**
+ * Values interpolated into `{{name}}` placeholders; `count` also picks the plural form. i18next reads its
+ * options from the same object, so the names it would take as options are not values.
+ */
+export type TranslationValues = Record<string, string | number> & { [K in I18nextOptionName]?: never };
+
+type I18nextOptionName =
+  | 'lng'
+  | 'lngs'
+  | 'ns'
+  | 'context'
+  | 'keyPrefix'
+  | 'defaultValue'
+  | 'replace'
+  | 'returnObjects'
+  | 'returnDetails'
+  | 'joinArrays'
+  | 'postProcess'
+  | 'interpolation'
+  | 'fallbackLng'
+  | 'ordinal';
 
 /** A translation function bound to one reader's language. */
 export type Translate = (key: TranslationKey, values?: TranslationValues) => string;

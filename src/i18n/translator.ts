@@ -42,6 +42,7 @@ if (!i18n.isInitialized) throw new Error('i18next did not initialise synchronous
  * German for de-*, English otherwise (see languageOf). A key missing in German falls back to English.
  */
 export function translator(locale?: string | null): Translate {
-  const t = i18n.getFixedT(languageOf(locale));
-  return (key, values) => String(t(key, values));
+  const lng = languageOf(locale);
+  // i18n.t with lng rather than getFixedT: i18next 26's fixed t copies all init options on every call, 4× slower.
+  return (key, values) => String(i18n.t(key, { ...values, lng }));
 }

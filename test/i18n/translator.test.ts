@@ -29,4 +29,11 @@ describe('translator', () => {
     // @ts-expect-error: plural variants are asked for by their base key and a count.
     expect(t('common:roleCount_one')).toBe('{{count}} role');
   });
+
+  it('keeps the reader’s language whatever the values are called (i18next option names are refused by tsc)', () => {
+    // @ts-expect-error: lng is i18next's option, not a value.
+    expect(translator('de')('cards:signIn.againText', { reason: 'MFA.', lng: 'en' })).toMatch(
+      /^MFA\. Ihre Anforderung/,
+    );
+  });
 });
