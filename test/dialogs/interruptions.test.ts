@@ -227,3 +227,30 @@ describe('at the justification prompt, only exact command forms interrupt: these
     expect(waitingDialog(c)).toBe('activate.confirm');
   });
 });
+
+describe('card buttons while a prompt waits', () => {
+  it('Activate on the roles card answered mid-dialog replaces the unfinished request with that role', async () => {
+    const c = chatWith(new MainDialog(world.services()), { command: exchange }, adele, world);
+    await c.send('go');
+    const roles = await c.send('roles');
+    const userAdmin = roles
+      .flatMap((r) => cardActions(r))
+      .find((a) => a.data?.pimbot === 'activate' && String(a.data.target).includes(demoRoles.userAdministrator));
+    expect(userAdmin).toBeDefined();
+    const seen = (await c.send(userAdmin!.data!)).map(visibleText);
+    expect(seen[0]).toBe('I dropped your unfinished request for Exchange Administrator; starting the one you picked.');
+    expect(seen.at(-1)).toMatch(/How long do you need User Administrator\?/);
+    expect(waitingDialog(c)).toBe('activate.duration');
+  });
+
+  it('Activate at the role chooser is its answer, not an interruption', async () => {
+    const c = chatWith(new MainDialog(world.services()), { command: { type: 'activate' } }, adele, world);
+    const chooser = await c.send('go');
+    const userAdmin = chooser
+      .flatMap((r) => cardActions(r))
+      .find((a) => a.data?.pimbot === 'activate' && String(a.data.target).includes(demoRoles.userAdministrator));
+    const seen = (await c.send(userAdmin!.data!)).map(visibleText);
+    expect(seen.join('\n')).not.toMatch(/dropped/);
+    expect(seen.at(-1)).toMatch(/How long do you need User Administrator\?/);
+  });
+});
