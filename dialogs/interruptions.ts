@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import type { DialogContext, DialogInstance, DialogState } from 'botbuilder-dialogs';
+import type { SubmitAction } from '../cards';
 import { matchTarget, type MatchHow } from '../src/activation/target-matcher';
 import { BUILT_IN_ROLE_NAMES } from '../src/commands/built-in-role-names';
 import { type Command, cleanMessageText, parseCommand } from '../src/commands/command-parser';
@@ -47,6 +48,8 @@ export interface CardActivate {
   targetKey: string;
 }
 
+// The dialogs' prompt ids (activate-role-dialog.ts, deactivate-dialog.ts); a prompt not named here is read as
+// structured (its answers are not free text), which is the right default for a new one.
 /** Prompts whose answer is free text: only exact command forms interrupt there. */
 const FREE_TEXT_PROMPTS = new Set(['activate.justification']);
 /** Prompts answered by picking a role or group (its button or its name). */
@@ -128,10 +131,7 @@ export async function readInterruption(
   }
 }
 
-function cardInterruption(
-  action: NonNullable<ReturnType<typeof turnInput>['action']>,
-  promptId: string | undefined,
-): Interruption | undefined {
+function cardInterruption(action: SubmitAction, promptId: string | undefined): Interruption | undefined {
   switch (action.verb) {
     case 'cancel':
       return { kind: 'cancel' };
