@@ -160,6 +160,12 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     onStored: stepUpStore.onStored,
   });
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);
+  const cardActions = new CardActionHandlers({
+    sessions,
+    activation: services.activation,
+    decisions: services.approvals.decisions,
+    now,
+  });
   const bot = new PimBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
@@ -168,16 +174,13 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       activation: services.activation,
       stepUp: resumer,
       inbox: services.approvals.inbox,
+      // "cancel request" typed while a prompt waits is answered as outside a dialog.
+      waitingRequests: cardActions,
       rules: { ticketPattern: config.ticketPattern, ticketSystem: config.ticketSystem },
       logger,
       now,
     }),
-    cardActions: new CardActionHandlers({
-      sessions,
-      activation: services.activation,
-      decisions: services.approvals.decisions,
-      now,
-    }),
+    cardActions,
     subscriptions: new ChannelSubscriptionCommands({
       store: services.subscriptions,
       directory: services.directory,
