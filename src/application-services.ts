@@ -198,8 +198,9 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
         roleNames: () => reader.listRoleNames(),
         // A watched group that cannot be read is left out (not subscribable by name), not an error for the rest.
         groupNames: async () =>
-          (await Promise.allSettled(config.feed.watchedGroupIds.map((id) => directory.getGroup(id))))
-            .flatMap((r) => (r.status === 'fulfilled' ? [r.value.displayName] : [])),
+          (await Promise.allSettled(config.feed.watchedGroupIds.map((id) => directory.getGroup(id)))).flatMap((r) =>
+            r.status === 'fulfilled' ? [r.value.displayName] : [],
+          ),
       },
       () => now().getTime(),
     ),

@@ -87,7 +87,8 @@ export function subscribedReply(outcome: SubscribeOutcome, namedRoles: boolean, 
     return `This channel already gets every activation, ${andList(already)} included. Nothing was changed. To get only some roles, say "unsubscribe" and then "subscribe <role or group names>".`;
   }
   const before = already.length ? ` (${andList(already)} ${already.length === 1 ? 'was' : 'were'} already there.)` : '';
-  if (unchanged) return `Nothing changed: this channel already gets ${whatItGets(subscription)}.${before} ${detailsText(subscription)}`;
+  if (unchanged)
+    return `Nothing changed: this channel already gets ${whatItGets(subscription)}.${before} ${detailsText(subscription)}`;
   return `Subscribed: this channel gets ${whatItGets(subscription)}.${before} ${detailsText(subscription)}${offer}`;
 }
 

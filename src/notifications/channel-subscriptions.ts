@@ -142,7 +142,8 @@ export class ChannelSubscriptionStore {
       const everything = current !== undefined && current.filters.length === 0;
       const added = everything ? [] : wanted.filter((f) => !has.has(comparable(f)));
       const already = everything ? wanted : wanted.filter((f) => has.has(comparable(f)));
-      const filters = wanted.length === 0 || everything ? [] : normalizeFilters([...(current?.filters ?? []), ...added]);
+      const filters =
+        wanted.length === 0 || everything ? [] : normalizeFilters([...(current?.filters ?? []), ...added]);
       const details = input.details ?? current?.details === true;
       const unchanged =
         current !== undefined &&

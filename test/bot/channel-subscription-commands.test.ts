@@ -320,6 +320,22 @@ describe('subscribe / unsubscribe / subscriptions in a channel (HTTP)', () => {
     );
   });
 
+  it('when Graph cannot list the roles, nothing changes and the reply says to try again', async () => {
+    const channel = newChannel();
+    await say(megan, channel, 'subscribe Global Reader');
+    // The names are read again after five minutes (the admin check is still remembered).
+    h.stack.clock.advance(5 * 60_000 + 1_000);
+    h.stack.graph.injectFault({ kind: 'status', status: 503, count: 50, retryAfterSeconds: 120 });
+    try {
+      expect(await say(megan, channel, 'subscribe Teams Administrator')).toBe(
+        "I could not read the tenant's role names (Microsoft Graph did not answer). Nothing was changed; try again in a minute.",
+      );
+    } finally {
+      h.stack.graph.clearFaults();
+    }
+    expect((await stored(channel))?.filters).toEqual(['Global Reader']);
+  });
+
   it('adding a role to a channel that gets every activation changes nothing and says how to narrow it', async () => {
     const channel = newChannel();
     await say(megan, channel, 'subscribe');
