@@ -2,7 +2,6 @@ import { type Activity, MemoryStorage, TestAdapter } from 'botbuilder';
 import { pino } from 'pino';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { ChannelSubscriptionCommands } from '../../src/bot/channel-subscription-commands';
-import { readSubscriptionArgs, readUnsubscribeArgs } from '../../src/commands/subscription-args';
 import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscriptions';
 import { SubscriptionNames } from '../../src/notifications/subscription-names';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
@@ -113,40 +112,6 @@ describe('subscribe … with details', () => {
       })
       .assertReply((reply) => expect(reply.text).toMatch(/own Microsoft Entra tenant/));
     expect(await store.get(CHANNEL)).toBeUndefined();
-  });
-});
-
-describe('readSubscriptionArgs: the subscribe variants of the deploy guide, and the opt-in', () => {
-  it.each([
-    ['', { filters: [] }],
-    ['all roles', { filters: [] }],
-    ['everything', { filters: [] }],
-    ['Global Administrator, Exchange', { filters: ['Global Administrator', 'Exchange'] }],
-    ['Global Administrator; Exchange and Helpdesk', { filters: ['Global Administrator', 'Exchange', 'Helpdesk'] }],
-    ['with details', { filters: [], details: true }],
-    ['all roles with details', { filters: [], details: true }],
-    ['Exchange, Global Administrator with details', { filters: ['Exchange', 'Global Administrator'], details: true }],
-    ['Exchange, with details.', { filters: ['Exchange'], details: true }],
-    ['Exchange (with details)', { filters: ['Exchange'], details: true }],
-    ['With Details: Exchange', { filters: ['Exchange'], details: true }],
-    ['Exchange without details', { filters: ['Exchange'], details: false }],
-    // A role whose name merely contains the words is a filter, not the opt-in.
-    ['Details Reader', { filters: ['Details Reader'] }],
-  ])('%j', (args, expected) => {
-    expect(readSubscriptionArgs(args)).toEqual(expected);
-  });
-});
-
-describe('readUnsubscribeArgs: one name, several, or all', () => {
-  it.each([
-    ['', []],
-    ['all', []],
-    ['everything', []],
-    ['Exchange Administrator', ['Exchange Administrator']],
-    ['GA, exch admin', ['GA', 'exch admin']],
-    ['Global Administrator and Teams Administrator.', ['Global Administrator', 'Teams Administrator']],
-  ])('%j', (args, expected) => {
-    expect(readUnsubscribeArgs(args)).toEqual(expected);
   });
 });
 
