@@ -183,10 +183,12 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     cardActions,
     subscriptions: new ChannelSubscriptionCommands({
       store: services.subscriptions,
+      names: services.subscriptionNames,
       directory: services.directory,
       adminGroupId: config.feed.adminGroupId,
       // The tenant(s) whose channels may opt in to justifications on feed cards (issue 13, finding 4).
       allowedTenantIds: config.inbound.allowedTenantIds,
+      securityChannelId: config.feed.securityChannelId,
     }),
     refs,
     ticketPattern: config.ticketPattern,

@@ -13,6 +13,7 @@ import { appCredential } from './identity/graph-credentials';
 import { ActivationFeed } from './notifications/activation-feed';
 import { ActivationWatcher } from './notifications/activation-watcher';
 import { ChannelSubscriptionStore } from './notifications/channel-subscriptions';
+import { SubscriptionNames } from './notifications/subscription-names';
 import type { Messenger } from './notifications/messenger';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
@@ -44,6 +45,8 @@ export interface ApplicationServices {
   feed: ActivationFeed;
   watcher: ActivationWatcher;
   subscriptions: ChannelSubscriptionStore;
+  /** The role and group names a channel may subscribe to. */
+  subscriptionNames: SubscriptionNames;
   directory: DirectoryClient;
   approvals: {
     routing: ApprovalRouting;
@@ -190,6 +193,17 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     feed,
     watcher,
     subscriptions,
+    subscriptionNames: new SubscriptionNames(
+      {
+        roleNames: () => reader.listRoleNames(),
+        // A watched group that cannot be read is left out (not subscribable by name), not an error for the rest.
+        groupNames: async () =>
+          (await Promise.allSettled(config.feed.watchedGroupIds.map((id) => directory.getGroup(id)))).flatMap((r) =>
+            r.status === 'fulfilled' ? [r.value.displayName] : [],
+          ),
+      },
+      () => now().getTime(),
+    ),
     directory,
     approvals: { routing, timers, decisions, inbox: new ApprovalInbox(requests, directory), reconciler },
     jobHandlers: () => ({
