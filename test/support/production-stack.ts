@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import { ClaimsIdentity, type UserTokenClient } from 'botframework-connector';
 import pino from 'pino';
 import { type BotConnector, startBotConnector } from '../../simulators/botframework/bot-connector';
 import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
@@ -10,6 +11,8 @@ import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { type RunningApp, startApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
+import { botCredentialsFactory, botFrameworkAuthOptions } from '../../src/teams/bot-framework-settings';
+import { TeamsChannelAuthentication } from '../../src/teams/teams-channel-authentication';
 import { fakeSecret } from './fake-secrets';
 import { testCertificateAuthority } from './local-ca';
 import { TeamsDriver, type TeamsUser } from './teams-driver';
@@ -28,6 +31,11 @@ export interface ProductionStack {
   botAppId: string;
   /** A directory user of the demo tenant as Teams names them. */
   teamsUser(aadObjectId: string): TeamsUser;
+  /**
+   * botbuilder's own Token Service client as the bot builds it (the bot's token, OAuthUrl): e.g. `signOutUser`
+   * (`DELETE api/usertoken/SignOut`) or `getUserToken`, for the connection OAUTH_CONNECTION and channel msteams.
+   */
+  userTokenClient(): Promise<UserTokenClient>;
   close(): Promise<void>;
 }
 
@@ -123,6 +131,10 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     bot,
     driver,
     botAppId,
+    userTokenClient() {
+      const auth = new TeamsChannelAuthentication(botFrameworkAuthOptions(config.bot), botCredentialsFactory(config.bot));
+      return auth.createUserTokenClient(new ClaimsIdentity([{ type: 'aud', value: botAppId }], true));
+    },
     teamsUser(aadObjectId) {
       const user = users.get(aadObjectId);
       if (!user) throw new Error(`No user ${aadObjectId} in the demo tenant.`);
