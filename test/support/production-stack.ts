@@ -36,6 +36,15 @@ export interface ProductionStack {
    * (`DELETE api/usertoken/SignOut`) or `getUserToken`, for the connection OAUTH_CONNECTION and channel msteams.
    */
   userTokenClient(): Promise<UserTokenClient>;
+  /** The bot's settings in production mode (no HOST, PORT, LOG_LEVEL): what another instance, or a bot process, is given. */
+  settings: Record<string, string>;
+  /** Another in-process instance of the bot on the same stand-ins (its own storage and settings on top), with its driver. */
+  startBot(more?: {
+    storage?: Storage;
+    env?: Record<string, string>;
+  }): Promise<{ bot: RunningApp; driver: TeamsDriver }>;
+  /** A Teams driver for another instance's messaging endpoint (e.g. a bot process). */
+  driverFor(messagingEndpoint: string): TeamsDriver;
   close(): Promise<void>;
 }
 
@@ -83,11 +92,9 @@ export async function startProductionStack(options: ProductionStackOptions = {})
       },
     ],
   });
-  const config = parseConfig({
+  // The bot's settings in production mode (HOST, PORT and LOG_LEVEL apart): also what a bot process is given.
+  const settings: Record<string, string> = {
     PIMBOT_MODE: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(options.botPort ?? 0),
-    LOG_LEVEL: 'silent',
     MicrosoftAppId: botAppId,
     MicrosoftAppPassword: botSecret,
     MicrosoftAppType: 'MultiTenant',
@@ -105,23 +112,39 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     ToBotFromChannelOpenIdMetadataUrl: channel.openIdMetadataUrl,
     OAuthUrl: tokenService.url,
     ...options.env,
+  };
+  const config = parseConfig({
+    ...settings,
+    HOST: '127.0.0.1',
+    PORT: String(options.botPort ?? 0),
+    LOG_LEVEL: 'silent',
   });
   const logger = pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
-  const bot = await startApp(config, logger, {
-    scheduler: new MemoryScheduler({ logger, now: () => local.clock.now(), pollIntervalMs: 200 }),
-    now: () => local.clock.now(),
-    ...(options.storage ? { storage: options.storage } : {}),
-  });
   const users = new Map(local.fixture.users.map((u) => [u.id, u]));
-  const driver = new TeamsDriver({
-    messagingEndpoint: `${bot.url}/api/messages`,
-    botAppId,
-    tenantId: local.fixture.tenantId,
-    serviceUrl: connector.serviceUrl,
-    channel,
-    ssoTokenFor: (user) =>
-      local.authority.issueTeamsSsoToken({ userId: user.aadObjectId, clientId: botAppId, amr: ['pwd', 'mfa'] }),
-  });
+  const driverFor = (messagingEndpoint: string) =>
+    new TeamsDriver({
+      messagingEndpoint,
+      botAppId,
+      tenantId: local.fixture.tenantId,
+      serviceUrl: connector.serviceUrl,
+      channel,
+      ssoTokenFor: (user) =>
+        local.authority.issueTeamsSsoToken({ userId: user.aadObjectId, clientId: botAppId, amr: ['pwd', 'mfa'] }),
+    });
+  const bots: RunningApp[] = [];
+  const startBot = async (more: { storage?: Storage; env?: Record<string, string> } = {}) => {
+    const botConfig = more.env
+      ? parseConfig({ ...settings, ...more.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' })
+      : config;
+    const running = await startApp(botConfig, logger, {
+      scheduler: new MemoryScheduler({ logger, now: () => local.clock.now(), pollIntervalMs: 200 }),
+      now: () => local.clock.now(),
+      ...(more.storage ? { storage: more.storage } : {}),
+    });
+    bots.push(running);
+    return { bot: running, driver: driverFor(`${running.url}/api/messages`) };
+  };
+  const { bot, driver } = await startBot({ storage: options.storage });
   return {
     local,
     channel,
@@ -131,8 +154,14 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     bot,
     driver,
     botAppId,
+    settings,
+    startBot,
+    driverFor,
     userTokenClient() {
-      const auth = new TeamsChannelAuthentication(botFrameworkAuthOptions(config.bot), botCredentialsFactory(config.bot));
+      const auth = new TeamsChannelAuthentication(
+        botFrameworkAuthOptions(config.bot),
+        botCredentialsFactory(config.bot),
+      );
       return auth.createUserTokenClient(new ClaimsIdentity([{ type: 'aud', value: botAppId }], true));
     },
     teamsUser(aadObjectId) {
@@ -141,7 +170,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
       return { id: `29:${user.id}`, name: user.displayName, aadObjectId: user.id };
     },
     async close() {
-      await bot.shutdown('test over');
+      await Promise.allSettled(bots.map((b) => b.shutdown('test over')));
       await Promise.allSettled([
         connector.close(),
         tokenService.close(),
