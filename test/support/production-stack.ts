@@ -18,6 +18,11 @@ import { testCertificateAuthority } from './local-ca';
 import { TeamsDriver, type TeamsUser } from './teams-driver';
 
 export const OAUTH_CONNECTION = 'PimBotSso';
+/**
+ * Where browsers reach the bot (its front door, which ends TLS): the step-up sign-in's pages and redirect URI.
+ * A test's browser sends it to the bot's own URL (`browse(…, { rewriteUrl })`), as the front door would.
+ */
+export const PUBLIC_BASE_URL = 'https://pimbot.contoso.example';
 
 /** The bot in production mode, every Microsoft service it calls replaced by a local stand-in. */
 export interface ProductionStack {
@@ -71,7 +76,11 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   const ca = options.ca ?? testCertificateAuthority();
   const local = await startLocalStack({
     ca,
-    botApp: { ...demoBotApplication(), usersWithoutConsent: options.usersWithoutConsent ?? [] },
+    // The step-up sign-in returns to PUBLIC_BASE_URL (the bot behind its front door): its redirect URI is registered.
+    botApp: {
+      ...demoBotApplication([`${PUBLIC_BASE_URL}/auth/callback`]),
+      usersWithoutConsent: options.usersWithoutConsent ?? [],
+    },
   });
   const botAppId = local.botApp.clientId;
   const botSecret = fakeSecret('bot-framework-app');
@@ -104,7 +113,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     AAD_APP_OAUTH_AUTHORITY_HOST: local.authority.url,
     GRAPH_BASE_URL: local.graph.url,
     OAUTH_CONNECTION_NAME: OAUTH_CONNECTION,
-    PUBLIC_BASE_URL: 'https://pimbot.contoso.example',
+    PUBLIC_BASE_URL,
     TICKET_SYSTEM: 'ServiceNow',
     WATCHER_INTERVAL_SECONDS: '0',
     // botbuilder's own settings, pointing it at the stand-ins instead of Microsoft's public cloud.
