@@ -20,7 +20,7 @@ import type { DriverResponse, TeamsDriver, TeamsUser } from '../support/teams-dr
 let azurite: TestAzurite;
 let stack: ProductionStack;
 let container: string;
-let processes: BotProcess[] = [];
+const processes: BotProcess[] = [];
 
 beforeAll(async () => {
   azurite = await startAzurite();
