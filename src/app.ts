@@ -19,6 +19,7 @@ import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
 import { PimSessions } from './identity/pim-sessions';
+import { OpenIdKeys } from './identity/openid-keys';
 import { SsoTokenVerifier } from './identity/sso-token-verifier';
 import { registerStepUpRoutes, StepUpSessions, stepUpSealingSecret } from './identity/step-up';
 import { stepUpCleanup } from './identity/step-up/cleanup';
@@ -122,7 +123,10 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   }
   const observer = options.graphObserver ?? loggingObserver(logger);
   // Issue 13: the user's token is verified (and must name the activity's user) before it is used.
+  // One OpenID metadata document and key set for the authority: the SSO tokens' and the step-up id_tokens' keys.
+  const openIdKeys = new OpenIdKeys({ authorityHost: config.entra.authorityHost, tenantId: config.entra.tenantId });
   const verifier = new SsoTokenVerifier({
+    keys: openIdKeys,
     authorityHost: config.entra.authorityHost,
     tenantId: config.entra.tenantId,
     audiences: config.inbound.ssoAudiences,
@@ -220,6 +224,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
         sessions: stepUpSessions,
         onSignedIn: (result) => resumer.onSignedIn(result),
         logger,
+        openIdKeys,
       }),
   });
   const stopBackground = startBackgroundWork({
