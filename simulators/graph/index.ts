@@ -88,6 +88,11 @@ export interface GraphSimulator {
   revokeSessions(userId: string, acrs?: string): void;
   /** Teams apps installed in users' personal scope (fixture `teamsApps[].installedFor`, then installs made through Graph). */
   teamsAppInstallations(): UserAppInstallation[];
+  /**
+   * Installs a catalog app for a user outside the bot (an admin's app setup policy, another instance of the
+   * bot); false when the user already has it.
+   */
+  installTeamsApp(userId: string, teamsAppId: string): boolean;
 }
 
 /** Starts the Microsoft Graph (PIM) simulator on HTTPS with a certificate from the local CA. */
@@ -152,6 +157,11 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     snapshot: () => snapshot(state),
     revokeSessions: (userId, acrs) => revokeSessions(state, userId, acrs),
     teamsAppInstallations: () => state.teamsApps.all(),
+    installTeamsApp: (userId, teamsAppId) => {
+      const app = state.teamsApps.app(teamsAppId);
+      if (!app) throw new Error(`No Teams app ${teamsAppId} in the catalog.`);
+      return state.teamsApps.install(userId, app, state.now());
+    },
     setAcrsForm: (form) => {
       state.acrsForm = form;
     },
