@@ -214,6 +214,10 @@ describe('without the permission (403)', () => {
   });
   afterAll(async () => h?.close());
   beforeEach(() => reset(started));
+  afterEach(() => {
+    expect(h.violations, h.contractReport()).toEqual([]);
+    expect(h.connector.unmatched).toEqual([]);
+  });
 
   it('logs Graph’s code with the fix, and the approver who has a chat still gets the card', async () => {
     await h.say(nestor, 'help'); // Nestor has opened PIM Bot: the bot knows his chat.
