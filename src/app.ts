@@ -27,12 +27,15 @@ import type { ActivationFeed } from './notifications/activation-feed';
 import type { ActivationWatcher } from './notifications/activation-watcher';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
+import type { GraphTransport } from './pim/graph-transport';
 import type { GraphCallObserver } from './pim/graph-middleware';
 import type { PimRequestStore } from './requests/pim-request-store';
 import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
+import { ApproverInstaller } from './teams/approver-installer';
 import { ConversationReferenceStore } from './teams/conversation-references';
+import { TeamsAppInstallations } from './teams/teams-app-installations';
 import { botCredentialsFactory, botFrameworkAuthOptions } from './teams/bot-framework-settings';
 import { FrontDoorAdapter } from './teams/front-door-adapter';
 import { StepUpResumer } from './teams/step-up-resumer';
@@ -105,6 +108,25 @@ function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
   return adapter;
 }
 
+/** Issue 15: the bot installs itself (Graph) for approvers it has no chat with, unless INSTALL_FOR_APPROVERS=false. */
+function approverReach(
+  config: AppConfig,
+  refs: ConversationReferenceStore,
+  logger: Logger,
+  now: () => Date,
+): ((appGraph: GraphTransport) => ApproverInstaller) | undefined {
+  const { installForApprovers, teamsAppId, catalogAppId } = config.approvals.reach;
+  if (!installForApprovers || !teamsAppId) return undefined;
+  return (appGraph) =>
+    new ApproverInstaller({
+      installations: new TeamsAppInstallations(appGraph, config.graphBaseUrl),
+      refs,
+      settings: { teamsAppId, catalogAppId },
+      logger,
+      now,
+    });
+}
+
 /** The composition root: config into adapter, bot, dialogs, identity, application services and server. */
 export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
   const storage = options.storage ?? new MemoryStorage();
@@ -151,6 +173,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     observer,
     logger,
     now,
+    approverReach: approverReach(config, refs, logger, now),
   });
 
   // Pending step-up sign-ins live on the shared storage (sealed with a key from the app secret), so the

@@ -7,6 +7,7 @@ import { APPROVAL_JOBS } from './approvals/approval-jobs';
 import { ApprovalReconciler } from './approvals/approval-reconciler';
 import { ApprovalRouting } from './approvals/approval-routing';
 import { ApprovalTimers } from './approvals/approval-timers';
+import type { ApproverReach } from './approvals/approver-reach';
 import { PimRequestStates } from './approvals/pim-request-states';
 import type { AppConfig } from './config';
 import { appCredential } from './identity/graph-credentials';
@@ -34,6 +35,8 @@ export interface ApplicationServicesDependencies {
   observer: GraphCallObserver;
   logger: Logger;
   now: () => Date;
+  /** The Teams side of reaching approvers who never opened the bot, given the app-only Graph transport. */
+  approverReach?: (appGraph: GraphTransport) => ApproverReach;
 }
 
 /** Everything the bot does for requests, behind the ports: built from the configuration, no Teams here. */
@@ -139,6 +142,7 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     scheduler,
     copies,
     timers,
+    reach: deps.approverReach?.(appGraph),
     settings: {
       breakGlassIds: new Set(breakGlassIds.map((id) => id.toLowerCase())),
       approvalChannelFor: (target) => channels[target.displayName] ?? channels['*'],
