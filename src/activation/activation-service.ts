@@ -22,6 +22,8 @@ export interface ActivationRequest {
   justification?: string;
   ticket?: TicketInfo;
   policy: ActivationPolicy;
+  /** Default: now. Later for an activation queued to follow a running one (see queued-activation.ts). */
+  startDateTime?: Date;
 }
 
 /** Who asks, with their own delegated PIM client, and the chat they asked in. */
@@ -105,6 +107,7 @@ export class ActivationService {
           durationMinutes: request.durationMinutes,
           justification: request.justification,
           ticket: request.ticket,
+          ...(request.startDateTime ? { startDateTime: request.startDateTime } : {}),
         },
         request.policy,
       );
