@@ -182,6 +182,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       activation: services.activation,
       stepUp: resumer,
       inbox: services.approvals.inbox,
+      bundles: services.bundles,
       rules: { ticketPattern: config.ticketPattern, ticketSystem: config.ticketSystem },
       logger,
       now,
