@@ -3,7 +3,7 @@ import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard } from './template';
 
-export const QUEUED_ACTIVATION_STATES = ['queued', 'submitting', 'submitted', 'canceled', 'failed'] as const;
+export const QUEUED_ACTIVATION_STATES = ['offered', 'queued', 'submitting', 'submitted', 'canceled', 'failed'] as const;
 export type QueuedActivationState = (typeof QUEUED_ACTIVATION_STATES)[number];
 
 export interface QueuedActivationCardModel {
@@ -27,6 +27,7 @@ export const QUEUED_ACTIVATION_NOTE =
   'PIM cannot extend a running activation, so I request the new one, with the same justification and ticket, as this one ends.';
 
 const TITLES: Readonly<Record<QueuedActivationState, string>> = {
+  offered: 'Still active until ${startsAtText}',
   queued: 'Activates again at ${startsAtText}',
   submitting: 'Activates again at ${startsAtText}',
   submitted: 'Requested again at ${startsAtText}',
@@ -35,6 +36,8 @@ const TITLES: Readonly<Record<QueuedActivationState, string>> = {
 };
 
 const TEXTS: Readonly<Record<QueuedActivationState, string>> = {
+  offered:
+    'Your ${targetName} is active until ${startsAtText}. PIM cannot extend a running activation: Activate again requests it again for ${durationText}, to start as this one ends. Or deactivate it now and ask again.',
   queued: 'Your ${targetName} will be activated again at ${startsAtText} for ${durationText}.',
   submitting: 'Your ${targetName} will be activated again at ${startsAtText} for ${durationText}.',
   submitted: 'Your ${targetName} was requested again for ${durationText}: its status card follows.',
@@ -86,6 +89,21 @@ const TEMPLATE: JsonObject = {
       data: '${cancelData}',
     },
     {
+      $when: '${canQueue}',
+      type: 'Action.Submit',
+      id: 'queued-offer',
+      title: 'Activate again at ${startsAtText}',
+      data: '${queueData}',
+    },
+    {
+      $when: '${canQueue}',
+      type: 'Action.Execute',
+      id: 'queued-deactivate',
+      title: 'Deactivate now',
+      verb: 'deactivate',
+      data: '${deactivateData}',
+    },
+    {
       $when: '${canActivate}',
       type: 'Action.Submit',
       id: 'queued-activate',
@@ -100,6 +118,8 @@ const TEMPLATE: JsonObject = {
  * after they clicked Activate again while it was still active; Cancel (Action.Execute verb
  * 'cancelQueued' `{pimbot:'cancelQueued', requestId}`) while it waits. The job that submits it at the end
  * updates it in place: requested, or not (then 'Activate now', Action.Submit `{pimbot:'activate', target}`).
+ * State 'offered': the role is still active and the user asked to activate it: 'Activate again at …'
+ * (Action.Submit `{pimbot:'activateAgain', requestId}`) or 'Deactivate now' (Action.Execute 'deactivate').
  */
 export function queuedActivationCard(model: QueuedActivationCardModel, _viewer: Viewer = {}): AdaptiveCard {
   const values = {
@@ -119,6 +139,9 @@ export function queuedActivationCard(model: QueuedActivationCardModel, _viewer: 
     note: QUEUED_ACTIVATION_NOTE,
     canCancel: model.state === 'queued',
     cancelData: { pimbot: 'cancelQueued', requestId: opaqueId(model.requestId, 'requestId') },
+    canQueue: model.state === 'offered',
+    queueData: { pimbot: 'activateAgain', requestId: opaqueId(model.requestId, 'requestId') },
+    deactivateData: { pimbot: 'deactivate', target: opaqueId(model.targetKey, 'targetKey') },
     canActivate: model.state === 'failed' || model.state === 'canceled',
     activateData: { pimbot: 'activate', target: opaqueId(model.targetKey, 'targetKey') },
   });

@@ -85,6 +85,11 @@ export class ActivationService {
     return this.policies.getOrLoad(targetKey(target), () => pim.getActivationPolicy(target));
   }
 
+  /** The user's last activation of the target made through the bot and still followed (none once it ended). */
+  tracked(userId: string, target: PimTargetRef): Promise<PimRequest | undefined> {
+    return this.options.requests.latest(userId, target);
+  }
+
   async active(pim: PimClient): Promise<AssignmentInstance[]> {
     return pim.listActive();
   }

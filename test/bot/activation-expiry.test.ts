@@ -236,6 +236,32 @@ describe('activating again before the end', () => {
     expect(JSON.stringify(own)).toMatch(/Canceled/); // still queued after Megan's clicks; now canceled
   });
 
+  it('Activate on the roles list while it is active: no dead end, Activate again at its end or Deactivate now', async () => {
+    const { end, requestId } = await activateExchange();
+    const key = `role:${demoRoles.exchangeAdministrator}:/`;
+    h.connector.reset();
+    await h.submit(adele, { pimbot: 'activate', target: key });
+    const offer = inAdeleChat().find((c) => /Still active until/.test(visibleText(c.body)));
+    const endsAt = formatLocalTime(end, 'Europe/Berlin', 'en-GB', h.stack.clock.now());
+    expect(visibleText(offer?.body)).toContain(`Your Exchange Administrator is active until ${endsAt}.`);
+    expect(visibleText(offer?.body)).not.toMatch(/How long/);
+    expect(cardActions(offer?.body)).toEqual([
+      expect.objectContaining({
+        type: 'Action.Submit',
+        title: `Activate again at ${endsAt}`,
+        data: { pimbot: 'activateAgain', requestId },
+      }),
+      expect.objectContaining({
+        type: 'Action.Execute',
+        verb: 'deactivate',
+        data: { pimbot: 'deactivate', target: key },
+      }),
+    ]);
+    await h.submit(adele, cardActions(offer?.body)[0]!.data!);
+    expect(inAdeleChat().some((c) => /Activates again at/.test(visibleText(c.body)))).toBe(true);
+    await h.invoke(adele, 'cancelQueued', { pimbot: 'cancelQueued', requestId }); // leaves nothing queued
+  });
+
   it('PIM cannot extend a running activation: the bot says so and what to do instead', async () => {
     await activateExchange();
     h.connector.reset();

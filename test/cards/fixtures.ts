@@ -210,6 +210,7 @@ export const BUILDERS: readonly BuilderCase[] = [
             maxDurationText: h,
             authContext: h,
             activeUntilText: h,
+            grantsRoles: [h, h],
           })),
         },
         VIEWER,
