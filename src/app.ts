@@ -174,6 +174,13 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     now,
   });
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);
+  const cardActions = new CardActionHandlers({
+    sessions,
+    activation: services.activation,
+    decisions: services.approvals.decisions,
+    again: new ActivateAgainActions(queuedActivations, sessions, now),
+    now,
+  });
   const bot = new PimBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
@@ -183,17 +190,13 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       stepUp: resumer,
       inbox: services.approvals.inbox,
       bundles: services.bundles,
+      // "cancel request" typed while a prompt waits is answered as outside a dialog.
+      waitingRequests: cardActions,
       rules: { ticketPattern: config.ticketPattern, ticketSystem: config.ticketSystem },
       logger,
       now,
     }),
-    cardActions: new CardActionHandlers({
-      sessions,
-      activation: services.activation,
-      decisions: services.approvals.decisions,
-      again: new ActivateAgainActions(queuedActivations, sessions, now),
-      now,
-    }),
+    cardActions,
     subscriptions: new ChannelSubscriptionCommands({
       store: services.subscriptions,
       directory: services.directory,
