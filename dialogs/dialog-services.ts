@@ -1,3 +1,4 @@
+import type { GroupBundles } from '../src/activation/group-bundles';
 import type { AccessToken } from '@azure/identity';
 import type { TurnContext } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
@@ -39,6 +40,8 @@ export interface DialogServices {
   stepUp?: StepUpStarter;
   /** The approver's inbox ("pending"), when approvals are enabled. */
   inbox?: ApprovalInbox;
+  /** The roles each PIM for Groups bundle grants, listed under the group in "roles". */
+  bundles?: GroupBundles;
   /** "cancel request" typed while a prompt waits, when approvals are handled by this bot. */
   waitingRequests?: WaitingRequestCanceller;
   /** Ticket pattern and system, and the input limits every request meets. */

@@ -43,6 +43,9 @@ import { TeamsChannelAuthentication } from './teams/teams-channel-authentication
 import { TeamsMessenger } from './teams/teams-messenger';
 import { tokenExchangeDedupeStorage } from './teams/token-exchange-dedupe-storage';
 import { TurnSessions } from './teams/turn-sessions';
+import { ProactiveRequesterSessions } from './teams/requester-sessions';
+import { QueuedActivations } from './activation/queued-activation';
+import { ActivateAgainActions } from './bot/activate-again-actions';
 import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './teams/user-token-source';
 
 export interface AppOptions {
@@ -186,11 +189,23 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     sealingSecret: stepUpSealingSecret(config),
     onStored: stepUpStore.onStored,
   });
+  // "Activate again" while active: queued, submitted on the user's behalf when the running one ends.
+  const queuedActivations = new QueuedActivations({
+    requests: services.requests,
+    store: storage,
+    scheduler,
+    messenger,
+    activation: services.activation,
+    sessions: new ProactiveRequesterSessions(adapter, botAppId, sessions),
+    logger,
+    now,
+  });
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);
   const cardActions = new CardActionHandlers({
     sessions,
     activation: services.activation,
     decisions: services.approvals.decisions,
+    again: new ActivateAgainActions(queuedActivations, sessions, now),
     now,
   });
   const bot = new PimBot({
@@ -201,6 +216,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       activation: services.activation,
       stepUp: resumer,
       inbox: services.approvals.inbox,
+      bundles: services.bundles,
       // "cancel request" typed while a prompt waits is answered as outside a dialog.
       waitingRequests: cardActions,
       rules: { ticketPattern: config.ticketPattern, ticketSystem: config.ticketSystem },
@@ -254,7 +270,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     config,
     logger,
     scheduler,
-    jobHandlers: { ...services.jobHandlers(), ...stepUpStore.jobHandlers() },
+    jobHandlers: { ...services.jobHandlers(), ...stepUpStore.jobHandlers(), ...queuedActivations.jobHandlers() },
     watcher: services.watcher,
   });
   // Pending requests whose timers were never queued (queueing failed, or the instance stopped first).

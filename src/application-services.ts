@@ -1,4 +1,5 @@
 import { ActivationLifecycle } from './activation/activation-lifecycle';
+import { GroupBundles } from './activation/group-bundles';
 import { ActivationService, APPROVAL_ROUTING } from './activation/activation-service';
 import { ApprovalCopies } from './approvals/approval-copies';
 import { ApprovalDecisions } from './approvals/approval-decisions';
@@ -45,6 +46,8 @@ export interface ApplicationServices {
   events: RequestEvents;
   activation: ActivationService;
   lifecycle: ActivationLifecycle;
+  /** The roles each PIM for Groups bundle grants (read app-only), for the "roles" list. */
+  bundles: GroupBundles;
   feed: ActivationFeed;
   watcher: ActivationWatcher;
   subscriptions: ChannelSubscriptionStore;
@@ -194,6 +197,7 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     events,
     activation,
     lifecycle,
+    bundles: new GroupBundles(reader, now),
     feed,
     watcher,
     subscriptions,

@@ -16,6 +16,7 @@ import type { CancelResult } from '../approvals/request-cancellation';
 import { PimError } from '../pim/pim-error';
 import { parseTargetKey, sameTarget } from '../pim/target-key';
 import type { TurnSessions } from '../teams/turn-sessions';
+import type { ActivateAgainActions } from './activate-again-actions';
 import { activeItems } from '../views/active-view';
 import { approvalCardModel, decidedNote } from '../views/approval-view';
 import { requestStatusModel } from '../views/status-view';
@@ -25,6 +26,8 @@ export interface CardActionDependencies {
   activation: ActivationService;
   /** Approve / Deny / refresh; absent when approvals are off. */
   decisions?: ApprovalDecisions;
+  /** Activate again while active (queued) and its Cancel. */
+  again?: ActivateAgainActions;
   now: () => Date;
 }
 
@@ -61,7 +64,14 @@ export class CardActionHandlers {
       deny: (context, action) => this.decide(context, action.requestId, 'Deny', action.comment),
       refreshApproval: (context, action) => this.refreshApproval(context, action.requestId),
       cancelRequest: (context, action) => this.cancelRequest(context, action.requestId),
+      cancelQueued: async (context, action) =>
+        this.deps.again ? this.deps.again.cancel(context, action.requestId) : invalidAction('cancelQueued'),
     };
+  }
+
+  /** Activate again (an Action.Submit, so a message: see PimBot), when the bot queues activations. */
+  get again(): ActivateAgainActions | undefined {
+    return this.deps.again;
   }
 
   /** Runs the clicked action; `undefined` when the invoke carried none of ours (or a malformed one). */

@@ -1,11 +1,19 @@
 import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
-import { type AdaptiveCard, activationFeedCard, approvalCard, expiryWarningCard, statusCard } from '../../cards';
+import {
+  type AdaptiveCard,
+  activationFeedCard,
+  approvalCard,
+  expiryWarningCard,
+  queuedActivationCard,
+  statusCard,
+} from '../../cards';
 import type { Notice } from '../notifications/messenger';
 import { approvalCardModel } from '../views/approval-view';
 import { expiryWarningModel } from '../views/expiry-view';
 import { feedCardModel } from '../views/feed-view';
 import { decidedText, reminderText } from '../views/notice-text';
 import { plainMessage } from '../views/plain-message';
+import { queuedActivationModel } from '../views/queued-activation-view';
 import { requestStatusModel } from '../views/status-view';
 
 export interface NoticeRendering {
@@ -42,6 +50,8 @@ export function noticeActivity(notice: Notice, options: NoticeRendering): Partia
           {},
         ),
       );
+    case 'queuedActivation':
+      return cardActivity(queuedActivationCard(queuedActivationModel(notice.queued, now)));
   }
 }
 
