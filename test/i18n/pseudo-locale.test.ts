@@ -1,67 +1,11 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type AdaptiveCard, continuedInPersonalChatCard, errorCard, signInCard } from '../../cards';
-import { NAMESPACES, RESOURCES } from '../../src/i18n/resources';
-import { i18n } from '../../src/i18n/translator';
 import { collectCardTexts } from '../cards/card-validation';
+import { CLOSE, glued, gluedTexts, OPEN, usePseudoEnglish } from '../support/pseudo-locale';
 
-/**
- * A pseudo-locale generated from English at test time: every resource text wrapped in ⟦…⟧, placeholders and
- * $t() kept. Rendered in it, every piece of human text on a card must be wholly inside ONE wrapper, apart
- * from the data values interpolated into it. Text built by gluing pieces together ("⟦Sign in again⟧ to …",
- * "⟦a⟧ ⟦b⟧", or an English literal left in a builder) shows up outside a wrapper.
- *
- * The pseudo texts replace this test file's English resources (vitest isolates modules per file) and the
- * originals come back afterwards.
- */
-
-const OPEN = '\u27E6';
-const CLOSE = '\u27E7';
-
-type Tree = { [key: string]: string | Tree };
-
-function pseudo(tree: Tree): Tree {
-  return Object.fromEntries(
-    Object.entries(tree).map(([key, value]) => [
-      key,
-      typeof value === 'string' ? `${OPEN}${value}${CLOSE}` : pseudo(value),
-    ]),
-  );
-}
-
-/** Why `text` is not one wrapped translation once the data values are taken out, or undefined when it is. */
-function glued(text: string, dataValues: readonly string[]): string | undefined {
-  let rest = text;
-  for (const value of [...dataValues].sort((a, b) => b.length - a.length)) rest = rest.split(value).join('');
-  if (rest === '') return undefined; // the whole text is data
-  if (!rest.startsWith(OPEN) || !rest.endsWith(CLOSE)) return `text outside a translation in "${text}"`;
-  let depth = 0;
-  for (let i = 0; i < rest.length; i += 1) {
-    if (rest[i] === OPEN) depth += 1;
-    if (rest[i] === CLOSE) depth -= 1;
-    if (depth === 0 && i < rest.length - 1) return `more than one translation glued together in "${text}"`;
-  }
-  return undefined;
-}
-
-function gluedTexts(card: AdaptiveCard, dataValues: readonly string[]): string[] {
-  return (
-    collectCardTexts(card)
-      // Input and choice values are what the user edits or submits, not text the bot writes.
-      .filter((t) => !(t.kind === 'plain' && t.path.endsWith('.value')))
-      .map((t) => glued(t.text, dataValues))
-      .filter((problem): problem is string => problem !== undefined)
-  );
-}
-
-const english = structuredClone(RESOURCES.en);
-
-beforeAll(() => {
-  for (const ns of NAMESPACES) i18n.addResourceBundle('en', ns, pseudo(english[ns]), false, true);
-});
-
-afterAll(() => {
-  for (const ns of NAMESPACES) i18n.addResourceBundle('en', ns, english[ns], false, true);
-});
+// The machinery (the ⟦…⟧ pseudo-locale and the glued-text check) is in test/support/pseudo-locale.ts; each
+// converted area has its own pseudo-locale test file next to this one.
+usePseudoEnglish();
 
 const VIEWER = { aadObjectId: '00000000-0000-0000-0000-00000000a0a0', locale: 'en-US' };
 
