@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
@@ -28,16 +29,16 @@ const TEMPLATE: JsonObject = {
   version: '1.5',
   msteams: { width: 'Full' },
   body: [
-    { type: 'TextBlock', id: 'confirm-title', text: 'Activate this?', style: 'heading', size: 'large', wrap: true },
+    { type: 'TextBlock', id: 'confirm-title', text: '${title}', style: 'heading', size: 'large', wrap: true },
     {
       type: 'FactSet',
       id: 'confirm-facts',
       facts: [
         { title: '${targetTitle}', value: '${targetName}' },
-        { title: 'Duration', value: '${durationText}' },
-        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
-        { $when: '${hasTicket}', title: 'Ticket', value: '${ticketNumber}' },
-        { title: 'Approval', value: '${approvalText}' },
+        { title: '${durationTitle}', value: '${durationText}' },
+        { $when: '${hasJustification}', title: '${justificationTitle}', value: '${justification}' },
+        { $when: '${hasTicket}', title: '${ticketTitle}', value: '${ticketNumber}' },
+        { title: '${approvalTitle}', value: '${approvalText}' },
       ],
     },
     {
@@ -50,11 +51,11 @@ const TEMPLATE: JsonObject = {
     },
   ],
   actions: [
-    { type: 'Action.Submit', id: 'confirm-activate', title: 'Activate', style: 'positive', data: '${confirmData}' },
+    { type: 'Action.Submit', id: 'confirm-activate', title: '${activateTitle}', style: 'positive', data: '${confirmData}' },
     {
       type: 'Action.Submit',
       id: 'confirm-cancel',
-      title: 'Cancel',
+      title: '${cancelTitle}',
       associatedInputs: 'none',
       data: { pimbot: 'cancel' },
     },
@@ -63,15 +64,24 @@ const TEMPLATE: JsonObject = {
 
 /**
  * The last look before activating: facts (Role, Duration, Justification, Ticket, Approval), an optional
- * step-up warning, and Action.Submit 'Activate' `{pimbot:'confirm', key}` / 'Cancel' `{pimbot:'cancel'}`.
+ * step-up warning, and Action.Submit 'Activate' `{pimbot:'confirm', key}` / 'Cancel' `{pimbot:'cancel'}`. Its own
+ * words are in the viewer's language; the duration, approval and step-up texts come translated from the caller.
  */
-export function confirmationCard(model: ConfirmationCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function confirmationCard(model: ConfirmationCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const t = translator(viewer.locale);
   const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
   const ticketNumber = optionalDisplayText(model.ticketNumber, TEXT_LIMITS.ticketNumber);
   const stepUpText = optionalDisplayText(model.stepUpText, TEXT_LIMITS.text);
   return expandCard(TEMPLATE, {
-    targetTitle: model.kind === 'group' ? 'Group' : 'Role',
-    targetName: displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)',
+    title: t('confirmation:title'),
+    targetTitle: model.kind === 'group' ? t('confirmation:group') : t('common:role'),
+    targetName: displayText(model.targetName, TEXT_LIMITS.name) || t('confirmation:unnamed'),
+    durationTitle: t('common:duration'),
+    justificationTitle: t('common:justification'),
+    ticketTitle: t('confirmation:ticket'),
+    approvalTitle: t('confirmation:approval'),
+    activateTitle: t('confirmation:activate'),
+    cancelTitle: t('common:cancel'),
     durationText: displayText(model.durationText, TEXT_LIMITS.shortText) || NOTHING,
     hasJustification: justification !== '',
     justification,

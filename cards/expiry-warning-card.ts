@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
@@ -18,8 +19,8 @@ export interface ExpiryWarningCardModel {
   requestId: string;
 }
 
-export const EXPIRY_WARNING_NOTE =
-  'PIM cannot extend a running activation. Activate again requests the same one again, to start as this one ends; you can cancel it until then.';
+/** The card's note in English (expiry:note), for callers not yet converted to i18n. */
+export const EXPIRY_WARNING_NOTE = translator('en')('expiry:note');
 
 const TEMPLATE: JsonObject = {
   type: 'AdaptiveCard',
@@ -36,7 +37,7 @@ const TEMPLATE: JsonObject = {
         {
           type: 'TextBlock',
           id: 'expiry-title',
-          text: 'Ends in ${remainingText}',
+          text: '${title}',
           style: 'heading',
           size: 'large',
           color: 'warning',
@@ -56,9 +57,9 @@ const TEMPLATE: JsonObject = {
       type: 'FactSet',
       id: 'expiry-facts',
       facts: [
-        { title: 'Active until', value: '${endsAtText}' },
-        { $when: '${hasTicket}', title: 'Ticket', value: '${ticketNumber}' },
-        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
+        { title: '${activeUntilTitle}', value: '${endsAtText}' },
+        { $when: '${hasTicket}', title: '${ticketTitle}', value: '${ticketNumber}' },
+        { $when: '${hasJustification}', title: '${justificationTitle}', value: '${justification}' },
       ],
     },
     { type: 'TextBlock', id: 'expiry-note', text: '${note}', isSubtle: true, size: 'small', wrap: true },
@@ -67,12 +68,12 @@ const TEMPLATE: JsonObject = {
     {
       type: 'Action.Execute',
       id: 'expiry-deactivate',
-      title: 'Deactivate now',
+      title: '${deactivateTitle}',
       style: 'destructive',
       verb: 'deactivate',
       data: '${deactivateData}',
     },
-    { type: 'Action.Submit', id: 'expiry-activate-again', title: 'Activate again', data: '${activateData}' },
+    { type: 'Action.Submit', id: 'expiry-activate-again', title: '${activateAgainTitle}', data: '${activateData}' },
   ],
 };
 
@@ -80,20 +81,28 @@ const TEMPLATE: JsonObject = {
  * "Your role ends in 10 minutes", sent to the requester's 1:1 chat before an activation ends, with
  * 'Deactivate now' (Action.Execute verb 'deactivate' `{pimbot:'deactivate', target}`) and 'Activate
  * again' (Action.Submit `{pimbot:'activate', target}`, which starts a new request for the same role).
+ * In the viewer's language (for a proactive message: the stored chat locale); the times come formatted.
  */
-export function expiryWarningCard(model: ExpiryWarningCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function expiryWarningCard(model: ExpiryWarningCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const t = translator(viewer.locale);
+  const remaining = displayText(model.remainingText, TEXT_LIMITS.shortText);
   const target = opaqueId(model.targetKey, 'targetKey');
   const ticket = optionalDisplayText(model.ticketNumber, TEXT_LIMITS.ticketNumber);
   const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
   return expandCard(TEMPLATE, {
-    remainingText: displayText(model.remainingText, TEXT_LIMITS.shortText) || 'a few minutes',
-    targetName: displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)',
+    title: remaining ? t('expiry:title', { remaining }) : t('expiry:titleSoon'),
+    targetName: displayText(model.targetName, TEXT_LIMITS.name) || t('expiry:unnamed'),
+    activeUntilTitle: t('expiry:activeUntil'),
+    ticketTitle: t('expiry:ticket'),
+    justificationTitle: t('common:justification'),
+    deactivateTitle: t('expiry:deactivateNow'),
+    activateAgainTitle: t('expiry:activateAgain'),
     endsAtText: displayText(model.endsAtText, TEXT_LIMITS.shortText) || NOTHING,
     hasTicket: ticket !== '',
     ticketNumber: ticket,
     hasJustification: justification !== '',
     justification,
-    note: EXPIRY_WARNING_NOTE,
+    note: t('expiry:note'),
     deactivateData: { pimbot: 'deactivate', target },
     activateData: { pimbot: 'activateAgain', requestId: opaqueId(model.requestId, 'requestId') },
   });

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard } from './template';
@@ -14,14 +15,14 @@ export interface HelpCommand {
 export interface HelpCardModel {
   /** Heading. Default 'PIM Bot'. */
   title?: string;
-  /** Sentence under the heading. Default: a one-line description of the bot. */
+  /** Sentence under the heading, already in the viewer's language. Default: a one-line description of the bot. */
   intro?: string;
   /** Commands to list, in order. An empty array lists none. */
   commands: readonly HelpCommand[];
 }
 
-export const DEFAULT_HELP_INTRO =
-  'I activate your Microsoft Entra PIM roles and groups just in time, right here in chat. Try one of these:';
+/** The English default intro, for callers not yet converted (docs/i18n.md); the card words it per viewer. */
+export const DEFAULT_HELP_INTRO = translator('en')('help:card.intro');
 
 const TEMPLATE: JsonObject = {
   type: 'AdaptiveCard',
@@ -43,19 +44,23 @@ const TEMPLATE: JsonObject = {
     },
   ],
   actions: [
-    { type: 'Action.Submit', id: 'help-roles', title: 'My roles', data: { pimbot: 'roles' } },
-    { type: 'Action.Submit', id: 'help-active', title: 'Active now', data: { pimbot: 'active' } },
+    { type: 'Action.Submit', id: 'help-roles', title: '${myRolesTitle}', data: { pimbot: 'roles' } },
+    { type: 'Action.Submit', id: 'help-active', title: '${activeNowTitle}', data: { pimbot: 'active' } },
   ],
 };
 
 /**
  * The help card: heading, intro, one block per command (monospace command + description), and two
- * Action.Submit shortcuts: 'My roles' `{pimbot:'roles'}` and 'Active now' `{pimbot:'active'}`.
+ * Action.Submit shortcuts: 'My roles' `{pimbot:'roles'}` and 'Active now' `{pimbot:'active'}`, in the viewer's
+ * language. The commands stay as typed (the parser reads English); their descriptions come from the caller.
  */
-export function helpCard(model: HelpCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function helpCard(model: HelpCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const t = translator(viewer.locale);
   return expandCard(TEMPLATE, {
-    title: displayText(model.title ?? 'PIM Bot', TEXT_LIMITS.name) || 'PIM Bot',
-    intro: displayText(model.intro ?? DEFAULT_HELP_INTRO, TEXT_LIMITS.text) || DEFAULT_HELP_INTRO,
+    title: displayText(model.title, TEXT_LIMITS.name) || t('help:card.title'),
+    intro: displayText(model.intro, TEXT_LIMITS.text) || t('help:card.intro'),
+    myRolesTitle: t('help:card.myRoles'),
+    activeNowTitle: t('help:card.activeNow'),
     commands: model.commands.slice(0, 30).map((c) => ({
       command: displayText(c.command, TEXT_LIMITS.text),
       description: displayText(c.description, TEXT_LIMITS.text),

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { type Translate, translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, DEFAULT_MAX_LISTED_ITEMS, expandCard, fitList } from './template';
@@ -43,8 +44,8 @@ export interface MyRolesCardModel {
   maxItems?: number;
 }
 
-export const DEFAULT_NO_ELIGIBLE_TEXT =
-  'You have no eligible roles or groups in Privileged Identity Management. Ask your administrator to make you eligible.';
+/** The empty list's text in English (myRoles:empty), for callers not yet converted to i18n. */
+export const DEFAULT_NO_ELIGIBLE_TEXT = translator('en')('myRoles:empty');
 
 const TEMPLATE: JsonObject = {
   type: 'AdaptiveCard',
@@ -109,7 +110,7 @@ const TEMPLATE: JsonObject = {
                     {
                       type: 'Action.Submit',
                       id: 'role-${$index}-activate',
-                      title: 'Activate',
+                      title: '${activateTitle}',
                       tooltip: '${activateTooltip}',
                       data: '${actionData}',
                     },
@@ -125,29 +126,36 @@ const TEMPLATE: JsonObject = {
   ],
 };
 
-function badges(item: EligibleItem): string {
-  const list = [`Up to ${displayText(item.maxDurationText, TEXT_LIMITS.shortText)}`];
-  if (item.requiresApproval) list.push('Approval');
-  if (item.requiresTicket) list.push('Ticket');
-  if (item.requiresMfa) list.push('MFA');
+/**
+ * "Up to 8 hours · Approval · Ticket": each badge is a translation, and so is the separator that lists them
+ * (myRoles:badge.list takes the list so far and the next badge), so no text is glued outside a translation.
+ */
+function badges(item: EligibleItem, t: Translate): string {
+  const duration = displayText(item.maxDurationText, TEXT_LIMITS.shortText);
+  const list = [duration ? t('myRoles:badge.maxDuration', { duration }) : t('myRoles:badge.maxDurationUnknown')];
+  if (item.requiresApproval) list.push(t('myRoles:badge.approval'));
+  if (item.requiresTicket) list.push(t('myRoles:badge.ticket'));
+  if (item.requiresMfa) list.push(t('myRoles:badge.mfa'));
   const context = optionalDisplayText(item.authContext, TEXT_LIMITS.code);
-  if (context) list.push(`Auth context ${context}`);
-  return list.join('  \u00B7  ');
+  if (context) list.push(t('myRoles:badge.authContext', { authContext: context }));
+  return list.reduce((listed, badge) => t('myRoles:badge.list', { list: listed, badge }));
 }
 
 /**
  * The list of eligible roles and groups. Each item: name, kind line ('Directory role' / 'Group · Member'),
  * badges line ('Up to 8 hours · Approval · Ticket · MFA · Auth context c1'), for a group bundle the roles
  * it grants ('Grants: Helpdesk Administrator, User Administrator'), 'Active until …' when active, and an 'Activate' Action.Submit `{pimbot:'activate', key}`. Empty list → `emptyText`.
+ * The card's own words are in the viewer's language; durations and times come formatted from the caller.
  */
-export function myRolesCard(model: MyRolesCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function myRolesCard(model: MyRolesCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const t = translator(viewer.locale);
   const wanted = Math.max(1, Math.floor(model.maxItems ?? DEFAULT_MAX_LISTED_ITEMS));
-  const title = displayText(model.title ?? 'Roles you can activate', TEXT_LIMITS.name) || 'Roles you can activate';
-  const emptyText =
-    displayText(model.emptyText ?? DEFAULT_NO_ELIGIBLE_TEXT, TEXT_LIMITS.text) || DEFAULT_NO_ELIGIBLE_TEXT;
+  const title = displayText(model.title, TEXT_LIMITS.name) || t('myRoles:title');
+  const emptyText = displayText(model.emptyText, TEXT_LIMITS.text) || t('myRoles:empty');
+  const activateTitle = t('myRoles:activate');
   const items = model.items.slice(0, wanted).map((item) => {
-    const name = displayText(item.name, TEXT_LIMITS.name) || '(unnamed)';
-    const kind = item.kind === 'group' ? 'Group' : 'Directory role';
+    const name = displayText(item.name, TEXT_LIMITS.name) || t('myRoles:unnamed');
+    const kind = item.kind === 'group' ? 'group' : 'role';
     const access = optionalDisplayText(item.accessLabel, TEXT_LIMITS.name);
     const until = optionalDisplayText(item.activeUntilText, TEXT_LIMITS.shortText);
     const grants = (item.grantsRoles ?? [])
@@ -155,13 +163,15 @@ export function myRolesCard(model: MyRolesCardModel, _viewer: Viewer = {}): Adap
       .filter((role) => role !== '');
     return {
       name,
-      kindText: access ? `${kind}  \u00B7  ${access}` : kind,
-      badgesText: badges(item),
+      kindText: access ? t(`myRoles:kindWithAccess.${kind}`, { access }) : t(`myRoles:kind.${kind}`),
+      badgesText: badges(item, t),
       hasGrants: grants.length > 0,
-      grantsText: `Grants: ${grants.join(', ')}`,
+      // The role names are data: listed with a comma in both languages, as Entra's portal lists them.
+      grantsText: t('myRoles:grants', { roles: grants.join(', ') }),
       hasActiveUntil: until !== '',
-      activeUntilText: until ? `Active until ${until}` : '',
-      activateTooltip: `Activate ${name}`,
+      activeUntilText: until ? t('myRoles:activeUntil', { until }) : '',
+      activateTitle,
+      activateTooltip: t('myRoles:activateTooltip', { name }),
       actionData: { pimbot: 'activate', target: opaqueId(item.key, 'items[].key') },
     };
   });
@@ -173,10 +183,7 @@ export function myRolesCard(model: MyRolesCardModel, _viewer: Viewer = {}): Adap
       emptyText,
       items: items.slice(0, listed),
       hasMore: more > 0,
-      moreText:
-        more > 0
-          ? `\u2026and ${more} more. Type activate followed by the name to activate one that is not listed.`
-          : '',
+      moreText: more > 0 ? t('myRoles:more', { count: more }) : '',
     });
   });
 }

@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard } from './template';
@@ -22,28 +23,8 @@ export interface QueuedActivationCardModel {
   targetKey: string;
 }
 
-/** Why the bot queues instead of extending: what PIM answers (see simulators/graph/FIDELITY.md). */
-export const QUEUED_ACTIVATION_NOTE =
-  'PIM cannot extend a running activation, so I request the new one, with the same justification and ticket, as this one ends.';
-
-const TITLES: Readonly<Record<QueuedActivationState, string>> = {
-  offered: 'Still active until ${startsAtText}',
-  queued: 'Activates again at ${startsAtText}',
-  submitting: 'Activates again at ${startsAtText}',
-  submitted: 'Requested again at ${startsAtText}',
-  canceled: 'Not activated again',
-  failed: 'Not activated again',
-};
-
-const TEXTS: Readonly<Record<QueuedActivationState, string>> = {
-  offered:
-    'Your ${targetName} is active until ${startsAtText}. PIM cannot extend a running activation: Activate again requests it again for ${durationText}, to start as this one ends. Or deactivate it now and ask again.',
-  queued: 'Your ${targetName} will be activated again at ${startsAtText} for ${durationText}.',
-  submitting: 'Your ${targetName} will be activated again at ${startsAtText} for ${durationText}.',
-  submitted: 'Your ${targetName} was requested again for ${durationText}: its status card follows.',
-  canceled: 'Canceled: your ${targetName} ends at ${startsAtText} as planned.',
-  failed: 'Your ${targetName} was not activated again: ${problem}',
-};
+/** Why the bot queues instead of extending (see simulators/graph/FIDELITY.md), in English for callers not yet converted. */
+export const QUEUED_ACTIVATION_NOTE = translator('en')('queued:note');
 
 const TEMPLATE: JsonObject = {
   type: 'AdaptiveCard',
@@ -84,7 +65,7 @@ const TEMPLATE: JsonObject = {
       $when: '${canCancel}',
       type: 'Action.Execute',
       id: 'queued-cancel',
-      title: 'Cancel',
+      title: '${cancelTitle}',
       verb: 'cancelQueued',
       data: '${cancelData}',
     },
@@ -92,14 +73,14 @@ const TEMPLATE: JsonObject = {
       $when: '${canQueue}',
       type: 'Action.Submit',
       id: 'queued-offer',
-      title: 'Activate again at ${startsAtText}',
+      title: '${activateAgainTitle}',
       data: '${queueData}',
     },
     {
       $when: '${canQueue}',
       type: 'Action.Execute',
       id: 'queued-deactivate',
-      title: 'Deactivate now',
+      title: '${deactivateTitle}',
       verb: 'deactivate',
       data: '${deactivateData}',
     },
@@ -107,7 +88,7 @@ const TEMPLATE: JsonObject = {
       $when: '${canActivate}',
       type: 'Action.Submit',
       id: 'queued-activate',
-      title: 'Activate now',
+      title: '${activateNowTitle}',
       data: '${activateData}',
     },
   ],
@@ -120,23 +101,28 @@ const TEMPLATE: JsonObject = {
  * updates it in place: requested, or not (then 'Activate now', Action.Submit `{pimbot:'activate', target}`).
  * State 'offered': the role is still active and the user asked to activate it: 'Activate again at …'
  * (Action.Submit `{pimbot:'activateAgain', requestId}`) or 'Deactivate now' (Action.Execute 'deactivate').
+ * In the viewer's language (for a proactive update: the stored chat locale); times come formatted.
  */
-export function queuedActivationCard(model: QueuedActivationCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function queuedActivationCard(model: QueuedActivationCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const t = translator(viewer.locale);
   const values = {
-    targetName: displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)',
-    startsAtText: displayText(model.startsAtText, TEXT_LIMITS.shortText) || 'the end',
-    durationText: displayText(model.durationText, TEXT_LIMITS.shortText) || 'the same time',
-    problem: optionalDisplayText(model.problem, TEXT_LIMITS.message) || 'PIM refused it.',
+    name: displayText(model.targetName, TEXT_LIMITS.name) || t('queued:unnamed'),
+    startsAt: displayText(model.startsAtText, TEXT_LIMITS.shortText) || t('queued:theEnd'),
+    duration: displayText(model.durationText, TEXT_LIMITS.shortText) || t('queued:sameTime'),
+    problem: optionalDisplayText(model.problem, TEXT_LIMITS.message) || t('queued:refused'),
   };
-  const fill = (text: string) => text.replace(/\$\{(\w+)\}/g, (_m, name: keyof typeof values) => values[name] ?? '');
   const waiting = model.state === 'queued' || model.state === 'submitting';
   return expandCard(TEMPLATE, {
-    ...values,
-    title: fill(TITLES[model.state]),
-    text: fill(TEXTS[model.state]),
+    targetName: values.name,
+    title: t(`queued:title.${model.state}`, values),
+    text: t(`queued:text.${model.state}`, values),
     style: model.state === 'failed' ? 'attention' : waiting ? 'accent' : 'default',
     showNote: waiting,
-    note: QUEUED_ACTIVATION_NOTE,
+    note: t('queued:note'),
+    cancelTitle: t('common:cancel'),
+    activateAgainTitle: t('queued:activateAgainAt', values),
+    deactivateTitle: t('queued:deactivateNow'),
+    activateNowTitle: t('queued:activateNow'),
     canCancel: model.state === 'queued',
     cancelData: { pimbot: 'cancelQueued', requestId: opaqueId(model.requestId, 'requestId') },
     canQueue: model.state === 'offered',

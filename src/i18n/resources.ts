@@ -2,6 +2,18 @@ import deCards from './locales/de/cards.json' with { type: 'json' };
 import deCommon from './locales/de/common.json' with { type: 'json' };
 import enCards from './locales/en/cards.json' with { type: 'json' };
 import enCommon from './locales/en/common.json' with { type: 'json' };
+import deChat from './locales/de/chat.json' with { type: 'json' };
+import enChat from './locales/en/chat.json' with { type: 'json' };
+import deHelp from './locales/de/help.json' with { type: 'json' };
+import enHelp from './locales/en/help.json' with { type: 'json' };
+import deMyRoles from './locales/de/myRoles.json' with { type: 'json' };
+import enMyRoles from './locales/en/myRoles.json' with { type: 'json' };
+import deConfirmation from './locales/de/confirmation.json' with { type: 'json' };
+import enConfirmation from './locales/en/confirmation.json' with { type: 'json' };
+import deExpiry from './locales/de/expiry.json' with { type: 'json' };
+import enExpiry from './locales/en/expiry.json' with { type: 'json' };
+import deQueued from './locales/de/queued.json' with { type: 'json' };
+import enQueued from './locales/en/queued.json' with { type: 'json' };
 import type { Language } from './language';
 
 /**
@@ -13,6 +25,12 @@ import type { Language } from './language';
 const en = {
   common: enCommon,
   cards: enCards,
+  chat: enChat,
+  help: enHelp,
+  myRoles: enMyRoles,
+  confirmation: enConfirmation,
+  expiry: enExpiry,
+  queued: enQueued,
 };
 
 /** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
@@ -28,5 +46,11 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
   de: {
     common: deCommon,
     cards: deCards,
+    chat: deChat,
+    help: deHelp,
+    myRoles: deMyRoles,
+    confirmation: deConfirmation,
+    expiry: deExpiry,
+    queued: deQueued,
   },
 };
