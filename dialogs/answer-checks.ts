@@ -1,6 +1,7 @@
 import type { PromptValidatorContext } from 'botbuilder-dialogs';
 import { parseDuration, validateDuration } from '../src/activation/duration-parser';
 import { matchTarget } from '../src/activation/target-matcher';
+import { translator } from '../src/i18n';
 import type { PimTarget } from '../src/pim/pim-types';
 import { findTarget } from '../src/pim/target-key';
 import type { ChatInput } from './chat-input-prompt';
@@ -10,14 +11,16 @@ import type { ChatInput } from './chat-input-prompt';
 /** A readable duration within the role's limits; otherwise says why and asks again. */
 export async function checkDurationAnswer(prompt: PromptValidatorContext<ChatInput>): Promise<boolean> {
   const limits = prompt.options.validations as { maxMinutes: number; targetName: string };
+  const t = translator(prompt.context.activity.locale);
   const parsed = parseDuration(prompt.recognized.value?.text ?? '');
+  // The reasons are the duration parser's (src/activation, English: the domain does not translate).
   if (!parsed.ok) {
-    await prompt.context.sendActivity(`${parsed.reason} Say cancel to stop.`);
+    await prompt.context.sendActivity(t('chat:duration.unreadable', { reason: parsed.reason }));
     return false;
   }
   const check = validateDuration(parsed.minutes, limits);
   if (!check.ok) {
-    await prompt.context.sendActivity(`${check.reason} How long do you need it?`);
+    await prompt.context.sendActivity(t('chat:duration.outOfLimits', { reason: check.reason }));
     return false;
   }
   return true;

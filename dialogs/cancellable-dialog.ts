@@ -1,5 +1,6 @@
 import { ActivityTypes, type TurnContext } from 'botbuilder';
 import { ComponentDialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { translator } from '../src/i18n';
 import { turnInput } from './turn-input';
 
 const CANCEL_WORDS = /^\s*(cancel|stop|quit|abort|never\s?mind|nevermind|exit)\s*[.!]?\s*$/i;
@@ -13,7 +14,7 @@ export function isCancel(context: TurnContext): boolean {
 
 /** Ends every dialog of `inner` (and its parents) and says so: nothing is submitted. */
 export async function endCancelled(inner: DialogContext): Promise<DialogTurnResult> {
-  await inner.context.sendActivity('Cancelled. Nothing was submitted.');
+  await inner.context.sendActivity(translator(inner.context.activity.locale)('chat:cancelled'));
   return inner.cancelAllDialogs(true);
 }
 

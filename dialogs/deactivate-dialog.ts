@@ -7,9 +7,11 @@ import {
 } from 'botbuilder-dialogs';
 import { activeRolesCard } from '../cards';
 import { matchTarget } from '../src/activation/target-matcher';
+import { translator } from '../src/i18n';
 import { isActivated, type PimTarget } from '../src/pim/pim-types';
 import { findTarget } from '../src/pim/target-key';
 import { activeItems } from '../src/views/active-view';
+import { plainPart } from '../src/views/plain-message';
 import { CancellableDialog } from './cancellable-dialog';
 import { type ChatInput, ChatInputPrompt } from './chat-input-prompt';
 import { cardMessage } from './dialog-replies';
@@ -43,14 +45,16 @@ export class DeactivateDialog extends CancellableDialog {
 
   private async choose(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const options = (step.options ?? {}) as DeactivateOptions;
+    const t = translator(step.context.activity.locale);
     const pim = await this.services.sessions.pimFor(step.context);
     if (!pim) {
-      await step.context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
+      // missingTokenHelp is the sign-in layer's own advice (src/teams), passed in as it words it.
+      await step.context.sendActivity(t('chat:signInMissing', { help: this.services.sessions.missingTokenHelp }));
       return step.endDialog();
     }
     const active = (await pim.listActive()).filter(isActivated);
     if (active.length === 0) {
-      await step.context.sendActivity('You have no active PIM roles or groups to deactivate.');
+      await step.context.sendActivity(t('chat:deactivate.noneActive'));
       return step.endDialog();
     }
     const targets = active.map((a) => a.target);
@@ -64,18 +68,16 @@ export class DeactivateDialog extends CancellableDialog {
     }
     (step.values as { choices?: PimTarget[] }).choices = targets;
     const { localTimezone, locale } = step.context.activity;
-    const card = activeRolesCard({ items: activeItems(active, { timeZone: localTimezone, locale }) });
+    const card = activeRolesCard({ items: activeItems(active, { timeZone: localTimezone, locale }) }, { locale });
     return step.prompt(CHOOSE_PROMPT, {
       prompt: cardMessage(
         card,
+        // What they typed is shown, never read as markdown (plainPart), inside the sentence.
         options.targetText
-          ? `"${options.targetText}" is not one of your active roles. Which one do you want to deactivate?`
-          : 'Which one do you want to deactivate?',
+          ? t('chat:deactivate.notActive', { name: plainPart(options.targetText) })
+          : t('chat:deactivate.choose'),
       ),
-      retryPrompt: {
-        type: 'message',
-        text: 'Pick one with its button or type its name, or say cancel.',
-      } as Partial<Activity>,
+      retryPrompt: { type: 'message', text: t('chat:deactivate.retry') } as Partial<Activity>,
       validations: targets,
     });
   }

@@ -1,11 +1,10 @@
 import { type Activity, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { type AdaptiveCard, queuedActivationCard, statusCard } from '../cards';
-import { describeMinutes } from '../src/pim/iso-duration';
+import { formatDuration, formatTime, translator } from '../src/i18n';
 import type { PimClient } from '../src/pim/pim-client';
 import type { PimError } from '../src/pim/pim-error';
 import { isActivated, type PimTarget } from '../src/pim/pim-types';
 import { sameTarget, targetKey } from '../src/pim/target-key';
-import { formatLocalTime } from '../src/shared/local-time';
 import { draftStatusModel, type RequestDraft } from '../src/views/status-view';
 import type { DialogServices } from './dialog-services';
 import { plainMessage, plainPart } from '../src/views/plain-message';
@@ -54,21 +53,24 @@ export async function runningActivation(
   const now = services.now();
   if (!until || until.getTime() <= now.getTime()) return undefined;
   const { localTimezone, locale } = context.activity;
-  const endsAt = formatLocalTime(until, localTimezone, locale, now);
+  const endsAt = formatTime(until, locale, localTimezone, now);
   const tracked = await services.activation.tracked(userIdOf(context), target).catch(() => undefined);
   if (tracked?.status === 'active') {
     return cardMessage(
-      queuedActivationCard({
-        state: 'offered',
-        targetName: target.displayName,
-        startsAtText: endsAt,
-        durationText: describeMinutes(tracked.durationMinutes),
-        requestId: tracked.id,
-        targetKey: targetKey(target),
-      }),
+      queuedActivationCard(
+        {
+          state: 'offered',
+          targetName: target.displayName,
+          startsAtText: endsAt,
+          durationText: formatDuration(tracked.durationMinutes, locale),
+          requestId: tracked.id,
+          targetKey: targetKey(target),
+        },
+        { locale },
+      ),
     );
   }
   return plainMessage(
-    `${plainPart(target.displayName)} is still active until ${endsAt}. PIM cannot extend a running activation, and this one was not made through me, so I cannot request the next one for you: type "deactivate ${plainPart(target.displayName)}" to end it now and ask again, or ask again after ${endsAt}.`,
+    translator(locale)('chat:running.notTracked', { name: plainPart(target.displayName), endsAt }),
   );
 }

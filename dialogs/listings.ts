@@ -1,5 +1,6 @@
 import type { TurnContext } from 'botbuilder';
 import { type AdaptiveCard, activeRolesCard, helpCard, myRolesCard, pendingApprovalsCard, TEXT_LIMITS } from '../cards';
+import { translator } from '../src/i18n';
 import type { PimClient } from '../src/pim/pim-client';
 import { PimError } from '../src/pim/pim-error';
 import { activeItems } from '../src/views/active-view';
@@ -8,7 +9,7 @@ import { inboxItems } from '../src/views/inbox-view';
 import { roleItems } from '../src/views/role-view';
 import { cardMessage, userIdOf } from './dialog-replies';
 import type { DialogServices } from './dialog-services';
-import { HELP_COMMANDS } from './help-commands';
+import { helpCommands } from './help-commands';
 
 /** The read-only answers: the user's roles, what is active for them, and the approver's inbox. */
 export class Listings {
@@ -33,40 +34,53 @@ export class Listings {
         ),
       ]);
       const { localTimezone, locale } = context.activity;
-      return myRolesCard({
-        items: roleItems(targets, policies, {
-          active,
-          grants,
-          now: this.services.now(),
-          timeZone: localTimezone,
-          locale,
-        }),
-        emptyText: 'You have no eligible roles or groups in PIM. Ask a PIM administrator to make you eligible.',
-      });
+      return myRolesCard(
+        {
+          items: roleItems(targets, policies, {
+            active,
+            grants,
+            now: this.services.now(),
+            timeZone: localTimezone,
+            locale,
+          }),
+          emptyText: translator(locale)('chat:listings.noEligible'),
+        },
+        { locale },
+      );
     });
   }
 
   active(context: TurnContext): Promise<void> {
     const { localTimezone, locale } = context.activity;
     return this.reply(context, async (pim) =>
-      activeRolesCard({
-        items: activeItems(await this.services.activation.active(pim), { timeZone: localTimezone, locale }),
-        emptyText: 'Nothing is active for you right now. Type "roles" to see what you can activate.',
-      }),
+      activeRolesCard(
+        {
+          items: activeItems(await this.services.activation.active(pim), { timeZone: localTimezone, locale }),
+          emptyText: translator(locale)('chat:listings.nothingActive'),
+        },
+        { locale },
+      ),
     );
   }
 
   pending(context: TurnContext): Promise<void> {
     const inbox = this.services.inbox;
+    const { locale } = context.activity;
     return this.reply(context, async (pim) =>
       inbox
-        ? pendingApprovalsCard({
-            items: inboxItems(await inbox.entries(pim), {
-              now: this.services.now(),
-              timeZone: context.activity.localTimezone,
-            }),
-          })
-        : helpCard({ intro: 'Approvals are not enabled on this bot.', commands: HELP_COMMANDS }),
+        ? pendingApprovalsCard(
+            {
+              items: inboxItems(await inbox.entries(pim), {
+                now: this.services.now(),
+                timeZone: context.activity.localTimezone,
+              }),
+            },
+            { locale },
+          )
+        : helpCard(
+            { intro: translator(locale)('help:intro.approvalsOff'), commands: helpCommands(locale) },
+            { locale },
+          ),
     );
   }
 
@@ -74,7 +88,9 @@ export class Listings {
   private async reply(context: TurnContext, build: (pim: PimClient) => Promise<AdaptiveCard>): Promise<void> {
     const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
-      await context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
+      // missingTokenHelp is the sign-in layer's own advice (src/teams), passed in as it words it.
+      const help = this.services.sessions.missingTokenHelp;
+      await context.sendActivity(translator(context.activity.locale)('chat:signInMissing', { help }));
       return;
     }
     try {

@@ -8,6 +8,7 @@ import {
 } from 'botbuilder-dialogs';
 import { helpCard, TEXT_LIMITS } from '../cards';
 import type { ActivationRequest } from '../src/activation/activation-service';
+import { type TranslationKey, translator } from '../src/i18n';
 import { PimError } from '../src/pim/pim-error';
 import { plainMessage, plainPart } from '../src/views/plain-message';
 import { ACTIVATE_ROLE_DIALOG, ActivateRoleDialog, type ActivateRoleOptions } from './activate-role-dialog';
@@ -22,7 +23,7 @@ import {
 import { cardMessage, userIdOf } from './dialog-replies';
 import type { StepUpResult } from '../src/identity/step-up/resume';
 import type { DialogServices } from './dialog-services';
-import { HELP_COMMANDS } from './help-commands';
+import { helpCommands } from './help-commands';
 import { type Interruption, readInterruption, unfinishedTargetName, waitingPromptId } from './interruptions';
 import { Listings } from './listings';
 import { STEP_UP_DIALOG, StepUpDialog, type StepUpOptions } from './step-up-dialog';
@@ -123,14 +124,12 @@ export class MainDialog extends CancellableDialog {
         const canceller = this.services.waitingRequests;
         const answer = canceller
           ? await canceller.cancelTyped(context, interruption.targetText)
-          : 'Approvals are not handled by this bot, so there is no request waiting for approval to cancel.';
+          : translator(context.activity.locale)('chat:noApprovalsToCancel');
         await context.sendActivity(typeof answer === 'string' ? answer : cardMessage(answer));
         return;
       }
-      default: {
-        const intro = 'Here is what I can do. I kept where we were: answer my question below, or say cancel.';
-        await context.sendActivity(cardMessage(helpCard({ intro, commands: HELP_COMMANDS })));
-      }
+      default:
+        await context.sendActivity(helpMessage(context, 'help:intro.midDialog'));
     }
   }
 
@@ -174,11 +173,8 @@ export class MainDialog extends CancellableDialog {
         await this.listings.pending(step.context);
         return step.endDialog();
       default: {
-        const intro =
-          command.type === 'unknown' && command.text
-            ? "I didn't get that. Here is what I can do:"
-            : "Hi, I'm PIM Bot. I activate your Microsoft Entra PIM roles right here in chat:";
-        await step.context.sendActivity(cardMessage(helpCard({ intro, commands: HELP_COMMANDS })));
+        const intro = command.type === 'unknown' && command.text ? 'help:intro.notUnderstood' : 'help:intro.greeting';
+        await step.context.sendActivity(helpMessage(step.context, intro));
         return step.endDialog();
       }
     }
@@ -215,7 +211,8 @@ export class MainDialog extends CancellableDialog {
     if (!pim) return;
     try {
       await this.services.activation.deactivate(pim, userIdOf(step.context), choice.target);
-      await step.context.sendActivity(plainMessage(`${plainPart(choice.target.displayName)} is deactivated.`));
+      const t = translator(step.context.activity.locale);
+      await step.context.sendActivity(plainMessage(t('chat:deactivated', { name: plainPart(choice.target.displayName) })));
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
       // It names the role (a directory name): plain, like every text message with outside names in it.
@@ -224,26 +221,35 @@ export class MainDialog extends CancellableDialog {
   }
 }
 
-/** "I dropped your unfinished request for X; starting Y.": what was dropped and what comes instead. */
+/** The help card in the reader's language, under the intro that fits where they are. */
+function helpMessage(context: TurnContext, intro: TranslationKey) {
+  const { locale } = context.activity;
+  return cardMessage(helpCard({ intro: translator(locale)(intro), commands: helpCommands(locale) }, { locale }));
+}
+
+/**
+ * "I dropped your unfinished request for X; starting Y.": what was dropped and what comes instead. One sentence
+ * per combination (chat:replaced.<dropped>.<starting>), so each language words the whole of it.
+ */
 function replacementText(inner: DialogContext, next: Extract<Interruption, { kind: 'replace' }>['command']): string {
   const bottom = inner.stack[0]?.state as { options?: MainDialogOptions } | undefined;
   const unfinished = bottom?.options?.command.type;
   const name = unfinishedTargetName(inner);
-  const of = name ? ` ${unfinished === 'deactivate' ? 'of' : 'for'} ${plainPart(name)}` : '';
   const dropped =
     unfinished === 'activate'
-      ? `I dropped your unfinished request${of}`
+      ? name
+        ? 'requestFor'
+        : 'request'
       : unfinished === 'deactivate'
-        ? `I dropped your unfinished deactivation${of}`
-        : 'I dropped what we were doing';
+        ? name
+          ? 'deactivationOf'
+          : 'deactivation'
+        : 'other';
   const named = 'targetText' in next && next.targetText ? plainPart(next.targetText) : undefined;
-  const starting =
-    next.type === 'deactivate'
-      ? named
-        ? `starting to deactivate ${named}`
-        : 'starting a deactivation'
-      : named
-        ? `starting ${named}`
-        : 'starting the one you picked';
-  return `${dropped}; ${starting}.`;
+  const starting = next.type === 'deactivate' ? (named ? 'deactivateNamed' : 'deactivate') : named ? 'activateNamed' : 'activate';
+  const t = translator(inner.context.activity.locale);
+  return t(`chat:replaced.${dropped}.${starting}`, {
+    unfinished: name ? plainPart(name) : '',
+    next: named ?? '',
+  });
 }

@@ -6,6 +6,7 @@ import {
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
 import { signInCard } from '../cards';
+import { translator } from '../src/i18n';
 import { CancellableDialog } from './cancellable-dialog';
 import { type ChatInput, ChatInputPrompt } from './chat-input-prompt';
 import { cardMessage } from './dialog-replies';
@@ -42,18 +43,13 @@ export class StepUpDialog extends CancellableDialog {
     if (!stepUp) return step.endDialog();
     const resumeKey = randomUUID();
     const url = await stepUp.begin(step.context, { claims, resumeKey });
-    const card = signInCard({
-      title: 'Sign in again to continue',
-      text: `${message} Your request is kept; it continues as soon as you have signed in.`,
-      url,
-      buttonTitle: 'Sign in',
-    });
+    const { locale } = step.context.activity;
+    // The resume event comes from the sign-in callback, not from Teams, so it has no locale: keep the user's.
+    (step.values as { locale?: string }).locale = locale;
+    const card = signInCard({ url, reason: message }, { locale });
     return step.prompt(WAIT_PROMPT, {
       prompt: cardMessage(card),
-      retryPrompt: {
-        type: 'message',
-        text: 'Finish signing in with the card above and your request continues, or say cancel.',
-      },
+      retryPrompt: { type: 'message', text: translator(locale)('chat:stepUp.retry') },
       validations: { resumeKey },
     });
   }
@@ -68,7 +64,8 @@ export class StepUpDialog extends CancellableDialog {
   private async signedIn(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.context.turnState.get(STEP_UP_TOKEN) as StepUpResult | undefined;
     if (!result) return step.endDialog();
-    await step.context.sendActivity('Thanks, you are signed in. Submitting your request now.');
+    const { locale } = step.values as { locale?: string };
+    await step.context.sendActivity(translator(locale)('chat:stepUp.signedIn'));
     return step.endDialog(result);
   }
 }

@@ -2,7 +2,7 @@ import type { EligibleItem } from '../../cards';
 import { describeMinutes } from '../pim/iso-duration';
 import { type ActivationPolicy, type AssignmentInstance, isActivated, type PimTarget } from '../pim/pim-types';
 import { sameTarget, targetKey } from '../pim/target-key';
-import { formatLocalTime } from '../shared/local-time';
+import { formatDuration, formatTime, translator } from '../i18n';
 
 /** What else the "my roles" card shows: what is active now, and the roles each group grants. */
 export interface RoleListContext {
@@ -28,7 +28,8 @@ export function roleItems(
       name: target.displayName,
       kind: target.kind,
       accessLabel: target.kind === 'group' ? (target.accessId === 'owner' ? 'Owner' : 'Member') : undefined,
-      maxDurationText: policy ? describeMinutes(policy.maxDurationMinutes) : 'unknown',
+      // No policy read: the card says the maximum is unknown, in the reader's words.
+      maxDurationText: policy ? formatDuration(policy.maxDurationMinutes, context?.locale) : '',
       requiresApproval: policy?.requiresApproval ?? false,
       requiresTicket: policy?.requiresTicket ?? false,
       requiresMfa: policy?.requiresMfa ?? false,
@@ -44,10 +45,14 @@ export function roleItems(
 function activeUntilText(target: PimTarget, context: RoleListContext): string | null {
   const running = context.active?.find((a) => isActivated(a) && sameTarget(a.target, target));
   if (!running) return null;
+  const t = translator(context.locale);
   const end = running.endDateTime;
-  if (!end) return 'no end';
+  if (!end) return t('myRoles:noEnd');
   const leftMinutes = Math.max(1, Math.round((end.getTime() - context.now.getTime()) / 60_000));
-  return `${formatLocalTime(end, context.timeZone, context.locale, context.now)}, ${describeMinutes(leftMinutes)} left`;
+  return t('myRoles:activeUntilLeft', {
+    until: formatTime(end, context.locale, context.timeZone, context.now),
+    left: formatDuration(leftMinutes, context.locale),
+  });
 }
 
 /** "max 4 hours · approval · ticket · MFA" for text replies. */

@@ -54,4 +54,20 @@ describe('confirmationCard', () => {
       ['Action.Submit', 'Cancel', { pimbot: 'cancel' }, 'none'],
     ]);
   });
+
+  it('speaks German to a de-DE viewer (Microsoft\'s PIM terms); the caller\'s texts are shown as given', () => {
+    const card = confirmationCard(normalConfirmation, { locale: 'de-DE' });
+    assertValidCard(card);
+    expect(findById(card, 'confirm-title').text).toBe('Jetzt aktivieren?');
+    expect(factsOf(card, 'confirm-facts')).toEqual({
+      Rolle: 'Exchange Administrator',
+      Dauer: '2 hours (until 16:30 UTC+1)',
+      Begründung: 'fix mailbox rules',
+      Ticket: 'INC-42',
+      Genehmigung: 'Needs approval from Security Admins.',
+    });
+    expect(collectActions(card).map(({ action }) => action.title)).toEqual(['Aktivieren', 'Abbrechen']);
+    const group = confirmationCard({ ...normalConfirmation, kind: 'group' }, { locale: 'de-AT' });
+    expect(Object.keys(factsOf(group, 'confirm-facts'))[0]).toBe('Gruppe');
+  });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { helpCard } from '../../cards';
-import { HELP_COMMANDS } from '../../dialogs/help-commands';
+import { HELP_COMMANDS, helpCommands } from '../../dialogs/help-commands';
 import { assertValidCard, collectActions, findById, hasId, visibleLines } from './card-validation';
 
 describe('helpCard', () => {
@@ -45,5 +45,31 @@ describe('helpCard', () => {
       ['Action.Submit', 'My roles', { pimbot: 'roles' }],
       ['Action.Submit', 'Active now', { pimbot: 'active' }],
     ]);
+  });
+
+  it('speaks German to a de-DE viewer: its own words and the command descriptions; the commands stay as typed', () => {
+    const card = helpCard({ commands: helpCommands('de-DE') }, { locale: 'de-DE' });
+    assertValidCard(card);
+    expect(findById(card, 'help-intro').text).toBe(
+      'Ich aktiviere Ihre Microsoft Entra PIM-Rollen und -Gruppen just in time, direkt hier im Chat. Probieren Sie einen dieser Befehle aus (Befehle werden auf Englisch eingegeben):',
+    );
+    expect(findById(card, 'help-command-0').items).toEqual([
+      expect.objectContaining({ text: 'roles', fontType: 'monospace' }),
+      expect.objectContaining({ text: 'Ihre berechtigten Rollen und Gruppen, mit den jeweiligen Anforderungen.' }),
+    ]);
+    expect(findById(card, 'help-command-7').items).toEqual([
+      expect.objectContaining({ text: 'cancel' }),
+      expect.objectContaining({ text: 'Den aktuellen Vorgang abbrechen; es wird nichts übermittelt.' }),
+    ]);
+    expect(collectActions(card).map(({ action }) => [action.title, action.data])).toEqual([
+      ['Meine Rollen', { pimbot: 'roles' }],
+      ['Jetzt aktiv', { pimbot: 'active' }],
+    ]);
+  });
+
+  it('an English or unsupported locale gets exactly the English card', () => {
+    for (const locale of ['en-US', 'fr-FR']) {
+      expect(helpCard({ commands: helpCommands(locale) }, { locale })).toEqual(helpCard({ commands: HELP_COMMANDS }));
+    }
   });
 });

@@ -88,4 +88,44 @@ describe('myRolesCard', () => {
   it('rejects an item without a usable key (a bug in the caller, not something to render)', () => {
     expect(() => myRolesCard({ items: [{ ...normalMyRoles.items[0], key: '' }] })).toThrow(/items\[\]\.key/);
   });
+
+  it('speaks German to a de-DE viewer: title, kinds, badges, Activate, and how many more', () => {
+    const card = myRolesCard({ ...normalMyRoles, maxItems: 2 }, { locale: 'de-DE' });
+    assertValidCard(card);
+    expect(findById(card, 'roles-title').text).toBe('Rollen, die Sie aktivieren können');
+    expect(texts(findById(card, 'role-0'))).toEqual([
+      'Exchange Administrator',
+      'Verzeichnisrolle',
+      'Bis zu 8 hours  ·  Genehmigung  ·  Ticket  ·  MFA  ·  Authentifizierungskontext c1',
+    ]);
+    expect(texts(findById(card, 'role-1'))).toEqual([
+      'Helpdesk Administrator',
+      'Verzeichnisrolle  ·  Administrative unit: Paris',
+      'Bis zu 4 hours  ·  MFA',
+      'Aktiv bis 14:30 (UTC+1)',
+    ]);
+    const actions = collectActions(card).map(({ action }) => action);
+    expect(actions.map((a) => a.title)).toEqual(['Aktivieren', 'Aktivieren']);
+    expect(actions[0].tooltip).toBe('Exchange Administrator aktivieren');
+    expect(findById(card, 'roles-more').text).toBe(
+      '…und 1 weitere. Geben Sie „activate“ und den Namen ein, um eine nicht aufgeführte Rolle zu aktivieren.',
+    );
+    const empty = myRolesCard({ items: [] }, { locale: 'de-DE' });
+    expect(findById(empty, 'roles-empty').text).toBe(
+      'Sie haben in Privileged Identity Management keine berechtigten Rollen oder Gruppen. Bitten Sie Ihren Administrator, Sie berechtigt zu machen.',
+    );
+  });
+
+  it('a group in German: its kind with the access, and the roles it grants', () => {
+    const card = myRolesCard(
+      { items: [{ ...normalMyRoles.items[2], grantsRoles: ['Helpdesk Administrator', 'User Administrator'] }] },
+      { locale: 'de-DE' },
+    );
+    expect(texts(findById(card, 'role-0'))).toEqual([
+      'Break-glass operators',
+      'Gruppe  ·  Owner',
+      'Bis zu 1 hour  ·  Genehmigung',
+      'Gewährt: Helpdesk Administrator, User Administrator',
+    ]);
+  });
 });

@@ -96,3 +96,28 @@ describe('choosing what to deactivate', () => {
     expect(text(await c.send('go'))).toMatch(/no active PIM roles or groups/);
   });
 });
+
+describe('in German (a de-DE Teams client)', () => {
+  const german = (options: DeactivateOptions = {}, user = adele) =>
+    chatWith(new DeactivateDialog(world.services()), options, user, world, 'de-DE');
+
+  it('nothing active: says so in German', async () => {
+    expect(text(await german({}, lee).send('go'))).toBe(
+      'Sie haben keine aktiven PIM-Rollen oder -Gruppen, die Sie deaktivieren könnten.',
+    );
+  });
+
+  it('asks which, re-asks, and quotes a name that is not active (neutralised), in German', async () => {
+    activate(demoRoles.exchangeAdministrator);
+    activate(demoRoles.reportsReader);
+    const c = german({ targetText: 'Global *Administrator*' });
+    const [question] = await c.send('go');
+    expect(question?.text).toBe(
+      '„Global ∗Administrator∗“ ist keine Ihrer aktiven Rollen. Welche möchten Sie deaktivieren?',
+    );
+    expect(text(await c.send('irgendwas'))).toBe(
+      'Wählen Sie eine über ihre Schaltfläche aus, oder geben Sie ihren Namen ein. Mit „cancel“ brechen Sie ab.',
+    );
+    expect(text(await c.send('cancel'))).toBe('Abgebrochen. Es wurde nichts übermittelt.');
+  });
+});

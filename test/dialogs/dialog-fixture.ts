@@ -147,7 +147,14 @@ export interface Chat {
   resume(resumeKey: string): Promise<Partial<Activity>[]>;
 }
 
-export function chatWith(dialog: Dialog, options: unknown, user: FixtureUser, world: DialogWorld): Chat {
+/** `locale` is the Teams client's (`activity.locale` on every message the user sends). */
+export function chatWith(
+  dialog: Dialog,
+  options: unknown,
+  user: FixtureUser,
+  world: DialogWorld,
+  locale = 'en-GB',
+): Chat {
   const client = new DialogTestClient('msteams', dialog, options, [world.middleware]);
   const from = { id: `29:${user.id}`, aadObjectId: user.id, name: user.displayName };
   const turn = async (activity: Partial<Activity>) => {
@@ -163,7 +170,7 @@ export function chatWith(dialog: Dialog, options: unknown, user: FixtureUser, wo
     send(input) {
       const activity: Partial<Activity> =
         typeof input === 'string' ? { type: 'message', text: input, from } : { type: 'message', value: input, from };
-      return turn({ ...activity, localTimezone: 'UTC', locale: 'en-GB' });
+      return turn({ ...activity, localTimezone: 'UTC', locale });
     },
     resume(resumeKey) {
       return turn({ type: 'event', name: STEP_UP_EVENT, value: { resumeKey }, from });

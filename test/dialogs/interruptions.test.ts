@@ -254,3 +254,42 @@ describe('card buttons while a prompt waits', () => {
     expect(seen.at(-1)).toMatch(/How long do you need User Administrator\?/);
   });
 });
+
+describe('in German (a de-DE Teams client): the interruption replies', () => {
+  const german = (command: ChatCommand) =>
+    chatWith(new MainDialog(world.services()), { command }, adele, world, 'de-DE');
+
+  it('help keeps the place and says so; a new deactivate replaces the request and says what was dropped', async () => {
+    const c = german(exchange);
+    await c.send('go'); // the duration prompt
+    const [help] = await c.send('help');
+    expect(visibleText(help)).toContain(
+      'Das kann ich für Sie tun. Wir machen dort weiter, wo wir waren: Beantworten Sie meine Frage unten, oder brechen Sie mit „cancel“ ab.',
+    );
+    expect(waitingDialog(c)).toBe('activate.duration');
+    const [dropped] = await c.send('deactivate');
+    expect(dropped?.text).toBe(
+      'Ich habe Ihre unvollständige Anforderung für Exchange Administrator verworfen; jetzt beginne ich eine Deaktivierung.',
+    );
+  });
+
+  it.each([
+    ['activate User Administrator', 'jetzt beginne ich mit User Administrator.'],
+    ['deactivate Reports Reader', 'jetzt deaktiviere ich Reports Reader.'],
+  ])('"%s" at the deactivation choice: the dropped deactivation, then what starts', async (typed, starting) => {
+    makeActive(demoRoles.exchangeAdministrator);
+    makeActive(demoRoles.reportsReader);
+    const c = german({ type: 'deactivate' });
+    await c.send('go');
+    expect((await c.send(typed))[0]?.text).toBe(`Ich habe Ihre unvollständige Deaktivierung verworfen; ${starting}`);
+  });
+
+  it('cancel request without approvals, then cancel, in German', async () => {
+    const c = german(exchange);
+    await c.send('go');
+    expect((await c.send('cancel request'))[0]?.text).toBe(
+      'Genehmigungen werden nicht über diesen Bot abgewickelt, daher gibt es keine Anforderung, die auf Genehmigung wartet und abgebrochen werden könnte.',
+    );
+    expect(text(await c.send('cancel'))).toBe('Abgebrochen. Es wurde nichts übermittelt.');
+  });
+});

@@ -154,3 +154,73 @@ describe('step-up', () => {
     expect(c.client.dialogTurnResult.status).toBe('waiting');
   });
 });
+
+describe('in German: a de-DE Teams client reads every reply of this dialog in German', () => {
+  const german = (command: ChatCommand, user: FixtureUser = adele) =>
+    chatWith(new MainDialog(world.services()), { command }, user, world, 'de-DE');
+
+  it.each([
+    [{ type: 'help' }, 'adele', /^Hallo, ich bin PIM Bot\./],
+    [{ type: 'unknown', text: 'gibberish' }, 'adele', /^Das habe ich nicht verstanden\./],
+    [{ type: 'roles' }, 'lee', /^Rollen, die Sie aktivieren können\nSie haben in PIM keine berechtigten Rollen/],
+    [{ type: 'deactivate' }, 'adele', /^Sie haben keine aktiven PIM-Rollen oder -Gruppen/],
+    [{ type: 'pending' }, 'megan', /Genehmigungen sind für diesen Bot nicht aktiviert\./],
+  ] as Array<[ChatCommand, 'adele' | 'lee' | 'megan', RegExp]>)('%j as %s → %s', async (command, user, expected) => {
+    const c = german(command, { adele, lee, megan }[user]);
+    expect(text(await c.send('go'))).toMatch(expected);
+  });
+
+  it('the help card: German descriptions and buttons, the commands as typed', async () => {
+    const [reply] = await german({ type: 'help' }).send('go');
+    expect(visibleText(reply)).toContain('activate Exchange Administrator 2h INC-42 fix mailbox rules');
+    expect(visibleText(reply)).toContain('Eine Rolle aktivieren; was fehlt, frage ich nach.');
+    expect(cardActions(reply).map((a) => a.title)).toEqual(['Meine Rollen', 'Jetzt aktiv']);
+  });
+
+  it('roles: the list in German, durations by Intl ("8 Stunden")', async () => {
+    const reply = text(await german({ type: 'roles' }).send('go'));
+    expect(reply).toContain('Exchange Administrator\nVerzeichnisrolle\nBis zu 8 Stunden');
+  });
+
+  it('deactivates and says so in German', async () => {
+    t.stack.graph.activate({
+      principalId: adele.id,
+      roleDefinitionId: demoRoles.reportsReader,
+      duration: 'PT2H',
+      justification: 'portal',
+    });
+    const c = german({ type: 'deactivate', targetText: 'Reports Reader' });
+    expect(text(await c.send('go'))).toBe('Reports Reader ist deaktiviert.');
+  });
+
+  it('step-up: the sign-in card, the re-prompt and the thanks are German, though the resume event has no locale', async () => {
+    world.amr = ['pwd'];
+    const c = chatWith(
+      new MainDialog(world.services()),
+      {
+        command: {
+          type: 'activate',
+          targetText: 'Exchange Administrator',
+          minutes: 60,
+          justification: 'mailbox migration',
+        },
+      },
+      adele,
+      world,
+      'de-DE',
+    );
+    const signIn = await c.send(confirm(await c.send('go')));
+    expect(text(signIn)).toMatch(
+      /^Zum Fortfahren erneut anmelden\n.*multi-factor authentication.* Ihre Anforderung bleibt erhalten/s,
+    );
+    expect(signIn.flatMap((r) => cardActions(r)).find((a) => a.type === 'Action.OpenUrl')?.title).toBe('Anmelden');
+    expect(text(await c.send('noch da?'))).toBe(
+      'Schließen Sie die Anmeldung über die Karte oben ab, dann wird Ihre Anforderung fortgesetzt. Mit „cancel“ brechen Sie ab.',
+    );
+    const credential = await t.credentialFor(adele, { amr: ['pwd', 'mfa'] });
+    const token = await credential.getToken('https://graph.microsoft.com/.default');
+    world.pendingStepUpToken = { resumeKey: world.stepUps[0]!.resumeKey, token: token! };
+    const resumed = await c.resume(world.stepUps[0]!.resumeKey);
+    expect(visibleText(resumed[0])).toBe('Danke, Sie sind angemeldet. Ich übermittle Ihre Anforderung jetzt.');
+  });
+});
