@@ -51,7 +51,13 @@ const TEMPLATE: JsonObject = {
     },
   ],
   actions: [
-    { type: 'Action.Submit', id: 'confirm-activate', title: '${activateTitle}', style: 'positive', data: '${confirmData}' },
+    {
+      type: 'Action.Submit',
+      id: 'confirm-activate',
+      title: '${activateTitle}',
+      style: 'positive',
+      data: '${confirmData}',
+    },
     {
       type: 'Action.Submit',
       id: 'confirm-cancel',

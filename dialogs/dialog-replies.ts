@@ -70,7 +70,5 @@ export async function runningActivation(
       ),
     );
   }
-  return plainMessage(
-    translator(locale)('chat:running.notTracked', { name: plainPart(target.displayName), endsAt }),
-  );
+  return plainMessage(translator(locale)('chat:running.notTracked', { name: plainPart(target.displayName), endsAt }));
 }

@@ -212,7 +212,9 @@ export class MainDialog extends CancellableDialog {
     try {
       await this.services.activation.deactivate(pim, userIdOf(step.context), choice.target);
       const t = translator(step.context.activity.locale);
-      await step.context.sendActivity(plainMessage(t('chat:deactivated', { name: plainPart(choice.target.displayName) })));
+      await step.context.sendActivity(
+        plainMessage(t('chat:deactivated', { name: plainPart(choice.target.displayName) })),
+      );
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
       // It names the role (a directory name): plain, like every text message with outside names in it.
@@ -246,7 +248,8 @@ function replacementText(inner: DialogContext, next: Extract<Interruption, { kin
           : 'deactivation'
         : 'other';
   const named = 'targetText' in next && next.targetText ? plainPart(next.targetText) : undefined;
-  const starting = next.type === 'deactivate' ? (named ? 'deactivateNamed' : 'deactivate') : named ? 'activateNamed' : 'activate';
+  const starting =
+    next.type === 'deactivate' ? (named ? 'deactivateNamed' : 'deactivate') : named ? 'activateNamed' : 'activate';
   const t = translator(inner.context.activity.locale);
   return t(`chat:replaced.${dropped}.${starting}`, {
     unfinished: name ? plainPart(name) : '',

@@ -55,7 +55,7 @@ describe('confirmationCard', () => {
     ]);
   });
 
-  it('speaks German to a de-DE viewer (Microsoft\'s PIM terms); the caller\'s texts are shown as given', () => {
+  it("speaks German to a de-DE viewer (Microsoft's PIM terms); the caller's texts are shown as given", () => {
     const card = confirmationCard(normalConfirmation, { locale: 'de-DE' });
     assertValidCard(card);
     expect(findById(card, 'confirm-title').text).toBe('Jetzt aktivieren?');

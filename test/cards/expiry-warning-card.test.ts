@@ -22,7 +22,7 @@ describe('expiryWarningCard', () => {
     expect(expiryWarningCard(normalExpiryWarning)).toEqual(card);
   });
 
-  it('in German for a de-DE reader, with Microsoft\'s terms', () => {
+  it("in German for a de-DE reader, with Microsoft's terms", () => {
     const card = expiryWarningCard(normalExpiryWarning, { locale: 'de-DE' });
     assertValidCard(card);
     expect(findById(card, 'expiry-title').text).toBe('Endet in 10 minutes');

@@ -160,8 +160,8 @@ describe('in German: a de-DE Teams client reads every reply of this dialog in Ge
     chatWith(new MainDialog(world.services()), { command }, user, world, 'de-DE');
 
   it.each([
-    [{ type: 'help' }, 'adele', /^Hallo, ich bin PIM Bot\./],
-    [{ type: 'unknown', text: 'gibberish' }, 'adele', /^Das habe ich nicht verstanden\./],
+    [{ type: 'help' }, 'adele', /^PIM Bot\nHallo, ich bin PIM Bot\./],
+    [{ type: 'unknown', text: 'gibberish' }, 'adele', /^PIM Bot\nDas habe ich nicht verstanden\./],
     [{ type: 'roles' }, 'lee', /^Rollen, die Sie aktivieren können\nSie haben in PIM keine berechtigten Rollen/],
     [{ type: 'deactivate' }, 'adele', /^Sie haben keine aktiven PIM-Rollen oder -Gruppen/],
     [{ type: 'pending' }, 'megan', /Genehmigungen sind für diesen Bot nicht aktiviert\./],
@@ -189,6 +189,7 @@ describe('in German: a de-DE Teams client reads every reply of this dialog in Ge
       duration: 'PT2H',
       justification: 'portal',
     });
+    t.stack.clock.advance(6 * 60_000); // PIM refuses to end an activation in its first 5 minutes
     const c = german({ type: 'deactivate', targetText: 'Reports Reader' });
     expect(text(await c.send('go'))).toBe('Reports Reader ist deaktiviert.');
   });
@@ -211,7 +212,7 @@ describe('in German: a de-DE Teams client reads every reply of this dialog in Ge
     );
     const signIn = await c.send(confirm(await c.send('go')));
     expect(text(signIn)).toMatch(
-      /^Zum Fortfahren erneut anmelden\n.*multi-factor authentication.* Ihre Anforderung bleibt erhalten/s,
+      /Zum Fortfahren erneut anmelden\n.*multi-factor authentication.* Ihre Anforderung bleibt erhalten/s,
     );
     expect(signIn.flatMap((r) => cardActions(r)).find((a) => a.type === 'Action.OpenUrl')?.title).toBe('Anmelden');
     expect(text(await c.send('noch da?'))).toBe(
