@@ -4,7 +4,8 @@ import type { PimClient } from '../src/pim/pim-client';
 import { PimError } from '../src/pim/pim-error';
 import { activeItems } from '../src/views/active-view';
 import { plainMessage, plainPart } from '../src/views/plain-message';
-import { inboxItems } from '../src/views/inbox-view';
+import { ApprovalInbox } from '../src/approvals/approval-inbox';
+import { inboxCardModel } from '../src/views/inbox-view';
 import { roleItems } from '../src/views/role-view';
 import { cardMessage, userIdOf } from './dialog-replies';
 import type { DialogServices } from './dialog-services';
@@ -31,7 +32,11 @@ export class Listings {
     const { localTimezone, locale } = context.activity;
     return this.reply(context, async (pim) =>
       activeRolesCard({
-        items: activeItems(await this.services.activation.active(pim), { timeZone: localTimezone, locale }),
+        items: activeItems(await this.services.activation.active(pim), {
+          timeZone: localTimezone,
+          locale,
+          now: this.services.now(),
+        }),
         emptyText: 'Nothing is active for you right now. Type "roles" to see what you can activate.',
       }),
     );
@@ -41,12 +46,13 @@ export class Listings {
     const inbox = this.services.inbox;
     return this.reply(context, async (pim) =>
       inbox
-        ? pendingApprovalsCard({
-            items: inboxItems(await inbox.entries(pim), {
+        ? pendingApprovalsCard(
+            // The first page (at most 5); Next / Previous and the decisions are card actions (src/bot/inbox-actions).
+            inboxCardModel(ApprovalInbox.page(await inbox.entries(pim), 0), {
               now: this.services.now(),
-              timeZone: context.activity.localTimezone,
+              reader: { timeZone: context.activity.localTimezone, locale: context.activity.locale },
             }),
-          })
+          )
         : helpCard({ intro: 'Approvals are not enabled on this bot.', commands: HELP_COMMANDS }),
     );
   }

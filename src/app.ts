@@ -31,6 +31,7 @@ import type { PimRequestStore } from './requests/pim-request-store';
 import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
+import { UserPreferencesStore } from './store/user-preferences-store';
 import { ConversationReferenceStore } from './teams/conversation-references';
 import { botCredentialsFactory, botFrameworkAuthOptions } from './teams/bot-framework-settings';
 import { FrontDoorAdapter } from './teams/front-door-adapter';
@@ -138,7 +139,9 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
   const botAppId = config.bot.appId ?? '';
   const refs = new ConversationReferenceStore(storage);
-  const messenger = new TeamsMessenger(adapter, botAppId, refs, { now });
+  // Each person's time zone and locale, for the cards they get when they are not chatting (issue 15, Time).
+  const preferences = new UserPreferencesStore(storage);
+  const messenger = new TeamsMessenger(adapter, botAppId, refs, { now, preferences });
   const services: ApplicationServices = buildApplicationServices({
     config,
     storage,
@@ -176,6 +179,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       sessions,
       activation: services.activation,
       decisions: services.approvals.decisions,
+      inbox: services.approvals.inbox,
+      preferences,
       now,
     }),
     subscriptions: new ChannelSubscriptionCommands({
@@ -186,6 +191,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       allowedTenantIds: config.inbound.allowedTenantIds,
     }),
     refs,
+    preferences,
     ticketPattern: config.ticketPattern,
     logger,
     botAppId,

@@ -227,18 +227,18 @@ describe('pendingApprovalsCard', () => {
     );
   });
 
-  it('lists at most maxItems (default 10) and says how many more are waiting', () => {
+  it('lists at most maxItems (default 5: phone width, issue 15) and says how many more are waiting', () => {
     const items = Array.from({ length: 15 }, (_, i) => ({ ...adele, requestId: `req-${i}` }));
     const card = pendingApprovalsCard({ items }, VIEWER);
     assertValidCard(card);
-    expect(DEFAULT_MAX_PENDING_ITEMS).toBe(10);
-    expect(inputsOf(card)).toHaveLength(10);
-    expect(collectActions(card)).toHaveLength(20);
+    expect(DEFAULT_MAX_PENDING_ITEMS).toBe(5);
+    expect(inputsOf(card)).toHaveLength(5);
+    expect(collectActions(card)).toHaveLength(10);
     expect(findById(card, 'pending-more').text).toBe(
-      "…and 5 more waiting. Decide these first, then send 'pending' again.",
+      "…and 10 more waiting. Decide these first, then send 'pending' again.",
     );
     expect(inputsOf(pendingApprovalsCard({ items, maxItems: 3 }))).toHaveLength(3);
-    expect(hasId(pendingApprovalsCard({ items: items.slice(0, 10) }), 'pending-more')).toBe(false);
+    expect(hasId(pendingApprovalsCard({ items: items.slice(0, 5) }), 'pending-more')).toBe(false);
   });
 
   it('stays within the Teams size budget with long texts (fewer items listed)', () => {
