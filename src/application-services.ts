@@ -191,7 +191,13 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     watcher,
     subscriptions,
     directory,
-    approvals: { routing, timers, decisions, inbox: new ApprovalInbox(requests, directory, decisions, logger), reconciler },
+    approvals: {
+      routing,
+      timers,
+      decisions,
+      inbox: new ApprovalInbox(requests, directory, decisions, logger),
+      reconciler,
+    },
     jobHandlers: () => ({
       [APPROVAL_JOBS.deliver]: (job) => routing.deliver(job.id),
       ...timers.jobHandlers(),

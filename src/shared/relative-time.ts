@@ -42,7 +42,9 @@ export function timeLeftText(until: Date, now: Date, locale?: string): string {
 
 /** "in 1 hr 20 mins" when `at` is ahead of `now`, else "2 min ago": for readers in many time zones. */
 export function relativeText(at: Date, now: Date, locale?: string): string {
-  return at.getTime() > now.getTime() ? `in ${spanText(at.getTime() - now.getTime(), locale)}` : agoText(at, now, locale);
+  return at.getTime() > now.getTime()
+    ? `in ${spanText(at.getTime() - now.getTime(), locale)}`
+    : agoText(at, now, locale);
 }
 
 /**

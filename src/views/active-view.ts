@@ -8,10 +8,7 @@ import { timeLeftText } from '../shared/relative-time';
  * Rows of the active-roles card: time left first ("1 hr 20 mins left"), then the end in the reader's time
  * zone ("until 15:22 CET"). `now` is the bot's clock (the tenant's in tests); default the real one.
  */
-export function activeItems(
-  active: readonly AssignmentInstance[],
-  reader: Reader & { now?: Date },
-): ActiveItem[] {
+export function activeItems(active: readonly AssignmentInstance[], reader: Reader & { now?: Date }): ActiveItem[] {
   const now = reader.now ?? new Date();
   return active.map((a) => ({
     key: targetKey(a.target),

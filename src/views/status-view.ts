@@ -34,7 +34,10 @@ export interface StatusViewOptions {
 export function requestStatusModel(request: PimRequest, options: StatusViewOptions): StatusCardModel {
   const { now } = options;
   const chat = request.chat;
-  const reader = { timeZone: options.reader?.timeZone ?? chat?.timeZone, locale: options.reader?.locale ?? chat?.locale };
+  const reader = {
+    timeZone: options.reader?.timeZone ?? chat?.timeZone,
+    locale: options.reader?.locale ?? chat?.locale,
+  };
   const at = (iso: string) => readerTime(iso, reader, now);
   const base: StatusCardModel = { ...facts(request), state: 'pendingApproval' };
   const decision = request.approval?.decision;
