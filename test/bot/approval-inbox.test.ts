@@ -17,7 +17,7 @@ const { requester: adele, approver: megan } = demoUsers;
 const GUID = /[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}/i;
 
 /** Seven roles Adele is eligible for, each needing Megan's approval (justification only, no MFA). */
-const INBOX_ROLES = [
+const INBOX_ROLES: string[] = [
   demoRoles.exchangeAdministrator,
   demoRoles.sharePointAdministrator,
   demoRoles.userAdministrator,
