@@ -6,6 +6,7 @@ import { GraphTransport } from '../../src/pim/graph-transport';
 import { PimClient } from '../../src/pim/pim-client';
 import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { submitPendingRequest } from '../support/pending-request';
 
 /**
  * The approver's inbox over HTTP (issue 15): at most 5 requests per card with Next / Previous, requests made
@@ -222,5 +223,35 @@ describe('deciding from the inbox', () => {
     expect(textOf(invokeCard(body))).toMatch(/No longer waiting for your decision/);
     expect(h.stack.graph.calls().filter((c) => c.method === 'PATCH')).toEqual([]);
     expect(h.stack.graph.snapshot().requests.find((r) => r.id === id)?.status).toBe('PendingApproval');
+  });
+
+  it('a request the bot tracks, decided from the inbox: its approval card copies are updated too, the inbox keeps the rest', async () => {
+    const tracked = await submitPendingRequest(
+      h,
+      adele,
+      'activate Global Administrator 2h CHG-1042 conditional access change',
+    );
+    const outside = await outsideRequests(2);
+    const first = await openInbox();
+    const approves = actionsOf(first).filter((a) => a.verb === 'inboxApprove');
+    expect(approves.map((a) => a.data?.requestId).sort()).toEqual([tracked, ...outside].sort());
+    const approve = approves.find((a) => a.data?.requestId === tracked)!;
+    h.connector.reset();
+
+    const { body } = await h.invoke(megan, 'inboxApprove', approve.data!);
+    const card = invokeCard(body);
+    expect(textOf(card)).toMatch(/Approved by you at/);
+    expect(
+      actionsOf(card)
+        .filter((a) => a.verb === 'inboxApprove')
+        .map((a) => a.data?.requestId),
+    ).toEqual(outside);
+    expect(textOf(card)).toContain('2 waiting');
+    // The approval card in Megan's chat (posted when Adele asked) now says approved: the same decision path.
+    const updates = h.connector.calls.filter(
+      (c) => c.operation === 'update' && c.conversationId === h.personalConversationId(megan),
+    );
+    expect(updates.map((c) => visibleText(c.body)).join('\n')).toMatch(/Approved/);
+    expect(h.stack.graph.snapshot().requests.find((r) => r.id === tracked)?.status).not.toBe('PendingApproval');
   });
 });
