@@ -52,6 +52,7 @@ export class InboxActions {
   }
 
   async decide(context: TurnContext, click: InboxClick): Promise<AdaptiveCard> {
+    if (!this.deps.inbox) return this.withPim(context, async () => notEnabled());
     const clicker = {
       aadObjectId: (await this.deps.sessions.verifiedUserId(context)) ?? '',
       name: context.activity.from?.name,
@@ -88,8 +89,7 @@ export class InboxActions {
     context: TurnContext,
     build: (pim: PimClient, reader: Reader) => Promise<AdaptiveCard>,
   ): Promise<AdaptiveCard> {
-    if (!this.deps.inbox)
-      return errorCard({ title: 'Not possible', message: 'Approvals are not enabled on this bot.', fix: 'Type help.' });
+    if (!this.deps.inbox) return notEnabled();
     const pim = await this.deps.sessions.pimFor(context);
     if (!pim)
       return errorCard({
@@ -105,6 +105,10 @@ export class InboxActions {
       return errorCard({ title: 'Inbox not available', message: err.userText, fix: 'Type pending to try again.' });
     }
   }
+}
+
+function notEnabled(): AdaptiveCard {
+  return errorCard({ title: 'Not possible', message: 'Approvals are not enabled on this bot.', fix: 'Type help.' });
 }
 
 /** How the clicked item shows after the click: decided in place, or still open with why not. */

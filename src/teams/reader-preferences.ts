@@ -10,7 +10,9 @@ import type { UserPreferencesStore } from '../store/user-preferences-store';
  * LocalTimezone / Locale, ClientInfoEntity(platform, country, timezone, locale)).
  */
 export function readerOfActivity(activity: Partial<Activity>): Reader {
-  const info = (activity.entities ?? []).find((e) => e?.type === 'clientInfo') as
+  // What a client sends is data: entities may be missing, not an array, or hold nulls.
+  const entities: unknown[] = Array.isArray(activity.entities) ? activity.entities : [];
+  const info = entities.find((e) => (e as { type?: unknown } | null)?.type === 'clientInfo') as
     | { timezone?: unknown; locale?: unknown }
     | undefined;
   const text = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
