@@ -85,9 +85,12 @@ export class PimBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     await this.rememberConversation(context);
-    if (this.deps.preferences)
-      await rememberReader(context.activity, this.deps.preferences, turnLogger(context, this.deps.logger));
+    // The user's time zone and locale, for the cards sent to them later: alongside the turn, not before it.
+    const remembering = this.deps.preferences
+      ? rememberReader(context.activity, this.deps.preferences, turnLogger(context, this.deps.logger))
+      : undefined;
     await super.run(context);
+    await remembering;
     await this.deps.conversationState.saveChanges(context, false);
     await this.deps.userState.saveChanges(context, false);
   }
