@@ -9,7 +9,11 @@
  *               src/store, src/identity, src/commands (+ src/config, src/shared, src/observability)
  *
  * The domain talks to Teams through ports (Messenger, KeyValueStore) and never imports botbuilder,
- * cards/, dialogs/ or the layers above it. Production code never imports simulators/, test/, bench/ or
+ * cards/, dialogs/ or the layers above it.
+ *
+ * src/i18n (English and German text, docs/i18n.md) sits beside the layers: cards/, dialogs/, src/views,
+ * src/bot and src/teams may import it; it imports only i18next and src/shared; the domain never needs it
+ * (it sends notices, which are data, and the layers above put them into words). Production code never imports simulators/, test/, bench/ or
  * scripts/, nor a devDependency.
  */
 const DOMAIN =
@@ -32,14 +36,23 @@ module.exports = {
         'The domain reaches Teams through ports (src/notifications/messenger.ts, src/store/key-value-store.ts); botbuilder, cards, dialogs and the Teams adapters stay above it.',
       severity: 'error',
       from: { path: DOMAIN },
-      to: { path: [BOTBUILDER, '^cards/', '^dialogs/', '^src/(bot|teams|views)/', COMPOSITION] },
+      to: { path: [BOTBUILDER, '^cards/', '^dialogs/', '^src/(bot|teams|views|i18n)/', COMPOSITION] },
     },
     {
       name: 'cards-stand-alone',
-      comment: 'Cards are pure builders (viewModel, viewer) → card: no application code, no botbuilder.',
+      comment:
+        "Cards are pure builders (viewModel, viewer) → card: no application code, no botbuilder. Only src/i18n, for the viewer's language.",
       severity: 'error',
       from: { path: '^cards/' },
-      to: { path: ['^src/', '^dialogs/', BOTBUILDER.replace('|adaptivecards|adaptive-expressions', '')] },
+      to: { path: ['^src/(?!i18n/)', '^dialogs/', BOTBUILDER.replace('|adaptivecards|adaptive-expressions', '')] },
+    },
+    {
+      name: 'i18n-stands-alone',
+      comment:
+        'The translations and formatters are pure: i18next, Intl and src/shared, so cards may use them and stay pure.',
+      severity: 'error',
+      from: { path: '^src/i18n/' },
+      to: { path: ['^src/(?!i18n/|shared/)', '^cards/', '^dialogs/', BOTBUILDER, COMPOSITION] },
     },
     {
       name: 'views-are-pure',

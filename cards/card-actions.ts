@@ -42,6 +42,8 @@ const submitAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('cancel') }),
   z.object({ verb: z.literal('activate'), target: OpaqueId }),
   z.object({ verb: z.literal('confirm'), target: OpaqueId.optional() }),
+  // "Activate again" (expiry warning, status card): queued while the activation runs, prefilled after.
+  z.object({ verb: z.literal('activateAgain'), requestId: OpaqueId }),
 ]);
 
 const executeAction = z.discriminatedUnion('verb', [
@@ -50,6 +52,8 @@ const executeAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('deny'), requestId: OpaqueId, comment: z.string() }),
   z.object({ verb: z.literal('refreshApproval'), requestId: OpaqueId }),
   z.object({ verb: z.literal('cancelRequest'), requestId: OpaqueId }),
+  // Cancel on the card of an activation queued to follow a running one.
+  z.object({ verb: z.literal('cancelQueued'), requestId: OpaqueId }),
   // The approver's inbox (issue 15): paging, and decisions that answer with the inbox, the item decided in place.
   z.object({ verb: z.literal('inboxPage'), page: InboxPage }),
   z.object({
@@ -107,7 +111,7 @@ function comment(data: Data): string {
 export function readSubmitAction(value: unknown): SubmitAction | undefined {
   const data = asData(value);
   if (!data) return undefined;
-  const parsed = submitAction.safeParse({ verb: data.pimbot, target: target(data) });
+  const parsed = submitAction.safeParse({ verb: data.pimbot, target: target(data), requestId: data.requestId });
   return parsed.success ? parsed.data : undefined;
 }
 

@@ -26,7 +26,8 @@ export type AdaptiveCard = {
 };
 
 /**
- * Who will see the card. Only `aadObjectId` is used today (to hide buttons meant for someone else); cards
- * are English and carry no `lang`, so `locale` is accepted for the future and ignored.
+ * Who will see the card. `aadObjectId` hides buttons meant for someone else; `locale` is their Teams locale
+ * (`activity.locale`, e.g. 'de-DE'), and picks the card's language: German for de-*, English otherwise
+ * (src/i18n, docs/i18n.md). Cards not yet converted still ignore it.
  */
 export type Viewer = { aadObjectId?: string; locale?: string };

@@ -1,8 +1,13 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
 
+/**
+ * Title, message and fix are in the viewer's language already: the caller translates them with
+ * `translator(viewer.locale)`, the locale it also gives the card (docs/i18n.md).
+ */
 export interface ErrorCardModel {
   /** Short heading, e.g. 'Could not activate Exchange Administrator'. */
   title: string;
@@ -42,7 +47,7 @@ const TEMPLATE: JsonObject = {
     {
       type: 'TextBlock',
       id: 'error-fix-label',
-      text: 'What you can do',
+      text: '${fixLabel}',
       weight: 'bolder',
       spacing: 'medium',
       wrap: true,
@@ -54,21 +59,28 @@ const TEMPLATE: JsonObject = {
       id: 'error-facts',
       spacing: 'medium',
       facts: [
-        { $when: '${hasGraphCode}', title: 'Error code', value: '${graphCode}' },
-        { $when: '${hasRequestId}', title: 'Request ID', value: '${requestId}' },
+        { $when: '${hasGraphCode}', title: '${graphCodeLabel}', value: '${graphCode}' },
+        { $when: '${hasRequestId}', title: '${requestIdLabel}', value: '${requestId}' },
       ],
     },
   ],
 };
 
-/** A red error card: title, message, 'What you can do' + fix, and Error code / Request ID facts when known. */
-export function errorCard(model: ErrorCardModel, _viewer: Viewer = {}): AdaptiveCard {
+/**
+ * A red error card: title, message, 'What you can do' + fix, and Error code / Request ID facts when known.
+ * The labels are in the viewer's language; title, message and fix are the caller's, already in it.
+ */
+export function errorCard(model: ErrorCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const t = translator(viewer.locale);
   const graphCode = optionalDisplayText(model.graphCode, TEXT_LIMITS.code);
   const requestId = optionalDisplayText(model.requestId, TEXT_LIMITS.code);
   return expandCard(TEMPLATE, {
-    title: displayText(model.title, TEXT_LIMITS.name) || 'Something went wrong',
+    title: displayText(model.title, TEXT_LIMITS.name) || t('cards:error.defaultTitle'),
     message: displayText(model.message, TEXT_LIMITS.message) || NOTHING,
+    fixLabel: t('cards:error.fixLabel'),
     fix: displayText(model.fix, TEXT_LIMITS.message) || NOTHING,
+    graphCodeLabel: t('cards:error.errorCode'),
+    requestIdLabel: t('cards:error.requestId'),
     hasFacts: graphCode !== '' || requestId !== '',
     hasGraphCode: graphCode !== '',
     graphCode,

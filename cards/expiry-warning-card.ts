@@ -12,12 +12,14 @@ export interface ExpiryWarningCardModel {
   remainingText: string;
   justification?: string | null;
   ticketNumber?: string | null;
-  /** Opaque target id for both buttons. */
+  /** Opaque target id for Deactivate now. */
   targetKey: string;
+  /** Opaque id of the activation's request, for Activate again. */
+  requestId: string;
 }
 
 export const EXPIRY_WARNING_NOTE =
-  'PIM cannot extend a running activation. Activate again asks for a new one: once this one has ended, or after you deactivate it.';
+  'PIM cannot extend a running activation. Activate again requests the same one again, to start as this one ends; you can cancel it until then.';
 
 const TEMPLATE: JsonObject = {
   type: 'AdaptiveCard',
@@ -93,6 +95,6 @@ export function expiryWarningCard(model: ExpiryWarningCardModel, _viewer: Viewer
     justification,
     note: EXPIRY_WARNING_NOTE,
     deactivateData: { pimbot: 'deactivate', target },
-    activateData: { pimbot: 'activate', target },
+    activateData: { pimbot: 'activateAgain', requestId: opaqueId(model.requestId, 'requestId') },
   });
 }

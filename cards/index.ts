@@ -52,6 +52,13 @@ export {
   TEXT_LIMITS,
   truncateText,
 } from './sanitize';
+export {
+  QUEUED_ACTIVATION_NOTE,
+  QUEUED_ACTIVATION_STATES,
+  type QueuedActivationCardModel,
+  type QueuedActivationState,
+  queuedActivationCard,
+} from './queued-activation-card';
 export { type SignInCardModel, signInCard } from './sign-in-card';
 export { CARD_BYTE_BUDGET, cardBytes, DEFAULT_MAX_LISTED_ITEMS } from './template';
 export { STATUS_STATES, type StatusCardModel, type StatusFailure, type StatusState, statusCard } from './status-card';

@@ -26,6 +26,8 @@ export interface EligibleItem {
   authContext?: string | null;
   /** When already active: ready-formatted end, e.g. '14:30 (UTC+1)', shown as 'Active until 14:30 (UTC+1)'. */
   activeUntilText?: string | null;
+  /** A PIM for Groups bundle: the Entra roles its members get, listed under the group ('Grants: …'). */
+  grantsRoles?: readonly string[] | null;
 }
 
 export interface MyRolesCardModel {
@@ -73,6 +75,14 @@ const TEMPLATE: JsonObject = {
                   text: '${badgesText}',
                   size: 'small',
                   color: 'accent',
+                  spacing: 'small',
+                  wrap: true,
+                },
+                {
+                  $when: '${hasGrants}',
+                  type: 'TextBlock',
+                  text: '${grantsText}',
+                  size: 'small',
                   spacing: 'small',
                   wrap: true,
                 },
@@ -127,8 +137,8 @@ function badges(item: EligibleItem): string {
 
 /**
  * The list of eligible roles and groups. Each item: name, kind line ('Directory role' / 'Group · Member'),
- * badges line ('Up to 8 hours · Approval · Ticket · MFA · Auth context c1'), 'Active until …' when
- * active, and an 'Activate' Action.Submit `{pimbot:'activate', key}`. Empty list → `emptyText`.
+ * badges line ('Up to 8 hours · Approval · Ticket · MFA · Auth context c1'), for a group bundle the roles
+ * it grants ('Grants: Helpdesk Administrator, User Administrator'), 'Active until …' when active, and an 'Activate' Action.Submit `{pimbot:'activate', key}`. Empty list → `emptyText`.
  */
 export function myRolesCard(model: MyRolesCardModel, _viewer: Viewer = {}): AdaptiveCard {
   const wanted = Math.max(1, Math.floor(model.maxItems ?? DEFAULT_MAX_LISTED_ITEMS));
@@ -140,10 +150,15 @@ export function myRolesCard(model: MyRolesCardModel, _viewer: Viewer = {}): Adap
     const kind = item.kind === 'group' ? 'Group' : 'Directory role';
     const access = optionalDisplayText(item.accessLabel, TEXT_LIMITS.name);
     const until = optionalDisplayText(item.activeUntilText, TEXT_LIMITS.shortText);
+    const grants = (item.grantsRoles ?? [])
+      .map((role) => displayText(role, TEXT_LIMITS.name))
+      .filter((role) => role !== '');
     return {
       name,
       kindText: access ? `${kind}  \u00B7  ${access}` : kind,
       badgesText: badges(item),
+      hasGrants: grants.length > 0,
+      grantsText: `Grants: ${grants.join(', ')}`,
       hasActiveUntil: until !== '',
       activeUntilText: until ? `Active until ${until}` : '',
       activateTooltip: `Activate ${name}`,

@@ -54,6 +54,11 @@ export interface StatusCardModel {
    */
   activateAgainKey?: string | null;
   /**
+   * The ended request's opaque id: 'Activate again' then sends `{pimbot:'activateAgain', requestId}`
+   * instead, and the bot prefills the same role, duration, justification and ticket.
+   */
+  activateAgainRequestId?: string | null;
+  /**
    * Opaque PIM request id for 'Cancel request' (Action.Execute `{pimbot:'cancelRequest', requestId}`);
    * shown only while state is 'pendingApproval' (and to the owner, if `ownerAadObjectId` is set).
    */
@@ -234,7 +239,9 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
     deactivateData: { pimbot: 'deactivate', target: deactivateKey },
     showActivateAgain:
       (model.state === 'expired' || model.state === 'deactivated') && activateAgainKey !== '' && viewerMayDeactivate,
-    activateAgainData: { pimbot: 'activate', target: activateAgainKey },
+    activateAgainData: model.activateAgainRequestId
+      ? { pimbot: 'activateAgain', requestId: opaqueId(model.activateAgainRequestId, 'activateAgainRequestId') }
+      : { pimbot: 'activate', target: activateAgainKey },
     showCancelRequest: model.state === 'pendingApproval' && cancelRequestId !== '' && viewerMayDeactivate,
     cancelRequestData: { pimbot: 'cancelRequest', requestId: cancelRequestId },
   });

@@ -107,7 +107,7 @@ export class ActivateRoleDialog extends CancellableDialog {
       // end of the dialog, so say it now.
       const running = await runningActivation(this.services, pim, byKey, step.context);
       if (running) {
-        await step.context.sendActivity(plainMessage(running));
+        await step.context.sendActivity(running);
         return step.endDialog();
       }
       return step.next(byKey);

@@ -11,13 +11,16 @@ export function isCancel(context: TurnContext): boolean {
   return input.action?.verb === 'cancel' || CANCEL_WORDS.test(input.text.replace(/<at>[^<]*<\/at>/gi, ''));
 }
 
+/** Ends every dialog of `inner` (and its parents) and says so: nothing is submitted. */
+export async function endCancelled(inner: DialogContext): Promise<DialogTurnResult> {
+  await inner.context.sendActivity('Cancelled. Nothing was submitted.');
+  return inner.cancelAllDialogs(true);
+}
+
 /** A dialog that the user can leave at any step with "cancel"; nothing is submitted. */
 export class CancellableDialog extends ComponentDialog {
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
-    if (isCancel(inner.context)) {
-      await inner.context.sendActivity('Cancelled. Nothing was submitted.');
-      return inner.cancelAllDialogs(true);
-    }
+    if (isCancel(inner.context)) return endCancelled(inner);
     return super.onContinueDialog(inner);
   }
 }

@@ -1,6 +1,8 @@
+import type { GroupBundles } from '../src/activation/group-bundles';
 import type { AccessToken } from '@azure/identity';
 import type { TurnContext } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
+import type { AdaptiveCard } from '../cards';
 import type { ActivationService } from '../src/activation/activation-service';
 import type { RequestRules } from '../src/activation/request-rules';
 import type { ApprovalInbox } from '../src/approvals/approval-inbox';
@@ -26,6 +28,11 @@ export interface StepUpStarter {
   begin(context: TurnContext, input: { claims: string; resumeKey: string }): Promise<string>;
 }
 
+/** Withdraws the user's request waiting for approval ("cancel request"), with the answer to show. */
+export interface WaitingRequestCanceller {
+  cancelTyped(context: TurnContext, targetText: string | undefined): Promise<AdaptiveCard | string>;
+}
+
 /** What the dialogs need from the application: services and ports, no transport details. */
 export interface DialogServices {
   sessions: UserSessions;
@@ -33,6 +40,10 @@ export interface DialogServices {
   stepUp?: StepUpStarter;
   /** The approver's inbox ("pending"), when approvals are enabled. */
   inbox?: ApprovalInbox;
+  /** The roles each PIM for Groups bundle grants, listed under the group in "roles". */
+  bundles?: GroupBundles;
+  /** "cancel request" typed while a prompt waits, when approvals are handled by this bot. */
+  waitingRequests?: WaitingRequestCanceller;
   /** Ticket pattern and system, and the input limits every request meets. */
   rules: RequestRules;
   logger: Logger;

@@ -15,14 +15,33 @@ import { HELP_COMMANDS } from './help-commands';
 export class Listings {
   constructor(private readonly services: DialogServices) {}
 
+  /** The user's eligible roles and groups: what each needs, which are active now, what each group grants. */
   roles(context: TurnContext): Promise<void> {
+    const { activation, bundles } = this.services;
     return this.reply(context, async (pim) => {
-      const targets = (await this.services.activation.eligibleTargets(pim, userIdOf(context))).map((e) => e.target);
-      const policies = await Promise.all(
-        targets.map((t) => this.services.activation.policyFor(pim, t).catch(() => undefined)),
-      );
+      // What is active and what a group grants only add to the list: without them it is still the list.
+      const [eligible, active] = await Promise.all([
+        activation.eligibleTargets(pim, userIdOf(context)),
+        activation.active(pim).catch(() => []),
+      ]);
+      const targets = eligible.map((e) => e.target);
+      const [policies, grants] = await Promise.all([
+        Promise.all(targets.map((t) => activation.policyFor(pim, t).catch(() => undefined))),
+        Promise.all(
+          targets.map((t) =>
+            t.kind === 'group' && bundles ? bundles.rolesOf(t.groupId).catch(() => undefined) : undefined,
+          ),
+        ),
+      ]);
+      const { localTimezone, locale } = context.activity;
       return myRolesCard({
-        items: roleItems(targets, policies),
+        items: roleItems(targets, policies, {
+          active,
+          grants,
+          now: this.services.now(),
+          timeZone: localTimezone,
+          locale,
+        }),
         emptyText: 'You have no eligible roles or groups in PIM. Ask a PIM administrator to make you eligible.',
       });
     });

@@ -1,11 +1,18 @@
-import { type DialogTurnResult, WaterfallDialog, type WaterfallStepContext } from 'botbuilder-dialogs';
+import type { TurnContext } from 'botbuilder';
+import {
+  Dialog,
+  type DialogContext,
+  type DialogTurnResult,
+  WaterfallDialog,
+  type WaterfallStepContext,
+} from 'botbuilder-dialogs';
 import { helpCard, TEXT_LIMITS } from '../cards';
 import type { ActivationRequest } from '../src/activation/activation-service';
 import { PimError } from '../src/pim/pim-error';
 import { plainMessage, plainPart } from '../src/views/plain-message';
 import { ACTIVATE_ROLE_DIALOG, ActivateRoleDialog, type ActivateRoleOptions } from './activate-role-dialog';
 import { ActivationSubmission, type SubmissionState } from './activation-submission';
-import { CancellableDialog } from './cancellable-dialog';
+import { CancellableDialog, endCancelled } from './cancellable-dialog';
 import {
   DEACTIVATE_DIALOG,
   type DeactivateChoice,
@@ -16,6 +23,7 @@ import { cardMessage, userIdOf } from './dialog-replies';
 import type { StepUpResult } from '../src/identity/step-up/resume';
 import type { DialogServices } from './dialog-services';
 import { HELP_COMMANDS } from './help-commands';
+import { type Interruption, readInterruption, unfinishedTargetName, waitingPromptId } from './interruptions';
 import { Listings } from './listings';
 import { STEP_UP_DIALOG, StepUpDialog, type StepUpOptions } from './step-up-dialog';
 
@@ -66,6 +74,64 @@ export class MainDialog extends CancellableDialog {
       ]),
     );
     this.initialDialogId = `${MAIN_DIALOG}.steps`;
+  }
+
+  /**
+   * BotBuilder's interruption pattern (core-bot's CancelAndHelpDialog.onContinueDialog), for every prompt of
+   * every child (the sign-in, the role chooser, duration, justification, ticket, confirmation, the deactivation
+   * choice, the step-up wait): a command typed there is that command. ./interruptions decides which messages are
+   * commands (the whole message, never a keyword in an answer); anything else goes to the prompt.
+   */
+  protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    const interruption = await readInterruption(inner.context, waitingPromptId(inner), this.services);
+    if (!interruption) return super.onContinueDialog(inner);
+    switch (interruption.kind) {
+      case 'cancel':
+        return endCancelled(inner);
+      case 'answer':
+        await this.answer(inner.context, interruption);
+        return this.reprompt(inner);
+      case 'replace': {
+        await inner.context.sendActivity(plainMessage(replacementText(inner, interruption.command)));
+        await inner.cancelAllDialogs();
+        return inner.beginDialog(`${MAIN_DIALOG}.steps`, {
+          command: interruption.command,
+        } satisfies MainDialogOptions);
+      }
+    }
+  }
+
+  /** The same question again (the prompt's first wording, not its retry): the user picks up where they were. */
+  private async reprompt(inner: DialogContext): Promise<DialogTurnResult> {
+    const signIn = this.services.sessions.signInDialog;
+    // botbuilder's OAuthPrompt cannot re-prompt: its sign-in card is sent again by beginning it again.
+    if (signIn && inner.activeDialog?.id === signIn.id) return inner.replaceDialog(signIn.id);
+    await inner.repromptDialog();
+    return Dialog.EndOfTurn;
+  }
+
+  /** A command answered in the middle of a dialog, which then goes on. */
+  private async answer(context: TurnContext, interruption: Extract<Interruption, { kind: 'answer' }>) {
+    switch (interruption.command) {
+      case 'roles':
+        return this.listings.roles(context);
+      case 'active':
+        return this.listings.active(context);
+      case 'pending':
+        return this.listings.pending(context);
+      case 'cancelRequest': {
+        const canceller = this.services.waitingRequests;
+        const answer = canceller
+          ? await canceller.cancelTyped(context, interruption.targetText)
+          : 'Approvals are not handled by this bot, so there is no request waiting for approval to cancel.';
+        await context.sendActivity(typeof answer === 'string' ? answer : cardMessage(answer));
+        return;
+      }
+      default: {
+        const intro = 'Here is what I can do. I kept where we were: answer my question below, or say cancel.';
+        await context.sendActivity(cardMessage(helpCard({ intro, commands: HELP_COMMANDS })));
+      }
+    }
   }
 
   private state(step: WaterfallStepContext): MainState {
@@ -156,4 +222,28 @@ export class MainDialog extends CancellableDialog {
       await step.context.sendActivity(plainMessage(plainPart(err.userText, TEXT_LIMITS.message)));
     }
   }
+}
+
+/** "I dropped your unfinished request for X; starting Y.": what was dropped and what comes instead. */
+function replacementText(inner: DialogContext, next: Extract<Interruption, { kind: 'replace' }>['command']): string {
+  const bottom = inner.stack[0]?.state as { options?: MainDialogOptions } | undefined;
+  const unfinished = bottom?.options?.command.type;
+  const name = unfinishedTargetName(inner);
+  const of = name ? ` ${unfinished === 'deactivate' ? 'of' : 'for'} ${plainPart(name)}` : '';
+  const dropped =
+    unfinished === 'activate'
+      ? `I dropped your unfinished request${of}`
+      : unfinished === 'deactivate'
+        ? `I dropped your unfinished deactivation${of}`
+        : 'I dropped what we were doing';
+  const named = 'targetText' in next && next.targetText ? plainPart(next.targetText) : undefined;
+  const starting =
+    next.type === 'deactivate'
+      ? named
+        ? `starting to deactivate ${named}`
+        : 'starting a deactivation'
+      : named
+        ? `starting ${named}`
+        : 'starting the one you picked';
+  return `${dropped}; ${starting}.`;
 }

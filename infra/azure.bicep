@@ -120,6 +120,12 @@ param securityChannelId string = ''
 param watchedGroupIds string = ''
 @description('Whole seconds between activation watcher reads of PIM (0: watcher off). Empty: 60.')
 param watcherIntervalSeconds string = '60'
+@description('The Teams app id of the manifest (TEAMS_APP_ID): the bot installs itself for approvers who never opened it.')
+param teamsAppId string = ''
+@description('PIM Bot\'s id in the org app catalog. Empty: read from the requester\'s installation.')
+param teamsAppCatalogId string = ''
+@description('true/false: install the bot for approvers it has no chat with. Empty: true when teamsAppId is set.')
+param installForApprovers string = ''
 
 var suffix = empty(resourceSuffix) ? take(uniqueString(resourceGroup().id), 8) : toLower(resourceSuffix)
 var baseName = 'pimbot-${suffix}'
@@ -390,6 +396,10 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
     SECURITY_CHANNEL_ID: securityChannelId
     WATCHED_GROUP_IDS: watchedGroupIds
     WATCHER_INTERVAL_SECONDS: watcherIntervalSeconds
+    // Reaching approvers who never opened PIM Bot (docs/deploy-to-your-tenant.md, section 5).
+    TEAMS_APP_ID: teamsAppId
+    TEAMS_APP_CATALOG_ID: teamsAppCatalogId
+    INSTALL_FOR_APPROVERS: installForApprovers
     // The deployment zip already holds node_modules (m365agents.yml deploy: npm ci): no build on the server.
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
   }

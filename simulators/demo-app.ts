@@ -17,7 +17,9 @@ export const BOT_DELEGATED_SCOPES = [
 ];
 
 /**
- * Application permissions: directory reads for approver routing and the activation watcher. Listing Entra
+ * Application permissions: directory reads for approver routing and the activation watcher; installing the
+ * bot itself for approvers who never opened it (TeamsAppInstallation.ReadWriteSelfForUser.All: its own app
+ * only, the least privileged of the install permissions). Listing Entra
  * role requests app-only takes RoleManagement.ReadWrite.Directory, the only application permission the
  * reference lists for it (simulators/graph/FIDELITY.md); the watcher and follow-up jobs read them.
  */
@@ -29,6 +31,7 @@ export const BOT_APPLICATION_PERMISSIONS = [
   'RoleManagementPolicy.Read.Directory',
   'RoleManagementPolicy.Read.AzureADGroup',
   'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
 ];
 
 export interface DemoBotCredentials {

@@ -19,6 +19,7 @@ import type { AppConfig } from './config';
 import { graphReachable, type ReadinessCheck } from './health/readiness';
 import { DevIdentity } from './identity/dev-identity';
 import { PimSessions } from './identity/pim-sessions';
+import { OpenIdKeys } from './identity/openid-keys';
 import { SsoTokenVerifier } from './identity/sso-token-verifier';
 import { registerStepUpRoutes, StepUpSessions, stepUpSealingSecret } from './identity/step-up';
 import { stepUpCleanup } from './identity/step-up/cleanup';
@@ -26,13 +27,16 @@ import type { ActivationFeed } from './notifications/activation-feed';
 import type { ActivationWatcher } from './notifications/activation-watcher';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
+import type { GraphTransport } from './pim/graph-transport';
 import type { GraphCallObserver } from './pim/graph-middleware';
 import type { PimRequestStore } from './requests/pim-request-store';
 import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
 import { UserPreferencesStore } from './store/user-preferences-store';
+import { ApproverInstaller } from './teams/approver-installer';
 import { ConversationReferenceStore } from './teams/conversation-references';
+import { TeamsAppInstallations } from './teams/teams-app-installations';
 import { botCredentialsFactory, botFrameworkAuthOptions } from './teams/bot-framework-settings';
 import { FrontDoorAdapter } from './teams/front-door-adapter';
 import { StepUpResumer } from './teams/step-up-resumer';
@@ -40,6 +44,9 @@ import { TeamsChannelAuthentication } from './teams/teams-channel-authentication
 import { TeamsMessenger } from './teams/teams-messenger';
 import { tokenExchangeDedupeStorage } from './teams/token-exchange-dedupe-storage';
 import { TurnSessions } from './teams/turn-sessions';
+import { ProactiveRequesterSessions } from './teams/requester-sessions';
+import { QueuedActivations } from './activation/queued-activation';
+import { ActivateAgainActions } from './bot/activate-again-actions';
 import { DevIdentityTokenSource, TeamsSsoTokenSource, type UserTokenSource } from './teams/user-token-source';
 
 export interface AppOptions {
@@ -105,6 +112,25 @@ function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
   return adapter;
 }
 
+/** Issue 15: the bot installs itself (Graph) for approvers it has no chat with, unless INSTALL_FOR_APPROVERS=false. */
+function approverReach(
+  config: AppConfig,
+  refs: ConversationReferenceStore,
+  logger: Logger,
+  now: () => Date,
+): ((appGraph: GraphTransport) => ApproverInstaller) | undefined {
+  const { installForApprovers, teamsAppId, catalogAppId } = config.approvals.reach;
+  if (!installForApprovers || !teamsAppId) return undefined;
+  return (appGraph) =>
+    new ApproverInstaller({
+      installations: new TeamsAppInstallations(appGraph, config.graphBaseUrl),
+      refs,
+      settings: { teamsAppId, catalogAppId },
+      logger,
+      now,
+    });
+}
+
 /** The composition root: config into adapter, bot, dialogs, identity, application services and server. */
 export async function startApp(config: AppConfig, logger: Logger, options: AppOptions = {}): Promise<RunningApp> {
   const storage = options.storage ?? new MemoryStorage();
@@ -123,7 +149,10 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   }
   const observer = options.graphObserver ?? loggingObserver(logger);
   // Issue 13: the user's token is verified (and must name the activity's user) before it is used.
+  // One OpenID metadata document and key set for the authority: the SSO tokens' and the step-up id_tokens' keys.
+  const openIdKeys = new OpenIdKeys({ authorityHost: config.entra.authorityHost, tenantId: config.entra.tenantId });
   const verifier = new SsoTokenVerifier({
+    keys: openIdKeys,
     authorityHost: config.entra.authorityHost,
     tenantId: config.entra.tenantId,
     audiences: config.inbound.ssoAudiences,
@@ -150,6 +179,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     observer,
     logger,
     now,
+    approverReach: approverReach(config, refs, logger, now),
   });
 
   // Pending step-up sign-ins live on the shared storage (sealed with a key from the app secret), so the
@@ -162,7 +192,27 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     sealingSecret: stepUpSealingSecret(config),
     onStored: stepUpStore.onStored,
   });
+  // "Activate again" while active: queued, submitted on the user's behalf when the running one ends.
+  const queuedActivations = new QueuedActivations({
+    requests: services.requests,
+    store: storage,
+    scheduler,
+    messenger,
+    activation: services.activation,
+    sessions: new ProactiveRequesterSessions(adapter, botAppId, sessions),
+    logger,
+    now,
+  });
   const resumer = new StepUpResumer(stepUpSessions, adapter, botAppId, logger, storage, stepUpStore.onStored);
+  const cardActions = new CardActionHandlers({
+    sessions,
+    activation: services.activation,
+    decisions: services.approvals.decisions,
+    again: new ActivateAgainActions(queuedActivations, sessions, now),
+    inbox: services.approvals.inbox,
+    preferences,
+    now,
+  });
   const bot = new PimBot({
     conversationState: new ConversationState(storage),
     userState: new UserState(storage),
@@ -171,24 +221,22 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       activation: services.activation,
       stepUp: resumer,
       inbox: services.approvals.inbox,
+      bundles: services.bundles,
+      // "cancel request" typed while a prompt waits is answered as outside a dialog.
+      waitingRequests: cardActions,
       rules: { ticketPattern: config.ticketPattern, ticketSystem: config.ticketSystem },
       logger,
       now,
     }),
-    cardActions: new CardActionHandlers({
-      sessions,
-      activation: services.activation,
-      decisions: services.approvals.decisions,
-      inbox: services.approvals.inbox,
-      preferences,
-      now,
-    }),
+    cardActions,
     subscriptions: new ChannelSubscriptionCommands({
       store: services.subscriptions,
+      names: services.subscriptionNames,
       directory: services.directory,
       adminGroupId: config.feed.adminGroupId,
       // The tenant(s) whose channels may opt in to justifications on feed cards (issue 13, finding 4).
       allowedTenantIds: config.inbound.allowedTenantIds,
+      securityChannelId: config.feed.securityChannelId,
     }),
     refs,
     preferences,
@@ -221,13 +269,14 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
         sessions: stepUpSessions,
         onSignedIn: (result) => resumer.onSignedIn(result),
         logger,
+        openIdKeys,
       }),
   });
   const stopBackground = startBackgroundWork({
     config,
     logger,
     scheduler,
-    jobHandlers: { ...services.jobHandlers(), ...stepUpStore.jobHandlers() },
+    jobHandlers: { ...services.jobHandlers(), ...stepUpStore.jobHandlers(), ...queuedActivations.jobHandlers() },
     watcher: services.watcher,
   });
   // Pending requests whose timers were never queued (queueing failed, or the instance stopped first).

@@ -1,4 +1,5 @@
 import { ActivationLifecycle } from './activation/activation-lifecycle';
+import { GroupBundles } from './activation/group-bundles';
 import { ActivationService, APPROVAL_ROUTING } from './activation/activation-service';
 import { ApprovalCopies } from './approvals/approval-copies';
 import { ApprovalDecisions } from './approvals/approval-decisions';
@@ -7,12 +8,14 @@ import { APPROVAL_JOBS } from './approvals/approval-jobs';
 import { ApprovalReconciler } from './approvals/approval-reconciler';
 import { ApprovalRouting } from './approvals/approval-routing';
 import { ApprovalTimers } from './approvals/approval-timers';
+import type { ApproverReach } from './approvals/approver-reach';
 import { PimRequestStates } from './approvals/pim-request-states';
 import type { AppConfig } from './config';
 import { appCredential } from './identity/graph-credentials';
 import { ActivationFeed } from './notifications/activation-feed';
 import { ActivationWatcher } from './notifications/activation-watcher';
 import { ChannelSubscriptionStore } from './notifications/channel-subscriptions';
+import { SubscriptionNames } from './notifications/subscription-names';
 import type { Messenger } from './notifications/messenger';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
@@ -33,6 +36,8 @@ export interface ApplicationServicesDependencies {
   observer: GraphCallObserver;
   logger: Logger;
   now: () => Date;
+  /** The Teams side of reaching approvers who never opened the bot, given the app-only Graph transport. */
+  approverReach?: (appGraph: GraphTransport) => ApproverReach;
 }
 
 /** Everything the bot does for requests, behind the ports: built from the configuration, no Teams here. */
@@ -41,9 +46,13 @@ export interface ApplicationServices {
   events: RequestEvents;
   activation: ActivationService;
   lifecycle: ActivationLifecycle;
+  /** The roles each PIM for Groups bundle grants (read app-only), for the "roles" list. */
+  bundles: GroupBundles;
   feed: ActivationFeed;
   watcher: ActivationWatcher;
   subscriptions: ChannelSubscriptionStore;
+  /** The role and group names a channel may subscribe to. */
+  subscriptionNames: SubscriptionNames;
   directory: DirectoryClient;
   approvals: {
     routing: ApprovalRouting;
@@ -136,6 +145,7 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     scheduler,
     copies,
     timers,
+    reach: deps.approverReach?.(appGraph),
     settings: {
       breakGlassIds: new Set(breakGlassIds.map((id) => id.toLowerCase())),
       approvalChannelFor: (target) => channels[target.displayName] ?? channels['*'],
@@ -187,9 +197,21 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     events,
     activation,
     lifecycle,
+    bundles: new GroupBundles(reader, now),
     feed,
     watcher,
     subscriptions,
+    subscriptionNames: new SubscriptionNames(
+      {
+        roleNames: () => reader.listRoleNames(),
+        // A watched group that cannot be read is left out (not subscribable by name), not an error for the rest.
+        groupNames: async () =>
+          (await Promise.allSettled(config.feed.watchedGroupIds.map((id) => directory.getGroup(id)))).flatMap((r) =>
+            r.status === 'fulfilled' ? [r.value.displayName] : [],
+          ),
+      },
+      () => now().getTime(),
+    ),
     directory,
     approvals: {
       routing,

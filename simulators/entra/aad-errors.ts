@@ -224,6 +224,14 @@ export const AadErrors = {
       500133,
       `Assertion is not within its valid time range. Ensure that the access token is not expired before using it for user assertion, or request a new token. Current time: ${now.toISOString()}, expiry time of assertion ${expiry ? expiry.toISOString() : 'unknown'}.`,
     ),
+  // AADSTS50173 FreshTokenNeeded (reference-error-codes); message as Entra words it, placeholders filled.
+  grantRevoked: (issuedAt: Date, validFrom: Date) =>
+    new AadError(
+      400,
+      'invalid_grant',
+      50173,
+      `The provided grant has expired due to it being revoked, a fresh auth token is needed. The user might have changed or reset their password. The grant was issued on '${issuedAt.toISOString()}' and the TokensValidFrom date (before which tokens are not valid) for this user is '${validFrom.toISOString()}'.`,
+    ),
   userNotFound: (tenantId: string) =>
     new AadError(
       400,

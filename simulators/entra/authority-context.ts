@@ -16,6 +16,8 @@ export interface AuthorityContext {
   codes: AuthorizationCodeStore;
   clock: Clock;
   logger: Logger;
+  /** signInSessionsValidFromDateTime per user (lower-case object id, epoch ms): set by revokeSignInSessions. */
+  sessionsValidFrom: Map<string, number>;
   /** IDENTITY_HEADER of the managed identity endpoint; absent when the directory has no managed identities. */
   managedIdentityHeader?: string;
 }

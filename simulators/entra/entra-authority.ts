@@ -83,6 +83,7 @@ export async function startEntraAuthority(options: EntraAuthorityOptions): Promi
     clock,
     logger,
     managedIdentityHeader,
+    sessionsValidFrom: new Map(),
   };
   server.on('request', createRequestHandler(context));
   logger.info({ url, tenantId }, 'entra authority listening');
@@ -105,6 +106,13 @@ export async function startEntraAuthority(options: EntraAuthorityOptions): Promi
         input.lifetimeSeconds ?? lifetimeSeconds,
       );
       return issued.token;
+    },
+    revokeSignInSessions(userId) {
+      const user = directory.user(userId);
+      if (!user) throw new Error(`No user '${userId}' in the local directory.`);
+      const at = clock.now().getTime();
+      context.sessionsValidFrom.set(user.id.toLowerCase(), at);
+      return new Date(at);
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -6,6 +6,8 @@ import type { Directory } from './directory';
 import type { SigningKeys } from './signing-keys';
 import type { ApplicationRegistration, DirectoryUser, ManagedIdentity } from './types';
 
+const MAX_REMEMBERED_TOKENS = 100_000;
+
 export interface IssuedToken {
   token: string;
   expiresIn: number;
@@ -28,7 +30,18 @@ export interface TokenMinterOptions {
 
 /** Builds and signs the JWTs: app-only and delegated Graph tokens, id tokens, Teams SSO stand-ins. */
 export class TokenMinter {
+  /**
+   * When each token was issued, to the millisecond, by its `uti`: `iat` has whole seconds only, and a session
+   * revocation must tell a token issued just before it from one issued just after in the same second.
+   */
+  private readonly issuedMs = new Map<string, number>();
+
   constructor(private readonly options: TokenMinterOptions) {}
+
+  /** The instant (epoch ms) this authority issued the token with this `uti`; undefined for one it did not. */
+  issuedAtMs(uti: unknown): number | undefined {
+    return typeof uti === 'string' ? this.issuedMs.get(uti) : undefined;
+  }
 
   /** client_credentials: an app-only Graph token carrying the app's application permissions as `roles`. */
   appGraphToken(app: ApplicationRegistration, clientCapabilities: string[]): Promise<IssuedToken> {
@@ -151,14 +164,22 @@ export class TokenMinter {
   }
 
   private async mint(lifetimeSeconds: number, claims: JWTPayload): Promise<IssuedToken> {
-    const now = Math.floor(this.options.clock.now().getTime() / 1000);
+    const nowMs = this.options.clock.now().getTime();
+    const now = Math.floor(nowMs / 1000);
+    const uti = randomBytes(16).toString('base64url');
+    this.issuedMs.set(uti, nowMs);
+    // Bounded: the oldest entries go first (they belong to tokens long expired in any test or demo run).
+    if (this.issuedMs.size > MAX_REMEMBERED_TOKENS) {
+      const oldest = this.issuedMs.keys().next().value;
+      if (oldest !== undefined) this.issuedMs.delete(oldest);
+    }
     const payload: JWTPayload = {
       iss: this.options.issuer,
       iat: now,
       nbf: now,
       exp: now + lifetimeSeconds,
       tid: this.options.directory.tenantId,
-      uti: randomBytes(16).toString('base64url'),
+      uti,
       ver: '2.0',
       ...claims,
     };

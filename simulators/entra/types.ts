@@ -116,6 +116,12 @@ export interface EntraAuthority {
   /** Stand-in for Teams SSO: a user token whose audience is the given app (what Teams hands the bot). */
   issueTeamsSsoToken(input: TeamsSsoTokenInput): Promise<string>;
   /**
+   * What Graph's `POST /users/{id}/revokeSignInSessions` does to the authority: the user's
+   * signInSessionsValidFromDateTime becomes now (the authority's clock), and a user assertion issued
+   * before it is refused on-behalf-of with invalid_grant AADSTS50173. Returns that instant.
+   */
+  revokeSignInSessions(userId: string): Date;
+  /**
    * The App Service-style managed identity endpoint, when the directory has managed identities:
    * put `environment` into the process environment before the first ManagedIdentityCredential is
    * built (MSAL picks and caches the managed identity source once per process).

@@ -49,6 +49,14 @@ export async function validateUserAssertion(
   const oid = typeof payload.oid === 'string' ? payload.oid : undefined;
   const user = oid ? context.directory.user(oid) : undefined;
   if (!user || payload.idtyp === 'app') throw AadErrors.userNotFound(context.tenantId);
+  // Sessions revoked (revokeSignInSessions): a token issued before signInSessionsValidFromDateTime is no grant.
+  const validFrom = context.sessionsValidFrom.get(user.id.toLowerCase());
+  if (validFrom !== undefined) {
+    // Entra knows when it issued its tokens; `iat` (whole seconds) only for one it did not mint here.
+    const issuedMs =
+      context.minter.issuedAtMs(payload.uti) ?? (typeof payload.iat === 'number' ? payload.iat * 1000 : 0);
+    if (issuedMs < validFrom) throw AadErrors.grantRevoked(new Date(issuedMs), new Date(validFrom));
+  }
 
   return { user, amr: stringList(payload.amr), acrs: stringList(payload.acrs) };
 }

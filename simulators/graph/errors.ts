@@ -96,5 +96,24 @@ export const graphErrors = {
       `Resource '${id}' does not exist or one of its queried reference-property objects are not present.`,
     ),
   conflict: (message: string) => new GraphError(409, 'Conflict', message),
+  /**
+   * Teams endpoints (installed apps, app catalog) name what they wanted and what the token had: app-only
+   * "Missing role permissions on the request. API required one of '…'. Roles on the request '…'."
+   * (microsoft-graph-docs#13690), delegated "Missing scope permissions … API requires one of '…'. Scopes on
+   * the request '…'." (office-docs-powershell#8399). FIDELITY.md, "Teams app installations".
+   */
+  teamsPermissionMissing: (kind: 'user' | 'app', accepted: readonly string[], had: readonly string[]) =>
+    new GraphError(
+      403,
+      'Forbidden',
+      kind === 'app'
+        ? `Missing role permissions on the request. API required one of '${accepted.join(', ')}'. Roles on the request '${had.join(', ')}'.`
+        : `Missing scope permissions on the request. API requires one of '${accepted.join(', ')}'. Scopes on the request '${had.join(', ')}'.`,
+    ),
+  /** A *Self* permission used on another app (microsoft-graph-docs-contrib#478; the status is UNVERIFIED). */
+  teamsAppNotManageable: (appId: string, teamsAppId: string) =>
+    new GraphError(403, 'Forbidden', `AAD App Id '${appId}' is not allowed to manage the Teams App '${teamsAppId}'.`),
+  /** Teams entities (catalog apps, installations) that do not exist; wording UNVERIFIED. */
+  teamsNotFound: (what: string) => new GraphError(404, 'NotFound', `${what} not found.`),
   notImplemented: (message: string) => new GraphError(501, 'NotImplemented', message),
 };

@@ -85,6 +85,19 @@ export const tenantFixtureSchema = z.object({
     }),
   ),
   roleAssignments: z.array(z.object({ principalId: guid, roleDefinitionId: guid, directoryScopeId: z.string() })),
+  teamsApps: z
+    .array(
+      z.object({
+        id: z.string().min(1),
+        externalId: z.string().min(1),
+        displayName: z.string(),
+        distributionMethod: z.enum(['store', 'organization', 'sideloaded']),
+        version: z.string().min(1),
+        azureADAppId: guid.optional(),
+        installedFor: z.array(guid).optional(),
+      }),
+    )
+    .optional(),
 });
 
 export class FixtureError extends Error {}

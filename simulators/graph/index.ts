@@ -14,7 +14,8 @@
  * - views.ts: schedules and instances in effect at a given time
  * - rules-engine.ts: the activation checks; activations.ts: selfActivate/selfDeactivate/cancel/approve
  * - approvers.ts, policies.ts (the 17 rules), entities.ts (JSON for each Graph type)
- * - resources/: the route families (role management, policies, PIM for Groups, approvals, directory)
+ * - resources/: the route families (role management, policies, PIM for Groups, approvals, directory, Teams apps)
+ * - teams-apps.ts: the Teams app catalog and personal-scope installations
  * - control.ts: /_sim control API (fixture, clock, faults, calls, portal activations, state)
  */
 import { createServer } from 'node:https';
@@ -35,13 +36,16 @@ import { directoryRoutes } from './resources/directory';
 import { groupPimRoutes } from './resources/group-pim';
 import { policyRoutes } from './resources/policies';
 import { roleManagementRoutes } from './resources/role-management';
+import { teamsAppRoutes } from './resources/teams-apps';
 import { Router } from './router';
 import { createRequestListener } from './server';
 import { type AcrsForm, type CallRecord, type FaultSpec, SimState } from './state';
+import type { UserAppInstallation } from './teams-apps';
 
 export type { PortalActivationInput } from './activations';
 export type { SimulatorSnapshot } from './control';
 export type { AcrsForm, CallRecord, FaultSpec } from './state';
+export type { UserAppInstallation } from './teams-apps';
 
 export interface GraphSimulatorOptions {
   ca: CertificateAuthority;
@@ -82,6 +86,13 @@ export interface GraphSimulator {
   setAcrsForm(form: AcrsForm): void;
   /** CAE: the user's tokens issued until now get 401 + insufficient_claims; `acrs` adds an authentication context. */
   revokeSessions(userId: string, acrs?: string): void;
+  /** Teams apps installed in users' personal scope (fixture `teamsApps[].installedFor`, then installs made through Graph). */
+  teamsAppInstallations(): UserAppInstallation[];
+  /**
+   * Installs a catalog app for a user outside the bot (an admin's app setup policy, another instance of the
+   * bot); false when the user already has it.
+   */
+  installTeamsApp(userId: string, teamsAppId: string): boolean;
 }
 
 /** Starts the Microsoft Graph (PIM) simulator on HTTPS with a certificate from the local CA. */
@@ -95,6 +106,7 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     ...groupPimRoutes(),
     ...approvalRoutesAll(),
     ...directoryRoutes(),
+    ...teamsAppRoutes(),
   );
   const cert = issueServerCertificate(o.ca);
   let url = '';
@@ -144,6 +156,12 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     activate: (input) => createPortalActivation(state, input),
     snapshot: () => snapshot(state),
     revokeSessions: (userId, acrs) => revokeSessions(state, userId, acrs),
+    teamsAppInstallations: () => state.teamsApps.all(),
+    installTeamsApp: (userId, teamsAppId) => {
+      const app = state.teamsApps.app(teamsAppId);
+      if (!app) throw new Error(`No Teams app ${teamsAppId} in the catalog.`);
+      return state.teamsApps.install(userId, app, state.now());
+    },
     setAcrsForm: (form) => {
       state.acrsForm = form;
     },

@@ -122,7 +122,59 @@ export const Permissions = {
     'Directory.Read.All',
     'Directory.ReadWrite.All',
   ],
+  /**
+   * Teams app installations in a user's personal scope: install (DOCS api-reference/v1.0/api/userteamwork-post-installedapps.md,
+   * newer list per /work/shared/graph/FEATURES-API.md §3) and read (list, get, get chat: userteamwork-list-installedapps.md,
+   * userscopeteamsappinstallation-get-chat.md). Least privileged first.
+   */
+  teamsAppInstall: {
+    delegated: [
+      'TeamsAppInstallation.ReadWriteSelfForUser',
+      'TeamsAppInstallation.ManageSelectedForUser',
+      'TeamsAppInstallation.ReadWriteAndConsentSelfForUser',
+      'TeamsAppInstallation.ReadWriteAndConsentForUser',
+      'TeamsAppInstallation.ReadWriteForUser',
+      'TeamsAppInstallation.ReadWriteSelectedForUser',
+    ],
+    application: [
+      'TeamsAppInstallation.ReadWriteSelfForUser.All',
+      'TeamsAppInstallation.ManageSelectedForUser.All',
+      'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
+      'TeamsAppInstallation.ReadWriteAndConsentForUser.All',
+      'TeamsAppInstallation.ReadWriteForUser.All',
+      'TeamsAppInstallation.ReadWriteSelectedForUser.All',
+    ],
+  },
+  teamsAppInstallationRead: {
+    delegated: [
+      'TeamsAppInstallation.ReadForUser',
+      'TeamsAppInstallation.ReadWriteSelfForUser',
+      'TeamsAppInstallation.ReadWriteForUser',
+    ],
+    application: [
+      'TeamsAppInstallation.ReadForUser.All',
+      'TeamsAppInstallation.ReadWriteSelfForUser.All',
+      'TeamsAppInstallation.ReadWriteForUser.All',
+    ],
+  },
+  /** DOCS api-reference/v1.0/api/appcatalogs-list-teamsapps.md */
+  appCatalogRead: {
+    delegated: ['AppCatalog.Submit', 'AppCatalog.Read.All', 'AppCatalog.ReadWrite.All'],
+    application: ['AppCatalog.Read.All', 'AppCatalog.ReadWrite.All'],
+  },
 } as const satisfies Record<string, readonly string[] | PermissionsByKind>;
+
+/**
+ * The *Self* installation permissions reach only the caller's own app: the one whose manifest
+ * webApplicationInfo.id is the token's app id; other apps are invisible to a list
+ * (microsoft-graph-docs-contrib#330) and refused on install (#478).
+ */
+export const SELF_ONLY_TEAMS_PERMISSIONS: readonly string[] = [
+  'TeamsAppInstallation.ReadWriteSelfForUser',
+  'TeamsAppInstallation.ReadWriteAndConsentSelfForUser',
+  'TeamsAppInstallation.ReadWriteSelfForUser.All',
+  'TeamsAppInstallation.ReadWriteAndConsentSelfForUser.All',
+];
 
 /** Where the reference lists different permissions for delegated and application access. */
 export interface PermissionsByKind {
@@ -144,6 +196,27 @@ export function hasAnyPermission(caller: Caller, accepted: Accepted): boolean {
 /** PIM endpoints: 403 UnknownError wrapping {"errorCode":"PermissionScopeNotGranted",...}. */
 export function requirePimPermission(caller: Caller, accepted: Accepted): void {
   if (!hasAnyPermission(caller, accepted)) throw graphErrors.pimPermissionMissing(acceptedFor(caller, accepted));
+}
+
+/** Teams endpoints: 403 Forbidden naming the permissions wanted and those on the token. */
+export function requireTeamsPermission(caller: Caller, accepted: PermissionsByKind): void {
+  if (!hasAnyPermission(caller, accepted)) {
+    throw graphErrors.teamsPermissionMissing(caller.kind, acceptedFor(caller, accepted), [...caller.permissions]);
+  }
+}
+
+/**
+ * Which apps the caller may see or manage through `accepted`: every app when the token holds a permission
+ * of the list that is not *Self*, else only the app whose azureADAppId is the token's app id.
+ */
+export function teamsAppScope(
+  caller: Caller,
+  accepted: PermissionsByKind,
+): (azureADAppId: string | undefined) => boolean {
+  const granted = acceptedFor(caller, accepted).filter((p) => caller.permissions.has(p));
+  if (granted.some((p) => !SELF_ONLY_TEAMS_PERMISSIONS.includes(p))) return () => true;
+  return (azureADAppId) =>
+    azureADAppId !== undefined && caller.appId !== null && azureADAppId.toLowerCase() === caller.appId.toLowerCase();
 }
 
 /** Directory endpoints (/me, /users, /groups): 403 Authorization_RequestDenied. */

@@ -3,6 +3,7 @@ import type { FixtureApprover, TenantFixture } from '../tenant/tenant-fixture';
 import { LoadedTenant } from './fixture-loader';
 import { sameId, stableGuid } from './ids';
 import type { SessionRevocation } from './session-revocation';
+import { TeamsAppCatalog } from './teams-apps';
 
 /** Approvers have 24 hours, not configurable (PIM-API.md §1.3). */
 export const APPROVAL_TIMEOUT_MS = 24 * 3_600_000;
@@ -127,9 +128,13 @@ export class SimState {
   /** Users whose sessions were revoked (control API `/_sim/sessions/revoke`), by lower-case object id. */
   readonly revokedSessions = new Map<string, SessionRevocation>();
 
+  /** The Teams app catalog and personal-scope installations (teams-apps.ts). */
+  teamsApps: TeamsAppCatalog;
+
   constructor(clock: ManualClock, fixture: TenantFixture) {
     this.clock = clock;
     this.tenant = new LoadedTenant(fixture, clock.now());
+    this.teamsApps = new TeamsAppCatalog(fixture, clock.now());
   }
 
   now(): Date {
@@ -138,6 +143,7 @@ export class SimState {
 
   loadFixture(fixture: TenantFixture): void {
     this.tenant = new LoadedTenant(fixture, this.now());
+    this.teamsApps = new TeamsAppCatalog(fixture, this.now());
     this.requests.clear();
     this.activations.clear();
     this.faults = [];

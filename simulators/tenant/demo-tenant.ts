@@ -4,6 +4,7 @@ import {
   type FixtureApprover,
   type FixtureGroup,
   type FixtureRoleDefinition,
+  type FixtureTeamsApp,
   type FixtureUser,
   type TenantFixture,
 } from './tenant-fixture';
@@ -198,6 +199,33 @@ const eligible = (principalId: string, roleDefinitionId: string, endDateTime?: s
   ...(endDateTime ? { endDateTime } : {}),
 });
 
+/**
+ * PIM Bot in the demo tenant's Teams app catalog, published to the organisation: its manifest id is the
+ * playground's TEAMS_APP_ID (env/.env.playground), its webApplicationInfo.id the demo app registration
+ * (simulators/demo-app.ts, DEMO_BOT_CLIENT_ID). Adele has it (she chats with the bot); the approvers do not,
+ * so the bot installs itself for them before their first approval card.
+ */
+export const demoTeamsApp: FixtureTeamsApp = {
+  id: '9b1f0c2a-7e3d-4c5b-8a6f-0000000a0b07',
+  externalId: '00000000-0000-4000-8000-0000000a0b07',
+  displayName: 'PIM Bot',
+  distributionMethod: 'organization',
+  version: '1.0.0',
+  azureADAppId: 'b07b0700-0000-4000-8000-00000000b075',
+  installedFor: [ids.adele],
+};
+
+/** Another app of the catalog (Megan has it): a *Self* permission must neither see nor install it. */
+export const otherTeamsApp: FixtureTeamsApp = {
+  id: '2c8d4e6f-1a3b-4c5d-9e7f-00000000a11c',
+  externalId: 'f31b1263-ba99-435a-a679-911d24850d7c',
+  displayName: 'Contoso Helpdesk',
+  distributionMethod: 'organization',
+  version: '2.3.0',
+  azureADAppId: '0e5c1d2a-3b4f-4e6a-8c7d-00000000a11c',
+  installedFor: [ids.megan],
+};
+
 export const demoTenant: TenantFixture = {
   tenantId: 'f3b2a1c0-5d4e-4c3b-9a8f-7e6d5c4b3a21',
   domain: DOMAIN,
@@ -292,4 +320,5 @@ export const demoTenant: TenantFixture = {
     { principalId: demoGroups.securityOperators.id, roleDefinitionId: demoRoles.securityReader, directoryScopeId: '/' },
     { principalId: demoGroups.securityOperators.id, roleDefinitionId: demoRoles.reportsReader, directoryScopeId: '/' },
   ],
+  teamsApps: [demoTeamsApp, otherTeamsApp],
 };

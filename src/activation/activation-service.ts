@@ -22,6 +22,8 @@ export interface ActivationRequest {
   justification?: string;
   ticket?: TicketInfo;
   policy: ActivationPolicy;
+  /** Default: now. Later for an activation queued to follow a running one (see queued-activation.ts). */
+  startDateTime?: Date;
 }
 
 /** Who asks, with their own delegated PIM client, and the chat they asked in. */
@@ -83,6 +85,11 @@ export class ActivationService {
     return this.policies.getOrLoad(targetKey(target), () => pim.getActivationPolicy(target));
   }
 
+  /** The user's last activation of the target made through the bot and still followed (none once it ended). */
+  tracked(userId: string, target: PimTargetRef): Promise<PimRequest | undefined> {
+    return this.options.requests.latest(userId, target);
+  }
+
   async active(pim: PimClient): Promise<AssignmentInstance[]> {
     return pim.listActive();
   }
@@ -105,6 +112,7 @@ export class ActivationService {
           durationMinutes: request.durationMinutes,
           justification: request.justification,
           ticket: request.ticket,
+          ...(request.startDateTime ? { startDateTime: request.startDateTime } : {}),
         },
         request.policy,
       );

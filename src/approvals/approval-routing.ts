@@ -10,6 +10,7 @@ import type { ApprovalCopies } from './approval-copies';
 import { approvalHints } from './approval-hints';
 import { APPROVAL_JOBS } from './approval-jobs';
 import type { ApprovalTimers } from './approval-timers';
+import type { ApproverReach } from './approver-reach';
 import { resolveApprovers } from './approver-resolver';
 
 export interface ApprovalRoutingDependencies {
@@ -20,6 +21,8 @@ export interface ApprovalRoutingDependencies {
   scheduler: Scheduler;
   copies: ApprovalCopies;
   timers: ApprovalTimers;
+  /** Installs the bot for approvers it has no chat with (INSTALL_FOR_APPROVERS); absent: not tried. */
+  reach?: ApproverReach;
   settings: {
     /** Entra object ids of break-glass accounts (lower case): their requests carry a red hint. */
     breakGlassIds: ReadonlySet<string>;
@@ -91,6 +94,8 @@ export class ApprovalRouting {
     const unreached: string[] = [];
     const deliverTo = async (approver: Person) => {
       try {
+        // An approver who never opened PIM Bot: it installs itself for them first (never throws; logs why not).
+        await deps.reach?.prepare(approver, via, request.requester.aadObjectId);
         const message = await deps.messenger.sendToPerson(
           approver,
           { kind: 'approvalCard', request, viewerId: approver.aadObjectId },

@@ -20,6 +20,7 @@ import type { Reader } from '../shared/local-time';
 import type { UserPreferencesStore } from '../store/user-preferences-store';
 import { readerForTurn } from '../teams/reader-preferences';
 import type { TurnSessions } from '../teams/turn-sessions';
+import type { ActivateAgainActions } from './activate-again-actions';
 import { activeItems } from '../views/active-view';
 import { approvalCardModel, decidedNote } from '../views/approval-view';
 import { requestStatusModel } from '../views/status-view';
@@ -34,6 +35,8 @@ export interface CardActionDependencies {
   inbox?: ApprovalInbox;
   /** Remembered time zones and locales, for what the clicker's client did not send. */
   preferences?: UserPreferencesStore;
+  /** Activate again while active (queued) and its Cancel. */
+  again?: ActivateAgainActions;
   now: () => Date;
 }
 
@@ -75,7 +78,14 @@ export class CardActionHandlers {
       inboxPage: (context, action) => this.inbox.page(context, action.page),
       inboxApprove: (context, action) => this.inbox.decide(context, { ...action, decision: 'Approve' }),
       inboxDeny: (context, action) => this.inbox.decide(context, { ...action, decision: 'Deny' }),
+      cancelQueued: async (context, action) =>
+        this.deps.again ? this.deps.again.cancel(context, action.requestId) : invalidAction('cancelQueued'),
     };
+  }
+
+  /** Activate again (an Action.Submit, so a message: see PimBot), when the bot queues activations. */
+  get again(): ActivateAgainActions | undefined {
+    return this.deps.again;
   }
 
   /** Runs the clicked action; `undefined` when the invoke carried none of ours (or a malformed one). */

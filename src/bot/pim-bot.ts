@@ -9,9 +9,10 @@ import {
   type TurnContext,
   type UserState,
 } from 'botbuilder';
-import { type Dialog, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
+import { type Dialog, type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
 import { helpCard, readExecuteAction, type SubmitAction, type SubmitVerb } from '../../cards';
 import { HELP_COMMANDS } from '../../dialogs/help-commands';
+import { cardMessage } from '../../dialogs/dialog-replies';
 import { type ChatCommand, MAIN_DIALOG, type MainDialogOptions } from '../../dialogs/main-dialog';
 import { turnInput } from '../../dialogs/turn-input';
 import { BUILT_IN_ROLE_NAMES } from '../commands/built-in-role-names';
@@ -139,6 +140,10 @@ export class PimBot extends TeamsActivityHandler {
       await context.sendActivity('There is nothing to cancel.');
       return;
     }
+    if (command.type === 'activateAgain') {
+      await this.activateAgain(context, command.requestId, dc);
+      return;
+    }
     if (command.type === 'cancelRequest') {
       const answer = await this.deps.cardActions.cancelTyped(context, command.targetText);
       await context.sendActivity(
@@ -147,6 +152,21 @@ export class PimBot extends TeamsActivityHandler {
       return;
     }
     await dc.beginDialog(MAIN_DIALOG, { command: chatCommand(command) } satisfies MainDialogOptions);
+  }
+
+  /** "Activate again": queued while the activation runs (a card saying when), prefilled once it ended. */
+  private async activateAgain(context: TurnContext, requestId: string, dc: DialogContext): Promise<void> {
+    const again = this.deps.cardActions.again;
+    const answer = again ? await again.click(context, requestId) : undefined;
+    if (!answer) {
+      await dc.beginDialog(MAIN_DIALOG, { command: { type: 'help' } } satisfies MainDialogOptions);
+    } else if (answer.kind === 'prefill') {
+      const command: ChatCommand = { type: 'activate', ...answer.options };
+      await dc.beginDialog(MAIN_DIALOG, { command } satisfies MainDialogOptions);
+    } else {
+      const sent = await context.sendActivity(cardMessage(answer.card));
+      if (answer.queuedId && sent?.id) await again!.sent(answer.queuedId, sent.id);
+    }
   }
 
   /** In channels and group chats only @mentions reach the bot; PIM work moves to a 1:1 chat. */
@@ -201,6 +221,7 @@ function chatCommand(command: BotCommand): ChatCommand {
     case 'unsubscribe':
     case 'subscriptions':
     case 'cancelRequest': // answered before any dialog
+    case 'activateAgain':
       return { type: 'help' };
     default:
       return command;
@@ -208,7 +229,10 @@ function chatCommand(command: BotCommand): ChatCommand {
 }
 
 /** A chat command, or the same from a card button (which names its target by key). */
-export type BotCommand = Command | { type: 'activate'; targetKey: string };
+export type BotCommand =
+  | Command
+  | { type: 'activate'; targetKey: string }
+  | { type: 'activateAgain'; requestId: string };
 
 /** Each card button (Action.Submit) as the command it stands for. */
 const FROM_CARD: { [V in SubmitVerb]: (action: Extract<SubmitAction, { verb: V }>) => BotCommand } = {
@@ -218,6 +242,7 @@ const FROM_CARD: { [V in SubmitVerb]: (action: Extract<SubmitAction, { verb: V }
   activate: (action) => ({ type: 'activate', targetKey: action.target }),
   // A confirmation card clicked when no activation waits for it (the dialog ended or was cancelled).
   confirm: () => ({ type: 'unknown', text: '' }),
+  activateAgain: (action) => ({ type: 'activateAgain', requestId: action.requestId }),
 };
 
 /** What the user asked for in this message: the card button they clicked, or what they typed. */

@@ -119,6 +119,23 @@ const common = {
       z.array(z.string().regex(guid, { error: 'BREAK_GLASS_IDS must be comma-separated Entra object ids (GUIDs).' })),
     )
     .default([]),
+  // Issue 15: the bot installs itself (Graph) for approvers who never opened it, to reach them in Teams.
+  TEAMS_APP_ID: z
+    .string()
+    .regex(guid, {
+      error:
+        'TEAMS_APP_ID must be the Teams app id of the manifest (a GUID; teamsApp/create writes it to env/.env.<env>).',
+    })
+    .optional(),
+  TEAMS_APP_CATALOG_ID: z
+    .string()
+    .regex(guid, {
+      error: 'TEAMS_APP_CATALOG_ID must be the app id the Teams admin center shows for PIM Bot (a GUID).',
+    })
+    .optional(),
+  INSTALL_FOR_APPROVERS: z
+    .enum(['true', 'false'], { error: 'INSTALL_FOR_APPROVERS must be true or false.' })
+    .optional(),
   APPROVAL_REMINDER_MINUTES: z.coerce
     .number({ error: 'APPROVAL_REMINDER_MINUTES must be a number of minutes, e.g. 60.' })
     .min(0.01, { error: 'APPROVAL_REMINDER_MINUTES must be more than 0, e.g. 60.' })

@@ -63,7 +63,7 @@ export function parseConfig(env: Env): AppConfig {
       publicBaseUrl: v.PUBLIC_BASE_URL ?? `http://127.0.0.1:${v.PORT}`,
       ticketPattern: new RegExp(v.TICKET_PATTERN),
       ticketSystem: v.TICKET_SYSTEM,
-      approvals: approvalsConfig(v),
+      approvals: approvalsConfig(v, 'playground'),
       feed: feedConfig(v),
       jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
       storage: storageConfig(v),
@@ -101,7 +101,7 @@ export function parseConfig(env: Env): AppConfig {
     oauthConnectionName: v.OAUTH_CONNECTION_NAME,
     ticketPattern: new RegExp(v.TICKET_PATTERN),
     ticketSystem: v.TICKET_SYSTEM,
-    approvals: approvalsConfig(v),
+    approvals: approvalsConfig(v, 'production'),
     feed: feedConfig(v),
     jobs: { pollSeconds: v.JOB_POLL_SECONDS, expiryWarningMinutes: v.EXPIRY_WARNING_MINUTES },
     storage: storageConfig(v),
@@ -160,14 +160,30 @@ function inboundConfig(v: {
 }
 // --- end of the front door block ---
 
-function approvalsConfig(v: {
-  APPROVALS_CHANNELS: Record<string, string>;
-  FALLBACK_APPROVALS_CHANNEL_ID?: string;
-  BREAK_GLASS_IDS: string[];
-  APPROVAL_REMINDER_MINUTES: number;
-  APPROVAL_ESCALATION_MINUTES: number;
-}): ApprovalsConfig {
+function approvalsConfig(
+  v: {
+    APPROVALS_CHANNELS: Record<string, string>;
+    FALLBACK_APPROVALS_CHANNEL_ID?: string;
+    BREAK_GLASS_IDS: string[];
+    APPROVAL_REMINDER_MINUTES: number;
+    APPROVAL_ESCALATION_MINUTES: number;
+    TEAMS_APP_ID?: string;
+    TEAMS_APP_CATALOG_ID?: string;
+    INSTALL_FOR_APPROVERS?: 'true' | 'false';
+  },
+  mode: AppConfig['mode'],
+): ApprovalsConfig {
+  if (v.INSTALL_FOR_APPROVERS === 'true' && !v.TEAMS_APP_ID) {
+    throw new ConfigError([
+      "INSTALL_FOR_APPROVERS=true needs TEAMS_APP_ID, the Teams app id of PIM Bot's manifest (env/.env.<env> after teamsApp/create): the bot finds itself among a user's apps by it.",
+    ]);
+  }
+  const installForApprovers =
+    v.INSTALL_FOR_APPROVERS === undefined
+      ? mode === 'production' && v.TEAMS_APP_ID !== undefined
+      : v.INSTALL_FOR_APPROVERS === 'true';
   return {
+    reach: { installForApprovers, teamsAppId: v.TEAMS_APP_ID, catalogAppId: v.TEAMS_APP_CATALOG_ID },
     channels: v.APPROVALS_CHANNELS,
     fallbackChannelId: v.FALLBACK_APPROVALS_CHANNEL_ID,
     breakGlassIds: v.BREAK_GLASS_IDS,

@@ -135,6 +135,25 @@ export interface ApprovalsConfig {
   breakGlassIds: string[];
   reminderAfterMinutes: number;
   escalateAfterMinutes: number;
+  /** Issue 15: reaching approvers who never opened the bot. */
+  reach: ApproverReachConfig;
+}
+
+/**
+ * An approver with no chat with the bot gets it installed in their personal scope (Graph, app-only,
+ * TeamsAppInstallation.ReadWriteSelfForUser.All), then the approval card in that chat.
+ */
+export interface ApproverReachConfig {
+  /**
+   * INSTALL_FOR_APPROVERS (default: true in production when TEAMS_APP_ID is set, false in the playground,
+   * whose Agents Playground has no app catalog). false: approvers are reached only if Teams already lets
+   * the bot open a chat with them.
+   */
+  installForApprovers: boolean;
+  /** TEAMS_APP_ID: the manifest id, how the bot finds itself among the user's apps. */
+  teamsAppId?: string;
+  /** TEAMS_APP_CATALOG_ID: the catalog id, when known; otherwise read from the requester's installation. */
+  catalogAppId?: string;
 }
 
 /** Scheduled work: Azure Storage queue jobs (in memory without STORAGE_CONNECTION_STRING). */

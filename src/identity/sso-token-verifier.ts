@@ -1,4 +1,5 @@
-import { createRemoteJWKSet, errors, type JWTPayload, jwtVerify } from 'jose';
+import { errors, type JWTPayload, jwtVerify } from 'jose';
+import { OpenIdKeys, type OpenIdKeySet } from './openid-keys';
 
 /**
  * Verifies the user's token for the bot (Teams SSO, or the demo's dev identity) before anything is done
@@ -25,6 +26,8 @@ export interface SsoTokenVerifierOptions {
   now?: () => Date;
   /** Accepted clock difference on exp / nbf, in seconds; default 60. */
   clockToleranceSeconds?: number;
+  /** The authority's metadata and keys, when shared with another verifier; default its own for authorityHost + tenantId. */
+  keys?: OpenIdKeys;
 }
 
 /** The user a verified token names. */
@@ -53,16 +56,15 @@ export class SsoTokenRejected extends Error {
   }
 }
 
-const METADATA_TIMEOUT_MS = 10_000;
-
 export class SsoTokenVerifier {
-  private keys?: Promise<ReturnType<typeof createRemoteJWKSet>>;
+  private readonly openId: OpenIdKeys;
   private readonly authority: string;
   private readonly now: () => Date;
 
   constructor(private readonly options: SsoTokenVerifierOptions) {
     this.authority = options.authorityHost.replace(/\/+$/, '');
     this.now = options.now ?? (() => new Date());
+    this.openId = options.keys ?? new OpenIdKeys({ authorityHost: options.authorityHost, tenantId: options.tenantId });
   }
 
   /** The token's user, or SsoTokenRejected saying why not. Never logs or keeps the token. */
@@ -88,24 +90,10 @@ export class SsoTokenVerifier {
     return { oid, tid };
   }
 
-  /** The authority's keys, from its OpenID Connect metadata (fetched once; again after a failure). */
-  private signingKeys(): Promise<ReturnType<typeof createRemoteJWKSet>> {
-    this.keys ??= this.discover().catch((err: unknown) => {
-      this.keys = undefined;
-      throw err;
-    });
-    return this.keys;
-  }
-
-  private async discover(): Promise<ReturnType<typeof createRemoteJWKSet>> {
-    const url = `${this.authority}/${encodeURIComponent(this.options.tenantId)}/v2.0/.well-known/openid-configuration`;
+  /** The authority's keys (OpenIdKeys: the metadata fetched once, again after a failure); never unverified. */
+  private async signingKeys(): Promise<OpenIdKeySet['keys']> {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(METADATA_TIMEOUT_MS), redirect: 'error' });
-      const metadata = (await res.json()) as { jwks_uri?: unknown };
-      if (!res.ok || typeof metadata.jwks_uri !== 'string' || !metadata.jwks_uri.startsWith('https://')) {
-        throw new Error(`no https jwks_uri (HTTP ${res.status})`);
-      }
-      return createRemoteJWKSet(new URL(metadata.jwks_uri), { timeoutDuration: METADATA_TIMEOUT_MS });
+      return (await this.openId.keySet()).keys;
     } catch {
       throw new SsoTokenRejected('keysUnavailable');
     }

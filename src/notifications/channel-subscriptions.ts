@@ -31,11 +31,38 @@ export interface ChannelSubscription {
 }
 
 export interface SubscribeInput {
+  /** Names to add to the channel's filters; empty: every activation. */
   filters: readonly string[];
   by: SubscribedBy;
   reference: ConversationAddress;
-  /** Opt in to justifications and tickets on the channel's cards; the caller has checked the channel may. */
+  /**
+   * Justifications and tickets on the channel's cards: true opts in (the caller has checked the channel may),
+   * false opts out, undefined keeps what the channel had (none for a new subscription).
+   */
   details?: boolean;
+}
+
+/** What a subscribe changed. */
+export interface SubscribeOutcome {
+  subscription: ChannelSubscription;
+  /** Filters that were not there before (as stored). */
+  added: string[];
+  /** Named filters the channel had already (as stored), or that its "every activation" covers. */
+  already: string[];
+  /** Nothing changed: no filter added, same details, same scope. */
+  unchanged: boolean;
+}
+
+/** What an unsubscribe changed. */
+export interface UnsubscribeOutcome {
+  /** The subscription before the change; undefined: the channel had none. */
+  before?: ChannelSubscription;
+  /** What is left; undefined: the channel gets nothing now. */
+  after?: ChannelSubscription;
+  /** Filters removed (as they were stored). */
+  removed: string[];
+  /** Named filters the channel did not have. */
+  notFollowed: string[];
 }
 
 /** At most this many filters per channel, each at most FILTER_MAX_LENGTH characters. */
@@ -99,32 +126,81 @@ export class ChannelSubscriptionStore {
     private readonly now: () => Date = () => new Date(),
   ) {}
 
-  /** Subscribes the channel, or replaces its filters, details and reference when already subscribed. */
-  async subscribe(channelId: string, input: SubscribeInput): Promise<ChannelSubscription> {
+  /**
+   * Adds filters to the channel's subscription (creating it), idempotently: a filter it has already stays once.
+   * No filters means every activation. A channel that gets every activation keeps getting every activation
+   * (adding a role to "everything" changes nothing). The reference and who subscribed are refreshed only with a
+   * change.
+   */
+  async subscribe(channelId: string, input: SubscribeInput): Promise<SubscribeOutcome> {
     const id = requireChannelId(channelId);
-    const subscription: ChannelSubscription = {
-      channelId: id,
-      filters: normalizeFilters(input.filters),
-      by: { aadObjectId: input.by.aadObjectId, ...(input.by.name ? { name: input.by.name } : {}) },
-      reference: input.reference,
-      subscribedAt: this.now().toISOString(),
-      ...(input.details === true ? { details: true as const } : {}),
-    };
-    await this.update((channels) => ({ ...channels, [id]: subscription }));
-    return subscription;
+    const wanted = normalizeFilters(input.filters);
+    let outcome: SubscribeOutcome | undefined;
+    await this.update((channels) => {
+      const current = Object.hasOwn(channels, id) ? channels[id] : undefined;
+      const has = new Set((current?.filters ?? []).map(comparable));
+      const everything = current !== undefined && current.filters.length === 0;
+      const added = everything ? [] : wanted.filter((f) => !has.has(comparable(f)));
+      const already = everything ? wanted : wanted.filter((f) => has.has(comparable(f)));
+      const filters =
+        wanted.length === 0 || everything ? [] : normalizeFilters([...(current?.filters ?? []), ...added]);
+      const details = input.details ?? current?.details === true;
+      const unchanged =
+        current !== undefined &&
+        (current.details === true) === details &&
+        filters.length === current.filters.length &&
+        added.length === 0;
+      if (unchanged) {
+        outcome = { subscription: current, added, already, unchanged };
+        return undefined;
+      }
+      const subscription: ChannelSubscription = {
+        channelId: id,
+        filters,
+        by: { aadObjectId: input.by.aadObjectId, ...(input.by.name ? { name: input.by.name } : {}) },
+        reference: input.reference,
+        subscribedAt: this.now().toISOString(),
+        ...(details ? { details: true as const } : {}),
+      };
+      outcome = { subscription, added, already, unchanged };
+      return { ...channels, [id]: subscription };
+    });
+    return outcome!;
   }
 
-  /** Stops the feed in the channel. False when it was not subscribed. */
-  async unsubscribe(channelId: string): Promise<boolean> {
+  /**
+   * Removes the named filters from the channel's subscription, or the whole subscription when none are named.
+   * Removing the last filter ends the subscription: the channel then gets nothing (never "every activation").
+   */
+  async unsubscribe(channelId: string, filters: readonly string[] = []): Promise<UnsubscribeOutcome> {
     const id = requireChannelId(channelId);
-    let removed = false;
+    const named = normalizeFilters(filters);
+    let outcome: UnsubscribeOutcome = { removed: [], notFollowed: named };
     await this.update((channels) => {
-      removed = Object.hasOwn(channels, id);
-      if (!removed) return undefined;
+      const before = Object.hasOwn(channels, id) ? channels[id] : undefined;
+      if (!before) {
+        outcome = { removed: [], notFollowed: named };
+        return undefined;
+      }
+      const gone = new Set(named.map(comparable));
+      const removed = named.length === 0 ? before.filters : before.filters.filter((f) => gone.has(comparable(f)));
+      const kept = before.filters.filter((f) => !gone.has(comparable(f)));
+      const had = new Set(before.filters.map(comparable));
+      const notFollowed = named.filter((f) => !had.has(comparable(f)));
+      if (named.length > 0 && removed.length === 0) {
+        outcome = { before, after: before, removed, notFollowed };
+        return undefined;
+      }
       const { [id]: _gone, ...rest } = channels;
-      return rest;
+      if (named.length === 0 || kept.length === 0) {
+        outcome = { before, removed, notFollowed };
+        return rest;
+      }
+      const after = { ...before, filters: kept };
+      outcome = { before, after, removed, notFollowed };
+      return { ...rest, [id]: after };
     });
-    return removed;
+    return outcome;
   }
 
   async get(channelId: string): Promise<ChannelSubscription | undefined> {

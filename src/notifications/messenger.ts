@@ -1,3 +1,4 @@
+import type { QueuedActivation } from '../activation/queued-activation-record';
 import type { Person, PimRequest } from '../requests/pim-request';
 import type { ConversationAddress, PostedMessage } from '../shared/conversation-address';
 
@@ -22,7 +23,9 @@ export type Notice =
    * The channel feed card of an activation: role, who, when, until and the approval; the justification and
    * ticket only when `details` (a subscription that opted in, see ChannelSubscription.details).
    */
-  | { kind: 'feedCard'; request: PimRequest; details: boolean };
+  | { kind: 'feedCard'; request: PimRequest; details: boolean }
+  /** "Activate again" queued to follow a running activation: waiting, requested, canceled or refused. */
+  | { kind: 'queuedActivation'; queued: QueuedActivation };
 
 /**
  * Which conversation a channel post goes through (a conversation of the channel's team gives the Teams

@@ -110,6 +110,14 @@ export class PimActivityReader {
     return hit ? hit.endDateTime : undefined;
   }
 
+  /** Every Entra role definition's display name in the tenant (built-in and custom), all pages. */
+  async listRoleNames(): Promise<string[]> {
+    const roles = await this.run(() =>
+      this.graph.list<UnifiedRoleDefinition>(`${ROLES}/roleDefinitions?$select=id,displayName`),
+    );
+    return roles.map((r) => r.displayName ?? '').filter((name) => name !== '');
+  }
+
   /** A role definition's display name. */
   async roleName(roleDefinitionId: string): Promise<string> {
     const role = await this.run(() =>

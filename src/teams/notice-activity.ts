@@ -1,5 +1,12 @@
 import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
-import { type AdaptiveCard, activationFeedCard, approvalCard, expiryWarningCard, statusCard } from '../../cards';
+import {
+  type AdaptiveCard,
+  activationFeedCard,
+  approvalCard,
+  expiryWarningCard,
+  queuedActivationCard,
+  statusCard,
+} from '../../cards';
 import type { ConversationAddress, Notice } from '../notifications/messenger';
 import type { Reader } from '../shared/local-time';
 import { approvalCardModel } from '../views/approval-view';
@@ -7,6 +14,7 @@ import { expiryWarningModel } from '../views/expiry-view';
 import { feedCardModel } from '../views/feed-view';
 import { decidedText, reminderText } from '../views/notice-text';
 import { plainMessage } from '../views/plain-message';
+import { queuedActivationModel } from '../views/queued-activation-view';
 import { requestStatusModel } from '../views/status-view';
 
 export interface NoticeRendering {
@@ -32,6 +40,8 @@ export function noticeReaderId(notice: Notice, to?: ConversationAddress): string
       return notice.request.requester.aadObjectId;
     case 'approvalReminder':
       return personOf(to);
+    case 'queuedActivation':
+      return notice.queued.userId;
     case 'feedCard':
       return undefined;
   }
@@ -71,6 +81,8 @@ export function noticeActivity(notice: Notice, options: NoticeRendering): Partia
       );
     case 'feedCard':
       return cardActivity(activationFeedCard(feedCardModel(notice.request, { now, details: notice.details }), {}));
+    case 'queuedActivation':
+      return cardActivity(queuedActivationCard(queuedActivationModel(notice.queued, now)));
   }
 }
 

@@ -2,8 +2,12 @@ import { type ContainerClient, BlobServiceClient } from '@azure/storage-blob';
 import type { Storage, StoreItems } from 'botbuilder';
 import { blobNameOf } from './bot-storage';
 
-/** Where the dedupe marks live in the bot's container: one folder, so a lifecycle rule can age them out. */
+/**
+ * Where the dedupe marks live in the bot's container: one virtual folder, so a lifecycle rule (prefixMatch) can age
+ * them out. Only the key is encoded as BlobsStorage encodes keys; the prefix's `/` stays a folder separator.
+ */
 const KEY_PREFIX = 'sso-token-exchange/';
+const markName = (key: string) => KEY_PREFIX + blobNameOf(key);
 
 /**
  * The storage TeamsSSOTokenExchangeMiddleware dedupes the `signin/tokenExchange` invokes with (Teams
@@ -24,7 +28,7 @@ export class CreateIfAbsentBlobStorage implements Storage {
     const items: StoreItems = {};
     for (const key of keys) {
       try {
-        const body = await this.container.getBlockBlobClient(blobNameOf(KEY_PREFIX + key)).downloadToBuffer();
+        const body = await this.container.getBlockBlobClient(markName(key)).downloadToBuffer();
         items[key] = JSON.parse(body.toString('utf8')) as object;
       } catch (err) {
         if ((err as { statusCode?: number }).statusCode !== 404) throw err;
@@ -39,7 +43,7 @@ export class CreateIfAbsentBlobStorage implements Storage {
         const { eTag: _ignored, ...value } = item as { eTag?: unknown };
         const body = JSON.stringify(value);
         try {
-          await this.container.getBlockBlobClient(blobNameOf(KEY_PREFIX + key)).upload(body, Buffer.byteLength(body), {
+          await this.container.getBlockBlobClient(markName(key)).upload(body, Buffer.byteLength(body), {
             conditions: { ifNoneMatch: '*' },
             blobHTTPHeaders: { blobContentType: 'application/json' },
           });
@@ -55,9 +59,7 @@ export class CreateIfAbsentBlobStorage implements Storage {
   }
 
   async delete(keys: string[]): Promise<void> {
-    await Promise.all(
-      keys.map((key) => this.container.getBlockBlobClient(blobNameOf(KEY_PREFIX + key)).deleteIfExists()),
-    );
+    await Promise.all(keys.map((key) => this.container.getBlockBlobClient(markName(key)).deleteIfExists()));
   }
 }
 

@@ -20,5 +20,6 @@ export function expiryWarningModel(
     justification: request.justification,
     ticketNumber: request.ticket?.ticketNumber,
     targetKey: targetKey(request.target),
+    requestId: request.id,
   };
 }

@@ -1,12 +1,25 @@
 import type { EligibleItem } from '../../cards';
 import { describeMinutes } from '../pim/iso-duration';
-import type { ActivationPolicy, PimTarget } from '../pim/pim-types';
-import { targetKey } from '../pim/target-key';
+import { type ActivationPolicy, type AssignmentInstance, isActivated, type PimTarget } from '../pim/pim-types';
+import { sameTarget, targetKey } from '../pim/target-key';
+import { formatLocalTime } from '../shared/local-time';
+
+/** What else the "my roles" card shows: what is active now, and the roles each group grants. */
+export interface RoleListContext {
+  /** The user's assignments in effect now: an activated one marks its row "Active until …, … left". */
+  active?: readonly AssignmentInstance[];
+  /** Per target (same order), the roles a group grants; undefined when unknown or not a group. */
+  grants?: ReadonlyArray<readonly string[] | undefined>;
+  now: Date;
+  timeZone?: string;
+  locale?: string;
+}
 
 /** Rows of the "my roles" card: a target with the badges of its policy (when it could be read). */
 export function roleItems(
   targets: readonly PimTarget[],
   policies: ReadonlyArray<ActivationPolicy | undefined>,
+  context?: RoleListContext,
 ): EligibleItem[] {
   return targets.map((target, i) => {
     const policy = policies[i];
@@ -21,9 +34,20 @@ export function roleItems(
       requiresMfa: policy?.requiresMfa ?? false,
       requiresJustification: policy?.requiresJustification ?? false,
       authContext: policy?.authContext ?? null,
-      activeUntilText: null,
+      activeUntilText: context ? activeUntilText(target, context) : null,
+      grantsRoles: context?.grants?.[i] ? [...(context.grants[i] ?? [])] : undefined,
     };
   });
+}
+
+/** "14:30 (UTC+1), 1 hour 20 minutes left" for a target the user has activated now; null otherwise. */
+function activeUntilText(target: PimTarget, context: RoleListContext): string | null {
+  const running = context.active?.find((a) => isActivated(a) && sameTarget(a.target, target));
+  if (!running) return null;
+  const end = running.endDateTime;
+  if (!end) return 'no end';
+  const leftMinutes = Math.max(1, Math.round((end.getTime() - context.now.getTime()) / 60_000));
+  return `${formatLocalTime(end, context.timeZone, context.locale, context.now)}, ${describeMinutes(leftMinutes)} left`;
 }
 
 /** "max 4 hours · approval · ticket · MFA" for text replies. */

@@ -95,6 +95,7 @@ export function requestStatusModel(request: PimRequest, options: StatusViewOptio
         ...owner,
         state: request.status,
         activateAgainKey: targetKey(request.target),
+        activateAgainRequestId: request.id,
         updatedText: `${request.status === 'expired' ? 'Ended' : 'Deactivated'}${ended}.`,
       };
     }

@@ -110,7 +110,8 @@ describe('plain-text notices with hostile names and comments', () => {
     const withMarkup = messages.filter((m) => MARKUP.some((p) => p.test(m.text ?? '')));
     console.log(`hostile subscribe filter: ${messages.length} reply, ${withMarkup.length} with markup left`);
     expect(messages).toHaveLength(1);
-    expect(messages[0]?.text).toMatch(/^Subscribed: this channel gets every activation of .Exchange.\(https：/);
+    // Not a role of the tenant: refused, the typed name (and the hostile role names suggested) echoed inert.
+    expect(messages[0]?.text).toMatch(/^I don't know a role or group called ".Exchange.\(https：/);
     expect(messages[0]?.textFormat).toBe('plain');
     expect(withMarkup).toEqual([]);
   });

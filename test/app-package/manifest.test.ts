@@ -24,6 +24,9 @@ import {
   validateAppPackage,
 } from '../../scripts/package-app';
 import { DEMO_BOT_CLIENT_ID } from '../../simulators/demo-app';
+import { BUILT_IN_ROLE_NAMES } from '../../src/commands/built-in-role-names';
+import type { Command } from '../../src/commands/command';
+import { parseCommand } from '../../src/commands/command-parser';
 import { readZip } from './zip-reader';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -119,27 +122,41 @@ describe('the manifest template', () => {
     expect(template).toContain(placeholder('TEAMS_APP_ID'));
   });
 
-  it('lists every chat command the bot understands, per scope', () => {
-    // The command types of src/commands/command.ts, less the catch-all.
-    const parser = readFileSync(join(root, 'src', 'commands', 'command.ts'), 'utf8');
-    const commandType = parser.slice(
-      parser.indexOf('export type Command'),
-      parser.indexOf('export type ActivateCommand'),
-    );
-    const parsed = [...commandType.matchAll(/'([a-z]+)'/g)].map((m) => m[1]!).filter((t) => t !== 'unknown');
-    const channelOnly = ['subscribe', 'unsubscribe', 'subscriptions'];
-    expect(new Set(parsed)).toEqual(
-      new Set(['help', 'roles', 'active', 'cancel', 'pending', 'activate', 'deactivate', ...channelOnly]),
-    );
+  it('lists every chat command the bot understands, per scope, and nothing the parser does not read as itself', () => {
+    // Where a hint for each command the parser returns belongs. The compiler checks the list is complete: a new
+    // command type fails to compile here until its place in the manifest is decided.
+    const WHERE = {
+      help: 'everywhere',
+      roles: 'everywhere',
+      active: 'everywhere',
+      cancel: 'everywhere',
+      pending: 'everywhere',
+      activate: 'everywhere',
+      deactivate: 'everywhere',
+      // Channel feed commands: a group chat or the 1:1 chat answers that they work in a team channel.
+      subscribe: 'channel',
+      unsubscribe: 'channel',
+      subscriptions: 'channel',
+      // A phrase ("cancel my request"), not a one-word hint; and the catch-all.
+      cancelRequest: 'none',
+      unknown: 'none',
+    } as const satisfies Record<Command['type'], 'everywhere' | 'channel' | 'none'>;
+    const types = Object.keys(WHERE) as Command['type'][];
+    const expected = (scope: string) =>
+      types.filter((t) => WHERE[t] === 'everywhere' || (WHERE[t] === 'channel' && scope === 'team'));
 
     const lists = (
       sampleManifest() as { bots: { commandLists: { scopes: string[]; commands: { title: string }[] }[] }[] }
     ).bots[0]!.commandLists;
     const titles = (scope: string) => lists.find((l) => l.scopes.includes(scope))?.commands.map((c) => c.title) ?? [];
-    const everywhere = parsed.filter((t) => !channelOnly.includes(t));
-    expect(new Set(titles('personal'))).toEqual(new Set(everywhere));
-    expect(new Set(titles('groupChat'))).toEqual(new Set(everywhere));
-    expect(new Set(titles('team'))).toEqual(new Set(parsed));
+    for (const scope of ['personal', 'team', 'groupChat']) {
+      // Clicking a hint sends its title: the parser must read it as that very command.
+      for (const title of titles(scope)) {
+        expect(parseCommand(title, { targetNames: BUILT_IN_ROLE_NAMES }).type, `${scope} hint "${title}"`).toBe(title);
+      }
+      // And every command that belongs in the scope has its hint.
+      expect(new Set(titles(scope)), scope).toEqual(new Set(expected(scope)));
+    }
   });
 });
 

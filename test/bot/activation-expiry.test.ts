@@ -102,7 +102,7 @@ describe('expiry warning', () => {
       expect.objectContaining({
         type: 'Action.Submit',
         title: 'Activate again',
-        data: { pimbot: 'activate', target: key },
+        data: { pimbot: 'activateAgain', requestId },
       }),
     ]);
 
@@ -149,19 +149,117 @@ describe('expiry warning', () => {
 });
 
 describe('activating again before the end', () => {
-  it('"Activate again" on the warning while the role is still active says so at once, without a dialog', async () => {
-    const { end } = await activateExchange();
-    const warnAt = new Date(end.getTime() - WARNING_MINUTES * 60_000);
+  /** Warns, then clicks Activate again on the warning while the role is still active. */
+  async function activateAgainWhileActive() {
+    const activated = await activateExchange();
+    const warnAt = new Date(activated.end.getTime() - WARNING_MINUTES * 60_000);
     h.stack.clock.set(warnAt);
     await h.jobs.runDue();
     const again = cardActions(warnings()[0]?.body).find((a) => a.title === 'Activate again');
+    expect(again?.data).toEqual({ pimbot: 'activateAgain', requestId: activated.requestId });
     h.connector.reset();
     await h.submit(adele, again!.data!);
-    const text = h.connector.sentTexts().join('\n');
-    expect(text).toMatch(/Exchange Administrator is still active until/);
-    expect(text).toContain(formatLocalTime(end, 'Europe/Berlin', 'en-GB', warnAt));
+    const queuedCard = inAdeleChat().find((c) => /Activates again/.test(visibleText(c.body)));
+    expect(queuedCard).toBeDefined();
+    return { ...activated, warnAt, queuedCard: queuedCard! };
+  }
+  const adeleRequests = () =>
+    h.stack.graph.snapshot().requests.filter((r) => r.principalId === adele.id && r.action === 'selfActivate');
+
+  it('"Activate again" while active queues the same request for when it ends, and says when', async () => {
+    const { end, warnAt, queuedCard, requestId } = await activateAgainWhileActive();
+    const text = visibleText(queuedCard.body);
+    const endsAt = formatLocalTime(end, 'Europe/Berlin', 'en-GB', warnAt);
+    expect(text).toContain(`Your Exchange Administrator will be activated again at ${endsAt} for 2 hours.`);
     expect(text).toMatch(/PIM cannot extend a running activation/);
     expect(text).not.toMatch(/How long/);
+    expect(cardActions(queuedCard.body)).toEqual([
+      expect.objectContaining({ type: 'Action.Execute', title: 'Cancel', data: { pimbot: 'cancelQueued', requestId } }),
+    ]);
+    // Nothing goes to PIM before the end (PIM would answer RoleAssignmentExists).
+    expect(adeleRequests()).toHaveLength(1);
+    expect(h.jobs.scheduled().filter((j) => j.type === 'activation.again')).toEqual([
+      { type: 'activation.again', id: requestId, dueAt: new Date(end) },
+    ]);
+    await h.invoke(adele, 'cancelQueued', { pimbot: 'cancelQueued', requestId }); // leaves nothing queued
+  });
+
+  it('at the end, a new selfActivate starting at the old end, with the same justification and ticket, and a new status card', async () => {
+    const { end, queuedCard } = await activateAgainWhileActive();
+    h.stack.clock.set(end);
+    await h.jobs.runDue();
+    const requests = adeleRequests();
+    expect(requests).toHaveLength(2);
+    const next = requests.find((r) => r.id !== requests[0]!.id)!;
+    const scheduleInfo = next.scheduleInfo as { startDateTime: string; expiration: { duration: string } };
+    expect(new Date(scheduleInfo.startDateTime).getTime()).toBe(end.getTime());
+    expect(scheduleInfo.expiration.duration).toBe('PT2H');
+    expect(next.justification).toBe('fix mailbox rules');
+    expect((next.ticketInfo as { ticketNumber: string }).ticketNumber).toBe('INC-42');
+    expect(isActive()).toBe(true);
+    // The queued card says it was requested; the new request has its own status card, Active.
+    const queuedNow = inAdeleChat()
+      .filter((c) => c.operation === 'update' && c.activityId === queuedCard.answeredId)
+      .at(-1);
+    expect(visibleText(queuedNow?.body)).toMatch(/Requested again/);
+    expect(cardActions(queuedNow?.body)).toEqual([]);
+    const statusCards = inAdeleChat().filter((c) => c.operation !== 'update' && /Active/.test(visibleText(c.body)));
+    expect(statusCards.map((c) => visibleText(c.body)).join('\n')).toMatch(/Exchange Administrator/);
+
+    // At least once delivery: running the job again submits nothing more.
+    await h.jobs.at(end, { type: 'activation.again', id: requests[0]!.id as string, payload: {} });
+    await h.jobs.runDue();
+    expect(adeleRequests()).toHaveLength(2);
+  });
+
+  it('Cancel on the queued card: nothing is requested at the end', async () => {
+    const { end, requestId } = await activateAgainWhileActive();
+    const { status, body } = await h.invoke(adele, 'cancelQueued', { pimbot: 'cancelQueued', requestId });
+    expect(status).toBe(200);
+    expect(JSON.stringify(body)).toMatch(/Canceled: your Exchange Administrator ends at/);
+    h.stack.clock.set(new Date(end.getTime() + 1_000));
+    await h.jobs.runDue();
+    expect(adeleRequests()).toHaveLength(1);
+    expect(isActive()).toBe(false);
+  });
+
+  it("someone else cannot queue or cancel another person's activation", async () => {
+    const { requestId } = await activateAgainWhileActive();
+    h.connector.reset();
+    await h.submit(megan, { pimbot: 'activateAgain', requestId });
+    expect(h.connector.calls.map((c) => visibleText(c.body)).join('\n')).toMatch(
+      /unknown to PIM Bot, or it is not yours/,
+    );
+    const { body } = await h.invoke(megan, 'cancelQueued', { pimbot: 'cancelQueued', requestId });
+    expect(JSON.stringify(body)).toMatch(/not yours/);
+    const { body: own } = await h.invoke(adele, 'cancelQueued', { pimbot: 'cancelQueued', requestId });
+    expect(JSON.stringify(own)).toMatch(/Canceled/); // still queued after Megan's clicks; now canceled
+  });
+
+  it('Activate on the roles list while it is active: no dead end, Activate again at its end or Deactivate now', async () => {
+    const { end, requestId } = await activateExchange();
+    const key = `role:${demoRoles.exchangeAdministrator}:/`;
+    h.connector.reset();
+    await h.submit(adele, { pimbot: 'activate', target: key });
+    const offer = inAdeleChat().find((c) => /Still active until/.test(visibleText(c.body)));
+    const endsAt = formatLocalTime(end, 'Europe/Berlin', 'en-GB', h.stack.clock.now());
+    expect(visibleText(offer?.body)).toContain(`Your Exchange Administrator is active until ${endsAt}.`);
+    expect(visibleText(offer?.body)).not.toMatch(/How long/);
+    expect(cardActions(offer?.body)).toEqual([
+      expect.objectContaining({
+        type: 'Action.Submit',
+        title: `Activate again at ${endsAt}`,
+        data: { pimbot: 'activateAgain', requestId },
+      }),
+      expect.objectContaining({
+        type: 'Action.Execute',
+        verb: 'deactivate',
+        data: { pimbot: 'deactivate', target: key },
+      }),
+    ]);
+    await h.submit(adele, cardActions(offer?.body)[0]!.data!);
+    expect(inAdeleChat().some((c) => /Activates again at/.test(visibleText(c.body)))).toBe(true);
+    await h.invoke(adele, 'cancelQueued', { pimbot: 'cancelQueued', requestId }); // leaves nothing queued
   });
 
   it('PIM cannot extend a running activation: the bot says so and what to do instead', async () => {
@@ -187,13 +285,25 @@ describe('expired', () => {
     expect(visibleText(card)).toMatch(/Ended/);
     expect(visibleText(card)).not.toMatch(/Deactivate now/);
     const again = cardActions(card).find((a) => a.title === 'Activate again');
-    expect(again?.data).toEqual({ pimbot: 'activate', target: `role:${demoRoles.exchangeAdministrator}:/` });
+    expect(again?.data).toEqual({ pimbot: 'activateAgain', requestId: expect.any(String) });
 
+    // Prefilled: the same role, duration, justification and ticket, straight to the confirmation.
     h.connector.reset();
     await h.submit(adele, again!.data!);
     const asked = h.connector.calls.map((c) => visibleText(c.body)).join('\n');
+    expect(asked).not.toMatch(/how long/i);
     expect(asked).toMatch(/Exchange Administrator/);
-    expect(asked).toMatch(/how long|duration/i);
+    expect(asked).toMatch(/2 hours/);
+    expect(asked).toMatch(/INC-42/);
+    expect(asked).toMatch(/fix mailbox rules/);
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    expect(confirm).toBeDefined();
+    // Nothing reaches PIM until the user confirms.
+    expect(
+      h.stack.graph.snapshot().requests.filter((r) => r.principalId === adele.id && r.action === 'selfActivate'),
+    ).toHaveLength(1);
+    await h.submit(adele, confirm!.data!);
+    expect(isActive()).toBe(true);
   });
 
   it('an approved activation gets the warning and the Expired card too', async () => {

@@ -21,6 +21,7 @@ import {
   myRolesCard,
   type SignInCardModel,
   type StatusCardModel,
+  queuedActivationCard,
   signInCard,
   statusCard,
   type Viewer,
@@ -143,6 +144,7 @@ export const normalExpiryWarning: ExpiryWarningCardModel = {
   justification: 'fix mailbox rules',
   ticketNumber: 'INC-42',
   targetKey: 'role:29232cdf-9323-42fd-ade2-1d097af3e4de:/',
+  requestId: '8a2f6c1e-3b7d-4e9a-a1c5-0f6d2e8b9c47',
 };
 
 export const normalActiveRoles: ActiveRolesCardModel = {
@@ -208,6 +210,7 @@ export const BUILDERS: readonly BuilderCase[] = [
             maxDurationText: h,
             authContext: h,
             activeUntilText: h,
+            grantsRoles: [h, h],
           })),
         },
         VIEWER,
@@ -274,7 +277,45 @@ export const BUILDERS: readonly BuilderCase[] = [
         { ...normalExpiryWarning, targetName: h, endsAtText: h, remainingText: h, justification: h, ticketNumber: h },
         VIEWER,
       ),
-    minimal: () => expiryWarningCard({ targetName: 'Reader', endsAtText: '', remainingText: '', targetKey: 'k' }),
+    minimal: () =>
+      expiryWarningCard({ targetName: 'Reader', endsAtText: '', remainingText: '', targetKey: 'k', requestId: 'r' }),
+  },
+  {
+    name: 'queuedActivationCard',
+    normal: () =>
+      queuedActivationCard(
+        {
+          state: 'queued',
+          targetName: 'Exchange Administrator',
+          startsAtText: '14:30 (UTC+1)',
+          durationText: '2 hours',
+          requestId: normalExpiryWarning.requestId,
+          targetKey: normalExpiryWarning.targetKey,
+        },
+        VIEWER,
+      ),
+    hostile: (h) =>
+      queuedActivationCard(
+        {
+          state: 'failed',
+          targetName: h,
+          startsAtText: h,
+          durationText: h,
+          problem: h,
+          requestId: 'r',
+          targetKey: 'k',
+        },
+        VIEWER,
+      ),
+    minimal: () =>
+      queuedActivationCard({
+        state: 'canceled',
+        targetName: '',
+        startsAtText: '',
+        durationText: '',
+        requestId: 'r',
+        targetKey: 'k',
+      }),
   },
   {
     name: 'activeRolesCard',

@@ -69,6 +69,11 @@ export interface GraphRouteMatch {
 export interface GraphContractOptions {
   /** Folder holding `pim-openapi-v1.0.yaml` and `pim-openapi-beta.yaml`. */
   directory?: string;
+  /**
+   * Which description: `pim` (default; PIM-API.md) or `features` (FEATURES-API.md: Teams app installations,
+   * access reviews, audit, …), each a `{family}-openapi-{version}.yaml` pair in the folder.
+   */
+  family?: 'pim' | 'features';
 }
 
 const VERSIONS: readonly GraphVersion[] = ['v1.0', 'beta'];
@@ -273,15 +278,18 @@ export class GraphContract {
   /** Loads (once per folder, then cached) the two YAML files; validators are compiled on first use. */
   static load(options: GraphContractOptions = {}): GraphContract {
     const directory = options.directory ?? process.env.PIMBOT_GRAPH_OPENAPI_DIR ?? DEFAULT_DIRECTORY;
-    let contract = loaded.get(directory);
+    const family = options.family ?? 'pim';
+    const cacheKey = `${directory}|${family}`;
+    let contract = loaded.get(cacheKey);
     if (contract === undefined) {
       const read = (version: GraphVersion): JsonObject => {
-        const doc: unknown = parse(readFileSync(join(directory, `pim-openapi-${version}.yaml`), 'utf8'));
-        if (!isObject(doc)) throw new Error(`pim-openapi-${version}.yaml is not an OpenAPI document`);
+        const file = `${family}-openapi-${version}.yaml`;
+        const doc: unknown = parse(readFileSync(join(directory, file), 'utf8'));
+        if (!isObject(doc)) throw new Error(`${file} is not an OpenAPI document`);
         return doc;
       };
       contract = new GraphContract({ 'v1.0': read('v1.0'), beta: read('beta') });
-      loaded.set(directory, contract);
+      loaded.set(cacheKey, contract);
     }
     return contract;
   }

@@ -39,13 +39,18 @@ describe('ChannelSubscriptionStore', () => {
       reference: reference(EXCHANGE_TEAM),
     });
     expect(subscribed).toEqual({
-      channelId: EXCHANGE_TEAM,
-      filters: ['Exchange Administrator', 'SharePoint'],
-      by: isaiah,
-      reference: reference(EXCHANGE_TEAM),
-      subscribedAt: '2030-03-04T09:00:00.000Z',
+      subscription: {
+        channelId: EXCHANGE_TEAM,
+        filters: ['Exchange Administrator', 'SharePoint'],
+        by: isaiah,
+        reference: reference(EXCHANGE_TEAM),
+        subscribedAt: '2030-03-04T09:00:00.000Z',
+      },
+      added: ['Exchange Administrator', 'SharePoint'],
+      already: [],
+      unchanged: false,
     });
-    expect(await store.get(EXCHANGE_TEAM)).toEqual(subscribed);
+    expect(await store.get(EXCHANGE_TEAM)).toEqual(subscribed.subscription);
     expect(await store.get(HELPDESK)).toBeUndefined();
   });
 
@@ -56,18 +61,78 @@ describe('ChannelSubscriptionStore', () => {
     expect((await store.list()).map((s) => s.channelId)).toEqual([SECURITY, HELPDESK]);
   });
 
-  it('subscribing again replaces the filters', async () => {
+  it('subscribing again adds to the filters; a filter it has already stays once (any case)', async () => {
     await store.subscribe(HELPDESK, { filters: ['Helpdesk'], by: isaiah, reference: reference(HELPDESK) });
-    await store.subscribe(HELPDESK, { filters: ['User Administrator'], by: isaiah, reference: reference(HELPDESK) });
-    expect((await store.list()).map((s) => s.filters)).toEqual([['User Administrator']]);
+    const again = await store.subscribe(HELPDESK, {
+      filters: ['helpdesk', 'User Administrator'],
+      by: isaiah,
+      reference: reference(HELPDESK),
+    });
+    expect(again).toMatchObject({ added: ['User Administrator'], already: ['helpdesk'], unchanged: false });
+    expect((await store.list()).map((s) => s.filters)).toEqual([['Helpdesk', 'User Administrator']]);
+    const same = await store.subscribe(HELPDESK, { filters: ['HELPDESK'], by: isaiah, reference: reference(HELPDESK) });
+    expect(same).toMatchObject({ added: [], unchanged: true });
+    expect((await store.list()).map((s) => s.filters)).toEqual([['Helpdesk', 'User Administrator']]);
+  });
+
+  it('no filters means every activation; a role added to "every activation" changes nothing', async () => {
+    await store.subscribe(HELPDESK, { filters: ['Helpdesk'], by: isaiah, reference: reference(HELPDESK) });
+    await store.subscribe(HELPDESK, { filters: [], by: isaiah, reference: reference(HELPDESK) });
+    expect((await store.get(HELPDESK))?.filters).toEqual([]);
+    const more = await store.subscribe(HELPDESK, { filters: ['Exchange'], by: isaiah, reference: reference(HELPDESK) });
+    expect(more).toMatchObject({ added: [], already: ['Exchange'], unchanged: true });
+    expect((await store.get(HELPDESK))?.filters).toEqual([]);
+  });
+
+  it('details: true opts in, false opts out, not saying keeps what the channel had', async () => {
+    const sub = (details?: boolean) =>
+      store.subscribe(HELPDESK, {
+        filters: ['Helpdesk'],
+        by: isaiah,
+        reference: reference(HELPDESK),
+        ...(details === undefined ? {} : { details }),
+      });
+    await sub();
+    expect((await store.get(HELPDESK))?.details).toBeUndefined();
+    await sub(true);
+    expect((await store.get(HELPDESK))?.details).toBe(true);
+    expect((await sub()).unchanged).toBe(true);
+    expect((await store.get(HELPDESK))?.details).toBe(true);
+    await sub(false);
+    expect((await store.get(HELPDESK))?.details).toBeUndefined();
+  });
+
+  it('unsubscribe with names removes those; the last one gone ends the subscription (never "every activation")', async () => {
+    await store.subscribe(HELPDESK, { filters: ['Helpdesk', 'RAG'], by: isaiah, reference: reference(HELPDESK) });
+    const one = await store.unsubscribe(HELPDESK, ['rag', 'Exchange']);
+    expect(one).toMatchObject({ removed: ['RAG'], notFollowed: ['Exchange'], after: { filters: ['Helpdesk'] } });
+    const none = await store.unsubscribe(HELPDESK, ['Exchange']);
+    expect(none).toMatchObject({ removed: [], notFollowed: ['Exchange'], after: { filters: ['Helpdesk'] } });
+    const last = await store.unsubscribe(HELPDESK, ['Helpdesk']);
+    expect(last.removed).toEqual(['Helpdesk']);
+    expect(last.after).toBeUndefined();
+    expect(await store.get(HELPDESK)).toBeUndefined();
+    expect(await store.matching('Helpdesk Administrator')).toEqual([]);
   });
 
   it('unsubscribe stops the feed in that channel only', async () => {
     await store.subscribe(SECURITY, { filters: [], by: isaiah, reference: reference(SECURITY) });
     await store.subscribe(HELPDESK, { filters: ['Helpdesk'], by: isaiah, reference: reference(HELPDESK) });
-    expect(await store.unsubscribe(HELPDESK)).toBe(true);
-    expect(await store.unsubscribe(HELPDESK)).toBe(false);
+    expect((await store.unsubscribe(HELPDESK)).before?.filters).toEqual(['Helpdesk']);
+    expect((await store.unsubscribe(HELPDESK)).before).toBeUndefined();
     expect((await store.list()).map((s) => s.channelId)).toEqual([SECURITY]);
+  });
+
+  it('keeps both of two concurrent additions to one channel (compare-and-swap)', async () => {
+    await Promise.all([
+      store.subscribe(HELPDESK, { filters: ['Helpdesk'], by: isaiah, reference: reference(HELPDESK) }),
+      new ChannelSubscriptionStore(storage).subscribe(HELPDESK, {
+        filters: ['RAG'],
+        by: isaiah,
+        reference: reference(HELPDESK),
+      }),
+    ]);
+    expect(new Set((await store.get(HELPDESK))?.filters)).toEqual(new Set(['Helpdesk', 'RAG']));
   });
 
   describe('matching(targetName)', () => {

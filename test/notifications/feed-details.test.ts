@@ -148,10 +148,10 @@ describe('feed cards and the justification', () => {
     for (const post of messenger.posts) expect(json(post.activity)).not.toContain(JUSTIFICATION);
   });
 
-  it('re-subscribing without "with details" turns them off for later updates of cards already posted', async () => {
+  it('re-subscribing "without details" turns them off for later updates of cards already posted', async () => {
     await subscribe(DETAILED, true);
     await feed.announce(activation('req-5'));
-    await subscribe(DETAILED);
+    await subscribe(DETAILED, false);
     await feed.ended('req-5', 'deactivated', new Date('2030-03-04T15:00:00Z'));
     expect(json(messenger.updates[0]?.activity)).toContain('Deactivated');
     expect(json(messenger.updates[0]?.activity)).not.toContain(JUSTIFICATION);

@@ -58,6 +58,8 @@ export interface BotHarnessOptions {
   storage?: Storage;
   /** The bot's own Graph call logging instead of the harness's contract-checking observer (no `exchanges`). */
   productionGraphObserver?: boolean;
+  /** The app registration's Graph application permissions (default: the demo app's), e.g. one left out. */
+  applicationPermissions?: readonly string[];
 }
 
 /** The whole product on loopback: local authority, Graph simulator, the bot in playground mode, a capture connector. */
@@ -80,9 +82,12 @@ export async function startBotHarness(
       },
     },
   );
+  const botApp = demoBotApplication([`${botUrl}/auth/callback`]);
   const stack = await startLocalStack({
     ca,
-    botApp: demoBotApplication([`${botUrl}/auth/callback`]),
+    botApp: options.applicationPermissions
+      ? { ...botApp, graphApplicationPermissions: [...options.applicationPermissions] }
+      : botApp,
     logger: stackLogger,
   });
   const connector = await startCaptureConnector();

@@ -57,6 +57,12 @@ export interface CaptureConnector {
   readonly unmatched: readonly UnmatchedRequest[];
   /** Delay applied to calls that arrive from now on. */
   delayMs: number;
+  /**
+   * When set, a 1:1 createConversation with a user who has not got the app (false) is refused as Teams
+   * refuses it: 403 BotNotInConversationRoster, "The bot is not part of the conversation roster."
+   * (MicrosoftDocs/bot-docs#1527; msteams-docs #11125: an aadObjectId works only if the user has the app).
+   */
+  hasApp?: (aadObjectId: string) => boolean;
   /** Activities the bot sent into conversations (send and reply), in order. */
   sentActivities(): Partial<Activity>[];
   /** What the user reads in each sent message activity (text and Adaptive Card text), in order. */
@@ -165,10 +171,14 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
     const index = failures.findIndex(
       (f) => f.which === undefined || (typeof f.which === 'function' ? f.which(call) : f.which === call.operation),
     );
-    const failure = index >= 0 ? failures.splice(index, 1)[0] : undefined;
+    const failure = index >= 0 ? failures.splice(index, 1)[0] : notInRoster(call);
     if (failure) {
       call.failedWith = failure.status;
-      reply(res, failure.status, { error: { code: failure.code, message: 'failure injected by the test' } });
+      const message =
+        failure.code === 'BotNotInConversationRoster'
+          ? 'The bot is not part of the conversation roster.'
+          : 'failure injected by the test';
+      reply(res, failure.status, { error: { code: failure.code, message } });
       return;
     }
     if (call.operation === 'delete') {
@@ -178,6 +188,13 @@ export async function startCaptureConnector(options: CaptureConnectorOptions = {
     } else {
       reply(res, call.operation === 'update' ? 200 : 201, { id: call.answeredId });
     }
+  }
+
+  function notInRoster(call: CapturedCall): { status: number; code: string } | undefined {
+    if (call.operation !== 'createConversation' || !connector.hasApp || call.body.isGroup === true) return undefined;
+    const members = (call.body.members ?? []) as { id?: string; aadObjectId?: string }[];
+    const without = members.some((m) => !connector.hasApp?.(m.aadObjectId ?? m.id ?? ''));
+    return without ? { status: 403, code: 'BotNotInConversationRoster' } : undefined;
   }
 
   function route(

@@ -15,7 +15,13 @@ import { testCertificateAuthority } from './local-ca';
  * users and groups as boundary types only, PIM-API.md §0). Their responses are checked by the simulator's
  * own tests instead.
  */
-export const OUTSIDE_PIM_SUBSET = [/^\/v1\.0\/groups\/[^/]+\/members$/, /^\/v1\.0\/users\/[^/]+\/manager$/];
+export const OUTSIDE_PIM_SUBSET = [
+  /^\/v1\.0\/groups\/[^/]+\/members$/,
+  /^\/v1\.0\/users\/[^/]+\/manager$/,
+  // Teams app installations: held to the features description (FEATURES-API.md) by their own tests.
+  /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps(\/.*)?$/,
+  /^\/v1\.0\/appCatalogs\/teamsApps$/,
+];
 
 /** Fast retries for tests: the Retry-After the simulator sends is still honoured. */
 export const TEST_RETRY: RetryPolicy = { maxRetries: 3, maxTotalWaitMs: 5_000, baseDelayMs: 50 };

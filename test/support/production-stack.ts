@@ -1,4 +1,5 @@
 import type { Storage } from 'botbuilder';
+import { ClaimsIdentity, type UserTokenClient } from 'botframework-connector';
 import pino from 'pino';
 import { type BotConnector, startBotConnector } from '../../simulators/botframework/bot-connector';
 import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
@@ -10,11 +11,18 @@ import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { type RunningApp, startApp } from '../../src/app';
 import { parseConfig } from '../../src/config';
+import { botCredentialsFactory, botFrameworkAuthOptions } from '../../src/teams/bot-framework-settings';
+import { TeamsChannelAuthentication } from '../../src/teams/teams-channel-authentication';
 import { fakeSecret } from './fake-secrets';
 import { testCertificateAuthority } from './local-ca';
 import { TeamsDriver, type TeamsUser } from './teams-driver';
 
 export const OAUTH_CONNECTION = 'PimBotSso';
+/**
+ * Where browsers reach the bot (its front door, which ends TLS): the step-up sign-in's pages and redirect URI.
+ * A test's browser sends it to the bot's own URL (`browse(…, { rewriteUrl })`), as the front door would.
+ */
+export const PUBLIC_BASE_URL = 'https://pimbot.contoso.example';
 
 /** The bot in production mode, every Microsoft service it calls replaced by a local stand-in. */
 export interface ProductionStack {
@@ -28,6 +36,20 @@ export interface ProductionStack {
   botAppId: string;
   /** A directory user of the demo tenant as Teams names them. */
   teamsUser(aadObjectId: string): TeamsUser;
+  /**
+   * botbuilder's own Token Service client as the bot builds it (the bot's token, OAuthUrl): e.g. `signOutUser`
+   * (`DELETE api/usertoken/SignOut`) or `getUserToken`, for the connection OAUTH_CONNECTION and channel msteams.
+   */
+  userTokenClient(): Promise<UserTokenClient>;
+  /** The bot's settings in production mode (no HOST, PORT, LOG_LEVEL): what another instance, or a bot process, is given. */
+  settings: Record<string, string>;
+  /** Another in-process instance of the bot on the same stand-ins (its own storage and settings on top), with its driver. */
+  startBot(more?: {
+    storage?: Storage;
+    env?: Record<string, string>;
+  }): Promise<{ bot: RunningApp; driver: TeamsDriver }>;
+  /** A Teams driver for another instance's messaging endpoint (e.g. a bot process). */
+  driverFor(messagingEndpoint: string): TeamsDriver;
   close(): Promise<void>;
 }
 
@@ -54,7 +76,11 @@ export async function startProductionStack(options: ProductionStackOptions = {})
   const ca = options.ca ?? testCertificateAuthority();
   const local = await startLocalStack({
     ca,
-    botApp: { ...demoBotApplication(), usersWithoutConsent: options.usersWithoutConsent ?? [] },
+    // The step-up sign-in returns to PUBLIC_BASE_URL (the bot behind its front door): its redirect URI is registered.
+    botApp: {
+      ...demoBotApplication([`${PUBLIC_BASE_URL}/auth/callback`]),
+      usersWithoutConsent: options.usersWithoutConsent ?? [],
+    },
   });
   const botAppId = local.botApp.clientId;
   const botSecret = fakeSecret('bot-framework-app');
@@ -75,11 +101,9 @@ export async function startProductionStack(options: ProductionStackOptions = {})
       },
     ],
   });
-  const config = parseConfig({
+  // The bot's settings in production mode (HOST, PORT and LOG_LEVEL apart): also what a bot process is given.
+  const settings: Record<string, string> = {
     PIMBOT_MODE: 'production',
-    HOST: '127.0.0.1',
-    PORT: String(options.botPort ?? 0),
-    LOG_LEVEL: 'silent',
     MicrosoftAppId: botAppId,
     MicrosoftAppPassword: botSecret,
     MicrosoftAppType: 'MultiTenant',
@@ -89,7 +113,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     AAD_APP_OAUTH_AUTHORITY_HOST: local.authority.url,
     GRAPH_BASE_URL: local.graph.url,
     OAUTH_CONNECTION_NAME: OAUTH_CONNECTION,
-    PUBLIC_BASE_URL: 'https://pimbot.contoso.example',
+    PUBLIC_BASE_URL,
     TICKET_SYSTEM: 'ServiceNow',
     WATCHER_INTERVAL_SECONDS: '0',
     // botbuilder's own settings, pointing it at the stand-ins instead of Microsoft's public cloud.
@@ -97,23 +121,39 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     ToBotFromChannelOpenIdMetadataUrl: channel.openIdMetadataUrl,
     OAuthUrl: tokenService.url,
     ...options.env,
+  };
+  const config = parseConfig({
+    ...settings,
+    HOST: '127.0.0.1',
+    PORT: String(options.botPort ?? 0),
+    LOG_LEVEL: 'silent',
   });
   const logger = pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
-  const bot = await startApp(config, logger, {
-    scheduler: new MemoryScheduler({ logger, now: () => local.clock.now(), pollIntervalMs: 200 }),
-    now: () => local.clock.now(),
-    ...(options.storage ? { storage: options.storage } : {}),
-  });
   const users = new Map(local.fixture.users.map((u) => [u.id, u]));
-  const driver = new TeamsDriver({
-    messagingEndpoint: `${bot.url}/api/messages`,
-    botAppId,
-    tenantId: local.fixture.tenantId,
-    serviceUrl: connector.serviceUrl,
-    channel,
-    ssoTokenFor: (user) =>
-      local.authority.issueTeamsSsoToken({ userId: user.aadObjectId, clientId: botAppId, amr: ['pwd', 'mfa'] }),
-  });
+  const driverFor = (messagingEndpoint: string) =>
+    new TeamsDriver({
+      messagingEndpoint,
+      botAppId,
+      tenantId: local.fixture.tenantId,
+      serviceUrl: connector.serviceUrl,
+      channel,
+      ssoTokenFor: (user) =>
+        local.authority.issueTeamsSsoToken({ userId: user.aadObjectId, clientId: botAppId, amr: ['pwd', 'mfa'] }),
+    });
+  const bots: RunningApp[] = [];
+  const startBot = async (more: { storage?: Storage; env?: Record<string, string> } = {}) => {
+    const botConfig = more.env
+      ? parseConfig({ ...settings, ...more.env, HOST: '127.0.0.1', PORT: '0', LOG_LEVEL: 'silent' })
+      : config;
+    const running = await startApp(botConfig, logger, {
+      scheduler: new MemoryScheduler({ logger, now: () => local.clock.now(), pollIntervalMs: 200 }),
+      now: () => local.clock.now(),
+      ...(more.storage ? { storage: more.storage } : {}),
+    });
+    bots.push(running);
+    return { bot: running, driver: driverFor(`${running.url}/api/messages`) };
+  };
+  const { bot, driver } = await startBot({ storage: options.storage });
   return {
     local,
     channel,
@@ -123,13 +163,23 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     bot,
     driver,
     botAppId,
+    settings,
+    startBot,
+    driverFor,
+    userTokenClient() {
+      const auth = new TeamsChannelAuthentication(
+        botFrameworkAuthOptions(config.bot),
+        botCredentialsFactory(config.bot),
+      );
+      return auth.createUserTokenClient(new ClaimsIdentity([{ type: 'aud', value: botAppId }], true));
+    },
     teamsUser(aadObjectId) {
       const user = users.get(aadObjectId);
       if (!user) throw new Error(`No user ${aadObjectId} in the demo tenant.`);
       return { id: `29:${user.id}`, name: user.displayName, aadObjectId: user.id };
     },
     async close() {
-      await bot.shutdown('test over');
+      await Promise.allSettled(bots.map((b) => b.shutdown('test over')));
       await Promise.allSettled([
         connector.close(),
         tokenService.close(),

@@ -1,5 +1,6 @@
-import { createRemoteJWKSet, type JWTVerifyGetKey, jwtVerify } from 'jose';
+import { jwtVerify } from 'jose';
 import type { EntraAppConfig } from '../../config';
+import { OpenIdKeys, type OpenIdKeySet } from '../openid-keys';
 
 /**
  * Who signed in, from the OpenID Connect id_token of the code redemption, verified against the authority's
@@ -22,24 +23,25 @@ export class IdTokenError extends Error {
   }
 }
 
-interface OpenIdMetadata {
-  issuer: string;
-  jwks: JWTVerifyGetKey;
-}
-
-const METADATA_TIMEOUT_MS = 10_000;
 /** Tolerated clock difference with the authority. */
 const CLOCK_TOLERANCE_SECONDS = 300;
 
 /** One per authority + tenant: the metadata is fetched once, jose caches (and refreshes on rotation) the keys. */
 export class IdTokenVerifier {
-  private metadata: Promise<OpenIdMetadata> | undefined;
+  private readonly openId: OpenIdKeys;
 
-  constructor(private readonly entra: EntraAppConfig) {}
+  /** `keys`: the authority's metadata and keys when shared with another verifier; default its own. */
+  constructor(
+    private readonly entra: EntraAppConfig,
+    keys?: OpenIdKeys,
+  ) {
+    this.openId = keys ?? new OpenIdKeys({ authorityHost: entra.authorityHost, tenantId: entra.tenantId });
+  }
 
   async verify(idToken: string | undefined, expectedNonce: string): Promise<VerifiedSignIn> {
     if (!idToken) throw new IdTokenError('the sign-in service answered without an id_token');
-    const { issuer, jwks } = await this.openIdMetadata();
+    // For a tenant path the issuer is the tenant's own, e.g. https://login.microsoftonline.com/{tid}/v2.0.
+    const { issuer, keys: jwks } = await this.openIdMetadata();
     let payload: Record<string, unknown>;
     try {
       ({ payload } = await jwtVerify(idToken, jwks, {
@@ -61,35 +63,13 @@ export class IdTokenVerifier {
     return { oid, tid };
   }
 
-  private openIdMetadata(): Promise<OpenIdMetadata> {
-    this.metadata ??= this.fetchMetadata().catch((err: unknown) => {
-      // Not cached when it failed: the next sign-in tries again.
-      this.metadata = undefined;
-      throw err;
-    });
-    return this.metadata;
-  }
-
-  private async fetchMetadata(): Promise<OpenIdMetadata> {
-    const base = `${this.entra.authorityHost.replace(/\/+$/, '')}/${encodeURIComponent(this.entra.tenantId)}`;
-    let body: { issuer?: unknown; jwks_uri?: unknown };
+  private async openIdMetadata(): Promise<OpenIdKeySet> {
     try {
-      const res = await fetch(`${base}/v2.0/.well-known/openid-configuration`, {
-        signal: AbortSignal.timeout(METADATA_TIMEOUT_MS),
-        redirect: 'error',
-      });
-      if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      body = (await res.json()) as typeof body;
+      return await this.openId.keySet();
     } catch (err) {
       throw new IdTokenError(
-        `the sign-in service's OpenID metadata could not be read (${err instanceof Error ? err.message : 'error'})`,
+        `the sign-in service's ${err instanceof Error ? err.message.replace(/^the /, '') : 'OpenID metadata could not be read'}`,
       );
     }
-    const { issuer, jwks_uri: jwksUri } = body;
-    if (typeof issuer !== 'string' || typeof jwksUri !== 'string' || !jwksUri.startsWith('https://')) {
-      throw new IdTokenError("the sign-in service's OpenID metadata has no usable issuer or jwks_uri");
-    }
-    // For a tenant path the issuer is the tenant's own, e.g. https://login.microsoftonline.com/{tid}/v2.0.
-    return { issuer, jwks: createRemoteJWKSet(new URL(jwksUri)) };
   }
 }

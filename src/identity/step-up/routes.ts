@@ -11,6 +11,7 @@ import {
   STEP_UP_SCOPE,
 } from './code-redemption';
 import { readCallbackForm } from './form-body';
+import type { OpenIdKeys } from '../openid-keys';
 import { IdTokenError, IdTokenVerifier, type VerifiedSignIn } from './id-token';
 import { isKnownSignInError, signInErrorSentence } from './oauth-errors';
 import { Pages, renderPage, type StepUpPage } from './pages';
@@ -41,6 +42,8 @@ export interface StepUpRouteDependencies {
   logger: Logger;
   /** For the token's expiresOnTimestamp; default the system clock. */
   clock?: StepUpClock;
+  /** The authority's metadata and keys, shared with the SSO token verifier (one fetch per process); default its own. */
+  openIdKeys?: OpenIdKeys;
 }
 
 const PAGE_HEADERS = {
@@ -84,7 +87,7 @@ export function registerStepUpRoutes(server: restify.Server, deps: StepUpRouteDe
   const redirectUri = stepUpRedirectUri(deps.publicBaseUrl);
   const authorizeEndpoint = `${authorityTenantUrl(entra)}/oauth2/v2.0/authorize`;
   const logger = deps.logger.child({ component: 'step-up' });
-  const idTokens = new IdTokenVerifier(entra);
+  const idTokens = new IdTokenVerifier(entra, deps.openIdKeys);
 
   server.get(STEP_UP_START_PATH, async (req: restify.Request, res: restify.Response) => {
     const session = await sessions.peek(queryOf(req).get('state'));

@@ -221,6 +221,35 @@ describe('policy rules on selfActivate', () => {
     expect(permanent.error?.code).toBe('RoleAssignmentExists');
   });
 
+  it('RoleAssignmentExists also for a second activation asked to start when the running one ends, and selfExtend is not an activation', async () => {
+    const first = await adele.post<Request>(ROLE_REQUESTS, activateRole(adeleUser.id, demoRoles.reportsReader));
+    const [instance] = (await myInstances()).filter((i) => i.roleDefinitionId === demoRoles.reportsReader);
+    const end = instance?.endDateTime ?? '';
+    expect(first.status).toBe(201);
+    const later = await adele.post(
+      ROLE_REQUESTS,
+      activateRole(adeleUser.id, demoRoles.reportsReader, { startDateTime: end }),
+    );
+    expect(later.status).toBe(400);
+    expect(later.error).toMatchObject({ code: 'RoleAssignmentExists', message: 'The Role assignment already exists.' });
+
+    // Once it has ended, the same request starting then is accepted.
+    h.clock.set(new Date(end));
+    const next = await adele.post<Request>(
+      ROLE_REQUESTS,
+      activateRole(adeleUser.id, demoRoles.reportsReader, { startDateTime: end }),
+    );
+    expect(next.status).toBe(201);
+    expect(Date.parse(next.body.scheduleInfo?.startDateTime ?? '')).toBe(Date.parse(end));
+
+    const extend = await adele.post(ROLE_REQUESTS, {
+      ...activateRole(adeleUser.id, demoRoles.reportsReader),
+      action: 'selfExtend',
+    });
+    // Not modelled (the simulator says so rather than pretend): the bot never sends it.
+    expect(extend.status).toBe(501);
+  });
+
   it('a second request while one is pending approval: 400 PendingRoleAssignmentRequest', async () => {
     const body = activateRole(adeleUser.id, demoRoles.globalAdministrator, { ticketNumber: 'CHG-7' });
     expect((await adele.post<Request>(ROLE_REQUESTS, body)).body.status).toBe('PendingApproval');

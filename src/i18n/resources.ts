@@ -1,0 +1,32 @@
+import deCards from './locales/de/cards.json' with { type: 'json' };
+import deCommon from './locales/de/common.json' with { type: 'json' };
+import enCards from './locales/en/cards.json' with { type: 'json' };
+import enCommon from './locales/en/common.json' with { type: 'json' };
+import type { Language } from './language';
+
+/**
+ * Every message and card text, one JSON file per namespace and language (src/i18n/locales/<lng>/<ns>.json),
+ * bundled at build time: no loading, no I/O, the same text on every instance. A namespace is one area of the
+ * bot (docs/i18n.md), so people converting different areas edit different files; adding one is two JSON
+ * files and one line per language here.
+ */
+const en = {
+  common: enCommon,
+  cards: enCards,
+};
+
+/** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
+export type Resources = typeof en;
+
+export type Namespace = keyof Resources;
+
+export const NAMESPACES = Object.keys(en) as Namespace[];
+
+/** Typed as Resources, so a namespace or key missing in German is already a type error. */
+export const RESOURCES: Readonly<Record<Language, Resources>> = {
+  en,
+  de: {
+    common: deCommon,
+    cards: deCards,
+  },
+};

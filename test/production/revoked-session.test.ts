@@ -1,0 +1,185 @@
+import type { Activity } from 'botbuilder';
+import { afterAll, beforeAll, describe, it } from 'vitest';
+import type { ConnectorCall } from '../../simulators/botframework/bot-connector';
+import { demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { exchangeResourceId } from '../support/oauth-card';
+import { OAUTH_CONNECTION, type ProductionStack, startProductionStack } from '../support/production-stack';
+import type { TeamsUser } from '../support/teams-driver';
+
+// A user whose session ends after they signed in: the bot must not act with what it had, but ask them to sign
+// in again (the OAuth card), and act once they have.
+// - Sign out at the Token Service: `DELETE api/usertoken/SignOut` (botbuilder's UserTokenClient.signOutUser)
+//   removes the token the connection kept; the bot reads the token from the Token Service on each turn
+//   (OAuthPrompt.getUserToken), so the next turn finds none and sends the sign-in card.
+// - Sessions revoked in Entra (Graph user: revokeSignInSessions, learn.microsoft.com/graph/api/user-revokesigninsessions:
+//   "requiring the user to sign in again to all applications"): a token issued before the revocation is no
+//   grant any more, Entra answers invalid_grant AADSTS50173 ("The provided grant has expired due to it being
+//   revoked, a fresh auth token is needed", learn.microsoft.com/entra/identity-platform/reference-error-codes).
+//   Teams' cached SSO token is refused at the exchange (412, the sign-in card stays), a fresh sign-in works.
+let stack: ProductionStack;
+
+beforeAll(async () => {
+  stack = await startProductionStack();
+});
+
+afterAll(async () => {
+  await stack?.close();
+});
+
+const callsIn = (conversationId: string | undefined): ConnectorCall[] =>
+  stack.connector.calls.filter((c) => c.conversationId === conversationId);
+const confirmData = (calls: ConnectorCall[]) =>
+  calls.flatMap((c) => cardActions(c.body as Partial<Activity>)).find((a) => a.data?.pimbot === 'confirm')?.data;
+const graphCallsOf = (userId: string, since: number) =>
+  stack.local.graph
+    .calls()
+    .slice(since)
+    .filter((c) => c.principalId?.toLowerCase() === userId.toLowerCase());
+const activeFor = (userId: string) =>
+  stack.local.graph.snapshot().activations.filter((a) => a.principalId === userId && a.isActive === true);
+
+/** Types `text` and waits for the bot's next message carrying an OAuth card; its exchange id. */
+async function sendExpectingSignIn(
+  user: TeamsUser,
+  text: string,
+): Promise<{ conversationId?: string; exchangeId: string }> {
+  const message = stack.driver.personalMessage(user, text);
+  const conversationId = message.conversation?.id;
+  const before = callsIn(conversationId).length;
+  if ((await stack.driver.post(message)).status !== 200) throw new Error('the message was not accepted');
+  const card = await stack.connector.waitFor(
+    (c) =>
+      c.conversationId === conversationId && !!exchangeResourceId(c) && callsIn(conversationId).indexOf(c) >= before,
+  );
+  return { conversationId, exchangeId: exchangeResourceId(card) ?? '' };
+}
+
+/** The user's first sign-in: `roles`, the OAuth card, Teams' SSO answer, the list. */
+async function signIn(user: TeamsUser, ssoToken?: string): Promise<void> {
+  const { conversationId, exchangeId } = await sendExpectingSignIn(user, 'roles');
+  const answer = await stack.driver.tokenExchange(user, exchangeId, OAUTH_CONNECTION, ssoToken);
+  if (answer.status !== 200) throw new Error(`sign-in refused: ${answer.status}`);
+  await stack.connector.waitFor(
+    (c) => c.conversationId === conversationId && /Roles you can activate/.test(visibleText(c.body)),
+  );
+}
+
+/** After the exchange resumed the activation: confirm it, wait for the Active card. */
+async function confirmActivation(user: TeamsUser, conversationId: string | undefined, since: number) {
+  await stack.connector.waitFor(() => !!confirmData(callsIn(conversationId).slice(since)));
+  const confirm = confirmData(callsIn(conversationId).slice(since)) ?? {};
+  expectStatus(await stack.driver.post(stack.driver.personalSubmit(user, confirm)), 200);
+  return stack.connector.waitFor(
+    (c) => c.conversationId === conversationId && c.operation === 'update' && /Active until/.test(visibleText(c.body)),
+  );
+}
+
+function expectStatus(response: { status: number }, status: number): void {
+  if (response.status !== status) throw new Error(`expected HTTP ${status}, got ${response.status}`);
+}
+
+/** An on-behalf-of request for Graph with `assertion`, as the bot's app makes it (PimSessions). */
+async function oboForGraph(assertion: string): Promise<{ status: number; error?: string; errorCode?: number }> {
+  const response = await fetch(`${stack.local.authority.url}/${stack.local.fixture.tenantId}/oauth2/v2.0/token`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams({
+      grant_type: 'urn:ietf:params:oauth:grant-type:jwt-bearer',
+      requested_token_use: 'on_behalf_of',
+      client_id: stack.local.botApp.clientId,
+      client_secret: stack.local.botApp.clientSecret,
+      assertion,
+      scope: 'https://graph.microsoft.com/.default',
+    }),
+  });
+  const body = (await response.json()) as { error?: string; error_codes?: number[] };
+  return { status: response.status, error: body.error, errorCode: body.error_codes?.[0] };
+}
+
+describe('production mode: a revoked session', () => {
+  it('signed out at the Token Service: the next activation asks to sign in again, nothing reaches Graph before, then it activates', async ({
+    expect,
+  }) => {
+    const adele = stack.teamsUser(demoUsers.requester.id);
+    await signIn(adele);
+    const tokens = await stack.userTokenClient();
+    expect((await tokens.getUserToken(adele.id, OAUTH_CONNECTION, 'msteams', ''))?.token).toBeTruthy();
+
+    await tokens.signOutUser(adele.id, OAUTH_CONNECTION, 'msteams');
+    expect(await tokens.getUserToken(adele.id, OAUTH_CONNECTION, 'msteams', '')).toBeUndefined();
+    const graphBefore = stack.local.graph.calls().length;
+    const exchangesBefore = stack.tokenService.exchanges.length;
+
+    const asked = await sendExpectingSignIn(adele, 'activate Exchange Administrator 2h INC-42 fix mailbox rules');
+    const sinceCard = callsIn(asked.conversationId).length;
+    const graphWhileSignedOut = graphCallsOf(adele.aadObjectId, graphBefore);
+    expect(graphWhileSignedOut).toEqual([]);
+    expect(confirmData(callsIn(asked.conversationId).slice(sinceCard - 1))).toBeUndefined();
+
+    expect((await stack.driver.tokenExchange(adele, asked.exchangeId, OAUTH_CONNECTION)).status).toBe(200);
+    const activeCard = await confirmActivation(adele, asked.conversationId, sinceCard);
+    const active = activeFor(adele.aadObjectId);
+    console.log(
+      `signed out at the Token Service: sign-in card again, ${graphWhileSignedOut.length} Graph call(s) before the new sign-in, ` +
+        `${stack.tokenService.exchanges.length - exchangesBefore} exchange call(s) for the new sign-in, then "${visibleText(activeCard.body).slice(0, 50)}…"`,
+    );
+    expect(active).toHaveLength(1);
+    expect(active[0]).toMatchObject({ roleDefinitionId: demoRoles.exchangeAdministrator });
+    // Two exchanges of the one SSO token: TeamsSSOTokenExchangeMiddleware's, then OAuthPrompt's own (botbuilder 4.23).
+    const ok = { userId: adele.id, connectionName: OAUTH_CONNECTION, ok: true };
+    expect(stack.tokenService.exchanges.slice(exchangesBefore)).toEqual([ok, ok]);
+  });
+
+  it("sessions revoked in Entra: Teams' cached SSO token is refused with AADSTS50173 (412), a fresh sign-in activates", async ({
+    expect,
+  }) => {
+    const megan = stack.teamsUser(demoUsers.approver.id);
+    // What the Teams client holds for Megan and hands out until it expires (an hour).
+    const cachedSso = await stack.local.authority.issueTeamsSsoToken({
+      userId: megan.aadObjectId,
+      clientId: stack.botAppId,
+      amr: ['pwd', 'mfa'],
+    });
+    await signIn(megan, cachedSso);
+    const tokens = await stack.userTokenClient();
+    const kept = (await tokens.getUserToken(megan.id, OAUTH_CONNECTION, 'msteams', ''))?.token ?? '';
+    expect(await oboForGraph(kept)).toMatchObject({ status: 200 });
+
+    // An admin revokes Megan's sessions (lost device); the connection's token goes too.
+    stack.local.authority.revokeSignInSessions(megan.aadObjectId);
+    await tokens.signOutUser(megan.id, OAUTH_CONNECTION, 'msteams');
+    // Negative: the token the bot had is no grant any more; a bot that kept it could not act with it.
+    const withKept = await oboForGraph(kept);
+    expect(withKept).toEqual({ status: 400, error: 'invalid_grant', errorCode: 50173 });
+
+    const graphBefore = stack.local.graph.calls().length;
+    const exchangesBefore = stack.tokenService.exchanges.length;
+    const asked = await sendExpectingSignIn(megan, 'activate Exchange Administrator 1h INC-7 check the queue');
+    const sinceCard = callsIn(asked.conversationId).length;
+    const refused = await stack.driver.tokenExchange(megan, asked.exchangeId, OAUTH_CONNECTION, cachedSso);
+    expect(refused.status).toBe(412);
+    expect(callsIn(asked.conversationId)).toHaveLength(sinceCard);
+    const graphWhileRevoked = graphCallsOf(megan.aadObjectId, graphBefore);
+    expect(graphWhileRevoked).toEqual([]);
+
+    // The user signs in again (the card's button): Teams has a token issued after the revocation.
+    const fresh = await stack.driver.tokenExchange(megan, asked.exchangeId, OAUTH_CONNECTION);
+    expect(fresh.status).toBe(200);
+    const activeCard = await confirmActivation(megan, asked.conversationId, sinceCard);
+    const exchanges = stack.tokenService.exchanges.slice(exchangesBefore);
+    console.log(
+      `sessions revoked: old connection token on-behalf-of ${JSON.stringify(withKept)}, cached SSO token ${refused.status}, ` +
+        `exchanges ${JSON.stringify(exchanges.map((e) => e.errorCode ?? e.ok))}, ${graphWhileRevoked.length} Graph call(s) before the fresh sign-in, ` +
+        `then "${visibleText(activeCard.body).slice(0, 50)}…"`,
+    );
+    // The refusal stops at the middleware (412); the fresh token is exchanged by the middleware and OAuthPrompt.
+    const ok = { userId: megan.id, connectionName: OAUTH_CONNECTION, ok: true };
+    expect(exchanges).toEqual([
+      { userId: megan.id, connectionName: OAUTH_CONNECTION, ok: false, error: 'invalid_grant', errorCode: 50173 },
+      ok,
+      ok,
+    ]);
+    expect(activeFor(megan.aadObjectId)).toHaveLength(1);
+  });
+});
