@@ -44,47 +44,31 @@ const TEMPLATE: JsonObject = {
       separator: true,
       spacing: 'medium',
       items: [
+        // Stacked, not side by side: a button column squeezes the name to a few characters at phone width (360 px).
+        { type: 'TextBlock', text: '${name}', weight: 'bolder', wrap: true },
+        { type: 'TextBlock', text: '${untilText}', color: 'good', size: 'small', spacing: 'none', wrap: true },
         {
-          type: 'ColumnSet',
-          columns: [
+          $when: '${hasNote}',
+          type: 'TextBlock',
+          text: '${note}',
+          isSubtle: true,
+          size: 'small',
+          spacing: 'small',
+          wrap: true,
+        },
+        {
+          $when: '${canDeactivate}',
+          type: 'ActionSet',
+          id: 'active-${$index}-actions',
+          spacing: 'small',
+          actions: [
             {
-              type: 'Column',
-              width: 'stretch',
-              items: [
-                { type: 'TextBlock', text: '${name}', weight: 'bolder', wrap: true },
-                { type: 'TextBlock', text: '${untilText}', color: 'good', size: 'small', spacing: 'none', wrap: true },
-                {
-                  $when: '${hasNote}',
-                  type: 'TextBlock',
-                  text: '${note}',
-                  isSubtle: true,
-                  size: 'small',
-                  spacing: 'small',
-                  wrap: true,
-                },
-              ],
-            },
-            {
-              $when: '${canDeactivate}',
-              type: 'Column',
-              width: 'auto',
-              verticalContentAlignment: 'center',
-              items: [
-                {
-                  type: 'ActionSet',
-                  id: 'active-${$index}-actions',
-                  actions: [
-                    {
-                      type: 'Action.Execute',
-                      id: 'active-${$index}-deactivate',
-                      title: 'Deactivate now',
-                      tooltip: '${deactivateTooltip}',
-                      verb: 'deactivate',
-                      data: '${actionData}',
-                    },
-                  ],
-                },
-              ],
+              type: 'Action.Execute',
+              id: 'active-${$index}-deactivate',
+              title: 'Deactivate now',
+              tooltip: '${deactivateTooltip}',
+              verb: 'deactivate',
+              data: '${actionData}',
             },
           ],
         },

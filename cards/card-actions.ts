@@ -10,7 +10,9 @@ import { z } from 'zod';
  * - Action.Execute arrives as an `adaptiveCard/action` invoke whose `value.action` has the verb and the
  *   data merged with the inputs, answered with the card that replaces it: 'deactivate' (status card,
  *   active list, expiry warning), 'approve' / 'deny' (approval card, inbox), 'refreshApproval' (the
- *   approval card's Universal Actions refresh), 'cancelRequest' (the requester's waiting status card).
+ *   approval card's Universal Actions refresh), 'cancelRequest' (the requester's waiting status card),
+ *   'inboxPage' / 'inboxApprove' / 'inboxDeny' (the approver's inbox: Next / Previous, and decisions that
+ *   answer with the same inbox page, the decided item in place).
  */
 
 /** An opaque id the bot put on the card; checked against the clicker's own data before any use. */
@@ -21,6 +23,18 @@ export const APPROVAL_COMMENT_MAX_LENGTH = 500;
 /** The approval card's comment input; the inbox card names one per item (`comment-<n>`, see `commentInputId`). */
 export const APPROVAL_COMMENT_INPUT_ID = 'comment';
 const COMMENT_INPUT_ID = /^comment(?:-\d{1,4})?$/;
+
+/** The inbox page (0-based) a button was on, as a string of digits (card data carries strings). */
+const InboxPage = z
+  .string()
+  .regex(/^\d{1,4}$/)
+  .transform(Number);
+/** The ids of the requests listed on that inbox page, comma-separated (at most a page's worth). */
+const InboxPageIds = z
+  .string()
+  .max(1024)
+  .transform((v) => v.split(',').filter((id) => id.length > 0))
+  .pipe(z.array(OpaqueId).max(10));
 
 const submitAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('roles') }),
@@ -40,6 +54,22 @@ const executeAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('cancelRequest'), requestId: OpaqueId }),
   // Cancel on the card of an activation queued to follow a running one.
   z.object({ verb: z.literal('cancelQueued'), requestId: OpaqueId }),
+  // The approver's inbox (issue 15): paging, and decisions that answer with the inbox, the item decided in place.
+  z.object({ verb: z.literal('inboxPage'), page: InboxPage }),
+  z.object({
+    verb: z.literal('inboxApprove'),
+    requestId: OpaqueId,
+    comment: z.string(),
+    page: InboxPage,
+    pageIds: InboxPageIds,
+  }),
+  z.object({
+    verb: z.literal('inboxDeny'),
+    requestId: OpaqueId,
+    comment: z.string(),
+    page: InboxPage,
+    pageIds: InboxPageIds,
+  }),
 ]);
 
 /** An Action.Submit of one of PIM Bot's cards. */
@@ -97,6 +127,8 @@ export function readExecuteAction(invokeValue: unknown): ExecuteAction | undefin
     target: target(data),
     requestId: data.requestId,
     comment: comment(data),
+    page: data.page,
+    pageIds: data.pageIds,
   });
   return parsed.success ? parsed.data : undefined;
 }

@@ -31,6 +31,25 @@ export interface PendingApprovalItem {
    * when 'deny' arrived from this item without a reason.
    */
   errorText?: string | null;
+  /** Put back into this item's comment box with `errorText` (what the approver typed when PIM refused). */
+  commentValue?: string | null;
+  /**
+   * Set once the item was decided from this card, e.g. 'Approved by you at 14:02 CET.': the item stays in its
+   * place with this line (good colour; attention for a denial) instead of its comment box and buttons.
+   */
+  decidedText?: string | null;
+  /** Attention colour for `decidedText` (a denial). */
+  decidedDenied?: boolean | null;
+}
+
+/** Where this card is in the inbox, for the Previous / Next buttons (Action.Execute verb 'inboxPage'). */
+export interface PendingApprovalsPage {
+  /** 0-based. */
+  index: number;
+  /** How many pages there are (at least 1). */
+  count: number;
+  /** How many requests wait in all. */
+  total: number;
 }
 
 export interface PendingApprovalsCardModel {
@@ -46,6 +65,12 @@ export interface PendingApprovalsCardModel {
    * CARD_BYTE_BUDGET); a last line says how many more are waiting.
    */
   maxItems?: number;
+  /**
+   * The inbox page this card shows. With it, the card pages (Previous / Next, verb 'inboxPage' `{page}`) and its
+   * buttons are the inbox's own (verbs 'inboxApprove' / 'inboxDeny', with `page` and the page's `pageIds`): the
+   * bot answers with this page again, the decided item in place.
+   */
+  page?: PendingApprovalsPage | null;
 }
 
 export const DEFAULT_NOTHING_PENDING_TEXT = 'Nothing is waiting for your approval.';
@@ -55,7 +80,7 @@ export const DEFAULT_NOTHING_PENDING_TEXT = 'Nothing is waiting for your approva
  * two buttons (about 1.3 KB each; 20 would not fit Teams' message size) and a decision list that long
  * is unusable anyway.
  */
-export const DEFAULT_MAX_PENDING_ITEMS = 10;
+export const DEFAULT_MAX_PENDING_ITEMS = 5;
 
 /** Id of the comment input of the item at `index` (0-based, in card order). */
 export function pendingCommentInputId(index: number): string {
@@ -75,6 +100,15 @@ const TEMPLATE: JsonObject = {
       id: 'pending-notice',
       text: '${noticeText}',
       color: 'good',
+      wrap: true,
+    },
+    {
+      $when: '${hasPage}',
+      type: 'TextBlock',
+      id: 'pending-page',
+      text: '${pageText}',
+      isSubtle: true,
+      spacing: 'none',
       wrap: true,
     },
     { $when: '${isEmpty}', type: 'TextBlock', id: 'pending-empty', text: '${emptyText}', wrap: true },
@@ -105,6 +139,7 @@ const TEMPLATE: JsonObject = {
           wrap: true,
         },
         {
+          $when: '${isOpen}',
           type: 'FactSet',
           id: 'pending-${$index}-facts',
           facts: [
@@ -113,6 +148,15 @@ const TEMPLATE: JsonObject = {
             { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
             { title: 'Decide by', value: '${expiresAtText}' },
           ],
+        },
+        {
+          $when: '${isDecided}',
+          type: 'TextBlock',
+          id: 'pending-${$index}-decided',
+          text: '${decidedText}',
+          color: '${decidedColor}',
+          weight: 'bolder',
+          wrap: true,
         },
         {
           $when: '${hasError}',
@@ -124,14 +168,17 @@ const TEMPLATE: JsonObject = {
           wrap: true,
         },
         {
+          $when: '${isOpen}',
           type: 'Input.Text',
           id: '${commentInputId}',
+          value: '${commentValue}',
           label: 'Comment (required to deny)',
           placeholder: 'Why do you approve or deny?',
           isMultiline: true,
           maxLength: APPROVAL_COMMENT_MAX_LENGTH,
         },
         {
+          $when: '${isOpen}',
           type: 'ActionSet',
           id: 'pending-${$index}-actions',
           actions: [
@@ -141,7 +188,7 @@ const TEMPLATE: JsonObject = {
               title: 'Approve',
               tooltip: '${approveTooltip}',
               style: 'positive',
-              verb: 'approve',
+              verb: '${approveVerb}',
               data: '${approveData}',
             },
             {
@@ -150,7 +197,7 @@ const TEMPLATE: JsonObject = {
               title: 'Deny',
               tooltip: '${denyTooltip}',
               style: 'destructive',
-              verb: 'deny',
+              verb: '${denyVerb}',
               data: '${denyData}',
             },
           ],
@@ -158,6 +205,30 @@ const TEMPLATE: JsonObject = {
       ],
     },
     { $when: '${hasMore}', type: 'TextBlock', id: 'pending-more', text: '${moreText}', isSubtle: true, wrap: true },
+    {
+      $when: '${hasPaging}',
+      type: 'ActionSet',
+      id: 'pending-paging',
+      separator: true,
+      actions: [
+        {
+          $when: '${hasPrevious}',
+          type: 'Action.Execute',
+          id: 'pending-previous',
+          title: 'Previous',
+          verb: 'inboxPage',
+          data: '${previousData}',
+        },
+        {
+          $when: '${hasNext}',
+          type: 'Action.Execute',
+          id: 'pending-next',
+          title: 'Next',
+          verb: 'inboxPage',
+          data: '${nextData}',
+        },
+      ],
+    },
   ],
 };
 
@@ -176,6 +247,14 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
   const emptyText =
     displayText(model.emptyText ?? DEFAULT_NOTHING_PENDING_TEXT, TEXT_LIMITS.text) || DEFAULT_NOTHING_PENDING_TEXT;
   const notice = optionalDisplayText(model.noticeText, TEXT_LIMITS.text);
+  const page = pageOf(model);
+  const paged = page !== undefined;
+  const pageIds = paged
+    ? model.items
+        .slice(0, wanted)
+        .map((item) => opaqueId(item.requestId, 'items[].requestId'))
+        .join(',')
+    : '';
   const items = model.items.slice(0, wanted).map((item, index) => {
     const requestId = opaqueId(item.requestId, 'items[].requestId');
     const target = displayText(item.targetName, TEXT_LIMITS.name) || '(unnamed)';
@@ -185,6 +264,8 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
     const justification = optionalDisplayText(item.justification, TEXT_LIMITS.justification);
     const errorText = optionalDisplayText(item.errorText, TEXT_LIMITS.message);
     const commentInputId = pendingCommentInputId(index);
+    const decidedText = optionalDisplayText(item.decidedText, TEXT_LIMITS.message);
+    const pageData: Record<string, string> = paged ? { page: String(page.index), pageIds } : {};
     return {
       targetName: target,
       requestedText: requestedAt ? `Requested by ${requester}, ${requestedAt}` : `Requested by ${requester}`,
@@ -197,11 +278,18 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
       expiresAtText: displayText(item.expiresAtText, TEXT_LIMITS.shortText) || NOTHING,
       hasError: errorText !== '',
       errorText,
+      isDecided: decidedText !== '',
+      decidedText,
+      decidedColor: item.decidedDenied ? 'attention' : 'good',
+      isOpen: decidedText === '',
+      commentValue: optionalDisplayText(item.commentValue, APPROVAL_COMMENT_MAX_LENGTH),
       commentInputId,
+      approveVerb: paged ? 'inboxApprove' : 'approve',
+      denyVerb: paged ? 'inboxDeny' : 'deny',
       approveTooltip: `Approve ${requester}'s request for ${target}`,
       denyTooltip: `Deny ${requester}'s request for ${target}`,
-      approveData: { pimbot: 'approve', requestId, commentInputId },
-      denyData: { pimbot: 'deny', requestId, commentInputId },
+      approveData: { pimbot: paged ? 'inboxApprove' : 'approve', requestId, commentInputId, ...pageData },
+      denyData: { pimbot: paged ? 'inboxDeny' : 'deny', requestId, commentInputId, ...pageData },
     };
   });
   return fitList(model.items.length, wanted, (listed) => {
@@ -215,6 +303,26 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
       items: items.slice(0, listed),
       hasMore: more > 0,
       moreText: more > 0 ? `\u2026and ${more} more waiting. Decide these first, then send 'pending' again.` : '',
+      hasPage: paged && page.total > 0,
+      pageText: paged ? pageText(page) : '',
+      hasPaging: paged && page.count > 1,
+      hasPrevious: paged && page.index > 0,
+      hasNext: paged && page.index < page.count - 1,
+      previousData: { pimbot: 'inboxPage', page: String(paged ? page.index - 1 : 0) },
+      nextData: { pimbot: 'inboxPage', page: String(paged ? page.index + 1 : 0) },
     });
   });
+}
+
+function pageOf(model: PendingApprovalsCardModel): PendingApprovalsPage | undefined {
+  const page = model.page;
+  if (!page) return undefined;
+  const count = Math.max(1, Math.floor(page.count));
+  return { index: Math.min(Math.max(0, Math.floor(page.index)), count - 1), count, total: Math.max(0, page.total) };
+}
+
+/** "7 waiting · page 1 of 2" (one page: "3 waiting"). */
+function pageText(page: PendingApprovalsPage): string {
+  const waiting = `${page.total} waiting`;
+  return page.count > 1 ? `${waiting} \u00b7 page ${page.index + 1} of ${page.count}` : waiting;
 }

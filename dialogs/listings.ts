@@ -5,7 +5,8 @@ import type { PimClient } from '../src/pim/pim-client';
 import { PimError } from '../src/pim/pim-error';
 import { activeItems } from '../src/views/active-view';
 import { plainMessage, plainPart } from '../src/views/plain-message';
-import { inboxItems } from '../src/views/inbox-view';
+import { ApprovalInbox } from '../src/approvals/approval-inbox';
+import { inboxCardModel } from '../src/views/inbox-view';
 import { roleItems } from '../src/views/role-view';
 import { cardMessage, userIdOf } from './dialog-replies';
 import type { DialogServices } from './dialog-services';
@@ -55,7 +56,11 @@ export class Listings {
     return this.reply(context, async (pim) =>
       activeRolesCard(
         {
-          items: activeItems(await this.services.activation.active(pim), { timeZone: localTimezone, locale }),
+          items: activeItems(await this.services.activation.active(pim), {
+            timeZone: localTimezone,
+            locale,
+            now: this.services.now(),
+          }),
           emptyText: translator(locale)('chat:listings.nothingActive'),
         },
         { locale },
@@ -69,12 +74,11 @@ export class Listings {
     return this.reply(context, async (pim) =>
       inbox
         ? pendingApprovalsCard(
-            {
-              items: inboxItems(await inbox.entries(pim), {
-                now: this.services.now(),
-                timeZone: context.activity.localTimezone,
-              }),
-            },
+            // The first page (at most 5); Next / Previous and the decisions are card actions (src/bot/inbox-actions).
+            inboxCardModel(ApprovalInbox.page(await inbox.entries(pim), 0), {
+              now: this.services.now(),
+              reader: { timeZone: context.activity.localTimezone, locale },
+            }),
             { locale },
           )
         : helpCard(

@@ -33,6 +33,7 @@ import type { PimRequestStore } from './requests/pim-request-store';
 import { createScheduler } from './scheduler/create-scheduler';
 import type { Scheduler } from './scheduler/scheduler';
 import { type RunningServer, startServer } from './server';
+import { UserPreferencesStore } from './store/user-preferences-store';
 import { ApproverInstaller } from './teams/approver-installer';
 import { ConversationReferenceStore } from './teams/conversation-references';
 import { TeamsAppInstallations } from './teams/teams-app-installations';
@@ -167,7 +168,9 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
   const botAppId = config.bot.appId ?? '';
   const refs = new ConversationReferenceStore(storage);
-  const messenger = new TeamsMessenger(adapter, botAppId, refs, { now });
+  // Each person's time zone and locale, for the cards they get when they are not chatting (issue 15, Time).
+  const preferences = new UserPreferencesStore(storage);
+  const messenger = new TeamsMessenger(adapter, botAppId, refs, { now, preferences });
   const services: ApplicationServices = buildApplicationServices({
     config,
     storage,
@@ -206,6 +209,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     activation: services.activation,
     decisions: services.approvals.decisions,
     again: new ActivateAgainActions(queuedActivations, sessions, now),
+    inbox: services.approvals.inbox,
+    preferences,
     now,
   });
   const bot = new PimBot({
@@ -234,6 +239,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
       securityChannelId: config.feed.securityChannelId,
     }),
     refs,
+    preferences,
     ticketPattern: config.ticketPattern,
     logger,
     botAppId,

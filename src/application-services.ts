@@ -213,7 +213,13 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
       () => now().getTime(),
     ),
     directory,
-    approvals: { routing, timers, decisions, inbox: new ApprovalInbox(requests, directory), reconciler },
+    approvals: {
+      routing,
+      timers,
+      decisions,
+      inbox: new ApprovalInbox(requests, directory, decisions, logger),
+      reconciler,
+    },
     jobHandlers: () => ({
       [APPROVAL_JOBS.deliver]: (job) => routing.deliver(job.id),
       ...timers.jobHandlers(),

@@ -11,21 +11,30 @@ import {
 } from '../../cards';
 import type { ActivationService } from '../activation/activation-service';
 import type { ApprovalDecisions, DecisionResult } from '../approvals/approval-decisions';
+import type { ApprovalInbox } from '../approvals/approval-inbox';
 import type { DecisionRefusal } from '../approvals/approval-rules';
 import type { CancelResult } from '../approvals/request-cancellation';
 import { PimError } from '../pim/pim-error';
 import { parseTargetKey, sameTarget } from '../pim/target-key';
+import type { Reader } from '../shared/local-time';
+import type { UserPreferencesStore } from '../store/user-preferences-store';
+import { readerForTurn } from '../teams/reader-preferences';
 import type { TurnSessions } from '../teams/turn-sessions';
 import type { ActivateAgainActions } from './activate-again-actions';
 import { activeItems } from '../views/active-view';
 import { approvalCardModel, decidedNote } from '../views/approval-view';
 import { requestStatusModel } from '../views/status-view';
+import { InboxActions } from './inbox-actions';
 
 export interface CardActionDependencies {
   sessions: TurnSessions;
   activation: ActivationService;
   /** Approve / Deny / refresh; absent when approvals are off. */
   decisions?: ApprovalDecisions;
+  /** The approver's inbox (paging, decisions that keep the inbox); absent when approvals are off. */
+  inbox?: ApprovalInbox;
+  /** Remembered time zones and locales, for what the clicker's client did not send. */
+  preferences?: UserPreferencesStore;
   /** Activate again while active (queued) and its Cancel. */
   again?: ActivateAgainActions;
   now: () => Date;
@@ -56,14 +65,19 @@ const unknownRequest = () =>
  */
 export class CardActionHandlers {
   private readonly handlers: { [V in ExecuteVerb]: Handler<V> };
+  private readonly inbox: InboxActions;
 
   constructor(private readonly deps: CardActionDependencies) {
+    this.inbox = new InboxActions(deps);
     this.handlers = {
       deactivate: (context, action) => this.deactivate(context, action.target),
       approve: (context, action) => this.decide(context, action.requestId, 'Approve', action.comment),
       deny: (context, action) => this.decide(context, action.requestId, 'Deny', action.comment),
       refreshApproval: (context, action) => this.refreshApproval(context, action.requestId),
       cancelRequest: (context, action) => this.cancelRequest(context, action.requestId),
+      inboxPage: (context, action) => this.inbox.page(context, action.page),
+      inboxApprove: (context, action) => this.inbox.decide(context, { ...action, decision: 'Approve' }),
+      inboxDeny: (context, action) => this.inbox.decide(context, { ...action, decision: 'Deny' }),
       cancelQueued: async (context, action) =>
         this.deps.again ? this.deps.again.cancel(context, action.requestId) : invalidAction('cancelQueued'),
     };
@@ -112,9 +126,8 @@ export class CardActionHandlers {
       const active = await pim.listActive();
       const mine = active.find((a) => sameTarget(a.target, target));
       if (!mine) {
-        const { localTimezone, locale } = context.activity;
         return activeRolesCard({
-          items: activeItems(active, { timeZone: localTimezone, locale }),
+          items: activeItems(active, { ...(await this.reader(context)), now: this.deps.now() }),
           emptyText: 'Nothing is active for you right now.',
         });
       }
@@ -155,14 +168,19 @@ export class CardActionHandlers {
       pim: await this.deps.sessions.pimFor(context),
     };
     const result = await decisions.decide(clicker, requestId, decision, comment, context.activity.replyToId);
-    return this.decisionCard(result, clicker.aadObjectId);
+    return this.decisionCard(result, clicker.aadObjectId, await this.reader(context));
   }
 
-  private decisionCard(result: DecisionResult, viewerId: string): AdaptiveCard {
+  /** The clicker's time zone and locale: what their client sends, else what was remembered. */
+  private reader(context: TurnContext): Promise<Reader> {
+    return readerForTurn(context.activity, this.deps.preferences);
+  }
+
+  private decisionCard(result: DecisionResult, viewerId: string, reader: Reader): AdaptiveCard {
     if (result.outcome === 'unknownRequest') return unknownRequest();
     const now = this.deps.now();
     const view = (options: { alreadyDecidedNote?: string; errorText?: string; commentValue?: string } = {}) =>
-      approvalCard(approvalCardModel(result.request, { now, ...options }), { aadObjectId: viewerId });
+      approvalCard(approvalCardModel(result.request, { now, reader, ...options }), { aadObjectId: viewerId });
     switch (result.outcome) {
       case 'refused':
         return view({ errorText: REFUSALS[result.refusal] });
@@ -171,7 +189,7 @@ export class CardActionHandlers {
       case 'failed':
         return view({ errorText: result.message, commentValue: result.comment });
       case 'alreadyDecided':
-        return view({ alreadyDecidedNote: decidedNote(result.request) });
+        return view({ alreadyDecidedNote: decidedNote(result.request, reader, now) });
       case 'decided':
       case 'stillDeciding':
         return view();
@@ -187,7 +205,7 @@ export class CardActionHandlers {
       pim: await this.deps.sessions.pimFor(context),
     };
     const result = await cancellation.cancel(canceller, requestId, context.activity.replyToId);
-    return this.cancelCard(result, canceller.aadObjectId);
+    return this.cancelCard(result, canceller.aadObjectId, await this.reader(context));
   }
 
   /**
@@ -211,10 +229,10 @@ export class CardActionHandlers {
       { aadObjectId: userId, pim: await this.deps.sessions.pimFor(context) },
       waiting[0]!.id,
     );
-    return this.cancelCard(result, userId);
+    return this.cancelCard(result, userId, await this.reader(context));
   }
 
-  private cancelCard(result: CancelResult, viewerId: string): AdaptiveCard {
+  private cancelCard(result: CancelResult, viewerId: string, reader: Reader): AdaptiveCard {
     if (result.outcome === 'unknownRequest') return unknownRequest();
     const now = this.deps.now();
     switch (result.outcome) {
@@ -238,7 +256,7 @@ export class CardActionHandlers {
         });
       case 'canceled':
       case 'alreadySettled':
-        return statusCard(requestStatusModel(result.request, { now }), { aadObjectId: viewerId });
+        return statusCard(requestStatusModel(result.request, { now, reader }), { aadObjectId: viewerId });
     }
   }
 
@@ -247,7 +265,9 @@ export class CardActionHandlers {
     const viewerId = await this.deps.sessions.verifiedUserId(context);
     const request = await this.deps.decisions?.view(requestId, viewerId);
     return request
-      ? approvalCard(approvalCardModel(request, { now: this.deps.now() }), { aadObjectId: viewerId })
+      ? approvalCard(approvalCardModel(request, { now: this.deps.now(), reader: await this.reader(context) }), {
+          aadObjectId: viewerId,
+        })
       : errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' });
   }
 }
@@ -262,6 +282,8 @@ function invalidAction(verb: unknown): AdaptiveCard {
   if (verb === 'deactivate')
     return errorCard({ title: 'Invalid action', message: 'This button carries no role.', fix: 'Type active.' });
   if (verb === 'approve' || verb === 'deny' || verb === 'cancelRequest') return unknownRequest();
+  if (verb === 'inboxPage' || verb === 'inboxApprove' || verb === 'inboxDeny')
+    return errorCard({ title: 'Invalid action', message: 'This inbox button is not valid.', fix: 'Type pending.' });
   if (verb === 'refreshApproval')
     return errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' });
   return errorCard({ title: 'Unknown action', message: 'This button is not supported.', fix: 'Type help.' });

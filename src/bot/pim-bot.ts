@@ -19,7 +19,9 @@ import { BUILT_IN_ROLE_NAMES } from '../commands/built-in-role-names';
 import { type Command, parseCommand } from '../commands/command-parser';
 import { errorSummary } from '../observability/error-summary';
 import type { Logger } from '../observability/logger';
+import type { UserPreferencesStore } from '../store/user-preferences-store';
 import type { ConversationReferenceStore } from '../teams/conversation-references';
+import { rememberReader } from '../teams/reader-preferences';
 import { turnLogger } from '../teams/turn-logger';
 import type { CardActionHandlers } from './card-action-handlers';
 import type { ChannelSubscriptionCommands } from './channel-subscription-commands';
@@ -33,6 +35,8 @@ export interface PimBotDependencies {
   /** Channel subscriptions (subscribe / unsubscribe / subscriptions in a team channel). */
   subscriptions?: ChannelSubscriptionCommands;
   refs: ConversationReferenceStore;
+  /** Each user's time zone and locale, remembered from their turns for the cards sent to them later. */
+  preferences?: UserPreferencesStore;
   /** Ticket numbers users may type, for reading one-line commands. */
   ticketPattern: RegExp;
   logger: Logger;
@@ -82,7 +86,12 @@ export class PimBot extends TeamsActivityHandler {
 
   override async run(context: TurnContext): Promise<void> {
     await this.rememberConversation(context);
+    // The user's time zone and locale, for the cards sent to them later: alongside the turn, not before it.
+    const remembering = this.deps.preferences
+      ? rememberReader(context.activity, this.deps.preferences, turnLogger(context, this.deps.logger))
+      : undefined;
     await super.run(context);
+    await remembering;
     await this.deps.conversationState.saveChanges(context, false);
     await this.deps.userState.saveChanges(context, false);
   }

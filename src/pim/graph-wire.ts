@@ -120,6 +120,7 @@ export function toScheduleRequest(kind: 'role' | 'group', r: WireRequest): Sched
     duration: r.scheduleInfo?.expiration?.duration ?? null,
     isValidationOnly: r.isValidationOnly === true,
     targetScheduleId: r.targetScheduleId ?? null,
+    targetName: (kind === 'role' ? r.roleDefinition?.displayName : r.group?.displayName) ?? null,
   };
 }
 

@@ -180,18 +180,22 @@ export class PimClient {
     );
   }
 
-  /** Requests waiting for this user's decision, roles and groups. */
+  /**
+   * Requests waiting for this user's decision, roles and groups, with the role's or group's name expanded
+   * (filterByCurrentUser supports $select, $filter and $expand: DOCS rbacapplication / privilegedaccessgroup
+   * filterbycurrentuser), so requests made outside the bot show names, not ids.
+   */
   async listAwaitingMyApproval(): Promise<ScheduleRequest[]> {
     const pending = encodeURIComponent("status eq 'PendingApproval'");
     const [roles, groups] = await Promise.all([
       this.run({ operation: 'read' }, () =>
         this.graph.list<WireRequest>(
-          `${ROLES}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')?$filter=${pending}`,
+          `${ROLES}/roleAssignmentScheduleRequests/filterByCurrentUser(on='approver')?$filter=${pending}&$expand=roleDefinition`,
         ),
       ),
       this.run({ operation: 'read' }, () =>
         this.graph.list<WireRequest>(
-          `${GROUPS}/assignmentScheduleRequests/filterByCurrentUser(on='approver')?$filter=${pending}`,
+          `${GROUPS}/assignmentScheduleRequests/filterByCurrentUser(on='approver')?$filter=${pending}&$expand=group`,
         ),
       ),
     ]);

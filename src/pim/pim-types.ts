@@ -87,6 +87,8 @@ export interface ScheduleRequest {
   duration: string | null;
   isValidationOnly: boolean;
   targetScheduleId: string | null;
+  /** The role's or group's display name, when the read expanded `roleDefinition` / `group`. */
+  targetName?: string | null;
 }
 
 /** A role or group assignment in effect now: activated through PIM, or assigned (permanent or by an admin). */

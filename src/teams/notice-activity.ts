@@ -7,7 +7,8 @@ import {
   queuedActivationCard,
   statusCard,
 } from '../../cards';
-import type { Notice } from '../notifications/messenger';
+import type { ConversationAddress, Notice } from '../notifications/messenger';
+import type { Reader } from '../shared/local-time';
 import { approvalCardModel } from '../views/approval-view';
 import { expiryWarningModel } from '../views/expiry-view';
 import { feedCardModel } from '../views/feed-view';
@@ -18,19 +19,52 @@ import { requestStatusModel } from '../views/status-view';
 
 export interface NoticeRendering {
   now: Date;
-  /** IANA time zone of the times on channel feed cards (a channel has no single reader). Default UTC. */
-  feedTimeZone?: string;
+  /**
+   * Who reads it (their remembered time zone and locale, see UserPreferencesStore); unknown → the requester's
+   * chat zone for the requester's own cards, else UTC. Channel feed cards ignore it (relative time + UTC).
+   */
+  reader?: Reader;
+}
+
+/**
+ * Whose card a notice is, for their time zone: the approver it is addressed to, the requester for their own
+ * status and warnings, else the person of the 1:1 chat it goes into; none for a channel.
+ */
+export function noticeReaderId(notice: Notice, to?: ConversationAddress): string | undefined {
+  switch (notice.kind) {
+    case 'approvalCard':
+      return notice.viewerId ?? personOf(to);
+    case 'requestStatus':
+    case 'requestDecided':
+    case 'expiryWarning':
+      return notice.request.requester.aadObjectId;
+    case 'approvalReminder':
+      return personOf(to);
+    case 'queuedActivation':
+      return notice.queued.userId;
+    case 'feedCard':
+      return undefined;
+  }
+}
+
+function personOf(to: ConversationAddress | undefined): string | undefined {
+  return to?.conversation?.conversationType === 'channel' ? undefined : to?.user?.aadObjectId;
 }
 
 /** A notice as Teams shows it: the card (or message) for its reader. */
 export function noticeActivity(notice: Notice, options: NoticeRendering): Partial<Activity> {
   const { now } = options;
+  const reader = options.reader ?? {};
   switch (notice.kind) {
     case 'approvalCard':
-      return cardActivity(approvalCard(approvalCardModel(notice.request, { now }), { aadObjectId: notice.viewerId }));
+      return cardActivity(
+        approvalCard(approvalCardModel(notice.request, { now, reader }), { aadObjectId: notice.viewerId }),
+      );
     case 'requestStatus':
       return cardActivity(
-        statusCard(requestStatusModel(notice.request, { now }), { aadObjectId: notice.request.requester.aadObjectId }),
+        statusCard(requestStatusModel(notice.request, { now, reader: options.reader }), {
+          aadObjectId: notice.request.requester.aadObjectId,
+        }),
       );
     case 'approvalReminder':
       return plainMessage(reminderText(notice.request));
@@ -41,15 +75,12 @@ export function noticeActivity(notice: Notice, options: NoticeRendering): Partia
     }
     case 'expiryWarning':
       return cardActivity(
-        expiryWarningCard(expiryWarningModel(notice.request, notice.endsAt, notice.remainingMinutes, now)),
-      );
-    case 'feedCard':
-      return cardActivity(
-        activationFeedCard(
-          feedCardModel(notice.request, { now, timeZone: options.feedTimeZone, details: notice.details }),
-          {},
+        expiryWarningCard(
+          expiryWarningModel(notice.request, notice.endsAt, notice.remainingMinutes, now, options.reader),
         ),
       );
+    case 'feedCard':
+      return cardActivity(activationFeedCard(feedCardModel(notice.request, { now, details: notice.details }), {}));
     case 'queuedActivation':
       return cardActivity(queuedActivationCard(queuedActivationModel(notice.queued, now)));
   }

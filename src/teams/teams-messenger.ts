@@ -2,8 +2,9 @@ import type { Activity, CloudAdapter, ConversationParameters, ConversationRefere
 import type { ChannelRoute, Messenger, Notice } from '../notifications/messenger';
 import type { Person } from '../requests/pim-request';
 import type { ConversationAddress, PostedMessage } from '../shared/conversation-address';
+import type { UserPreferencesStore } from '../store/user-preferences-store';
 import type { ConversationReferenceStore } from './conversation-references';
-import { type NoticeRendering, noticeActivity } from './notice-activity';
+import { noticeActivity, noticeReaderId } from './notice-activity';
 
 /**
  * botbuilder retries the connector's 5xx itself but not 429 (throttling: Teams allows a few messages per
@@ -60,20 +61,21 @@ export class TeamsMessenger implements Messenger {
     private readonly adapter: CloudAdapter,
     private readonly botAppId: string,
     private readonly refs: ConversationReferenceStore,
-    private readonly rendering: { now: () => Date; feedTimeZone?: string } = { now: () => new Date() },
+    private readonly rendering: { now: () => Date; preferences?: UserPreferencesStore } = { now: () => new Date() },
   ) {}
 
-  private render(notice: Notice): Partial<Activity> {
-    const options: NoticeRendering = { now: this.rendering.now(), feedTimeZone: this.rendering.feedTimeZone };
-    return noticeActivity(notice, options);
+  /** The notice for its reader, in the time zone and locale they last chatted with (UTC when never). */
+  private async render(notice: Notice, readerId: string | undefined): Promise<Partial<Activity>> {
+    const reader = readerId ? await this.rendering.preferences?.get(readerId).catch(() => undefined) : undefined;
+    return noticeActivity(notice, { now: this.rendering.now(), reader });
   }
 
-  send(to: ConversationAddress, notice: Notice): Promise<PostedMessage> {
-    return this.sendActivity(to, this.render(notice));
+  async send(to: ConversationAddress, notice: Notice): Promise<PostedMessage> {
+    return this.sendActivity(to, await this.render(notice, noticeReaderId(notice, to)));
   }
 
   async sendToPerson(person: Person, notice: Notice, via: ConversationAddress): Promise<PostedMessage> {
-    const activity = this.render(notice);
+    const activity = await this.render(notice, noticeReaderId(notice) ?? person.aadObjectId);
     const remembered = await this.refs.user(person.aadObjectId);
     if (remembered) return this.sendActivity(remembered, activity);
     return this.openChat(
@@ -86,11 +88,11 @@ export class TeamsMessenger implements Messenger {
   async postToChannel(channelId: string, notice: Notice, route: ChannelRoute = {}): Promise<PostedMessage> {
     const through = route.via ?? (await this.refs.channel(channelId)) ?? route.fallback;
     if (!through) throw new Error('No conversation reference for the channel: the bot must be installed in its team.');
-    return this.newThread(through, channelId, this.render(notice));
+    return this.newThread(through, channelId, await this.render(notice, undefined));
   }
 
   async update(message: PostedMessage, notice: Notice): Promise<void> {
-    const activity = this.render(notice);
+    const activity = await this.render(notice, noticeReaderId(notice, message.conversation));
     await proactive(
       (logic) => this.adapter.continueConversationAsync(this.botAppId, reference(message.conversation), logic),
       async (context) => {

@@ -2,7 +2,7 @@ import type { ApprovalCardModel, ApprovalState } from '../../cards';
 import { APPROVAL_WINDOW_MS } from '../approvals/approval-timers';
 import { describeMinutes } from '../pim/iso-duration';
 import type { PimRequest, RequestStatus } from '../requests/pim-request';
-import { formatLocalTime } from '../shared/local-time';
+import { type Reader, readerTime } from '../shared/local-time';
 import { scopeText } from './scope-text';
 
 /** The approval card's state for where the request stands (an approved request stays "Approved" when it ends). */
@@ -20,7 +20,8 @@ const APPROVAL_STATE: Readonly<Record<RequestStatus, ApprovalState>> = {
 
 export interface ApprovalViewOptions {
   now: Date;
-  timeZone?: string;
+  /** Who reads the card (their time zone and locale); UTC when unknown. */
+  reader?: Reader;
   alreadyDecidedNote?: string;
   errorText?: string;
   commentValue?: string;
@@ -28,7 +29,7 @@ export interface ApprovalViewOptions {
 
 /** The approval card's view of a request, as of now. */
 export function approvalCardModel(request: PimRequest, options: ApprovalViewOptions): ApprovalCardModel {
-  const at = (iso: string) => formatLocalTime(new Date(iso), options.timeZone, 'en-GB', options.now);
+  const at = (iso: string) => readerTime(iso, options.reader ?? {}, options.now);
   const approval = request.approval;
   const decision = approval?.decision;
   return {
@@ -57,12 +58,12 @@ export function approvalCardModel(request: PimRequest, options: ApprovalViewOpti
   };
 }
 
-/** "Already approved by Megan Bowen at 14:02 UTC.", for an approver who clicked a stale card. */
-export function decidedNote(request: PimRequest): string | undefined {
+/** "Already approved by Megan Bowen at 14:02 CET.", for an approver who clicked a stale card (their time). */
+export function decidedNote(request: PimRequest, reader: Reader = {}, now: Date = new Date()): string | undefined {
   const state = APPROVAL_STATE[request.status];
   const decision = request.approval?.decision;
   if (state === 'approved' || state === 'denied') {
-    const at = decision ? ` at ${new Date(decision.at).toISOString().slice(11, 16)} UTC` : '';
+    const at = decision ? ` at ${readerTime(decision.at, reader, now)}` : '';
     return `Already ${state} by ${decision?.by.name ?? 'another approver'}${at}.`;
   }
   if (state === 'expired') return 'This request expired: nobody decided within 24 hours.';

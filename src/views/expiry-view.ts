@@ -2,7 +2,7 @@ import type { ExpiryWarningCardModel } from '../../cards';
 import { describeMinutes } from '../pim/iso-duration';
 import { targetKey } from '../pim/target-key';
 import type { PimRequest } from '../requests/pim-request';
-import { formatLocalTime } from '../shared/local-time';
+import { type Reader, readerTime } from '../shared/local-time';
 
 /** The warning N minutes before an activation ends (Deactivate now / Activate again). */
 export function expiryWarningModel(
@@ -10,10 +10,12 @@ export function expiryWarningModel(
   endsAt: Date,
   remainingMinutes: number,
   now: Date,
+  reader: Reader = {},
 ): ExpiryWarningCardModel {
+  const zone = { timeZone: reader.timeZone ?? request.chat?.timeZone, locale: reader.locale ?? request.chat?.locale };
   return {
     targetName: request.target.displayName,
-    endsAtText: formatLocalTime(endsAt, request.chat?.timeZone, request.chat?.locale, now),
+    endsAtText: readerTime(endsAt, zone, now),
     remainingText: describeMinutes(remainingMinutes),
     justification: request.justification,
     ticketNumber: request.ticket?.ticketNumber,

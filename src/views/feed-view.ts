@@ -2,6 +2,7 @@ import type { ActivationFeedCardModel, ActivationFeedState } from '../../cards';
 import { describeMinutes } from '../pim/iso-duration';
 import type { PimRequest } from '../requests/pim-request';
 import { formatLocalTime } from '../shared/local-time';
+import { channelTimeText } from '../shared/relative-time';
 import { scopeText } from './scope-text';
 
 /** What the feed card shows for where the request stands. */
@@ -10,15 +11,18 @@ export function feedState(request: PimRequest): ActivationFeedState {
 }
 
 /**
- * The channel feed card of an activation (times in the feed's time zone: a channel has no single reader). The
+ * The channel feed card of an activation. A channel has many readers in many time zones: times are relative
+ * ("2 min ago", "in 1 hr 20 mins") with the UTC time after them, as of when the card is posted or updated. The
  * justification and ticket were written for PIM and the approvers, not for everyone who reads the channel: they
  * are on the card only when `details` (the channel's subscription opted in with `subscribe … with details`).
  */
 export function feedCardModel(
   request: PimRequest,
-  options: { now: Date; timeZone?: string; details: boolean },
+  options: { now: Date; locale?: string; details: boolean },
 ): ActivationFeedCardModel {
-  const at = (iso: string) => formatLocalTime(new Date(iso), options.timeZone, 'en-GB', options.now);
+  const at = (iso: string) => channelTimeText(new Date(iso), options.now, options.locale);
+  // Once it ended the state says so: the end and the deactivation are plain UTC times.
+  const utc = (iso: string) => formatLocalTime(new Date(iso), 'UTC', options.locale, options.now);
   const startIso = request.activeFrom ?? request.requestedAt;
   const start = new Date(startIso);
   const end = request.activeUntil ? new Date(request.activeUntil) : null;
@@ -37,9 +41,9 @@ export function feedCardModel(
     approverName: request.approval?.decision?.by.name ?? null,
     source: request.source,
     startText: at(startIso),
-    endText: request.activeUntil ? at(request.activeUntil) : 'No end date',
+    endText: request.activeUntil ? (state === 'active' ? at : utc)(request.activeUntil) : 'No end date',
     state,
-    endedAtText: state !== 'active' && request.endedAt ? at(request.endedAt) : null,
+    endedAtText: state !== 'active' && request.endedAt ? utc(request.endedAt) : null,
     urgent: request.feed?.urgent ?? false,
   };
 }

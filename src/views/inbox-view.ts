@@ -1,27 +1,105 @@
-import type { PendingApprovalItem } from '../../cards';
-import type { InboxEntry } from '../approvals/approval-inbox';
+import type { PendingApprovalItem, PendingApprovalsCardModel } from '../../cards';
+import type { InboxEntry, InboxPage } from '../approvals/approval-inbox';
 import { APPROVAL_WINDOW_MS } from '../approvals/approval-timers';
-import { describeMinutes } from '../pim/iso-duration';
-import { formatLocalTime } from '../shared/local-time';
+import { describeMinutes, isoDurationToMinutes } from '../pim/iso-duration';
+import { type Reader, readerTime } from '../shared/local-time';
 
-/** The inbox card's rows, times in the approver's time zone. */
+/** An item decided from this inbox card, shown in its place: 'Approved by you at 14:02 CET.' */
+export interface InboxDecidedItem {
+  requestId: string;
+  /** Where it was on the card (0-based), so it stays there. */
+  position: number;
+  targetName: string;
+  requesterName: string;
+  text: string;
+  denied: boolean;
+}
+
+/** A decision from the inbox that did not happen: the item keeps its buttons, with why and what was typed. */
+export interface InboxItemError {
+  requestId: string;
+  text: string;
+  commentValue?: string;
+}
+
+export interface InboxViewOptions {
+  now: Date;
+  reader: Reader;
+  noticeText?: string;
+  decided?: InboxDecidedItem;
+  error?: InboxItemError;
+  /**
+   * The ids the card showed before the click (its `pageIds`): those still waiting keep their place, the
+   * decided one stays in place as decided; the page is not refilled from the next one under the approver.
+   */
+  shownIds?: readonly string[];
+  /** Everything still waiting (with `shownIds`: where the shown ones are looked up). */
+  all?: readonly InboxEntry[];
+}
+
+/** The inbox card for one page, times in the approver's time zone. */
+export function inboxCardModel(page: InboxPage, options: InboxViewOptions): PendingApprovalsCardModel {
+  const decided = options.decided;
+  const shown = options.shownIds?.filter((id) => !decided || !sameId(id, decided.requestId));
+  const entries = shown ? keptInPlace(options.all ?? page.entries, shown) : page.entries;
+  const items: PendingApprovalItem[] = entries.map((entry) => {
+    const item = inboxItem(entry, options);
+    return options.error && sameId(options.error.requestId, entry.request.id)
+      ? { ...item, errorText: options.error.text, commentValue: options.error.commentValue ?? null }
+      : item;
+  });
+  if (decided) {
+    items.splice(Math.min(decided.position, items.length), 0, {
+      requestId: decided.requestId,
+      requesterName: decided.requesterName,
+      targetName: decided.targetName,
+      durationText: '',
+      requestedAtText: '',
+      expiresAtText: '',
+      decidedText: decided.text,
+      decidedDenied: decided.denied,
+    });
+  }
+  return {
+    items,
+    noticeText: options.noticeText ?? null,
+    page: { index: page.index, count: page.count, total: page.total },
+  };
+}
+
+/** The rows of the inbox (also for callers without paging), times in the reader's zone. */
 export function inboxItems(
   entries: readonly InboxEntry[],
-  options: { now: Date; timeZone?: string },
+  options: { now: Date; reader: Reader },
 ): PendingApprovalItem[] {
-  const { now, timeZone } = options;
-  return entries.map(({ request, tracked, requesterName }) => {
-    const requested = request.createdDateTime ?? now;
-    return {
-      requestId: request.id,
-      requesterName,
-      targetName: tracked?.target.displayName ?? request.roleDefinitionId ?? request.groupId ?? 'role',
-      durationText: tracked ? describeMinutes(tracked.durationMinutes) : (request.duration ?? ''),
-      justification: request.justification,
-      ticketNumber: request.ticket?.ticketNumber ?? null,
-      requestedAtText: formatLocalTime(requested, timeZone, 'en-GB', now),
-      expiresAtText: formatLocalTime(new Date(requested.getTime() + APPROVAL_WINDOW_MS), timeZone, 'en-GB', now),
-      hints: tracked?.approval?.hints ?? null,
-    };
-  });
+  return entries.map((entry) => inboxItem(entry, options));
+}
+
+function inboxItem(entry: InboxEntry, options: { now: Date; reader: Reader }): PendingApprovalItem {
+  const { request, tracked, requesterName, targetName } = entry;
+  const { now, reader } = options;
+  const requested = request.createdDateTime ?? now;
+  const minutes = tracked?.durationMinutes ?? (request.duration ? isoDurationToMinutes(request.duration) : undefined);
+  return {
+    requestId: request.id,
+    requesterName,
+    targetName,
+    durationText: minutes !== undefined ? describeMinutes(minutes) : 'No end date',
+    justification: request.justification,
+    ticketNumber: request.ticket?.ticketNumber ?? null,
+    requestedAtText: readerTime(requested, reader, now),
+    expiresAtText: readerTime(new Date(requested.getTime() + APPROVAL_WINDOW_MS), reader, now),
+    hints: tracked?.approval?.hints ?? null,
+  };
+}
+
+/** The entries of `shownIds` that still wait, in the order the card showed them. */
+function keptInPlace(all: readonly InboxEntry[], shownIds: readonly string[]): InboxEntry[] {
+  return shownIds
+    .map((id) => all.find((e) => sameId(e.request.id, id)))
+    .filter((e): e is InboxEntry => e !== undefined);
+}
+
+function sameId(a: string, b: string): boolean {
+  return a.toLowerCase() === b.toLowerCase();
 }

@@ -3,7 +3,7 @@ import { describeMinutes } from '../pim/iso-duration';
 import type { PimTarget, TicketInfo } from '../pim/pim-types';
 import { targetKey } from '../pim/target-key';
 import type { PimRequest } from '../requests/pim-request';
-import { formatLocalTime } from '../shared/local-time';
+import { type Reader, readerTime } from '../shared/local-time';
 
 /** What the requester asked for, before PIM answered. */
 export interface RequestDraft {
@@ -24,6 +24,8 @@ export function draftStatusModel(
 
 export interface StatusViewOptions {
   now: Date;
+  /** The requester as they read now (remembered preferences); default: the zone of the chat they asked in. */
+  reader?: Reader;
   /** Shown while waiting for approval instead of the approvers' names (e.g. who the policy names). */
   pendingText?: string;
 }
@@ -32,7 +34,11 @@ export interface StatusViewOptions {
 export function requestStatusModel(request: PimRequest, options: StatusViewOptions): StatusCardModel {
   const { now } = options;
   const chat = request.chat;
-  const at = (iso: string) => formatLocalTime(new Date(iso), chat?.timeZone, chat?.locale ?? 'en-GB', now);
+  const reader = {
+    timeZone: options.reader?.timeZone ?? chat?.timeZone,
+    locale: options.reader?.locale ?? chat?.locale,
+  };
+  const at = (iso: string) => readerTime(iso, reader, now);
   const base: StatusCardModel = { ...facts(request), state: 'pendingApproval' };
   const decision = request.approval?.decision;
   const by = decision ? ` by ${decision.by.name}` : '';

@@ -178,3 +178,41 @@ describe('subscribe with details', () => {
     expect(text).toMatch(/INC-77/);
   });
 });
+
+describe('feed times', () => {
+  it('the feed card gives times relative to the post and in UTC (a channel has readers in many zones)', async () => {
+    h.newConversations();
+    await h.say(adele, 'activate User Administrator 2h INC-44 reset a locked-out account');
+    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+    h.connector.reset();
+    await h.submit(adele, confirm!.data!);
+    const activation = h.stack.graph
+      .snapshot()
+      .activations.find(
+        (a) => a.principalId === adele.id && a.isActive === true && a.roleDefinitionId === demoRoles.userAdministrator,
+      );
+    const end = new Date(activation!.endDateTime as string);
+    const post = feedPosts().find((p) => postedText(p).includes('User Administrator'));
+    expect(post).toBeDefined();
+    const text = postedText(post!);
+    // ECMA-402, en-GB: "HH:MM UTC" and the relative forms (Intl.RelativeTimeFormat short, NumberFormat units).
+    const utc = (at: Date) =>
+      new Intl.DateTimeFormat('en-GB', {
+        timeZone: 'UTC',
+        hour: '2-digit',
+        minute: '2-digit',
+        hour12: false,
+        timeZoneName: 'short',
+      }).format(at);
+    expect(text).toContain(`(${utc(end)})`);
+    const hours = new Intl.NumberFormat('en-GB', { style: 'unit', unit: 'hour', unitDisplay: 'short' }).format(2);
+    const minutes = new Intl.NumberFormat('en-GB', { style: 'unit', unit: 'minute', unitDisplay: 'short' }).format(59);
+    const hour = new Intl.NumberFormat('en-GB', { style: 'unit', unit: 'hour', unitDisplay: 'short' }).format(1);
+    // Posted right after the activation: it ends in 2 hours (or 1 hr 59 min when a minute turned meanwhile).
+    expect(text).toMatch(new RegExp(`in (${hours}|${hour} ${minutes}) \\(${utc(end)}\\)`));
+    const ago = new Intl.RelativeTimeFormat('en-GB', { style: 'short', numeric: 'auto' });
+    expect(text).toMatch(
+      new RegExp(`(${ago.format(0, 'minute')}|${ago.format(-1, 'minute')}) \\(\\d\\d:\\d\\d UTC\\)`),
+    );
+  });
+});

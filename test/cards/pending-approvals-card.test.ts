@@ -227,18 +227,18 @@ describe('pendingApprovalsCard', () => {
     );
   });
 
-  it('lists at most maxItems (default 10) and says how many more are waiting', () => {
+  it('lists at most maxItems (default 5: phone width, issue 15) and says how many more are waiting', () => {
     const items = Array.from({ length: 15 }, (_, i) => ({ ...adele, requestId: `req-${i}` }));
     const card = pendingApprovalsCard({ items }, VIEWER);
     assertValidCard(card);
-    expect(DEFAULT_MAX_PENDING_ITEMS).toBe(10);
-    expect(inputsOf(card)).toHaveLength(10);
-    expect(collectActions(card)).toHaveLength(20);
+    expect(DEFAULT_MAX_PENDING_ITEMS).toBe(5);
+    expect(inputsOf(card)).toHaveLength(5);
+    expect(collectActions(card)).toHaveLength(10);
     expect(findById(card, 'pending-more').text).toBe(
-      "…and 5 more waiting. Decide these first, then send 'pending' again.",
+      "…and 10 more waiting. Decide these first, then send 'pending' again.",
     );
     expect(inputsOf(pendingApprovalsCard({ items, maxItems: 3 }))).toHaveLength(3);
-    expect(hasId(pendingApprovalsCard({ items: items.slice(0, 10) }), 'pending-more')).toBe(false);
+    expect(hasId(pendingApprovalsCard({ items: items.slice(0, 5) }), 'pending-more')).toBe(false);
   });
 
   it('stays within the Teams size budget with long texts (fewer items listed)', () => {
@@ -347,3 +347,69 @@ function readApprovalAction(data: unknown) {
   const action = readExecuteAction({ action: { verb, data } });
   return action && action.verb !== 'deactivate' ? action : null;
 }
+
+describe('pendingApprovalsCard with inbox pages (issue 15)', () => {
+  const items = Array.from({ length: 5 }, (_, i) => ({ ...adele, requestId: `req-${i}` }));
+
+  it('says where it is and pages with Previous / Next (Action.Execute inboxPage); its buttons are the inbox ones', () => {
+    const card = pendingApprovalsCard({ items, page: { index: 1, count: 3, total: 12 } }, VIEWER);
+    assertValidCard(card);
+    expect(findById(card, 'pending-page').text).toBe('12 waiting · page 2 of 3');
+    const paging = collectActions(card)
+      .map(({ action }) => action)
+      .filter((a) => a.verb === 'inboxPage');
+    expect(paging.map((a) => [a.title, a.data])).toEqual([
+      ['Previous', { pimbot: 'inboxPage', page: '0' }],
+      ['Next', { pimbot: 'inboxPage', page: '2' }],
+    ]);
+    const approve = collectActions(card).find(({ action }) => action.id === 'pending-3-approve')?.action;
+    expect(approve).toMatchObject({
+      verb: 'inboxApprove',
+      data: {
+        pimbot: 'inboxApprove',
+        requestId: 'req-3',
+        commentInputId: 'comment-3',
+        page: '1',
+        pageIds: 'req-0,req-1,req-2,req-3,req-4',
+      },
+    });
+    // What Teams sends back for it reads as the inbox decision, with the page and what it showed.
+    expect(
+      readExecuteAction({
+        action: { verb: 'inboxApprove', data: { ...(approve?.data as object), 'comment-3': 'ok' } },
+      }),
+    ).toEqual({
+      verb: 'inboxApprove',
+      requestId: 'req-3',
+      comment: 'ok',
+      page: 1,
+      pageIds: ['req-0', 'req-1', 'req-2', 'req-3', 'req-4'],
+    });
+  });
+
+  it('one page: no paging buttons; a decided item stays in place without comment box or buttons', () => {
+    const decided = items.map((item, i) =>
+      i === 2 ? { ...item, decidedText: 'Denied by you at 14:02 CET.', decidedDenied: true } : item,
+    );
+    const card = pendingApprovalsCard({ items: decided, page: { index: 0, count: 1, total: 4 } }, VIEWER);
+    assertValidCard(card);
+    expect(findById(card, 'pending-page').text).toBe('4 waiting');
+    expect(hasId(card, 'pending-paging')).toBe(false);
+    expect(findById(card, 'pending-2-decided')).toMatchObject({
+      text: 'Denied by you at 14:02 CET.',
+      color: 'attention',
+    });
+    expect(hasId(card, 'pending-2-actions')).toBe(false);
+    expect(hasId(card, 'pending-2-facts')).toBe(false);
+    expect(inputsOf(card).map((i) => i.id)).toEqual(['comment-0', 'comment-1', 'comment-3', 'comment-4']);
+  });
+
+  it('a forged page number or id list is not an action', () => {
+    const read = (data: Record<string, unknown>) =>
+      readExecuteAction({ action: { verb: 'inboxApprove', data: { requestId: 'r', ...data } } });
+    expect(read({ page: '-1', pageIds: 'r' })).toBeUndefined();
+    expect(read({ page: '1e3', pageIds: 'r' })).toBeUndefined();
+    expect(read({ page: '0', pageIds: Array.from({ length: 11 }, (_, i) => `r${i}`).join(',') })).toBeUndefined();
+    expect(readExecuteAction({ action: { verb: 'inboxPage', data: { page: 'next' } } })).toBeUndefined();
+  });
+});

@@ -148,8 +148,10 @@ describe('announce', () => {
       Who: 'Adele Vance (adele@contoso.example)',
       Scope: 'Directory (tenant-wide)',
       Duration: '2 hours',
-      Start: '14:30 UTC',
-      End: '16:30 UTC',
+      // A channel has readers in many time zones (issue 15): relative to now (14:31), then UTC. CLDR en-GB
+      // short forms (Intl.RelativeTimeFormat / NumberFormat unit 'short', ListFormat 'unit' 'narrow').
+      Start: '1 min ago (14:30 UTC)',
+      End: 'in 1 hr 59 mins (16:30 UTC)',
       // No Justification, no Ticket: the subscription did not opt in (see feed-details.test.ts).
       Approval: 'Approved by Megan Bowen',
     });
