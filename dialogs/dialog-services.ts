@@ -17,6 +17,8 @@ export interface UserSessions {
   pimForToken(token: AccessToken, userId: string): PimClient;
   /** Whether the user has a token for the bot now. */
   hasToken(context: TurnContext): Promise<boolean>;
+  /** After a failure: whether it was the user's session ending (then they are signed out, to sign in again). */
+  endedSession?(context: TurnContext): Promise<boolean>;
   /** A dialog that signs the user in interactively, when the deployment has one (Teams SSO). */
   readonly signInDialog?: Dialog;
   /** Why there is no token and what to do, when there is no interactive sign-in. */

@@ -83,7 +83,27 @@ export class MainDialog extends CancellableDialog {
    * choice, the step-up wait): a command typed there is that command. ./interruptions decides which messages are
    * commands (the whole message, never a keyword in an answer); anything else goes to the prompt.
    */
+  protected override async onBeginDialog(inner: DialogContext, options?: MainDialogOptions): Promise<DialogTurnResult> {
+    return this.signInAgainIfEnded(inner, () => super.onBeginDialog(inner, options));
+  }
+
   protected override async onContinueDialog(inner: DialogContext): Promise<DialogTurnResult> {
+    return this.signInAgainIfEnded(inner, () => this.continueOrInterrupt(inner));
+  }
+
+  /** The user's session ended mid-request (revoked, CAE): the same command again, from its sign-in step. */
+  private async signInAgainIfEnded(inner: DialogContext, run: () => Promise<DialogTurnResult>) {
+    try {
+      return await run();
+    } catch (err) {
+      const steps = inner.stack.find((d) => d.id === `${MAIN_DIALOG}.steps`)?.state as { options?: MainDialogOptions };
+      if (!steps?.options || !(await this.services.sessions.endedSession?.(inner.context))) throw err;
+      await inner.cancelAllDialogs();
+      return inner.beginDialog(`${MAIN_DIALOG}.steps`, steps.options);
+    }
+  }
+
+  private async continueOrInterrupt(inner: DialogContext): Promise<DialogTurnResult> {
     const interruption = await readInterruption(inner.context, waitingPromptId(inner), this.services);
     if (!interruption) return super.onContinueDialog(inner);
     switch (interruption.kind) {

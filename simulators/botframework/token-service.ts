@@ -29,6 +29,8 @@ export interface TokenService {
   url: string;
   /** Exchanges tried, and whether the authority granted them. */
   readonly exchanges: { userId: string; connectionName: string; ok: boolean; error?: string; errorCode?: number }[];
+  /** SignOut calls, in order, as the bot made them (connectionName '' when it named none). */
+  readonly signOuts: { userId: string; connectionName: string; channelId: string }[];
   close(): Promise<void>;
 }
 
@@ -52,6 +54,7 @@ function errorResponse(res: ServerResponse, status: number, code: string, messag
 export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
   const tokens = new Map<string, StoredToken>();
   const exchanges: TokenService['exchanges'] = [];
+  const signOuts: TokenService['signOuts'] = [];
   const keyOf = (userId: string, connectionName: string, channelId: string) =>
     `${channelId}|${connectionName}|${userId}`;
   let base = '';
@@ -112,6 +115,7 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
       return sendJson(res, 200, { channelId, connectionName, token: stored.token, expiration: stored.expiration });
     }
     if (req.method === 'DELETE' && path === 'api/usertoken/SignOut') {
+      signOuts.push({ userId, connectionName, channelId });
       for (const key of [...tokens.keys()]) {
         if (key.endsWith(`|${userId}`) && (!connectionName || key.includes(`|${connectionName}|`))) tokens.delete(key);
       }
@@ -146,5 +150,5 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   };
   const server = await startHttps(options.ca, handle);
   base = server.url;
-  return { url: server.url, exchanges, close: server.close };
+  return { url: server.url, exchanges, signOuts, close: server.close };
 }

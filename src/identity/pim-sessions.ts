@@ -6,6 +6,7 @@ import { GraphTransport } from '../pim/graph-transport';
 import { PimClient } from '../pim/pim-client';
 import { TtlCache } from '../shared/ttl-cache';
 import { AccessTokenCredential, CaeCapableCredential, ClaimsChallengeCredential } from './claims-credential';
+import { EndedGrantCredential, isEndedGrant } from './ended-grant';
 import { onBehalfOfCredential } from './graph-credentials';
 import { SingleFlightCredential } from './single-flight-credential';
 import { reuseFor } from './token-expiry';
@@ -23,6 +24,8 @@ export interface PimSessionsOptions {
 const MAX_CACHED_CREDENTIALS = 1_000;
 /** A credential is dropped this long before its user token expires (its Graph token would soon follow). */
 const EXPIRY_MARGIN_MS = 2 * 60_000;
+/** The scope every Graph call asks for (GraphTransport): the session check asks for the same, so MSAL's cache serves both. */
+const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
 
 /**
  * Builds the PIM client of a user from their token for the bot (Teams SSO or the dev identity),
@@ -30,14 +33,45 @@ const EXPIRY_MARGIN_MS = 2 * 60_000;
  * in state, never logged) while that token is valid: MSAL caches the Graph token inside it, so a user's
  * next turns make no on-behalf-of exchange until it nears expiry. Teams hands the bot the same SSO token
  * until then.
+ *
+ * A session ends when Entra refuses the user's token as a grant (sessions revoked, sign-in frequency, inactivity:
+ * ./ended-grant), on the first exchange or on the claims refresh Graph's CAE challenge asks for: the credential is
+ * dropped at once and the token remembered as ended while it lives, so no turn uses it again and the caller can
+ * ask the user to sign in (TurnSessions).
  */
 export class PimSessions {
   private readonly credentials: TtlCache<TokenCredential>;
+  /** Hashes of user tokens Entra refused as a grant, until they would have expired anyway. */
+  private readonly ended: TtlCache<true>;
   private readonly now: () => Date;
 
   constructor(private readonly options: PimSessionsOptions) {
     this.now = options.now ?? (() => new Date());
-    this.credentials = new TtlCache<TokenCredential>(60 * 60_000, MAX_CACHED_CREDENTIALS, () => this.now().getTime());
+    const clock = () => this.now().getTime();
+    this.credentials = new TtlCache<TokenCredential>(60 * 60_000, MAX_CACHED_CREDENTIALS, clock);
+    this.ended = new TtlCache<true>(60 * 60_000, MAX_CACHED_CREDENTIALS, clock);
+  }
+
+  /** Whether Entra refused this user token as a grant (in this process): the user must sign in again. */
+  hasEnded(assertion: string): boolean {
+    return this.ended.get(keyOf(assertion)) === true;
+  }
+
+  /**
+   * Whether the session on this token still holds, before a turn acts on it: the on-behalf-of exchange the first
+   * Graph call would make anyway (its Graph token is cached for the calls that follow; a cached session answers
+   * from memory). False when Entra refuses the token as a grant; any other failure is left to the Graph call,
+   * which reports it as before.
+   */
+  async confirm(assertion: string): Promise<boolean> {
+    if (this.hasEnded(assertion)) return false;
+    try {
+      await this.credentialFor(assertion).getToken([GRAPH_SCOPE]);
+      return true;
+    } catch (err) {
+      if (isEndedGrant(err, false)) return false;
+      return true;
+    }
   }
 
   /**
@@ -57,15 +91,20 @@ export class PimSessions {
   }
 
   private credentialFor(assertion: string): TokenCredential {
-    // Keyed by a hash: the map's keys are not the tokens themselves.
-    const key = createHash('sha256').update(assertion).digest('base64url');
+    const key = keyOf(assertion);
     const hit = this.credentials.get(key);
     if (hit) return hit;
-    // CP1 inside the single flight: the cached token is the CAE one, and CAE challenges reach the transport.
-    const credential = new SingleFlightCredential(
-      new CaeCapableCredential(onBehalfOfCredential(this.options.entra, assertion)),
-    );
     const ttl = reuseFor(assertion, EXPIRY_MARGIN_MS, this.now().getTime());
+    // CP1 inside the single flight: the cached token is the CAE one, and CAE challenges reach the transport.
+    // The ended-grant watch sits next to Entra, so it sees the plain exchange and the CAE claims refresh alike.
+    const credential = new SingleFlightCredential(
+      new CaeCapableCredential(
+        new EndedGrantCredential(onBehalfOfCredential(this.options.entra, assertion), () => {
+          this.credentials.delete(key);
+          this.ended.set(key, true, Math.max(ttl, 60_000));
+        }),
+      ),
+    );
     if (ttl > 0) this.credentials.set(key, credential, ttl);
     return credential;
   }
@@ -81,4 +120,9 @@ export class PimSessions {
       principalId,
     );
   }
+}
+
+/** Caches are keyed by a hash: their keys are not the tokens themselves. */
+function keyOf(assertion: string): string {
+  return createHash('sha256').update(assertion).digest('base64url');
 }

@@ -40,8 +40,29 @@ export class TurnSessions {
     return this.tokens.missingTokenHelp;
   }
 
+  /**
+   * Whether the user is signed in for this turn: a verified token whose session Entra still honours. A token
+   * Entra refuses as a grant (revoked sessions: the Token Service keeps handing it out until it expires) signs
+   * the user out (endedSession), so the sign-in dialog that follows sends the card at once.
+   */
   async hasToken(context: TurnContext): Promise<boolean> {
-    return (await this.verifiedUser(context)) !== undefined;
+    const user = await this.verifiedUser(context);
+    if (!user) return false;
+    if (await this.pims.confirm(user.assertion)) return true;
+    await this.signOut(context, user);
+    return false;
+  }
+
+  /**
+   * After a failure in the turn: true when it was the user's session ending (Entra refused their token as a
+   * grant, e.g. on the claims refresh of Graph's CAE challenge); the user is then signed out, and the caller
+   * runs the sign-in again with the request kept.
+   */
+  async endedSession(context: TurnContext): Promise<boolean> {
+    const user = context.turnState.get(TURN_USER) as VerifiedTurnUser | undefined;
+    if (!user || !this.pims.hasEnded(user.assertion)) return false;
+    await this.signOut(context, user);
+    return true;
   }
 
   /** The object id of the turn's user, from their verified token; undefined without one. */
@@ -68,6 +89,17 @@ export class TurnSessions {
   async loginRequest(context: TurnContext): Promise<InvokeResponse | undefined> {
     if (!this.tokens.loginRequest || (await this.verifiedUser(context))) return undefined;
     return this.tokens.loginRequest(context);
+  }
+
+  /** Forgets the turn's token here and at its source; the refusal is logged with the ids, never the token. */
+  private async signOut(context: TurnContext, user: VerifiedTurnUser): Promise<void> {
+    this.logger?.warn(
+      { aadObjectId: user.principalId, activityId: context.activity.id },
+      "Entra refused the user's token as a grant (session ended); signing them out to sign in again",
+    );
+    context.turnState.delete(TURN_USER);
+    context.turnState.delete(TURN_CLIENT);
+    await this.tokens.signOut?.(context);
   }
 
   /** Verified once per turn; a refusal is logged with its reason and the ids, never the token. */

@@ -21,6 +21,11 @@ export interface UserTokenSource {
    * (HTTP 401 loginRequest); Teams then resends the action with the SSO token.
    */
   loginRequest?(context: TurnContext): Promise<InvokeResponse | undefined>;
+  /**
+   * Forgets the user's token where the source keeps it (the Token Service's store of the OAuth connection), once
+   * Entra refused it as a grant: the next read finds none, and the sign-in card is sent.
+   */
+  signOut?(context: TurnContext): Promise<void>;
 }
 
 export const SIGN_IN_DIALOG = 'pimbot.signIn';
@@ -48,9 +53,15 @@ export class TeamsSsoTokenSource implements UserTokenSource {
     return (await this.signInDialog.getUserToken(context))?.token;
   }
 
+  async signOut(context: TurnContext): Promise<void> {
+    const userId = context.activity.from?.id;
+    const client = userTokenClient(context);
+    // DELETE api/usertoken/SignOut for this connection and channel (botbuilder's UserTokenClient.signOutUser).
+    if (client && userId) await client.signOutUser(userId, this.connectionName, context.activity.channelId);
+  }
+
   async loginRequest(context: TurnContext): Promise<InvokeResponse | undefined> {
-    const key = (context.adapter as { UserTokenClientKey?: symbol }).UserTokenClientKey;
-    const client = key ? (context.turnState.get(key) as UserTokenClient | undefined) : undefined;
+    const client = userTokenClient(context);
     if (!client) return undefined;
     const resource = await client.getSignInResource(this.connectionName, context.activity, '');
     return {
@@ -67,6 +78,12 @@ export class TeamsSsoTokenSource implements UserTokenSource {
       },
     };
   }
+}
+
+/** The turn's Token Service client, as the CloudAdapter put it in the turn state. */
+function userTokenClient(context: TurnContext): UserTokenClient | undefined {
+  const key = (context.adapter as { UserTokenClientKey?: symbol }).UserTokenClientKey;
+  return key ? (context.turnState.get(key) as UserTokenClient | undefined) : undefined;
 }
 
 /** What the dev identity offers: a Teams-SSO-like token for a demo user. */

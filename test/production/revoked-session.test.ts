@@ -5,7 +5,7 @@ import { demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions, visibleText } from '../support/bot-harness';
 import { exchangeResourceId } from '../support/oauth-card';
 import { OAUTH_CONNECTION, type ProductionStack, startProductionStack } from '../support/production-stack';
-import type { TeamsUser } from '../support/teams-driver';
+import type { TeamsDriver, TeamsUser } from '../support/teams-driver';
 
 // A user whose session ends after they signed in: the bot must not act with what it had, but ask them to sign
 // in again (the OAuth card), and act once they have.
@@ -17,6 +17,12 @@ import type { TeamsUser } from '../support/teams-driver';
 //   grant any more, Entra answers invalid_grant AADSTS50173 ("The provided grant has expired due to it being
 //   revoked, a fresh auth token is needed", learn.microsoft.com/entra/identity-platform/reference-error-codes).
 //   Teams' cached SSO token is refused at the exchange (412, the sign-in card stays), a fresh sign-in works.
+// - Revoked in Entra while the Token Service still hands out the stored token (it keeps it until it expires): the
+//   bot's own on-behalf-of exchange is refused (AADSTS50173). The bot signs the user out at the Token Service and
+//   sends the OAuth card in that turn, so Teams re-does SSO at once, and the request goes on after it.
+// - Graph's continuous access evaluation of the revocation (401 with a claims challenge, FIDELITY.md of the Graph
+//   simulator) reaches an instance that still has the session cached: the claims refresh is refused the same way,
+//   the cached session is dropped, and the same re-sign-in follows.
 let stack: ProductionStack;
 
 beforeAll(async () => {
@@ -39,15 +45,16 @@ const graphCallsOf = (userId: string, since: number) =>
 const activeFor = (userId: string) =>
   stack.local.graph.snapshot().activations.filter((a) => a.principalId === userId && a.isActive === true);
 
-/** Types `text` and waits for the bot's next message carrying an OAuth card; its exchange id. */
+/** Types `text` (to the stack's bot, or another instance's `driver`) and waits for the bot's next message carrying an OAuth card; its exchange id. */
 async function sendExpectingSignIn(
   user: TeamsUser,
   text: string,
+  driver: TeamsDriver = stack.driver,
 ): Promise<{ conversationId?: string; exchangeId: string }> {
-  const message = stack.driver.personalMessage(user, text);
+  const message = driver.personalMessage(user, text);
   const conversationId = message.conversation?.id;
   const before = callsIn(conversationId).length;
-  if ((await stack.driver.post(message)).status !== 200) throw new Error('the message was not accepted');
+  if ((await driver.post(message)).status !== 200) throw new Error('the message was not accepted');
   const card = await stack.connector.waitFor(
     (c) =>
       c.conversationId === conversationId && !!exchangeResourceId(c) && callsIn(conversationId).indexOf(c) >= before,
@@ -55,8 +62,9 @@ async function sendExpectingSignIn(
   return { conversationId, exchangeId: exchangeResourceId(card) ?? '' };
 }
 
-/** The user's first sign-in: `roles`, the OAuth card, Teams' SSO answer, the list. */
+/** The user's first sign-in: `roles`, the OAuth card, Teams' SSO answer, the list (from no stored token, whatever ran before). */
 async function signIn(user: TeamsUser, ssoToken?: string): Promise<void> {
+  await (await stack.userTokenClient()).signOutUser(user.id, OAUTH_CONNECTION, 'msteams');
   const { conversationId, exchangeId } = await sendExpectingSignIn(user, 'roles');
   const answer = await stack.driver.tokenExchange(user, exchangeId, OAUTH_CONNECTION, ssoToken);
   if (answer.status !== 200) throw new Error(`sign-in refused: ${answer.status}`);
@@ -66,10 +74,15 @@ async function signIn(user: TeamsUser, ssoToken?: string): Promise<void> {
 }
 
 /** After the exchange resumed the activation: confirm it, wait for the Active card. */
-async function confirmActivation(user: TeamsUser, conversationId: string | undefined, since: number) {
+async function confirmActivation(
+  user: TeamsUser,
+  conversationId: string | undefined,
+  since: number,
+  driver: TeamsDriver = stack.driver,
+) {
   await stack.connector.waitFor(() => !!confirmData(callsIn(conversationId).slice(since)));
   const confirm = confirmData(callsIn(conversationId).slice(since)) ?? {};
-  expectStatus(await stack.driver.post(stack.driver.personalSubmit(user, confirm)), 200);
+  expectStatus(await driver.post(driver.personalSubmit(user, confirm)), 200);
   return stack.connector.waitFor(
     (c) => c.conversationId === conversationId && c.operation === 'update' && /Active until/.test(visibleText(c.body)),
   );
@@ -96,6 +109,8 @@ async function oboForGraph(assertion: string): Promise<{ status: number; error?:
   const body = (await response.json()) as { error?: string; error_codes?: number[] };
   return { status: response.status, error: body.error, errorCode: body.error_codes?.[0] };
 }
+
+const textsIn = (calls: ConnectorCall[]) => calls.map((c) => visibleText(c.body));
 
 describe('production mode: a revoked session', () => {
   it('signed out at the Token Service: the next activation asks to sign in again, nothing reaches Graph before, then it activates', async ({
@@ -181,5 +196,84 @@ describe('production mode: a revoked session', () => {
       ok,
     ]);
     expect(activeFor(megan.aadObjectId)).toHaveLength(1);
+  });
+
+  it('revoked in Entra, the Token Service still holding the token: an instance without the session signs the user out, shows the sign-in card in that turn, and the activation goes on after SSO', async ({
+    expect,
+  }) => {
+    const nestor = stack.teamsUser(demoUsers.secondApprover.id);
+    await signIn(nestor);
+    const tokens = await stack.userTokenClient();
+    const stored = (await tokens.getUserToken(nestor.id, OAUTH_CONNECTION, 'msteams', ''))?.token ?? '';
+    stack.local.authority.revokeSignInSessions(nestor.aadObjectId);
+    // What production showed: the Token Service still hands out the token, which is no grant any more.
+    expect((await tokens.getUserToken(nestor.id, OAUTH_CONNECTION, 'msteams', ''))?.token).toBe(stored);
+    expect(await oboForGraph(stored)).toEqual({ status: 400, error: 'invalid_grant', errorCode: 50173 });
+
+    // Another instance, with no session of Nestor's in memory, takes his next message.
+    const other = await stack.startBot();
+    const graphBefore = stack.local.graph.calls().length;
+    const signOutsBefore = stack.tokenService.signOuts.length;
+    const asked = await sendExpectingSignIn(
+      nestor,
+      'activate SharePoint Administrator 2h INC-51 restore the site owners',
+      other.driver,
+    );
+    const sinceCard = callsIn(asked.conversationId).length;
+    const graphBeforeSignIn = graphCallsOf(nestor.aadObjectId, graphBefore);
+    const signOuts = stack.tokenService.signOuts.slice(signOutsBefore);
+    expect(signOuts).toEqual([{ userId: nestor.id, connectionName: OAUTH_CONNECTION, channelId: 'msteams' }]);
+    expect(graphBeforeSignIn).toEqual([]);
+    const sentBeforeCard = textsIn(callsIn(asked.conversationId).slice(sinceCard - 1));
+    expect(sentBeforeCard.join(' ')).not.toMatch(/no longer valid|went wrong/i);
+
+    // Teams answers the card with SSO (the driver mints a token issued after the revocation).
+    expect((await other.driver.tokenExchange(nestor, asked.exchangeId, OAUTH_CONNECTION)).status).toBe(200);
+    const activeCard = await confirmActivation(nestor, asked.conversationId, sinceCard, other.driver);
+    console.log(
+      `revoked in Entra, stored token still served: ${signOuts.length} SignOut, ${graphBeforeSignIn.length} Graph call(s) ` +
+        `before the new sign-in, then "${visibleText(activeCard.body).slice(0, 50)}…"`,
+    );
+    expect(
+      activeFor(nestor.aadObjectId).filter((a) => a.roleDefinitionId === demoRoles.sharePointAdministrator),
+    ).toHaveLength(1);
+    expect(stack.tokenService.signOuts.slice(signOutsBefore)).toHaveLength(1);
+  });
+
+  it('revoked in Entra and in Graph (CAE): an instance with the session cached drops it on the 401, signs the user out, shows the sign-in card in that turn, and the activation goes on after SSO', async ({
+    expect,
+  }) => {
+    const adele = stack.teamsUser(demoUsers.requester.id);
+    // `roles` after the sign-in: this instance now holds Adele's session (her Graph token, in memory).
+    await signIn(adele);
+    stack.local.authority.revokeSignInSessions(adele.aadObjectId);
+    stack.local.graph.revokeSessions(adele.aadObjectId);
+    // She comes back a minute later: past the bot's one-minute eligibility cache (ActivationService), so her
+    // `activate` asks Graph with the cached token; the authority's tokens from now on are issued after the revocation.
+    stack.local.clock.advance(61_000);
+
+    const graphBefore = stack.local.graph.calls().length;
+    const signOutsBefore = stack.tokenService.signOuts.length;
+    const asked = await sendExpectingSignIn(adele, 'activate User Administrator 1h INC-52 reset a locked account');
+    const sinceCard = callsIn(asked.conversationId).length;
+    const graphBeforeSignIn = graphCallsOf(adele.aadObjectId, graphBefore).map((c) => c.status);
+    const signOuts = stack.tokenService.signOuts.slice(signOutsBefore);
+    expect(signOuts).toEqual([{ userId: adele.id, connectionName: OAUTH_CONNECTION, channelId: 'msteams' }]);
+    // The cached token reached Graph and was refused (CAE); nothing was answered or done with it.
+    expect(graphBeforeSignIn.length).toBeGreaterThan(0);
+    expect(graphBeforeSignIn.every((status) => status === 401)).toBe(true);
+    const sentBeforeCard = textsIn(callsIn(asked.conversationId).slice(sinceCard - 1));
+    expect(sentBeforeCard.join(' ')).not.toMatch(/no longer valid|went wrong|sign in again/i);
+
+    expect((await stack.driver.tokenExchange(adele, asked.exchangeId, OAUTH_CONNECTION)).status).toBe(200);
+    const activeCard = await confirmActivation(adele, asked.conversationId, sinceCard);
+    console.log(
+      `revoked in Entra and Graph, session cached: Graph answered ${JSON.stringify(graphBeforeSignIn)} to the old token, ` +
+        `${signOuts.length} SignOut, then "${visibleText(activeCard.body).slice(0, 50)}…"`,
+    );
+    expect(activeFor(adele.aadObjectId).filter((a) => a.roleDefinitionId === demoRoles.userAdministrator)).toHaveLength(
+      1,
+    );
+    expect(stack.tokenService.signOuts.slice(signOutsBefore)).toHaveLength(1);
   });
 });
