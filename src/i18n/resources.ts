@@ -2,6 +2,12 @@ import deCards from './locales/de/cards.json' with { type: 'json' };
 import deCommon from './locales/de/common.json' with { type: 'json' };
 import enCards from './locales/en/cards.json' with { type: 'json' };
 import enCommon from './locales/en/common.json' with { type: 'json' };
+import enBot from './locales/en/bot.json' with { type: 'json' };
+import enSubscriptions from './locales/en/subscriptions.json' with { type: 'json' };
+import enErrors from './locales/en/errors.json' with { type: 'json' };
+import deBot from './locales/de/bot.json' with { type: 'json' };
+import deSubscriptions from './locales/de/subscriptions.json' with { type: 'json' };
+import deErrors from './locales/de/errors.json' with { type: 'json' };
 import type { Language } from './language';
 
 /**
@@ -13,6 +19,9 @@ import type { Language } from './language';
 const en = {
   common: enCommon,
   cards: enCards,
+  bot: enBot,
+  subscriptions: enSubscriptions,
+  errors: enErrors,
 };
 
 /** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
@@ -28,5 +37,8 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
   de: {
     common: deCommon,
     cards: deCards,
+    bot: deBot,
+    subscriptions: deSubscriptions,
+    errors: deErrors,
   },
 };
