@@ -1,3 +1,4 @@
+import { TEXT_LIMITS } from '../../cards';
 import { formatDuration, translator } from '../i18n';
 import type { PimError, PimErrorReason } from '../pim/pim-error';
 import { plainPart } from './plain-message';
@@ -37,9 +38,10 @@ export function pimErrorText(err: PimError, locale?: string | null): string {
 function reasonValues(reason: PimErrorReason, locale?: string | null): Record<string, string | number> {
   const values: Record<string, string | number> = {};
   for (const [key, value] of Object.entries(reason.values)) {
-    values[key] = typeof value === 'string' ? plainPart(value, 500) : value;
+    // Graph's own message may be a sentence; names are names.
+    values[key] = typeof value === 'string' ? plainPart(value, TEXT_LIMITS.message) : value;
   }
-  values.name = typeof reason.values.name === 'string' ? values.name! : translator(locale)('errors:pim.thisRole');
+  if (typeof values.name !== 'string') values.name = translator(locale)('errors:pim.thisRole');
   if (typeof reason.values.maxMinutes === 'number') values.max = formatDuration(reason.values.maxMinutes, locale);
   return values;
 }

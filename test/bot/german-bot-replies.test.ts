@@ -3,7 +3,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscriptions';
 import { demoGroups, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
-import { type BotHarness, startBotHarness } from '../support/bot-harness';
+import { type BotHarness, startBotHarness, visibleText } from '../support/bot-harness';
 
 /**
  * The bot's own replies and the channel subscription answers for German Teams users (issue 15, "Two
@@ -13,7 +13,7 @@ import { type BotHarness, startBotHarness } from '../support/bot-harness';
  * "A oder B"). English for an English reader in the same channel stays as the English tests assert it.
  */
 
-const { approver: megan, noAccess: lee } = demoUsers;
+const { requester: adele, approver: megan, noAccess: lee } = demoUsers;
 const GERMAN = { locale: 'de-DE' };
 
 let h: BotHarness;
@@ -151,5 +151,34 @@ describe("the bot's own replies for a German user (HTTP)", () => {
     expect(h.connector.sentTexts().join('\n')).toContain(
       'Schreiben Sie mir in einem 1:1-Chat, um Rollen zu aktivieren. Ich kann:',
     );
+  });
+
+  it('activate asked in a channel: the 1:1 chat opens in German, nesting who reads the justification', async () => {
+    h.connector.reset();
+    const channel = { id: '19:de-approvals@thread.tacv2;messageid=1', conversationType: 'channel', isGroup: true };
+    await h.say(adele, '<at>PIM Bot</at> activate Exchange Administrator', {
+      ...GERMAN,
+      conversation: { ...channel, tenantId: demoTenant.tenantId, name: 'Genehmigungen' },
+    });
+    const create = h.connector.calls.find((c) => c.operation === 'createConversation');
+    const inPersonal = h.connector.calls.filter(
+      (c) => c.conversationId === create?.conversationId && c.operation !== 'createConversation',
+    );
+    // The first message in the new chat.
+    expect(visibleText(inPersonal[0]?.body)).toBe(
+      'Sie haben mich in einem Kanal gefragt; machen wir in unserem 1:1-Chat weiter. ' +
+        'Ihre Begründung geht an PIM und an Ihre genehmigenden Personen (in deren Chats und Genehmigungskanälen); ' +
+        'ein Kanal-Feed zeigt sie nur, wenn ein Administrator den Kanal mit „with details“ abonniert hat.',
+    );
+  });
+
+  it('"Activate again" on an activation that is not theirs: the card in German', async () => {
+    h.newConversations();
+    h.connector.reset();
+    await h.say(megan, '', { ...GERMAN, value: { pimbot: 'activateAgain', requestId: 'no-such-request' } });
+    const shown = h.connector.sentActivities().map(visibleText).join('\n');
+    expect(shown).toContain('Nicht möglich');
+    expect(shown).toContain('Diese Aktivierung ist PIM Bot nicht bekannt, oder sie gehört nicht Ihnen.');
+    expect(shown).toContain('Geben Sie „roles“ ein und wählen Sie die Rolle aus, um sie zu aktivieren.');
   });
 });
