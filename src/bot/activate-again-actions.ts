@@ -68,7 +68,7 @@ export class ActivateAgainActions {
       case 'queued':
         return {
           kind: 'card',
-          card: queuedActivationCard(queuedActivationModel(result.queued, this.now())),
+          card: queuedActivationCard(queuedActivationModel(result.queued, this.now()), { locale }),
           queuedId: result.queued.messageId ? undefined : result.queued.id,
         };
     }
@@ -82,8 +82,9 @@ export class ActivateAgainActions {
   async cancel(context: TurnContext, requestId: string): Promise<AdaptiveCard> {
     const userId = (await this.sessions.verifiedUserId(context)) ?? '';
     const queued = await this.queued.cancel(requestId, userId);
+    const locale = context.activity.locale;
     return queued
-      ? queuedActivationCard(queuedActivationModel(queued, this.now()))
-      : unknownActivation(context.activity.locale);
+      ? queuedActivationCard(queuedActivationModel(queued, this.now()), { locale })
+      : unknownActivation(locale);
   }
 }
