@@ -1,5 +1,6 @@
 import { describeMinutes, isoDurationToMinutes } from '../pim/iso-duration';
 import { own } from '../shared/own-property';
+import { type Refusal, refusal } from './input-problem';
 
 /**
  * Activation lengths as admins type them in chat ("2h", "90 min", "1,5 hours", "half an hour", "PT2H"),
@@ -18,7 +19,8 @@ export const DURATION_HINT = 'Say how long, e.g. 2h, 90m or 1.5 hours.';
 /** Bare numbers up to this are hours ("2" → 2 hours); larger ones are minutes ("30" → 30 minutes). */
 export const BARE_NUMBER_HOURS_LIMIT = 24;
 
-export type DurationResult = { ok: true; minutes: number } | { ok: false; reason: string };
+/** A refusal carries an English `reason` and the same as `code` + `values` (src/activation/input-problem.ts). */
+export type DurationResult = { ok: true; minutes: number } | Refusal;
 
 /** What a piece of text measures before any limit is applied. */
 export interface MeasuredDuration {
@@ -192,26 +194,22 @@ function quantity(word: string): number {
 export function parseDuration(text: string): DurationResult {
   const measured = measureDuration(text);
   if (!measured || !Number.isFinite(measured.minutes)) {
-    if (measured && measured.minutes > 0) return { ok: false, reason: tooLong() };
-    return { ok: false, reason: DURATION_HINT };
+    if (measured && measured.minutes > 0) return tooLong();
+    return refusal(DURATION_HINT, 'durationHint');
   }
-  if (measured.minutes < 0) return { ok: false, reason: `A duration can't be negative. ${DURATION_HINT}` };
+  if (measured.minutes < 0) return refusal(`A duration can't be negative. ${DURATION_HINT}`, 'durationNegative');
   const minutes = Math.round(measured.minutes);
   if (minutes === 0) {
-    return {
-      ok: false,
-      reason:
-        measured.minutes > 0
-          ? `That is less than a minute. ${DURATION_HINT}`
-          : `A duration must be longer than zero. ${DURATION_HINT}`,
-    };
+    return measured.minutes > 0
+      ? refusal(`That is less than a minute. ${DURATION_HINT}`, 'durationUnderMinute')
+      : refusal(`A duration must be longer than zero. ${DURATION_HINT}`, 'durationZero');
   }
-  if (minutes > MAX_DURATION_MINUTES) return { ok: false, reason: tooLong() };
+  if (minutes > MAX_DURATION_MINUTES) return tooLong();
   return { ok: true, minutes };
 }
 
-function tooLong(): string {
-  return 'PIM activations last at most 7 days. Ask for less, e.g. 8h.';
+function tooLong(): Refusal {
+  return refusal('PIM activations last at most 7 days. Ask for less, e.g. 8h.', 'durationOverSevenDays');
 }
 
 export interface DurationLimits {
@@ -227,13 +225,18 @@ export interface DurationLimits {
  */
 export function validateDuration(minutes: number, limits: DurationLimits = {}): DurationResult {
   const max = limits.maxMinutes ?? MAX_DURATION_MINUTES;
-  if (!Number.isFinite(minutes)) return { ok: false, reason: DURATION_HINT };
+  if (!Number.isFinite(minutes)) return refusal(DURATION_HINT, 'durationHint');
   const whole = Math.round(minutes);
   if (whole < MIN_ACTIVATION_MINUTES) {
-    return { ok: false, reason: `Activations last at least ${MIN_ACTIVATION_MINUTES} minutes.` };
+    return refusal(`Activations last at least ${MIN_ACTIVATION_MINUTES} minutes.`, 'durationUnderMinimum', {
+      min: MIN_ACTIVATION_MINUTES,
+    });
   }
   if (whole > max) {
-    return { ok: false, reason: `${limits.targetName ?? 'This role'} allows at most ${describeMinutes(max)}.` };
+    const reason = `${limits.targetName ?? 'This role'} allows at most ${describeMinutes(max)}.`;
+    return limits.targetName === undefined
+      ? refusal(reason, 'durationOverMaxUnnamed', { maxMinutes: max })
+      : refusal(reason, 'durationOverMax', { maxMinutes: max, name: limits.targetName });
   }
   return { ok: true, minutes: whole };
 }

@@ -4,12 +4,15 @@
  * the configured ticket pattern.
  */
 
+import { type Refusal, refusal } from './input-problem';
+
 /** PIM's limit for a justification (Graph refuses longer ones). */
 export const JUSTIFICATION_MAX = 500;
 /** Longer than any ticket number a ticket system issues; the pattern never sees more. */
 export const TICKET_MAX = 100;
 
-export type InputCheck = { ok: true; value: string } | { ok: false; reason: string };
+/** A refusal carries an English `reason` and the same as `code` + `values` (src/activation/input-problem.ts). */
+export type InputCheck = { ok: true; value: string } | Refusal;
 
 export interface RequestRules {
   /** Ticket numbers users may give, e.g. INC-42 or CHG0012345. */
@@ -20,21 +23,24 @@ export interface RequestRules {
 
 export function checkJustification(text: string | undefined): InputCheck {
   const value = (text ?? '').trim();
-  if (!value) return { ok: false, reason: 'Please give a short reason.' };
+  if (!value) return refusal('Please give a short reason.', 'justificationMissing');
   if (value.length > JUSTIFICATION_MAX)
-    return { ok: false, reason: `Please keep the reason to ${JUSTIFICATION_MAX} characters or fewer.` };
+    return refusal(`Please keep the reason to ${JUSTIFICATION_MAX} characters or fewer.`, 'justificationTooLong', {
+      max: JUSTIFICATION_MAX,
+    });
   return { ok: true, value };
 }
 
 export function checkTicket(text: string | undefined, rules: Pick<RequestRules, 'ticketPattern'>): InputCheck {
   const value = (text ?? '').trim();
   if (value.length > TICKET_MAX)
-    return {
-      ok: false,
-      reason: `That is too long for a ticket number (at most ${TICKET_MAX} characters). Type just the number, like INC-42.`,
-    };
+    return refusal(
+      `That is too long for a ticket number (at most ${TICKET_MAX} characters). Type just the number, like INC-42.`,
+      'ticketTooLong',
+      { max: TICKET_MAX },
+    );
   if (!value || !matchesTicketPattern(rules.ticketPattern, value))
-    return { ok: false, reason: 'That does not look like a ticket number. Type it like INC-42 or CHG0012345.' };
+    return refusal('That does not look like a ticket number. Type it like INC-42 or CHG0012345.', 'ticketInvalid');
   return { ok: true, value };
 }
 

@@ -1,6 +1,7 @@
 import { type TurnContext, TurnContext as Turn } from 'botbuilder';
 import { type AdaptiveCard, errorCard, queuedActivationCard } from '../../cards';
 import type { QueuedActivations } from '../activation/queued-activation';
+import { translator } from '../i18n';
 import { targetKey } from '../pim/target-key';
 import type { TurnSessions } from '../teams/turn-sessions';
 import { queuedActivationModel } from '../views/queued-activation-view';
@@ -15,12 +16,17 @@ export type ActivateAgainAnswer =
       options: { targetKey: string; minutes: number; justification?: string; ticket?: string };
     };
 
-const unknownActivation = () =>
-  errorCard({
-    title: 'Not possible',
-    message: 'This activation is unknown to PIM Bot, or it is not yours.',
-    fix: 'Type "roles" and pick the role to activate it.',
-  });
+function unknownActivation(locale: string | undefined): AdaptiveCard {
+  const t = translator(locale);
+  return errorCard(
+    {
+      title: t('bot:activateAgain.notPossibleTitle'),
+      message: t('bot:activateAgain.unknown'),
+      fix: t('bot:activateAgain.unknownFix'),
+    },
+    { locale },
+  );
+}
 
 /**
  * "Activate again" on the expiry warning and the ended status card (Action.Submit `activateAgain`), and
@@ -34,20 +40,27 @@ export class ActivateAgainActions {
   ) {}
 
   async click(context: TurnContext, requestId: string): Promise<ActivateAgainAnswer> {
+    const locale = context.activity.locale;
     const userId = await this.sessions.verifiedUserId(context);
-    if (!userId)
+    if (!userId) {
+      const t = translator(locale);
       return {
         kind: 'card',
-        card: errorCard({
-          title: 'Sign-in needed',
-          message: 'I could not verify your sign-in.',
-          fix: this.sessions.missingTokenHelp,
-        }),
+        card: errorCard(
+          {
+            title: t('bot:activateAgain.signInTitle'),
+            message: t('bot:activateAgain.signInFailed'),
+            // English still: the token sources (src/teams/user-token-source.ts) are not converted yet.
+            fix: this.sessions.missingTokenHelp,
+          },
+          { locale },
+        ),
       };
+    }
     const result = await this.queued.queue(requestId, userId, Turn.getConversationReference(context.activity));
     switch (result.kind) {
       case 'unknown':
-        return { kind: 'card', card: unknownActivation() };
+        return { kind: 'card', card: unknownActivation(locale) };
       case 'ended': {
         const { targetKeyOf, ...rest } = result.prefill;
         return { kind: 'prefill', options: { targetKey: targetKey(targetKeyOf), ...rest } };
@@ -55,7 +68,7 @@ export class ActivateAgainActions {
       case 'queued':
         return {
           kind: 'card',
-          card: queuedActivationCard(queuedActivationModel(result.queued, this.now())),
+          card: queuedActivationCard(queuedActivationModel(result.queued, this.now()), { locale }),
           queuedId: result.queued.messageId ? undefined : result.queued.id,
         };
     }
@@ -69,6 +82,9 @@ export class ActivateAgainActions {
   async cancel(context: TurnContext, requestId: string): Promise<AdaptiveCard> {
     const userId = (await this.sessions.verifiedUserId(context)) ?? '';
     const queued = await this.queued.cancel(requestId, userId);
-    return queued ? queuedActivationCard(queuedActivationModel(queued, this.now())) : unknownActivation();
+    const locale = context.activity.locale;
+    return queued
+      ? queuedActivationCard(queuedActivationModel(queued, this.now()), { locale })
+      : unknownActivation(locale);
   }
 }

@@ -1,6 +1,7 @@
 import { type Activity, type TurnContext, TurnContext as Turn } from 'botbuilder';
 import { readSubscriptionArgs, readUnsubscribeArgs } from '../commands/subscription-args';
-import type { ChannelSubscriptionStore } from '../notifications/channel-subscriptions';
+import { translator } from '../i18n';
+import { type ChannelSubscriptionStore, FilterLimitError } from '../notifications/channel-subscriptions';
 import { isFeedAdmin } from '../notifications/feed-admins';
 import { resolveSubscriptionName, type SubscriptionNames } from '../notifications/subscription-names';
 import { errorSummary } from '../observability/error-summary';
@@ -33,7 +34,8 @@ type SubscriptionCommand = { type: 'subscribe' | 'unsubscribe' | 'subscriptions'
  * subscribe / unsubscribe / subscriptions, @mentioned in a team channel: anyone may ask what the channel
  * gets; only members of the feed admin group may change it. `subscribe <roles>` adds to the channel's filters,
  * `unsubscribe <role>` removes one, `unsubscribe` alone removes the subscription. A name that is not a role or
- * group (or is several) changes nothing and says what was meant.
+ * group (or is several) changes nothing and says what was meant. Answers are in the language of the person who
+ * typed the command (their activity's locale), whoever else reads the channel.
  */
 export class ChannelSubscriptionCommands {
   constructor(private readonly deps: ChannelSubscriptionCommandsDependencies) {}
@@ -42,13 +44,15 @@ export class ChannelSubscriptionCommands {
     const channelId = channelIdOf(context.activity.conversation?.id, context.activity.channelData);
     if (!channelId || context.activity.conversation?.conversationType !== 'channel') {
       await context.sendActivity(
-        plainMessage('Subscriptions work in a team channel: @mention me there with "subscribe".'),
+        plainMessage(translator(context.activity.locale)('subscriptions:commands.onlyInChannel')),
       );
       return;
     }
     if (command.type === 'subscriptions') {
       const security = this.deps.securityChannelId?.trim().toLowerCase() === channelId.toLowerCase();
-      await context.sendActivity(plainMessage(subscriptionsReply(await this.deps.store.get(channelId), security)));
+      await context.sendActivity(
+        plainMessage(subscriptionsReply(await this.deps.store.get(channelId), security, context.activity.locale)),
+      );
       return;
     }
     if (!(await this.mayChange(context, log))) return;
@@ -59,10 +63,9 @@ export class ChannelSubscriptionCommands {
   /** Whether the sender is a feed admin; when not (or when it cannot tell), says so and returns false. */
   private async mayChange(context: TurnContext, log: Logger): Promise<boolean> {
     const { adminGroupId, directory } = this.deps;
+    const t = translator(context.activity.locale);
     if (!adminGroupId) {
-      await context.sendActivity(
-        plainMessage('Channel subscriptions are turned off: the bot has no FEED_ADMIN_GROUP_ID configured.'),
-      );
+      await context.sendActivity(plainMessage(t('subscriptions:commands.turnedOff')));
       return false;
     }
     try {
@@ -70,33 +73,29 @@ export class ChannelSubscriptionCommands {
     } catch (err) {
       // Not "you are not an admin": the bot could not tell.
       log.warn({ err: errorSummary(err) }, 'feed admin group not readable');
-      await context.sendActivity(
-        plainMessage(
-          "I could not check who may change this channel's subscription (Microsoft Graph did not answer). Nothing was changed; try again in a minute.",
-        ),
-      );
+      await context.sendActivity(plainMessage(t('subscriptions:commands.adminsUnreadable')));
       return false;
     }
     const group = await directory
       .getGroup(adminGroupId)
-      .then((g) => `the ${plainPart(g.displayName) || 'PIM Bot admins'} group`)
-      .catch(() => 'the PIM Bot admins group');
+      .then((g) => plainPart(g.displayName))
+      .catch(() => '');
     await context.sendActivity(
-      plainMessage(`Only members of ${group} can change this channel's subscription. Ask one of them.`),
+      plainMessage(
+        group ? t('subscriptions:commands.notAdmin', { group }) : t('subscriptions:commands.notAdminUnnamed'),
+      ),
     );
     return false;
   }
 
   private async subscribe(context: TurnContext, channelId: string, args: string, log: Logger): Promise<void> {
+    const locale = context.activity.locale;
+    const t = translator(locale);
     const { filters: typed, details } = readSubscriptionArgs(args);
     const mayShowDetails = inAllowedTenant(context.activity, this.deps.allowedTenantIds);
     if (details === true && !mayShowDetails) {
       log.warn({ channelId }, 'details refused: the channel is not in an allowed tenant');
-      await context.sendActivity(
-        plainMessage(
-          'Only a channel of a team in this organisation\'s own Microsoft Entra tenant can show justifications and tickets. Nothing was changed; subscribe without "with details" to get the cards without them.',
-        ),
-      );
+      await context.sendActivity(plainMessage(t('subscriptions:commands.detailsRefused')));
       return;
     }
     let known: readonly string[] = [];
@@ -105,16 +104,12 @@ export class ChannelSubscriptionCommands {
         known = await this.deps.names.known();
       } catch (err) {
         log.warn({ err: errorSummary(err) }, 'role names not readable');
-        await context.sendActivity(
-          plainMessage(
-            "I could not read the tenant's role names (Microsoft Graph did not answer). Nothing was changed; try again in a minute.",
-          ),
-        );
+        await context.sendActivity(plainMessage(t('subscriptions:commands.namesUnreadable')));
         return;
       }
     }
     const resolved = typed.map((text) => ({ text, match: resolveSubscriptionName(text, known) }));
-    const problems = nameProblems(resolved, 'subscribe');
+    const problems = nameProblems(resolved, 'subscribe', [], locale);
     if (problems) {
       await context.sendActivity(plainMessage(problems));
       return;
@@ -128,38 +123,36 @@ export class ChannelSubscriptionCommands {
         by: { aadObjectId: context.activity.from?.aadObjectId ?? '', name: context.activity.from?.name },
         reference: Turn.getConversationReference(context.activity),
       });
-      await context.sendActivity(plainMessage(subscribedReply(outcome, names.length > 0, mayShowDetails)));
+      await context.sendActivity(plainMessage(subscribedReply(outcome, names.length > 0, mayShowDetails, locale)));
     } catch (err) {
-      if (!(err instanceof RangeError)) throw err;
-      await context.sendActivity(plainMessage(`${err.message} Nothing was changed.`));
+      if (!(err instanceof FilterLimitError)) throw err;
+      await context.sendActivity(plainMessage(t(`subscriptions:commands.${err.code}`, { max: err.max })));
     }
   }
 
   private async unsubscribe(context: TurnContext, channelId: string, args: string): Promise<void> {
+    const locale = context.activity.locale;
+    const t = translator(locale);
     const typed = readUnsubscribeArgs(args);
     const current = await this.deps.store.get(channelId);
     if (!current) {
-      await context.sendActivity(plainMessage('This channel had no subscription. Nothing was changed.'));
+      await context.sendActivity(plainMessage(t('subscriptions:unsubscribed.noSubscription')));
       return;
     }
     if (typed.length > 0 && current.filters.length === 0) {
-      await context.sendActivity(
-        plainMessage(
-          'This channel gets every activation, not a list of roles, so there is no one role to remove. Nothing was changed. Say "unsubscribe" to stop the feed here, then "subscribe <role or group names>" for only those.',
-        ),
-      );
+      await context.sendActivity(plainMessage(t('subscriptions:unsubscribed.everyActivation')));
       return;
     }
     // A name to remove is one the channel follows: matched among its own filters, not the whole tenant.
     const resolved = typed.map((text) => ({ text, match: resolveSubscriptionName(text, current.filters) }));
-    const problems = nameProblems(resolved, 'unsubscribe', current.filters);
+    const problems = nameProblems(resolved, 'unsubscribe', current.filters, locale);
     if (problems) {
       await context.sendActivity(plainMessage(problems));
       return;
     }
     const names = resolved.flatMap((r) => (r.match.kind === 'exact' ? [r.match.name] : []));
     const outcome = await this.deps.store.unsubscribe(channelId, names);
-    await context.sendActivity(plainMessage(unsubscribedReply(outcome, names.length > 0)));
+    await context.sendActivity(plainMessage(unsubscribedReply(outcome, names.length > 0, locale)));
   }
 }
 

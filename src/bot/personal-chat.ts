@@ -5,14 +5,15 @@ import {
   MessageFactory,
   type TurnContext,
 } from 'botbuilder';
-import { continuedInPersonalChatCard, JUSTIFICATION_AUDIENCE_TEXT } from '../../cards';
+import { continuedInPersonalChatCard } from '../../cards';
+import { translator } from '../i18n';
 import { errorSummary } from '../observability/error-summary';
 import type { Logger } from '../observability/logger';
 import { plainMessage } from '../views/plain-message';
 
 /**
  * PIM work asked for in a channel or group chat continues in the user's 1:1 chat with the bot, so the
- * justification is not typed in front of the channel (who reads it afterwards: JUSTIFICATION_AUDIENCE_TEXT):
+ * justification is not typed in front of the channel (who reads it afterwards: cards:continued.justificationAudience):
  * the chat is opened (or reused) and `begin` runs in it.
  */
 export async function continueInPersonalChat(
@@ -23,6 +24,9 @@ export async function continueInPersonalChat(
   log: Logger,
 ): Promise<void> {
   const from = context.activity.from;
+  // The channel message's sender reads both messages: their locale, also in the 1:1 chat this turn opens.
+  const locale = context.activity.locale;
+  const t = translator(locale);
   const tenantId =
     context.activity.conversation?.tenantId ??
     (context.activity.channelData as { tenant?: { id?: string } } | undefined)?.tenant?.id;
@@ -43,17 +47,16 @@ export async function continueInPersonalChat(
       async (personal) => {
         personal.activity.from = from;
         personal.activity.conversation = { ...personal.activity.conversation, conversationType: 'personal' };
-        await personal.sendActivity(
-          plainMessage(`You asked me in a channel; let us continue in our 1:1 chat. ${JUSTIFICATION_AUDIENCE_TEXT}`),
-        );
+        personal.activity.locale = locale;
+        await personal.sendActivity(plainMessage(t('bot:personalChat.continued')));
         await begin(personal);
       },
     );
-    await context.sendActivity(MessageFactory.attachment(CardFactory.adaptiveCard(continuedInPersonalChatCard({}))));
+    await context.sendActivity(
+      MessageFactory.attachment(CardFactory.adaptiveCard(continuedInPersonalChatCard({}, { locale }))),
+    );
   } catch (err) {
     log.warn({ err: errorSummary(err) }, 'could not open a 1:1 chat');
-    await context.sendActivity(
-      'I could not open a 1:1 chat with you. Install PIM Bot for yourself (Apps > PIM Bot > Add) and ask me there.',
-    );
+    await context.sendActivity(t('bot:personalChat.notOpened'));
   }
 }

@@ -17,6 +17,7 @@ import { type ChatCommand, MAIN_DIALOG, type MainDialogOptions } from '../../dia
 import { turnInput } from '../../dialogs/turn-input';
 import { BUILT_IN_ROLE_NAMES } from '../commands/built-in-role-names';
 import { type Command, parseCommand } from '../commands/command-parser';
+import { translator } from '../i18n';
 import { errorSummary } from '../observability/error-summary';
 import type { Logger } from '../observability/logger';
 import type { UserPreferencesStore } from '../store/user-preferences-store';
@@ -75,7 +76,7 @@ export class PimBot extends TeamsActivityHandler {
     this.onMembersAdded(async (context, next) => {
       const botId = context.activity.recipient?.id;
       if ((context.activity.membersAdded ?? []).some((m) => m.id === botId)) {
-        const intro = "Hi, I'm PIM Bot. I activate your Microsoft Entra PIM roles right here in chat:";
+        const intro = translator(context.activity.locale)('bot:welcome.intro');
         await context.sendActivity(
           MessageFactory.attachment(CardFactory.adaptiveCard(helpCard({ intro, commands: HELP_COMMANDS }))),
         );
@@ -137,7 +138,7 @@ export class PimBot extends TeamsActivityHandler {
       if (result.status !== DialogTurnStatus.empty) return;
     }
     if (command.type === 'cancel') {
-      await context.sendActivity('There is nothing to cancel.');
+      await context.sendActivity(translator(context.activity.locale)('bot:nothingToCancel'));
       return;
     }
     if (command.type === 'activateAgain') {
@@ -176,7 +177,7 @@ export class PimBot extends TeamsActivityHandler {
       case 'unsubscribe':
       case 'subscriptions':
         if (this.deps.subscriptions) await this.deps.subscriptions.handle(context, command, log);
-        else await context.sendActivity('Subscriptions work in a team channel: @mention me there with "subscribe".');
+        else await context.sendActivity(translator(context.activity.locale)('bot:subscriptionsOnlyInChannel'));
         return;
       case 'activate':
       case 'deactivate':
@@ -197,7 +198,7 @@ export class PimBot extends TeamsActivityHandler {
         );
         return;
       default: {
-        const intro = 'Talk to me in a 1:1 chat to activate roles. I can:';
+        const intro = translator(context.activity.locale)('bot:outsideChat.intro');
         await context.sendActivity(
           MessageFactory.attachment(CardFactory.adaptiveCard(helpCard({ intro, commands: HELP_COMMANDS }))),
         );

@@ -1,52 +1,74 @@
+import { formattingLocale, type Translate, translator } from '../i18n';
 import type { ChannelSubscription, SubscribeOutcome, UnsubscribeOutcome } from '../notifications/channel-subscriptions';
 import type { NameResolution } from '../notifications/subscription-names';
 import { plainPart } from '../views/plain-message';
 
 /**
- * What the bot answers to subscribe / unsubscribe / subscriptions in a channel: plain text, every role, group and
- * typed name put in through plainPart (inert), each answer saying what the channel gets now and what to say next.
+ * What the bot answers to subscribe / unsubscribe / subscriptions in a channel: plain text in the language of
+ * the admin who typed the command (`locale`, their activity's), every role, group and typed name put in through
+ * plainPart (inert) before it becomes a value, each answer saying what the channel gets now and what to say next.
+ * Each answer is one key (subscriptions:*); a sentence it may or may not include (the security channel, the
+ * details, names already there) is translated on its own and passed in as a value, so each language orders its
+ * words and the optional sentences stay whole.
  */
 
-/** What the channel's cards leave out, said wherever the bot talks about a subscription. */
-export const NO_DETAILS_TEXT =
-  'Cards show the role, who, when, until when and the approval; justifications and tickets stay out of the channel.';
-export const DETAILS_TEXT = "Cards also show the requester's justification and ticket.";
+/** A reader's words for one locale: the translation function, and "A, B and C" / "A, B or C" lists. */
+class Words {
+  readonly t: Translate;
+  private readonly and: Intl.ListFormat;
+  private readonly or: Intl.ListFormat;
 
-const HOW_TO_CHANGE =
-  'Admins: "subscribe <role or group names>" adds to it, "unsubscribe <name>" removes one, "unsubscribe" alone stops it.';
+  constructor(locale: string | undefined) {
+    this.t = translator(locale);
+    // CLDR's lists: "A, B and C" in en-GB (no serial comma, as PIM Bot always wrote them), "A, B und C" in German.
+    this.and = new Intl.ListFormat(formattingLocale(locale), { type: 'conjunction' });
+    this.or = new Intl.ListFormat(formattingLocale(locale), { type: 'disjunction' });
+  }
 
-/** "A", "A or B", "A, B or C" (names made inert). */
-export function orList(names: readonly string[]): string {
-  return joined(names, 'or');
+  /** "A, B and C" (names made inert). */
+  andList(names: readonly string[]): string {
+    return this.and.format(names.map((n) => plainPart(n)));
+  }
+
+  /** "A, B or C" (names made inert). */
+  orList(names: readonly string[]): string {
+    return this.or.format(names.map((n) => plainPart(n)));
+  }
+
+  /** "every activation", or "every activation of Exchange Administrator and Global Administrator". */
+  whatItGets(subscription: ChannelSubscription): string {
+    return subscription.filters.length
+      ? this.t('subscriptions:gets.some', { names: this.andList(subscription.filters) })
+      : this.t('subscriptions:gets.all');
+  }
+
+  details(subscription: ChannelSubscription): string {
+    return subscription.details === true
+      ? this.t('subscriptions:details.shown')
+      : this.t('subscriptions:details.hidden');
+  }
 }
 
-function andList(names: readonly string[]): string {
-  return joined(names, 'and');
-}
-
-function joined(names: readonly string[], word: string): string {
-  const inert = names.map((n) => plainPart(n));
-  return inert.length <= 1 ? (inert[0] ?? '') : `${inert.slice(0, -1).join(', ')} ${word} ${inert.at(-1)}`;
-}
-
-/** "every activation", or "every activation of Exchange Administrator and Global Administrator". */
-export function whatItGets(subscription: ChannelSubscription): string {
-  return subscription.filters.length ? `every activation of ${andList(subscription.filters)}` : 'every activation';
-}
-
-function detailsText(subscription: ChannelSubscription): string {
-  return subscription.details === true ? DETAILS_TEXT : NO_DETAILS_TEXT;
+/** An optional sentence after another one: a space before it, or nothing at all. */
+function then(sentence: string | undefined | false): string {
+  return sentence ? ` ${sentence}` : '';
 }
 
 /** The answer to `subscriptions`. */
-export function subscriptionsReply(current: ChannelSubscription | undefined, securityChannel: boolean): string {
-  const security = securityChannel
-    ? ' It is also the security channel: every activation by an emergency access (break-glass) account gets an urgent card here, whatever the channel follows.'
-    : '';
-  if (!current) {
-    return `This channel has no subscription.${security} An admin can say "subscribe" (every activation) or "subscribe <role or group names>" (add "with details" for justifications and tickets).`;
-  }
-  return `This channel gets ${whatItGets(current)}. ${detailsText(current)}${security} ${HOW_TO_CHANGE}`;
+export function subscriptionsReply(
+  current: ChannelSubscription | undefined,
+  securityChannel: boolean,
+  locale?: string,
+): string {
+  const words = new Words(locale);
+  const { t } = words;
+  const security = then(securityChannel && t('subscriptions:security'));
+  if (!current) return t('subscriptions:status.none', { security });
+  return t('subscriptions:status.current', {
+    gets: words.whatItGets(current),
+    details: words.details(current),
+    security,
+  });
 }
 
 /**
@@ -57,49 +79,72 @@ export function nameProblems(
   resolved: ReadonlyArray<{ text: string; match: NameResolution }>,
   command: 'subscribe' | 'unsubscribe',
   followed: readonly string[] = [],
+  locale?: string,
 ): string | undefined {
+  const words = new Words(locale);
+  const { t } = words;
   const lines: string[] = [];
   for (const { text, match } of resolved) {
-    const typed = `"${plainPart(text)}"`;
+    const typed = plainPart(text);
     if (match.kind === 'ambiguous') {
-      lines.push(`${typed} could be ${orList(match.options)}: say which one.`);
+      lines.push(t('subscriptions:problems.ambiguous', { typed, options: words.orList(match.options) }));
     } else if (match.kind === 'none' && command === 'subscribe') {
       lines.push(
         match.suggestions.length
-          ? `I don't know a role or group called ${typed}. Did you mean ${orList(match.suggestions)}?`
-          : `I don't know a role or group called ${typed}. Use the name Entra shows (a PIM for Groups group must be one the bot watches).`,
+          ? t('subscriptions:problems.unknownSuggest', { typed, suggestions: words.orList(match.suggestions) })
+          : t('subscriptions:problems.unknown', { typed }),
       );
     } else if (match.kind === 'none') {
-      lines.push(`This channel does not follow ${typed}; it follows ${andList(followed)}.`);
+      lines.push(t('subscriptions:problems.notFollowed', { typed, followed: words.andList(followed) }));
     }
   }
   if (lines.length === 0) return undefined;
-  return `${lines.join(' ')} Nothing was changed.`;
+  // One sentence per name, each whole in its language.
+  return t('subscriptions:problems.summary', { problems: lines.join(' ') });
 }
 
 /** The answer to a subscribe that went through. */
-export function subscribedReply(outcome: SubscribeOutcome, namedRoles: boolean, mayShowDetails: boolean): string {
+export function subscribedReply(
+  outcome: SubscribeOutcome,
+  namedRoles: boolean,
+  mayShowDetails: boolean,
+  locale?: string,
+): string {
+  const words = new Words(locale);
+  const { t } = words;
   const { subscription, added, already, unchanged } = outcome;
-  const offer =
-    subscription.details !== true && mayShowDetails ? ' An admin can add them with "subscribe … with details".' : '';
   if (namedRoles && subscription.filters.length === 0 && added.length === 0) {
     // Adding a role to "everything" narrows nothing: say how to get only some.
-    return `This channel already gets every activation, ${andList(already)} included. Nothing was changed. To get only some roles, say "unsubscribe" and then "subscribe <role or group names>".`;
+    return t('subscriptions:subscribed.alreadyAll', { names: words.andList(already) });
   }
-  const before = already.length ? ` (${andList(already)} ${already.length === 1 ? 'was' : 'were'} already there.)` : '';
-  if (unchanged)
-    return `Nothing changed: this channel already gets ${whatItGets(subscription)}.${before} ${detailsText(subscription)}`;
-  return `Subscribed: this channel gets ${whatItGets(subscription)}.${before} ${detailsText(subscription)}${offer}`;
+  const before = then(
+    already.length > 0 &&
+      t('subscriptions:subscribed.alreadyThere', { names: words.andList(already), count: already.length }),
+  );
+  const values = { gets: words.whatItGets(subscription), before, details: words.details(subscription) };
+  if (unchanged) return t('subscriptions:subscribed.unchanged', values);
+  const offer = then(subscription.details !== true && mayShowDetails && t('subscriptions:details.offer'));
+  return t('subscriptions:subscribed.done', { ...values, offer });
 }
 
 /** The answer to an unsubscribe of some names (`named`), or of the whole subscription. */
-export function unsubscribedReply(outcome: UnsubscribeOutcome, named: boolean): string {
+export function unsubscribedReply(outcome: UnsubscribeOutcome, named: boolean, locale?: string): string {
+  const words = new Words(locale);
+  const { t } = words;
   const { before, after, removed, notFollowed } = outcome;
-  if (!before) return 'This channel had no subscription. Nothing was changed.';
+  if (!before) return t('subscriptions:unsubscribed.noSubscription');
   // Names another admin removed between the check and the change.
-  const missing = notFollowed.length ? ` (It no longer followed ${andList(notFollowed)}.)` : '';
-  if (after && removed.length === 0) return `Nothing was changed.${missing} This channel gets ${whatItGets(after)}.`;
-  if (after) return `Unsubscribed from ${andList(removed)}: this channel still gets ${whatItGets(after)}.${missing}`;
-  if (!named) return 'Unsubscribed: this channel no longer gets activations.';
-  return `Unsubscribed from ${andList(removed)}: that was the last one, so this channel no longer gets activations.${missing}`;
+  const missing = then(
+    notFollowed.length > 0 && t('subscriptions:unsubscribed.noLongerFollowed', { names: words.andList(notFollowed) }),
+  );
+  if (after && removed.length === 0)
+    return t('subscriptions:unsubscribed.nothingRemoved', { missing, gets: words.whatItGets(after) });
+  if (after)
+    return t('subscriptions:unsubscribed.some', {
+      names: words.andList(removed),
+      gets: words.whatItGets(after),
+      missing,
+    });
+  if (!named) return t('subscriptions:unsubscribed.all');
+  return t('subscriptions:unsubscribed.last', { names: words.andList(removed), missing });
 }

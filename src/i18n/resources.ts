@@ -14,6 +14,12 @@ import deExpiry from './locales/de/expiry.json' with { type: 'json' };
 import enExpiry from './locales/en/expiry.json' with { type: 'json' };
 import deQueued from './locales/de/queued.json' with { type: 'json' };
 import enQueued from './locales/en/queued.json' with { type: 'json' };
+import enBot from './locales/en/bot.json' with { type: 'json' };
+import enSubscriptions from './locales/en/subscriptions.json' with { type: 'json' };
+import enErrors from './locales/en/errors.json' with { type: 'json' };
+import deBot from './locales/de/bot.json' with { type: 'json' };
+import deSubscriptions from './locales/de/subscriptions.json' with { type: 'json' };
+import deErrors from './locales/de/errors.json' with { type: 'json' };
 import type { Language } from './language';
 
 /**
@@ -31,6 +37,9 @@ const en = {
   confirmation: enConfirmation,
   expiry: enExpiry,
   queued: enQueued,
+  bot: enBot,
+  subscriptions: enSubscriptions,
+  errors: enErrors,
 };
 
 /** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
@@ -52,5 +61,8 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
     confirmation: deConfirmation,
     expiry: deExpiry,
     queued: deQueued,
+    bot: deBot,
+    subscriptions: deSubscriptions,
+    errors: deErrors,
   },
 };

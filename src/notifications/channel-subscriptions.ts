@@ -78,6 +78,21 @@ function comparable(text: string): string {
   return text.replace(/\s+/g, ' ').trim().toLowerCase();
 }
 
+/**
+ * A subscription's filters over a limit: a code and the limit (the bot says it in the admin's language), and an
+ * English message for logs. A RangeError, as before, so callers that catch RangeError still do.
+ */
+export class FilterLimitError extends RangeError {
+  constructor(
+    readonly code: 'filterTooLong' | 'tooManyFilters',
+    readonly max: number,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'FilterLimitError';
+  }
+}
+
 /** Filters as stored: trimmed, a trailing `*` dropped (prefix matching is the rule anyway), deduplicated. */
 export function normalizeFilters(filters: readonly string[]): string[] {
   const out: string[] = [];
@@ -91,13 +106,18 @@ export function normalizeFilters(filters: readonly string[]): string[] {
       .trim();
     if (text === '') continue;
     if (text.length > FILTER_MAX_LENGTH)
-      throw new RangeError(`A filter may have at most ${FILTER_MAX_LENGTH} characters.`);
+      throw new FilterLimitError(
+        'filterTooLong',
+        FILTER_MAX_LENGTH,
+        `A filter may have at most ${FILTER_MAX_LENGTH} characters.`,
+      );
     const key = comparable(text);
     if (seen.has(key)) continue;
     seen.add(key);
     out.push(text);
   }
-  if (out.length > MAX_FILTERS) throw new RangeError(`A channel may have at most ${MAX_FILTERS} filters.`);
+  if (out.length > MAX_FILTERS)
+    throw new FilterLimitError('tooManyFilters', MAX_FILTERS, `A channel may have at most ${MAX_FILTERS} filters.`);
   return out;
 }
 

@@ -90,6 +90,7 @@ export class PimClient {
         httpStatus: 200,
         message: `No PIM policy was found for this ${target.kind}.`,
         fix: 'Check that it is managed by PIM (Entra admin center > PIM > settings).',
+        reasons: [{ code: target.kind === 'group' ? 'noPolicyGroup' : 'noPolicyRole', values: {} }],
       });
     }
     return toActivationPolicy(policy);
@@ -244,6 +245,7 @@ export class PimClient {
             httpStatus: null,
             message: 'This request is not waiting for your decision.',
             fix: 'Only an approver of this request, other than the requester, can decide it.',
+            reasons: [{ code: 'notWaitingForYou', values: {} }],
           });
     }
     await this.run(ctx, () =>

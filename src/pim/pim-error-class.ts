@@ -1,3 +1,5 @@
+import type { PimErrorReason } from './pim-error-reason';
+
 /**
  * Every way a PIM call can fail, as the bot needs to tell it: a kind to branch on, Graph's own code for
  * logs and support, a sentence for the user and the fix.
@@ -43,6 +45,8 @@ export interface PimErrorInit {
   claims?: string | null;
   /** For Throttled/Unavailable: seconds Graph asked us to wait. */
   retryAfterSeconds?: number | null;
+  /** The same as message and fix, as codes and values the layers above translate (one per failed rule). */
+  reasons?: PimErrorReason[];
 }
 
 export class PimError extends Error {
@@ -55,6 +59,7 @@ export class PimError extends Error {
   readonly failedRules: PolicyRuleName[];
   readonly claims: string | null;
   readonly retryAfterSeconds: number | null;
+  readonly reasons: readonly PimErrorReason[];
 
   constructor(init: PimErrorInit) {
     super(init.message);
@@ -68,6 +73,7 @@ export class PimError extends Error {
     this.failedRules = init.failedRules ?? [];
     this.claims = init.claims ?? null;
     this.retryAfterSeconds = init.retryAfterSeconds ?? null;
+    this.reasons = init.reasons ?? [];
   }
 
   /** "message Fix." in one line, for chat. */

@@ -3,5 +3,6 @@
  * (the error class, the parsing of Graph's message, the mapping to sentences for the user).
  */
 export { parseClaimsChallenge, parseFailedRules } from './graph-error-message';
+export type { PimErrorReason, PimErrorReasonCode } from './pim-error-reason';
 export { PimError, type PimErrorInit, type PimErrorKind, type PolicyRuleName } from './pim-error-class';
 export { type FailureContext, type GraphFailure, toPimError } from './to-pim-error';

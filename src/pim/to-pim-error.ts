@@ -2,6 +2,7 @@ import { describeMinutes } from './iso-duration';
 import { authContextClaims, parseClaimsChallenge, parseFailedRules } from './graph-error-message';
 import { INSUFFICIENT_CLAIMS } from './claims-challenge-auth';
 import { PimError, type PolicyRuleName } from './pim-error-class';
+import type { PimErrorReason, PimErrorReasonCode } from './pim-error-reason';
 import { type ActivationPolicy, describeTarget, type PimTargetRef } from './pim-types';
 
 /** The raw failure of one Graph call, before it is given meaning. */
@@ -21,8 +22,44 @@ export interface FailureContext {
   requestedMinutes?: number;
 }
 
+/** The reason's values: the target's name when the call named one (the reader's "this role" otherwise). */
+type Named = Record<string, string | number>;
+
+function reason(code: PimErrorReasonCode, named: Named, values: Named = {}): PimErrorReason[] {
+  return [{ code, values: { ...named, ...values } }];
+}
+
 /** One failed policy rule in words for the user, naming the role and, where known, its limit. */
-function ruleSentence(rule: PolicyRuleName, name: string, ctx: FailureContext): { message: string; fix: string } {
+function ruleSentence(
+  rule: PolicyRuleName,
+  name: string,
+  ctx: FailureContext,
+  named: Named,
+): { message: string; fix: string; reason: PimErrorReason } {
+  const [why] = ruleReason(rule, ctx, named);
+  return { ...ruleWords(rule, name, ctx), reason: why! };
+}
+
+function ruleReason(rule: PolicyRuleName, ctx: FailureContext, named: Named): PimErrorReason[] {
+  switch (rule) {
+    case 'JustificationRule':
+      return reason('justificationRequired', named);
+    case 'TicketingRule':
+      return reason('ticketRequired', named);
+    case 'ExpirationRule': {
+      const max = ctx.policy?.maxDurationMinutes;
+      return max ? reason('durationOverMax', named, { maxMinutes: max }) : reason('durationOverPolicy', named);
+    }
+    case 'MfaRule':
+      return reason('mfaRequired', named);
+    case 'EligibilityRule':
+      return reason('notEligible', named);
+    default:
+      return reason('ruleFailed', named, { rule });
+  }
+}
+
+function ruleWords(rule: PolicyRuleName, name: string, ctx: FailureContext): { message: string; fix: string } {
   switch (rule) {
     case 'JustificationRule':
       return { message: `${name} requires a justification.`, fix: 'Say briefly why you need it.' };
@@ -61,6 +98,7 @@ function ruleSentence(rule: PolicyRuleName, name: string, ctx: FailureContext): 
 /** Gives a Graph failure its meaning for the user. */
 export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError {
   const name = ctx.target ? describeTarget(ctx.target) : 'This role';
+  const named: Named = ctx.target ? { name } : {};
   const base = {
     graphCode: failure.code,
     httpStatus: failure.httpStatus,
@@ -72,7 +110,9 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
 
   if (code === 'RoleAssignmentRequestPolicyValidationFailed') {
     const failedRules = parseFailedRules(message);
-    const sentences = (failedRules.length ? failedRules : ['UnknownRule']).map((r) => ruleSentence(r, name, ctx));
+    const sentences = (failedRules.length ? failedRules : ['UnknownRule']).map((r) =>
+      ruleSentence(r, name, ctx, named),
+    );
     const stepUp = failedRules.includes('MfaRule');
     return new PimError({
       ...base,
@@ -81,6 +121,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       claims: stepUp ? '{"access_token":{"amr":{"values":["mfa"]}}}' : null,
       message: sentences.map((s) => s.message).join(' '),
       fix: sentences.map((s) => s.fix).join(' '),
+      reasons: sentences.map((s) => s.reason),
     });
   }
   if (
@@ -96,6 +137,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       claims,
       message: `${name} requires a stronger sign-in (an authentication context${ctx.policy?.authContext ? ` ${ctx.policy.authContext}` : ''}).`,
       fix: 'Sign in again when asked; your request continues afterwards.',
+      reasons: authContext ? reason('strongerSignInContext', named, { authContext }) : reason('strongerSignIn', named),
     });
   }
   if (code === INSUFFICIENT_CLAIMS) {
@@ -106,6 +148,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       claims: parseClaimsChallenge(message),
       message: 'Microsoft Graph needs you to sign in again (your session was re-evaluated).',
       fix: 'Sign in again when asked; your request continues afterwards.',
+      reasons: reason('sessionReevaluated', named),
     });
   }
   if (code === 'ActiveDurationTooShort') {
@@ -115,12 +158,14 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
           kind: 'DurationTooShort',
           message: `${name} was activated less than 5 minutes ago and cannot be deactivated yet.`,
           fix: 'Try again in a few minutes.',
+          reasons: reason('deactivateTooSoon', named),
         })
       : new PimError({
           ...base,
           kind: 'DurationTooShort',
           message: `${name} must be activated for at least 5 minutes.`,
           fix: 'Ask for 5 minutes or more.',
+          reasons: reason('durationTooShort', named),
         });
   }
   if (code === 'RoleAssignmentExists') {
@@ -129,6 +174,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       kind: 'AlreadyActive',
       message: `${name} is already active for you.`,
       fix: 'PIM cannot extend a running activation: ask again once it ends, or deactivate it first. Type "active" to see until when.',
+      reasons: reason('alreadyActive', named),
     });
   }
   if (code === 'RoleAssignmentDoesNotExist') {
@@ -137,6 +183,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       kind: 'NotActive',
       message: `${name} is not active for you.`,
       fix: 'Type "active" to see what is.',
+      reasons: reason('notActive', named),
     });
   }
   if (code === 'PendingRoleAssignmentRequest' || /existing pending/i.test(message)) {
@@ -145,6 +192,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       kind: 'RequestPending',
       message: `You already have a pending request for ${name}.`,
       fix: 'Wait for the approver, or cancel that request first.',
+      reasons: reason('requestPending', named),
     });
   }
   if (failure.httpStatus === 409) {
@@ -153,6 +201,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       kind: 'AlreadyDecided',
       message: 'This request was already decided by another approver.',
       fix: 'Nothing to do: the card shows the outcome.',
+      reasons: reason('alreadyDecided', named),
     });
   }
   if (failure.httpStatus === 401) {
@@ -161,6 +210,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       kind: 'Unauthenticated',
       message: 'Your sign-in is no longer valid for Microsoft Graph.',
       fix: 'Sign in again.',
+      reasons: reason('unauthenticated', named),
     });
   }
   if (failure.httpStatus === 403) {
@@ -172,6 +222,10 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
         ctx.operation === 'decide'
           ? 'Only an approver of this request, other than the requester, can decide it.'
           : 'Check that PIM Bot has admin consent for its Graph permissions and that you may do this in PIM.',
+      reasons: reason(ctx.operation === 'decide' ? 'forbiddenDecide' : 'forbidden', named, {
+        graphCode: code || 'Forbidden',
+        graphMessage: message || 'not allowed',
+      }),
     });
   }
   if (failure.httpStatus === 404) {
@@ -180,6 +234,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       kind: 'NotFound',
       message: `Microsoft Graph could not find it (${code || 'NotFound'}).`,
       fix: 'It may have been removed or may have expired; refresh and try again.',
+      reasons: reason('notFound', named, { graphCode: code || 'NotFound' }),
     });
   }
   if (failure.httpStatus === 429 || failure.httpStatus === 503 || failure.httpStatus === 504) {
@@ -193,6 +248,11 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
           ? 'Microsoft Graph is throttling requests right now.'
           : 'Microsoft Graph is temporarily unavailable.',
       fix: `Nothing was submitted. Try again${wait ? ` in ${wait} seconds` : ' in a minute'}.`,
+      reasons: reason(
+        failure.httpStatus === 429 ? (wait ? 'throttledWait' : 'throttled') : wait ? 'unavailableWait' : 'unavailable',
+        named,
+        wait ? { seconds: wait } : {},
+      ),
     });
   }
   if (failure.httpStatus === 400) {
@@ -201,6 +261,7 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       kind: 'BadRequest',
       message: `Microsoft Graph rejected the request (${code || 'BadRequest'}): ${message}`,
       fix: 'Check the values and try again; if it keeps failing, report it with the request id.',
+      reasons: reason('badRequest', named, { graphCode: code || 'BadRequest', graphMessage: message }),
     });
   }
   return new PimError({
@@ -208,5 +269,8 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
     kind: 'Unknown',
     message: `Microsoft Graph failed (HTTP ${failure.httpStatus}${code ? `, ${code}` : ''}).`,
     fix: 'Try again; if it keeps failing, report it with the request id.',
+    reasons: code
+      ? reason('unknownCode', named, { httpStatus: failure.httpStatus, graphCode: code })
+      : reason('unknown', named, { httpStatus: failure.httpStatus }),
   });
 }
