@@ -14,6 +14,8 @@ import deExpiry from './locales/de/expiry.json' with { type: 'json' };
 import enExpiry from './locales/en/expiry.json' with { type: 'json' };
 import deQueued from './locales/de/queued.json' with { type: 'json' };
 import enQueued from './locales/en/queued.json' with { type: 'json' };
+import deStatus from './locales/de/status.json' with { type: 'json' };
+import enStatus from './locales/en/status.json' with { type: 'json' };
 import type { Language } from './language';
 
 /**
@@ -31,6 +33,7 @@ const en = {
   confirmation: enConfirmation,
   expiry: enExpiry,
   queued: enQueued,
+  status: enStatus,
 };
 
 /** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
@@ -52,5 +55,6 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
     confirmation: deConfirmation,
     expiry: deExpiry,
     queued: deQueued,
+    status: deStatus,
   },
 };
