@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, DEFAULT_MAX_LISTED_ITEMS, expandCard, fitList, NOTHING } from './template';
@@ -65,7 +66,7 @@ const TEMPLATE: JsonObject = {
             {
               type: 'Action.Execute',
               id: 'active-${$index}-deactivate',
-              title: 'Deactivate now',
+              title: '${deactivateNow}',
               tooltip: '${deactivateTooltip}',
               verb: 'deactivate',
               data: '${actionData}',
@@ -83,13 +84,15 @@ const TEMPLATE: JsonObject = {
  * now' Action.Execute verb 'deactivate' `{pimbot:'deactivate', key}` (the card is replaced in place by
  * the invoke response). Empty list → `emptyText`.
  */
-export function activeRolesCard(model: ActiveRolesCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function activeRolesCard(model: ActiveRolesCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const t = translator(viewer.locale);
+  const defaultTitle = t('status:active.title');
+  const defaultEmpty = t('status:active.nothingActive');
   const wanted = Math.max(1, Math.floor(model.maxItems ?? DEFAULT_MAX_LISTED_ITEMS));
-  const title = displayText(model.title ?? 'Active now', TEXT_LIMITS.name) || 'Active now';
-  const emptyText =
-    displayText(model.emptyText ?? DEFAULT_NOTHING_ACTIVE_TEXT, TEXT_LIMITS.text) || DEFAULT_NOTHING_ACTIVE_TEXT;
+  const title = displayText(model.title ?? defaultTitle, TEXT_LIMITS.name) || defaultTitle;
+  const emptyText = displayText(model.emptyText ?? defaultEmpty, TEXT_LIMITS.text) || defaultEmpty;
   const items = model.items.slice(0, wanted).map((item) => {
-    const name = displayText(item.name, TEXT_LIMITS.name) || '(unnamed)';
+    const name = displayText(item.name, TEXT_LIMITS.name) || t('status:active.unnamed');
     const note = optionalDisplayText(item.note, TEXT_LIMITS.text);
     return {
       name,
@@ -97,7 +100,8 @@ export function activeRolesCard(model: ActiveRolesCardModel, _viewer: Viewer = {
       hasNote: note !== '',
       note,
       canDeactivate: item.canDeactivate === true,
-      deactivateTooltip: `Deactivate ${name}`,
+      deactivateTooltip: t('status:active.deactivateTooltip', { name }),
+      deactivateNow: t('status:active.deactivateNow'),
       actionData: { pimbot: 'deactivate', target: opaqueId(item.key, 'items[].key') },
     };
   });
@@ -109,7 +113,7 @@ export function activeRolesCard(model: ActiveRolesCardModel, _viewer: Viewer = {
       emptyText,
       items: items.slice(0, listed),
       hasMore: more > 0,
-      moreText: more > 0 ? `\u2026and ${more} more.` : '',
+      moreText: more > 0 ? t('status:active.more', { count: more }) : '',
     });
   });
 }

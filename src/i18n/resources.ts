@@ -20,6 +20,8 @@ import enErrors from './locales/en/errors.json' with { type: 'json' };
 import deBot from './locales/de/bot.json' with { type: 'json' };
 import deSubscriptions from './locales/de/subscriptions.json' with { type: 'json' };
 import deErrors from './locales/de/errors.json' with { type: 'json' };
+import deStatus from './locales/de/status.json' with { type: 'json' };
+import enStatus from './locales/en/status.json' with { type: 'json' };
 import type { Language } from './language';
 
 /**
@@ -40,6 +42,7 @@ const en = {
   bot: enBot,
   subscriptions: enSubscriptions,
   errors: enErrors,
+  status: enStatus,
 };
 
 /** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
@@ -64,5 +67,6 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
     bot: deBot,
     subscriptions: deSubscriptions,
     errors: deErrors,
+    status: deStatus,
   },
 };

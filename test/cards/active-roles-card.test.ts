@@ -4,6 +4,15 @@ import { assertValidCard, collectActions, findById, hasId } from './card-validat
 import { normalActiveRoles } from './fixtures';
 
 describe('activeRolesCard', () => {
+  it('a de-DE viewer gets the German title, button and empty text (Microsoft: "Deaktivieren")', () => {
+    const card = activeRolesCard(normalActiveRoles, { locale: 'de-DE' });
+    assertValidCard(card);
+    expect(findById(card, 'active-title').text).toBe('Jetzt aktiv');
+    expect(JSON.stringify(card)).toContain('"title":"Jetzt deaktivieren"');
+    const empty = activeRolesCard({ items: [] }, { locale: 'de-DE' });
+    expect(findById(empty, 'active-empty').text).toBe('Für Sie ist gerade nichts aktiv.');
+  });
+
   it('lists what is active, until when, with notes', () => {
     const card = activeRolesCard(normalActiveRoles);
     assertValidCard(card);
