@@ -75,7 +75,12 @@ describe('the ticket pattern', () => {
     expect(pattern.lengths.length).toBeGreaterThan(0);
     expect(Math.max(...pattern.lengths)).toBeLessThanOrEqual(TICKET_MAX);
     // A clear answer, not a silent miss, and a real ticket still found.
-    expect(prompt.value).toEqual({ ok: false, reason: expect.stringMatching(/too long.*at most 100 characters/) });
+    expect(prompt.value).toEqual({
+      ok: false,
+      code: 'ticketTooLong',
+      values: { max: TICKET_MAX },
+      reason: expect.stringMatching(/too long.*at most 100 characters/),
+    });
     expect(withTicket).toMatchObject({ type: 'activate', ticket: 'INC-42' });
   });
 });

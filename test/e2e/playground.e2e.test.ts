@@ -16,7 +16,7 @@
  * 4. Megan denies Security Administrator with a reason; the channel and Adele see it.
  * 5. The Approvals channel shows both decisions, read-only.
  * 6. The General channel (the feed) shows one card per activation, Exchange and Global Administrator,
- *    with requester, role and an "End" equal to Adele's "Active until"; nothing for the denied request.
+ *    with requester, role and an "End" relative, with the UTC time of Adele's "Active until"; nothing for the denied request.
  *
  * Two people, two clients: the Playground cannot switch its current user, and in a channel it shows every
  * user the same card (no Teams "user-specific views", so the approver's Approve/Deny view never appears
@@ -329,7 +329,8 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
       expect(exchangeText).toContain('Exchange Administrator Microsoft Entra role Active');
       expect(exchangeText).toContain('Who Adele Vance');
       expect(exchangeText).toContain('Duration 2 hours');
-      expect(exchangeText).toContain(`End ${until.exchange}`);
+      // A channel has many readers: the end is relative, with the UTC time (issue 15, Time).
+      expect(exchangeText).toMatch(new RegExp(`End in \\d.* \\(${until.exchange} UTC\\)`));
       // A channel subscribed without "with details": no ticket, no justification (issue 13, finding 4).
       expect(exchangeText).not.toContain('INC-42');
       expect(exchangeText).not.toContain('fix mailbox rules');
@@ -339,7 +340,8 @@ describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Ch
       expect(gaText).toContain('Global Administrator Microsoft Entra role Active');
       expect(gaText).toContain('Who Adele Vance');
       expect(gaText).toContain('Duration 1 hour');
-      expect(gaText).toContain(`End ${until.ga}`);
+      // A channel has many readers: the end is relative, with the UTC time (issue 15, Time).
+      expect(gaText).toMatch(new RegExp(`End in \\d.* \\(${until.ga} UTC\\)`));
       expect(gaText).not.toContain('CHG-1042');
       expect(gaText).toContain('Approval Approved by Megan Bowen');
 

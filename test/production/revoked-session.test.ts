@@ -88,6 +88,12 @@ async function confirmActivation(
   );
 }
 
+/** Resolves once the wall clock (what tokens' iat is read from) is in a later whole second than `second`. */
+function untilSecondAfter(second: number): Promise<void> {
+  const due = (second + 1) * 1000 - Date.now();
+  return due > 0 ? new Promise((resolve) => setTimeout(resolve, due)) : Promise.resolve();
+}
+
 function expectStatus(response: { status: number }, status: number): void {
   if (response.status !== status) throw new Error(`expected HTTP ${status}, got ${response.status}`);
 }
@@ -248,6 +254,7 @@ describe('production mode: a revoked session', () => {
     await signIn(adele);
     stack.local.authority.revokeSignInSessions(adele.aadObjectId);
     stack.local.graph.revokeSessions(adele.aadObjectId);
+    const revokedAt = Math.floor(Date.now() / 1000);
     // She comes back a minute later: past the bot's one-minute eligibility cache (ActivationService), so her
     // `activate` asks Graph with the cached token; the authority's tokens from now on are issued after the revocation.
     stack.local.clock.advance(61_000);
@@ -265,6 +272,10 @@ describe('production mode: a revoked session', () => {
     const sentBeforeCard = textsIn(callsIn(asked.conversationId).slice(sinceCard - 1));
     expect(sentBeforeCard.join(' ')).not.toMatch(/no longer valid|went wrong|sign in again/i);
 
+    // Graph reads a token's issue time from its iat, in whole seconds (RFC 7519), as CAE does: a token minted in
+    // the revocation's own second cannot be told from one minted before it. Teams' fresh SSO token must come
+    // from a later second, as it would for a user coming back.
+    await untilSecondAfter(revokedAt);
     expect((await stack.driver.tokenExchange(adele, asked.exchangeId, OAUTH_CONNECTION)).status).toBe(200);
     const activeCard = await confirmActivation(adele, asked.conversationId, sinceCard);
     console.log(
