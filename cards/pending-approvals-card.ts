@@ -2,9 +2,10 @@
 import { DENY_REASON_REQUIRED_TEXT } from './approval-card';
 import { APPROVAL_COMMENT_MAX_LENGTH } from './card-actions';
 import { type ApprovalHint, hintLines, ticketText } from './card-text';
-import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
+import type { AdaptiveCard, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
-import { CARD_SCHEMA_URL, expandCard, fitList, NOTHING } from './template';
+import { PENDING_APPROVALS_TEMPLATE } from './pending-approvals-template';
+import { expandCard, fitList, NOTHING } from './template';
 
 /** One request waiting for the viewer's decision. */
 export interface PendingApprovalItem {
@@ -87,151 +88,6 @@ export function pendingCommentInputId(index: number): string {
   return `comment-${index}`;
 }
 
-const TEMPLATE: JsonObject = {
-  type: 'AdaptiveCard',
-  $schema: CARD_SCHEMA_URL,
-  version: '1.5',
-  msteams: { width: 'Full' },
-  body: [
-    { type: 'TextBlock', id: 'pending-title', text: '${title}', style: 'heading', size: 'large', wrap: true },
-    {
-      $when: '${hasNotice}',
-      type: 'TextBlock',
-      id: 'pending-notice',
-      text: '${noticeText}',
-      color: 'good',
-      wrap: true,
-    },
-    {
-      $when: '${hasPage}',
-      type: 'TextBlock',
-      id: 'pending-page',
-      text: '${pageText}',
-      isSubtle: true,
-      spacing: 'none',
-      wrap: true,
-    },
-    { $when: '${isEmpty}', type: 'TextBlock', id: 'pending-empty', text: '${emptyText}', wrap: true },
-    {
-      $data: '${items}',
-      type: 'Container',
-      id: 'pending-${$index}',
-      separator: true,
-      spacing: 'medium',
-      items: [
-        { type: 'TextBlock', id: 'pending-${$index}-target', text: '${targetName}', weight: 'bolder', wrap: true },
-        {
-          type: 'TextBlock',
-          id: 'pending-${$index}-requested',
-          text: '${requestedText}',
-          isSubtle: true,
-          size: 'small',
-          spacing: 'none',
-          wrap: true,
-        },
-        {
-          $data: '${hints}',
-          type: 'TextBlock',
-          text: '${text}',
-          color: '${color}',
-          weight: 'bolder',
-          spacing: 'small',
-          wrap: true,
-        },
-        {
-          $when: '${isOpen}',
-          type: 'FactSet',
-          id: 'pending-${$index}-facts',
-          facts: [
-            { title: 'Duration', value: '${durationText}' },
-            { $when: '${hasTicket}', title: 'Ticket', value: '${ticket}' },
-            { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
-            { title: 'Decide by', value: '${expiresAtText}' },
-          ],
-        },
-        {
-          $when: '${isDecided}',
-          type: 'TextBlock',
-          id: 'pending-${$index}-decided',
-          text: '${decidedText}',
-          color: '${decidedColor}',
-          weight: 'bolder',
-          wrap: true,
-        },
-        {
-          $when: '${hasError}',
-          type: 'TextBlock',
-          id: 'pending-${$index}-error',
-          text: '${errorText}',
-          color: 'attention',
-          weight: 'bolder',
-          wrap: true,
-        },
-        {
-          $when: '${isOpen}',
-          type: 'Input.Text',
-          id: '${commentInputId}',
-          value: '${commentValue}',
-          label: 'Comment (required to deny)',
-          placeholder: 'Why do you approve or deny?',
-          isMultiline: true,
-          maxLength: APPROVAL_COMMENT_MAX_LENGTH,
-        },
-        {
-          $when: '${isOpen}',
-          type: 'ActionSet',
-          id: 'pending-${$index}-actions',
-          actions: [
-            {
-              type: 'Action.Execute',
-              id: 'pending-${$index}-approve',
-              title: 'Approve',
-              tooltip: '${approveTooltip}',
-              style: 'positive',
-              verb: '${approveVerb}',
-              data: '${approveData}',
-            },
-            {
-              type: 'Action.Execute',
-              id: 'pending-${$index}-deny',
-              title: 'Deny',
-              tooltip: '${denyTooltip}',
-              style: 'destructive',
-              verb: '${denyVerb}',
-              data: '${denyData}',
-            },
-          ],
-        },
-      ],
-    },
-    { $when: '${hasMore}', type: 'TextBlock', id: 'pending-more', text: '${moreText}', isSubtle: true, wrap: true },
-    {
-      $when: '${hasPaging}',
-      type: 'ActionSet',
-      id: 'pending-paging',
-      separator: true,
-      actions: [
-        {
-          $when: '${hasPrevious}',
-          type: 'Action.Execute',
-          id: 'pending-previous',
-          title: 'Previous',
-          verb: 'inboxPage',
-          data: '${previousData}',
-        },
-        {
-          $when: '${hasNext}',
-          type: 'Action.Execute',
-          id: 'pending-next',
-          title: 'Next',
-          verb: 'inboxPage',
-          data: '${nextData}',
-        },
-      ],
-    },
-  ],
-};
-
 /**
  * The approver's inbox (`pending` command): each request with its facts and hints, its own comment input
  * `comment-<n>` (n = 0-based position on the card) and Approve / Deny Action.Execute verbs 'approve' /
@@ -294,7 +150,7 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
   });
   return fitList(model.items.length, wanted, (listed) => {
     const more = model.items.length - listed;
-    return expandCard(TEMPLATE, {
+    return expandCard(PENDING_APPROVALS_TEMPLATE, {
       title,
       hasNotice: notice !== '',
       noticeText: notice,

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { credentialRules, credentialVariables } from './credential-env';
 import { guid } from './guid';
 import { inboundVariables } from './inbound-env';
+import { approverInstallVariables } from './approver-install-env';
 import { isLoopbackHost, isLoopbackUrl } from './loopback';
 
 /**
@@ -119,23 +120,6 @@ const common = {
       z.array(z.string().regex(guid, { error: 'BREAK_GLASS_IDS must be comma-separated Entra object ids (GUIDs).' })),
     )
     .default([]),
-  // Issue 15: the bot installs itself (Graph) for approvers who never opened it, to reach them in Teams.
-  TEAMS_APP_ID: z
-    .string()
-    .regex(guid, {
-      error:
-        'TEAMS_APP_ID must be the Teams app id of the manifest (a GUID; teamsApp/create writes it to env/.env.<env>).',
-    })
-    .optional(),
-  TEAMS_APP_CATALOG_ID: z
-    .string()
-    .regex(guid, {
-      error: 'TEAMS_APP_CATALOG_ID must be the app id the Teams admin center shows for PIM Bot (a GUID).',
-    })
-    .optional(),
-  INSTALL_FOR_APPROVERS: z
-    .enum(['true', 'false'], { error: 'INSTALL_FOR_APPROVERS must be true or false.' })
-    .optional(),
   APPROVAL_REMINDER_MINUTES: z.coerce
     .number({ error: 'APPROVAL_REMINDER_MINUTES must be a number of minutes, e.g. 60.' })
     .min(0.01, { error: 'APPROVAL_REMINDER_MINUTES must be more than 0, e.g. 60.' })
@@ -190,6 +174,7 @@ const common = {
     .min(0)
     .default(60),
   ...inboundVariables(),
+  ...approverInstallVariables(),
   PUBLIC_BASE_URL: z
     .string()
     .refine((v) => /^https?:\/\/[^/\s]+/.test(v), {
