@@ -91,6 +91,19 @@ export const demoGroups = {
   },
 } as const satisfies Record<string, FixtureGroup>;
 
+/** Administrative units: role eligibilities scoped to one (`/administrativeUnits/{id}`). */
+export const demoAdministrativeUnits = {
+  /** Sales: Adele may manage its users as User Administrator, besides her tenant-wide eligibility for the role. */
+  sales: {
+    id: 'c7d8e9f0-1a2b-4c3d-8e4f-000000000201',
+    displayName: 'Sales AU',
+    description: 'Sales department users.',
+  },
+} as const;
+
+/** The directory scope of an administrative unit, as PIM names it. */
+export const auScope = (unitId: string): string => `/administrativeUnits/${unitId}`;
+
 const roleTexts: Array<[string, string, string]> = [
   [
     demoRoles.globalAdministrator,
@@ -191,10 +204,10 @@ const rolePolicy = (roleDefinitionId: string, policyGuid: string, activation: Fi
   activation,
 });
 
-const eligible = (principalId: string, roleDefinitionId: string, endDateTime?: string) => ({
+const eligible = (principalId: string, roleDefinitionId: string, endDateTime?: string, directoryScopeId = '/') => ({
   principalId,
   roleDefinitionId,
-  directoryScopeId: '/',
+  directoryScopeId,
   ...(endDateTime ? { endDateTime } : {}),
 });
 
@@ -258,6 +271,8 @@ export const demoTenant: TenantFixture = {
     eligible(ids.adele, demoRoles.exchangeAdministrator),
     eligible(ids.adele, demoRoles.sharePointAdministrator),
     eligible(ids.adele, demoRoles.userAdministrator),
+    // The same role at an administrative unit: two eligibilities that only their scope tells apart.
+    eligible(ids.adele, demoRoles.userAdministrator, undefined, auScope(demoAdministrativeUnits.sales.id)),
     eligible(ids.adele, demoRoles.helpdeskAdministrator),
     eligible(ids.adele, demoRoles.globalReader),
     eligible(ids.adele, demoRoles.securityReader),
@@ -275,6 +290,7 @@ export const demoTenant: TenantFixture = {
     { principalId: ids.adele, groupId: demoGroups.securityOperators.id, accessId: 'member' },
     { principalId: ids.nestor, groupId: demoGroups.securityOperators.id, accessId: 'owner' },
   ],
+  administrativeUnits: Object.values(demoAdministrativeUnits).map((u) => ({ ...u })),
   roleAssignments: [
     { principalId: ids.isaiah, roleDefinitionId: demoRoles.privilegedRoleAdministrator, directoryScopeId: '/' },
     { principalId: ids.breakGlass, roleDefinitionId: demoRoles.globalAdministrator, directoryScopeId: '/' },

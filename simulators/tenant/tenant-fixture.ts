@@ -104,6 +104,13 @@ export interface FixtureRoleAssignment {
   directoryScopeId: string;
 }
 
+/** An administrative unit: a directory scope a role can be eligible at (`/administrativeUnits/{id}`). */
+export interface FixtureAdministrativeUnit {
+  id: string;
+  displayName: string;
+  description?: string;
+}
+
 export interface TenantFixture {
   tenantId: string;
   /** Verified domain, e.g. 'contoso.example'. */
@@ -117,4 +124,6 @@ export interface TenantFixture {
   roleEligibilities: FixtureRoleEligibility[];
   groupEligibilities: FixtureGroupEligibility[];
   roleAssignments: FixtureRoleAssignment[];
+  /** Administrative units that role eligibilities may be scoped to (none when absent). */
+  administrativeUnits?: FixtureAdministrativeUnit[];
 }

@@ -2,6 +2,8 @@ import type { EligibleItem } from '../../cards';
 import { describeMinutes } from '../pim/iso-duration';
 import type { ActivationPolicy, PimTarget } from '../pim/pim-types';
 import { targetKey } from '../pim/target-key';
+import { scopeName } from '../activation/target-scope';
+import { scopeText } from './scope-text';
 
 /** Rows of the "my roles" card: a target with the badges of its policy (when it could be read). */
 export function roleItems(
@@ -14,7 +16,15 @@ export function roleItems(
       key: targetKey(target),
       name: target.displayName,
       kind: target.kind,
-      accessLabel: target.kind === 'group' ? (target.accessId === 'owner' ? 'Owner' : 'Member') : undefined,
+      // A role at an administrative unit or app scope says which: the same role may be listed at two scopes.
+      accessLabel:
+        target.kind === 'group'
+          ? target.accessId === 'owner'
+            ? 'Owner'
+            : 'Member'
+          : scopeName(target)
+            ? scopeText(target)
+            : undefined,
       maxDurationText: policy ? describeMinutes(policy.maxDurationMinutes) : 'unknown',
       requiresApproval: policy?.requiresApproval ?? false,
       requiresTicket: policy?.requiresTicket ?? false,
