@@ -214,6 +214,26 @@ describe('Activate submits', () => {
     expect(input(card, 'ticket')?.value).toBe('not a ticket!');
   });
 
+  it('a form clicked after its dialog ended (cancelled, restarted) is still read and checked the same way', async () => {
+    await h.say(adele, 'activate');
+    await click('activationFormRole', { role: key(demoRoles.exchangeAdministrator) });
+    const activate = actionData(form().card, 'activationForm');
+    await h.say(adele, 'cancel');
+    h.connector.reset();
+    await h.submit(adele, { ...activate, role: key(demoRoles.exchangeAdministrator), duration: '60' });
+    // Exchange Administrator needs a justification (the fixture's mediumPrivilege policy): asked, nothing sent.
+    expect(requestsOf(adele.id)).toEqual([]);
+    expect(visibleText(h.connector.calls.at(-1)?.body)).toMatch(/Please give a short reason/);
+    await click('activationForm', {
+      role: key(demoRoles.exchangeAdministrator),
+      duration: '60',
+      justification: 'mailbox rules',
+    });
+    expect(requestsOf(adele.id)).toEqual([
+      expect.objectContaining({ roleDefinitionId: demoRoles.exchangeAdministrator, justification: 'mailbox rules' }),
+    ]);
+  });
+
   it('a form sent by someone else is refused and nothing reaches PIM', async () => {
     await h.say(adele, 'activate');
     const { card } = form();
