@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, inputValue, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
-import { CARD_SCHEMA_URL, expandCard } from './template';
+import { CARD_SCHEMA_URL, expandCard, fitList } from './template';
 
 /** One choice of the form: the text shown and the opaque value sent back. */
 export interface FormChoice {
@@ -111,6 +111,15 @@ const TEMPLATE: JsonObject = {
     },
     errorBlock('Role'),
     {
+      $when: '${hasMore}',
+      type: 'TextBlock',
+      id: 'form-more',
+      text: '${moreText}',
+      isSubtle: true,
+      size: 'small',
+      wrap: true,
+    },
+    {
       $when: '${hasDetails}',
       type: 'Container',
       id: 'form-details',
@@ -206,7 +215,21 @@ const choices = (list: readonly FormChoice[] | undefined, field: string) =>
  * findings show under each field, with every value kept. 'Next' `{pimbot:'activationFormRole', requester}`
  * shapes the card for the chosen role; 'Activate' `{pimbot:'activationForm', requester}` submits.
  */
-export function activationFormCard(model: ActivationFormCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function activationFormCard(model: ActivationFormCardModel, viewer: Viewer = {}): AdaptiveCard {
+  // Teams refuses messages over ~28 KB: with very many eligibilities, the last choices give way (never the
+  // chosen one), and a line says how to reach them.
+  const all = model.roles ?? [];
+  return fitList(all.length, all.length, (listed) => {
+    const kept = all.slice(0, listed);
+    const chosen = all.find((r) => r.value === model.roleValue);
+    const roles = chosen && !kept.includes(chosen) ? [...kept.slice(0, -1), chosen] : kept;
+    const more = all.length - roles.length;
+    const moreText = more > 0 ? `\u2026and ${more} more: type activate followed by the name to pick one of those.` : '';
+    return build({ ...model, roles }, moreText, viewer);
+  });
+}
+
+function build(model: ActivationFormCardModel, moreText: string, _viewer: Viewer): AdaptiveCard {
   const requester = opaqueId(model.requester, 'requester');
   const details = model.details ?? null;
   const errors = model.errors ?? {};
@@ -228,6 +251,8 @@ export function activationFormCard(model: ActivationFormCardModel, _viewer: View
     hasErrors: Object.values(fieldErrors).some((e) => e !== ''),
     roles,
     hasRoles: roles.length > 0,
+    hasMore: moreText !== '',
+    moreText,
     noRoles: roles.length === 0,
     roleValue,
     ...fieldErrors,

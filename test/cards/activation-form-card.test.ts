@@ -1,6 +1,6 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: '${' here is a ticket pattern under test.
 import { describe, expect, it } from 'vitest';
-import { activationFormCard, readSubmitAction } from '../../cards';
+import { activationFormCard, CARD_BYTE_BUDGET, cardBytes, readSubmitAction } from '../../cards';
 import { assertValidCard } from './card-validation';
 import { normalActivationForm } from './fixtures';
 
@@ -65,6 +65,19 @@ describe('activationFormCard', () => {
   it('a role the choices do not offer is not preselected', () => {
     const card = activationFormCard({ ...normalActivationForm, roleValue: 'role:unknown:/' });
     expect(element(card, 'role')?.value).toBe('');
+  });
+
+  it('very many roles: the card stays within the Teams message budget, keeps the chosen one and says how many more', () => {
+    const roles = Array.from({ length: 300 }, (_, i) => ({
+      title: `Role ${i} \u2014 Administrative unit ${i}`,
+      value: `role:fe930be7-5e62-47db-91af-98c3a49a38b1:/administrativeUnits/c7d8e9f0-1a2b-4c3d-8e4f-000000000${String(i).padStart(3, '0')}`,
+    }));
+    const card = activationFormCard({ ...normalActivationForm, roles, roleValue: roles[299]!.value });
+    assertValidCard(card);
+    expect(cardBytes(card)).toBeLessThanOrEqual(CARD_BYTE_BUDGET);
+    const offered = (element(card, 'role')?.choices as Array<{ value: string }>).map((c) => c.value);
+    expect(offered).toContain(roles[299]!.value);
+    expect(element(card, 'form-more')?.text).toMatch(new RegExp(`and ${300 - offered.length} more`));
   });
 });
 
