@@ -292,12 +292,8 @@ function build(model: ActivationFormCardModel, moreText: string, _viewer: Viewer
 
 function findInput(elements: readonly JsonObject[], id: string): JsonObject | undefined {
   for (const element of elements) {
-    if (element.id === id) return element;
-    const items = element.items;
-    if (Array.isArray(items)) {
-      const found = findInput(items as JsonObject[], id);
-      if (found) return found;
-    }
+    const found = element.id === id ? element : findInput((element.items ?? []) as JsonObject[], id);
+    if (found) return found;
   }
   return undefined;
 }
