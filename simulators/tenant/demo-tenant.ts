@@ -93,7 +93,7 @@ export const demoGroups = {
 
 /** Administrative units: role eligibilities scoped to one (`/administrativeUnits/{id}`). */
 export const demoAdministrativeUnits = {
-  /** Sales: Adele may manage its users as User Administrator, besides her tenant-wide eligibility for the role. */
+  /** Sales: Adele may reset its users' sign-in methods as Authentication Administrator, as she may tenant-wide. */
   sales: {
     id: 'c7d8e9f0-1a2b-4c3d-8e4f-000000000201',
     displayName: 'Sales AU',
@@ -229,6 +229,7 @@ export const demoTenant: TenantFixture = {
     rolePolicy(demoRoles.exchangeAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000004', mediumPrivilege),
     rolePolicy(demoRoles.sharePointAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000005', mediumPrivilege),
     rolePolicy(demoRoles.userAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000006', mediumPrivilege),
+    rolePolicy(demoRoles.authenticationAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-10000000000b', mediumPrivilege),
     rolePolicy(demoRoles.helpdeskAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000007', mediumPrivilege),
     // Teams Administrator: approval by the requester's manager.
     rolePolicy(demoRoles.teamsAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000008', {
@@ -271,8 +272,9 @@ export const demoTenant: TenantFixture = {
     eligible(ids.adele, demoRoles.exchangeAdministrator),
     eligible(ids.adele, demoRoles.sharePointAdministrator),
     eligible(ids.adele, demoRoles.userAdministrator),
-    // The same role at an administrative unit: two eligibilities that only their scope tells apart.
-    eligible(ids.adele, demoRoles.userAdministrator, undefined, auScope(demoAdministrativeUnits.sales.id)),
+    // One role tenant-wide and at an administrative unit: two eligibilities that only their scope tells apart.
+    eligible(ids.adele, demoRoles.authenticationAdministrator),
+    eligible(ids.adele, demoRoles.authenticationAdministrator, undefined, auScope(demoAdministrativeUnits.sales.id)),
     eligible(ids.adele, demoRoles.helpdeskAdministrator),
     eligible(ids.adele, demoRoles.globalReader),
     eligible(ids.adele, demoRoles.securityReader),

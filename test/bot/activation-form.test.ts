@@ -107,8 +107,12 @@ describe('activate without details shows one form', () => {
     const title = (value: string) => offered.find((c) => c.value === value)?.title;
     expect(title(key(demoRoles.exchangeAdministrator))).toBe(names.get(demoRoles.exchangeAdministrator));
     // One role at two scopes: both listed, told apart by the scope.
-    expect(title(key(demoRoles.userAdministrator, salesScope))).toBe('User Administrator \u2014 Sales AU');
-    expect(title(key(demoRoles.userAdministrator))).toBe('User Administrator \u2014 whole directory');
+    expect(title(key(demoRoles.authenticationAdministrator, salesScope))).toBe(
+      'Authentication Administrator \u2014 Sales AU',
+    );
+    expect(title(key(demoRoles.authenticationAdministrator))).toBe(
+      'Authentication Administrator \u2014 whole directory',
+    );
     expect(title(`group:${demoGroups.helpdeskBundle.id}:member`)).toBe(demoGroups.helpdeskBundle.displayName);
     // Before a role is chosen there is nothing policy-shaped yet, and Next (not Activate).
     expect(input(card, 'duration')).toBeUndefined();
@@ -171,16 +175,16 @@ describe('Activate submits', () => {
 
   it('the same role at an administrative unit is activated at that scope, with a typed duration', async () => {
     await h.say(adele, 'activate');
-    await click('activationFormRole', { role: key(demoRoles.userAdministrator, salesScope) });
+    await click('activationFormRole', { role: key(demoRoles.authenticationAdministrator, salesScope) });
     await click('activationForm', {
-      role: key(demoRoles.userAdministrator, salesScope),
+      role: key(demoRoles.authenticationAdministrator, salesScope),
       duration: '60',
       durationCustom: '90m',
       justification: 'reset a Sales user password',
     });
     expect(requestsOf(adele.id)).toEqual([
       expect.objectContaining({
-        roleDefinitionId: demoRoles.userAdministrator,
+        roleDefinitionId: demoRoles.authenticationAdministrator,
         directoryScopeId: salesScope,
         scheduleInfo: expect.objectContaining({ expiration: expect.objectContaining({ duration: 'PT1H30M' }) }),
       }),
@@ -254,14 +258,16 @@ describe('Activate submits', () => {
 });
 
 describe('one role at two scopes', () => {
-  it('"activate User Administrator 1h …" asks which scope on a form offering just the two', async () => {
-    await h.say(adele, 'activate User Administrator 1h reset a password');
+  it('"activate Authentication Administrator 1h …" asks which scope on a form offering just the two', async () => {
+    await h.say(adele, 'activate Authentication Administrator 1h reset MFA for a Sales user');
     const { card } = form();
     expect(
       choices(card, 'role')
         .map((c) => c.value)
         .sort(),
-    ).toEqual([key(demoRoles.userAdministrator), key(demoRoles.userAdministrator, salesScope)].sort());
+    ).toEqual(
+      [key(demoRoles.authenticationAdministrator), key(demoRoles.authenticationAdministrator, salesScope)].sort(),
+    );
     expect(visibleText({ attachments: [{ contentType: 'x', content: card }] } as Partial<Activity>)).toMatch(
       /Which one/,
     );
@@ -269,20 +275,23 @@ describe('one role at two scopes', () => {
   });
 
   it('the narrowed form activates the scope picked on it', async () => {
-    await h.say(adele, 'activate User Administrator 1h reset a password');
-    await click('activationFormRole', { role: key(demoRoles.userAdministrator, salesScope) });
+    await h.say(adele, 'activate Authentication Administrator 1h reset MFA for a Sales user');
+    await click('activationFormRole', { role: key(demoRoles.authenticationAdministrator, salesScope) });
     const { card } = form();
     // What the one-liner said is kept on the form.
     expect(input(card, 'durationCustom')?.value).toBe('1h');
-    expect(input(card, 'justification')?.value).toBe('reset a password');
+    expect(input(card, 'justification')?.value).toBe('reset MFA for a Sales user');
     await click('activationForm', {
-      role: key(demoRoles.userAdministrator, salesScope),
+      role: key(demoRoles.authenticationAdministrator, salesScope),
       duration: '60',
       durationCustom: '1h',
-      justification: 'reset a password',
+      justification: 'reset MFA for a Sales user',
     });
     expect(requestsOf(adele.id)).toEqual([
-      expect.objectContaining({ roleDefinitionId: demoRoles.userAdministrator, directoryScopeId: salesScope }),
+      expect.objectContaining({
+        roleDefinitionId: demoRoles.authenticationAdministrator,
+        directoryScopeId: salesScope,
+      }),
     ]);
   });
 

@@ -46,7 +46,7 @@ describe('activationFormCard', () => {
       value: 'rotate the break-glass credentials',
     });
     expect(element(card, 'ticket')).toMatchObject({ isRequired: true, maxLength: 100, value: 'not a ticket!' });
-    expect(element(card, 'form-duration-error')?.text).toBe('User Administrator allows at most 4 hours.');
+    expect(element(card, 'form-duration-error')?.text).toBe('Authentication Administrator allows at most 4 hours.');
     expect(element(card, 'form-justification-error')).toBeUndefined();
     expect(element(card, 'form-activate')?.data).toEqual({
       pimbot: 'activationForm',
@@ -70,7 +70,7 @@ describe('activationFormCard', () => {
   it('very many roles: the card stays within the Teams message budget, keeps the chosen one and says how many more', () => {
     const roles = Array.from({ length: 300 }, (_, i) => ({
       title: `Role ${i} \u2014 Administrative unit ${i}`,
-      value: `role:fe930be7-5e62-47db-91af-98c3a49a38b1:/administrativeUnits/c7d8e9f0-1a2b-4c3d-8e4f-000000000${String(i).padStart(3, '0')}`,
+      value: `role:c4e39bd9-1100-46d3-8c65-fb160da0071f:/administrativeUnits/c7d8e9f0-1a2b-4c3d-8e4f-000000000${String(i).padStart(3, '0')}`,
     }));
     const card = activationFormCard({ ...normalActivationForm, roles, roleValue: roles[299]!.value });
     assertValidCard(card);

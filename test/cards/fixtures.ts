@@ -181,15 +181,18 @@ export const normalContinued: ContinuedInPersonalChatCardModel = {
 
 export const normalActivationForm: ActivationFormCardModel = {
   requester: 'a1d3e1e0-7a4c-4b8e-9f10-0000000000a1',
-  intro: '"User Administrator" matches 2 of your roles and groups. Which one?',
+  intro: '"Authentication Administrator" matches 2 of your roles and groups. Which one?',
   roles: [
-    { title: 'User Administrator \u2014 whole directory', value: 'role:fe930be7-5e62-47db-91af-98c3a49a38b1:/' },
     {
-      title: 'User Administrator \u2014 Sales AU',
-      value: 'role:fe930be7-5e62-47db-91af-98c3a49a38b1:/administrativeUnits/c7d8e9f0-1a2b-4c3d-8e4f-000000000201',
+      title: 'Authentication Administrator \u2014 whole directory',
+      value: 'role:c4e39bd9-1100-46d3-8c65-fb160da0071f:/',
+    },
+    {
+      title: 'Authentication Administrator \u2014 Sales AU',
+      value: 'role:c4e39bd9-1100-46d3-8c65-fb160da0071f:/administrativeUnits/c7d8e9f0-1a2b-4c3d-8e4f-000000000201',
     },
   ],
-  roleValue: 'role:fe930be7-5e62-47db-91af-98c3a49a38b1:/',
+  roleValue: 'role:c4e39bd9-1100-46d3-8c65-fb160da0071f:/',
   details: {
     approvalText: 'Needs approval by Megan Bowen or PIM Approvers.',
     stepUpText: 'This role asks for a stronger sign-in; you may be asked to sign in again.',
@@ -205,7 +208,7 @@ export const normalActivationForm: ActivationFormCardModel = {
     ticket: { value: 'not a ticket!', systemText: 'ServiceNow', pattern: '^[A-Za-z][A-Za-z0-9]{0,30}-?[0-9]{1,20}$' },
   },
   errors: {
-    duration: 'User Administrator allows at most 4 hours.',
+    duration: 'Authentication Administrator allows at most 4 hours.',
     ticket: 'That does not look like a ticket number. Type it like INC-42 or CHG0012345.',
   },
 };

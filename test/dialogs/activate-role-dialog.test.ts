@@ -68,17 +68,17 @@ describe('choosing the role', () => {
   });
 
   it('one role at two scopes: asks which, and a typed scope answers', async () => {
-    const c = chat({ targetText: 'User Administrator' });
+    const c = chat({ targetText: 'Authentication Administrator' });
     const asked = await c.send('go');
     expect(text(asked)).toMatch(/matches more than one/);
     // The roles card names each scope (Entra: an administrative unit is a role's scope).
     expect(text(asked)).toMatch(/Administrative unit Sales AU/);
-    expect(text(await c.send('Sales AU'))).toMatch(/How long do you need User Administrator/);
+    expect(text(await c.send('Sales AU'))).toMatch(/How long do you need Authentication Administrator/);
     await c.send('1h');
     await c.send(confirm(await c.send('reset a Sales user password')));
     expect(collected(c)?.target).toMatchObject({
       kind: 'role',
-      roleDefinitionId: demoRoles.userAdministrator,
+      roleDefinitionId: demoRoles.authenticationAdministrator,
       directoryScopeId: auScope(demoAdministrativeUnits.sales.id),
     });
   });
