@@ -6,7 +6,8 @@ import { z } from 'zod';
  *
  * - Action.Submit arrives as a message whose `value` is the data merged with the card's inputs:
  *   'roles' and 'active' (help card), 'activate' (roles list, Activate again), 'confirm' (confirmation
- *   card), 'cancel' (every Cancel, with `associatedInputs: 'none'`).
+ *   card), 'cancel' (every Cancel, with `associatedInputs: 'none'`), 'activationFormRole' / 'activationForm'
+ *   (the activation form's Next / Activate, with its inputs).
  * - Action.Execute arrives as an `adaptiveCard/action` invoke whose `value.action` has the verb and the
  *   data merged with the inputs, answered with the card that replaces it: 'deactivate' (status card,
  *   active list, expiry warning), 'approve' / 'deny' (approval card, inbox), 'refreshApproval' (the
@@ -36,6 +37,26 @@ const InboxPageIds = z
   .transform((v) => v.split(',').filter((id) => id.length > 0))
   .pipe(z.array(OpaqueId).max(10));
 
+/**
+ * What the activation form sent: whose form it is, and its inputs as text. Each input is cut to a length
+ * past its card limit (so "too long" is still seen and said), never parsed here: the server checks it with
+ * the same rules as typed answers (src/activation/activation-form-check.ts).
+ */
+const formSubmission = z.object({
+  requester: OpaqueId,
+  role: z.string().max(1024).optional(),
+  /** The role the card's fields were shaped for: Activate with another role chosen shows that role's fields first. */
+  shapedFor: OpaqueId.optional(),
+  duration: z.string().optional(),
+  durationCustom: z.string().optional(),
+  justification: z.string().optional(),
+  ticket: z.string().optional(),
+});
+export type FormSubmission = z.infer<typeof formSubmission>;
+
+/** Cuts per input (UTF-16 units): twice the card's maxLength, so an over-long value is still reported as such. */
+const FORM_INPUT_CUTS = { duration: 40, durationCustom: 200, justification: 1000, ticket: 200 } as const;
+
 const submitAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('roles') }),
   z.object({ verb: z.literal('active') }),
@@ -44,6 +65,9 @@ const submitAction = z.discriminatedUnion('verb', [
   z.object({ verb: z.literal('confirm'), target: OpaqueId.optional() }),
   // "Activate again" (expiry warning, status card): queued while the activation runs, prefilled after.
   z.object({ verb: z.literal('activateAgain'), requestId: OpaqueId }),
+  // The activation form: 'Next' (shape the card for the chosen role) and 'Activate' (submit it).
+  z.object({ verb: z.literal('activationFormRole'), form: formSubmission }),
+  z.object({ verb: z.literal('activationForm'), form: formSubmission }),
 ]);
 
 const executeAction = z.discriminatedUnion('verb', [
@@ -107,11 +131,31 @@ function comment(data: Data): string {
   return typeof value === 'string' ? value.slice(0, APPROVAL_COMMENT_MAX_LENGTH).trim() : '';
 }
 
+/** The form's fields: strings only (anything else is dropped), each cut to its {@link FORM_INPUT_CUTS} length. */
+function form(data: Data): Record<string, unknown> {
+  const text = (key: keyof typeof FORM_INPUT_CUTS) =>
+    typeof data[key] === 'string' ? (data[key] as string).slice(0, FORM_INPUT_CUTS[key]) : undefined;
+  return {
+    requester: data.requester,
+    role: typeof data.role === 'string' && data.role !== '' ? data.role : undefined,
+    shapedFor: data.shapedFor,
+    duration: text('duration'),
+    durationCustom: text('durationCustom'),
+    justification: text('justification'),
+    ticket: text('ticket'),
+  };
+}
+
 /** The Action.Submit in a message's `value`, or undefined when it is not one of ours (or malformed). */
 export function readSubmitAction(value: unknown): SubmitAction | undefined {
   const data = asData(value);
   if (!data) return undefined;
-  const parsed = submitAction.safeParse({ verb: data.pimbot, target: target(data), requestId: data.requestId });
+  const parsed = submitAction.safeParse({
+    verb: data.pimbot,
+    target: target(data),
+    requestId: data.requestId,
+    form: form(data),
+  });
   return parsed.success ? parsed.data : undefined;
 }
 

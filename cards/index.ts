@@ -7,6 +7,14 @@
  * The actions the cards send, and how the bot reads them: ./card-actions.
  */
 export {
+  type ActivationFormCardModel,
+  type ActivationFormDetails,
+  activationFormCard,
+  CUSTOM_DURATION_MAX_LENGTH,
+  FORM_INPUT_IDS,
+  type FormChoice,
+} from './activation-form-card';
+export {
   type ActiveItem,
   type ActiveRolesCardModel,
   activeRolesCard,
@@ -19,6 +27,7 @@ export {
   type CardActionData,
   type ExecuteAction,
   type ExecuteVerb,
+  type FormSubmission,
   readExecuteAction,
   readSubmitAction,
   type SubmitAction,

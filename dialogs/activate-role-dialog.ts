@@ -5,7 +5,7 @@ import {
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { confirmationCard, myRolesCard } from '../cards';
+import { confirmationCard, type FormSubmission, myRolesCard } from '../cards';
 import type { ActivationRequest } from '../src/activation/activation-service';
 import { parseDuration, validateDuration } from '../src/activation/duration-parser';
 import { checkDurationAnswer, chosenTarget, isConfirmation } from './answer-checks';
@@ -17,6 +17,13 @@ import type { ActivationPolicy, PimTarget } from '../src/pim/pim-types';
 import { findTarget, targetKey } from '../src/pim/target-key';
 import { plainMessage, plainPart } from '../src/views/plain-message';
 import { approvalText, roleItems } from '../src/views/role-view';
+import {
+  ACTIVATION_FORM_DIALOG,
+  ActivationFormDialog,
+  type ActivationFormOptions,
+  formFits,
+} from './activation-form-dialog';
+import { formStart } from './activation-form-start';
 import { CancellableDialog } from './cancellable-dialog';
 import { type ChatInput, ChatInputPrompt } from './chat-input-prompt';
 import type { DialogServices } from './dialog-services';
@@ -33,6 +40,9 @@ export interface ActivateRoleOptions {
   durationText?: string;
   ticket?: string;
   justification?: string;
+  /** The activation form's values, when it was clicked with no dialog waiting (`formSubmitted`: Activate). */
+  form?: FormSubmission;
+  formSubmitted?: boolean;
 }
 
 /** Dialog state: ids, the policy and the answers. Never a token. */
@@ -58,6 +68,7 @@ const CONFIRM_PROMPT = 'activate.confirm';
 export class ActivateRoleDialog extends CancellableDialog {
   constructor(private readonly services: DialogServices) {
     super(ACTIVATE_ROLE_DIALOG);
+    this.addDialog(new ActivationFormDialog(services));
     this.addDialog(new ChatInputPrompt(TARGET_PROMPT, (p) => this.validateTarget(p)));
     this.addDialog(new ChatInputPrompt(DURATION_PROMPT, checkDurationAnswer));
     this.addDialog(
@@ -94,6 +105,13 @@ export class ActivateRoleDialog extends CancellableDialog {
       await step.context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
       return step.endDialog();
     }
+    // The form, clicked with no dialog waiting: the card was rendered, so this client shows forms.
+    if (state.form) {
+      return step.replaceDialog(ACTIVATION_FORM_DIALOG, {
+        form: state.form,
+        formSubmitted: state.formSubmitted,
+      } satisfies ActivationFormOptions);
+    }
     const eligible = (await this.services.activation.eligibleTargets(pim, userIdOf(step.context))).map((e) => e.target);
     if (eligible.length === 0) {
       await step.context.sendActivity(
@@ -102,6 +120,7 @@ export class ActivateRoleDialog extends CancellableDialog {
       return step.endDialog();
     }
     const byKey = state.targetKey ? findTarget(eligible, state.targetKey) : undefined;
+    const form = formFits(step.context) ? formStart(state, eligible) : undefined;
     if (byKey) {
       // "Activate again" from a card while the activation is still running: PIM would refuse at the
       // end of the dialog, so say it now.
@@ -110,8 +129,10 @@ export class ActivateRoleDialog extends CancellableDialog {
         await step.context.sendActivity(running);
         return step.endDialog();
       }
+      if (form) return step.replaceDialog(ACTIVATION_FORM_DIALOG, form);
       return step.next(byKey);
     }
+    if (form) return step.replaceDialog(ACTIVATION_FORM_DIALOG, form);
     if (state.targetText) {
       const match = matchTarget(state.targetText, eligible);
       if (match.kind === 'exact') return step.next(match.target);

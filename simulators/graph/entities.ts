@@ -107,15 +107,41 @@ function scheduleInfo(start: Date, end: Date | null): JsonObject {
   };
 }
 
-function roleNav(principalId: string, roleDefinitionId: string, view: View): EntityNode['navigation'] {
+function roleNav(
+  principalId: string,
+  roleDefinitionId: string,
+  view: View,
+  directoryScopeId: string | null = null,
+): EntityNode['navigation'] {
   return {
     principal: () => directoryObjectNode(principalId, view),
     roleDefinition: () => {
       const role = view.state.tenant.role(roleDefinitionId);
       return role ? roleDefinitionNode(role) : null;
     },
-    directoryScope: () => null,
+    directoryScope: () => directoryScopeNode(directoryScopeId, view),
     appScope: () => null,
+  };
+}
+
+/**
+ * The directoryScope navigation of a role schedule or instance: the administrative unit its
+ * `directoryScopeId` names (`$expand=directoryScope` is documented on the role schedule resources); null for
+ * the tenant-wide `/` and for scopes the fixture does not model.
+ */
+function directoryScopeNode(directoryScopeId: string | null, view: View): EntityNode | null {
+  const unit = view.state.tenant.administrativeUnitOfScope(directoryScopeId);
+  if (!unit) return null;
+  return {
+    typeName: 'microsoft.graph.administrativeUnit',
+    json: {
+      '@odata.type': '#microsoft.graph.administrativeUnit',
+      id: unit.id,
+      deletedDateTime: null,
+      description: unit.description ?? null,
+      displayName: unit.displayName,
+      visibility: null,
+    },
   };
 }
 
@@ -135,7 +161,7 @@ export function roleEligibilityScheduleNode(e: RoleEligibility, view: View): Ent
       memberType: 'Direct',
       scheduleInfo: scheduleInfo(e.start, e.end),
     },
-    navigation: roleNav(e.principalId, e.roleDefinitionId, view),
+    navigation: roleNav(e.principalId, e.roleDefinitionId, view, e.directoryScopeId),
   };
 }
 
@@ -153,7 +179,7 @@ export function roleEligibilityInstanceNode(e: RoleEligibility, view: View): Ent
       memberType: 'Direct',
       roleEligibilityScheduleId: e.id,
     },
-    navigation: roleNav(e.principalId, e.roleDefinitionId, view),
+    navigation: roleNav(e.principalId, e.roleDefinitionId, view, e.directoryScopeId),
   };
 }
 
@@ -179,7 +205,7 @@ export function roleAssignmentScheduleNode(r: RoleAssignmentRecord, view: View):
       scheduleInfo: scheduleInfo(r.start, r.end),
     },
     navigation: {
-      ...roleNav(r.principalId, r.roleDefinitionId, view),
+      ...roleNav(r.principalId, r.roleDefinitionId, view, r.directoryScopeId),
       activatedUsing: () => {
         const e = roleEligibilityById(view, r.eligibilityScheduleId);
         return e ? roleEligibilityScheduleNode(e, view) : null;
@@ -206,7 +232,7 @@ export function roleAssignmentInstanceNode(r: RoleAssignmentRecord, view: View):
       roleAssignmentScheduleId: r.scheduleId,
     },
     navigation: {
-      ...roleNav(r.principalId, r.roleDefinitionId, view),
+      ...roleNav(r.principalId, r.roleDefinitionId, view, r.directoryScopeId),
       activatedUsing: () => {
         const e = roleEligibilityById(view, r.eligibilityScheduleId);
         return e ? roleEligibilityInstanceNode(e, view) : null;
@@ -266,7 +292,7 @@ export function roleRequestNode(req: StoredRequest, view: View, statusOverride?:
       ...requestTail(req),
     },
     navigation: {
-      ...roleNav(req.principalId, roleDefinitionId, view),
+      ...roleNav(req.principalId, roleDefinitionId, view, req.directoryScopeId),
       activatedUsing: () => {
         const e = roleEligibilityById(view, req.eligibilityScheduleId);
         return e ? roleEligibilityScheduleNode(e, view) : null;

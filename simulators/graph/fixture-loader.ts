@@ -1,13 +1,14 @@
 import { z } from 'zod';
 import type {
   FixtureActivationPolicy,
+  FixtureAdministrativeUnit,
   FixtureGroup,
   FixtureRoleDefinition,
   FixtureUser,
   TenantFixture,
 } from '../tenant/tenant-fixture';
 import { parseDuration } from './duration';
-import { stableGuid } from './ids';
+import { sameId, stableGuid } from './ids';
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time');
@@ -97,6 +98,9 @@ export const tenantFixtureSchema = z.object({
         installedFor: z.array(guid).optional(),
       }),
     )
+    .optional(),
+  administrativeUnits: z
+    .array(z.object({ id: guid, displayName: z.string(), description: z.string().optional() }))
     .optional(),
 });
 
@@ -284,6 +288,12 @@ export class LoadedTenant {
 
   group(id: string): FixtureGroup | undefined {
     return this.groups.get(key(id));
+  }
+
+  /** The administrative unit a directory scope names (`/administrativeUnits/{id}`), if the fixture has it. */
+  administrativeUnitOfScope(directoryScopeId: string | null): FixtureAdministrativeUnit | undefined {
+    const id = /^\/administrativeUnits\/([^/]+)$/i.exec(directoryScopeId ?? '')?.[1];
+    return id ? (this.fixture.administrativeUnits ?? []).find((u) => sameId(u.id, id)) : undefined;
   }
 
   role(id: string): FixtureRoleDefinition | undefined {

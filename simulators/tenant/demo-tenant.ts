@@ -92,6 +92,19 @@ export const demoGroups = {
   },
 } as const satisfies Record<string, FixtureGroup>;
 
+/** Administrative units: role eligibilities scoped to one (`/administrativeUnits/{id}`). */
+export const demoAdministrativeUnits = {
+  /** Sales: Adele may reset its users' sign-in methods as Authentication Administrator, as she may tenant-wide. */
+  sales: {
+    id: 'c7d8e9f0-1a2b-4c3d-8e4f-000000000201',
+    displayName: 'Sales AU',
+    description: 'Sales department users.',
+  },
+} as const;
+
+/** The directory scope of an administrative unit, as PIM names it. */
+export const auScope = (unitId: string): string => `/administrativeUnits/${unitId}`;
+
 const roleTexts: Array<[string, string, string]> = [
   [
     demoRoles.globalAdministrator,
@@ -192,10 +205,10 @@ const rolePolicy = (roleDefinitionId: string, policyGuid: string, activation: Fi
   activation,
 });
 
-const eligible = (principalId: string, roleDefinitionId: string, endDateTime?: string) => ({
+const eligible = (principalId: string, roleDefinitionId: string, endDateTime?: string, directoryScopeId = '/') => ({
   principalId,
   roleDefinitionId,
-  directoryScopeId: '/',
+  directoryScopeId,
   ...(endDateTime ? { endDateTime } : {}),
 });
 
@@ -244,6 +257,7 @@ export const demoTenant: TenantFixture = {
     rolePolicy(demoRoles.exchangeAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000004', mediumPrivilege),
     rolePolicy(demoRoles.sharePointAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000005', mediumPrivilege),
     rolePolicy(demoRoles.userAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000006', mediumPrivilege),
+    rolePolicy(demoRoles.authenticationAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-10000000000b', mediumPrivilege),
     rolePolicy(demoRoles.helpdeskAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000007', mediumPrivilege),
     // Teams Administrator: approval by the requester's manager.
     rolePolicy(demoRoles.teamsAdministrator, '0d5e8c2a-1b3f-4a6e-9c7d-100000000008', {
@@ -286,6 +300,9 @@ export const demoTenant: TenantFixture = {
     eligible(ids.adele, demoRoles.exchangeAdministrator),
     eligible(ids.adele, demoRoles.sharePointAdministrator),
     eligible(ids.adele, demoRoles.userAdministrator),
+    // One role tenant-wide and at an administrative unit: two eligibilities that only their scope tells apart.
+    eligible(ids.adele, demoRoles.authenticationAdministrator),
+    eligible(ids.adele, demoRoles.authenticationAdministrator, undefined, auScope(demoAdministrativeUnits.sales.id)),
     eligible(ids.adele, demoRoles.helpdeskAdministrator),
     eligible(ids.adele, demoRoles.globalReader),
     eligible(ids.adele, demoRoles.securityReader),
@@ -303,6 +320,7 @@ export const demoTenant: TenantFixture = {
     { principalId: ids.adele, groupId: demoGroups.securityOperators.id, accessId: 'member' },
     { principalId: ids.nestor, groupId: demoGroups.securityOperators.id, accessId: 'owner' },
   ],
+  administrativeUnits: Object.values(demoAdministrativeUnits).map((u) => ({ ...u })),
   roleAssignments: [
     { principalId: ids.isaiah, roleDefinitionId: demoRoles.privilegedRoleAdministrator, directoryScopeId: '/' },
     { principalId: ids.breakGlass, roleDefinitionId: demoRoles.globalAdministrator, directoryScopeId: '/' },

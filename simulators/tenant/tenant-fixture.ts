@@ -123,6 +123,13 @@ export interface FixtureTeamsApp {
   installedFor?: string[];
 }
 
+/** An administrative unit: a directory scope a role can be eligible at (`/administrativeUnits/{id}`). */
+export interface FixtureAdministrativeUnit {
+  id: string;
+  displayName: string;
+  description?: string;
+}
+
 export interface TenantFixture {
   tenantId: string;
   /** Verified domain, e.g. 'contoso.example'. */
@@ -138,4 +145,6 @@ export interface TenantFixture {
   roleAssignments: FixtureRoleAssignment[];
   /** The Teams app catalog (absent: empty). */
   teamsApps?: FixtureTeamsApp[];
+  /** Administrative units that role eligibilities may be scoped to (none when absent). */
+  administrativeUnits?: FixtureAdministrativeUnit[];
 }

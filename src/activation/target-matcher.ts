@@ -1,6 +1,7 @@
 import type { PimTarget } from '../pim/pim-types';
 import { aliasOf, forms, literalWords, type NameForms } from './target-name-forms';
 import { compareTargets, dedupe } from './target-order';
+import { scopedName } from './target-scope';
 import { suggest } from './target-suggestions';
 import { compactPrefix, containsRun, equal, prefixRun } from './word-runs';
 
@@ -63,7 +64,7 @@ export function matchTarget(query: string, candidates: readonly PimTarget[]): Ta
   const variants = queryVariants(query, unique);
   let best: { tier: number; targets: PimTarget[] } = { tier: NO_MATCH, targets: [] };
   for (const variant of variants) {
-    const ranked = bestTier(variant.query, variant.candidates);
+    const ranked = bestTier(variant.query, variant.candidates, unique);
     if (ranked.tier < best.tier) best = ranked;
   }
   if (best.tier === NO_MATCH) return { kind: 'none', suggestions: suggest(query, unique) };
@@ -93,13 +94,14 @@ function queryVariants(query: string, candidates: PimTarget[]): Array<{ query: s
   return variants;
 }
 
-function bestTier(query: string, candidates: PimTarget[]): { tier: number; targets: PimTarget[] } {
+/** Candidates are matched by their scoped name (target-scope.ts): "user admin sales" picks the Sales AU one. */
+function bestTier(query: string, candidates: PimTarget[], all: PimTarget[]): { tier: number; targets: PimTarget[] } {
   const q = forms(query);
   if (!q.compact) return { tier: NO_MATCH, targets: [] };
   let tier: number = NO_MATCH;
   let targets: PimTarget[] = [];
   for (const candidate of candidates) {
-    const t = tierOf(q, candidate.displayName);
+    const t = tierOf(q, scopedName(candidate, all));
     if (t < tier) {
       tier = t;
       targets = [candidate];

@@ -10,7 +10,7 @@ import {
   type UserState,
 } from 'botbuilder';
 import { type Dialog, type DialogContext, DialogSet, type DialogState, DialogTurnStatus } from 'botbuilder-dialogs';
-import { helpCard, readExecuteAction, type SubmitAction, type SubmitVerb } from '../../cards';
+import { type FormSubmission, helpCard, readExecuteAction, type SubmitAction, type SubmitVerb } from '../../cards';
 import { HELP_COMMANDS } from '../../dialogs/help-commands';
 import { cardMessage } from '../../dialogs/dialog-replies';
 import { type ChatCommand, MAIN_DIALOG, type MainDialogOptions } from '../../dialogs/main-dialog';
@@ -233,7 +233,8 @@ function chatCommand(command: BotCommand): ChatCommand {
 export type BotCommand =
   | Command
   | { type: 'activate'; targetKey: string }
-  | { type: 'activateAgain'; requestId: string };
+  | { type: 'activateAgain'; requestId: string }
+  | { type: 'activate'; form: FormSubmission; formSubmitted: boolean };
 
 /** Each card button (Action.Submit) as the command it stands for. */
 const FROM_CARD: { [V in SubmitVerb]: (action: Extract<SubmitAction, { verb: V }>) => BotCommand } = {
@@ -241,6 +242,9 @@ const FROM_CARD: { [V in SubmitVerb]: (action: Extract<SubmitAction, { verb: V }
   active: () => ({ type: 'active' }),
   cancel: () => ({ type: 'cancel' }),
   activate: (action) => ({ type: 'activate', targetKey: action.target }),
+  // The activation form clicked when no dialog waits for it: a new activation dialog reads it.
+  activationFormRole: (action) => ({ type: 'activate', form: action.form, formSubmitted: false }),
+  activationForm: (action) => ({ type: 'activate', form: action.form, formSubmitted: true }),
   // A confirmation card clicked when no activation waits for it (the dialog ended or was cancelled).
   confirm: () => ({ type: 'unknown', text: '' }),
   activateAgain: (action) => ({ type: 'activateAgain', requestId: action.requestId }),

@@ -126,12 +126,16 @@ export function toScheduleRequest(kind: 'role' | 'group', r: WireRequest): Sched
 
 /** The role (at its scope) or group of an instance; its name from the expanded roleDefinition / group, else the id. */
 function wireTarget(kind: 'role' | 'group', w: WireInstance | WireEligibility): PimTarget {
+  // The scope's name when the read expanded directoryScope (an administrative unit or an application).
+  const scopeName =
+    kind === 'role' ? (w.directoryScope as { displayName?: string } | null | undefined)?.displayName : undefined;
   return kind === 'role'
     ? {
         kind: 'role',
         roleDefinitionId: w.roleDefinitionId ?? '',
         directoryScopeId: w.directoryScopeId ?? '/',
         displayName: w.roleDefinition?.displayName ?? w.roleDefinitionId ?? 'Unknown role',
+        ...(scopeName ? { scopeName } : {}),
       }
     : {
         kind: 'group',

@@ -59,7 +59,7 @@ export class PimClient {
     const [roles, groups] = await Promise.all([
       this.run({ operation: 'read' }, () =>
         this.graph.list<WireEligibility>(
-          `${ROLES}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition`,
+          `${ROLES}/roleEligibilityScheduleInstances/filterByCurrentUser(on='principal')?$expand=roleDefinition,directoryScope`,
         ),
       ),
       this.run({ operation: 'read' }, () =>
@@ -71,11 +71,15 @@ export class PimClient {
     return [...roles.map((r) => toEligibility('role', r)), ...groups.map((g) => toEligibility('group', g))];
   }
 
-  /** The activation rules of a role (tenant-wide scope) or a group membership/ownership. */
+  /**
+   * The activation rules of a role or a group membership/ownership. A role's rules are the tenant-wide
+   * scope's whatever scope it is eligible at: PIM assigns role policies at `/` only (PIM-API.md §3: "For
+   * Entra roles scopeId is `/`"), so an administrative-unit eligibility reads the same policy.
+   */
   async getActivationPolicy(target: PimTargetRef): Promise<ActivationPolicy> {
     const filter =
       target.kind === 'role'
-        ? `scopeId eq ${odataString(target.directoryScopeId ?? '/')} and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(target.roleDefinitionId)}`
+        ? `scopeId eq '/' and scopeType eq 'DirectoryRole' and roleDefinitionId eq ${odataString(target.roleDefinitionId)}`
         : `scopeId eq ${odataString(target.groupId)} and scopeType eq 'Group' and roleDefinitionId eq ${odataString(target.accessId)}`;
     const assignments = await this.run({ operation: 'read', target }, () =>
       this.graph.list<UnifiedRoleManagementPolicyAssignment>(

@@ -7,7 +7,14 @@ export type AccessId = 'member' | 'owner';
 
 /** What can be activated: a directory role at a scope, or membership/ownership of a PIM-managed group. */
 export type PimTarget =
-  | { kind: 'role'; roleDefinitionId: string; directoryScopeId: string; displayName: string }
+  | {
+      kind: 'role';
+      roleDefinitionId: string;
+      directoryScopeId: string;
+      displayName: string;
+      /** The administrative unit's or application's name when the role is scoped to one (and Graph named it). */
+      scopeName?: string;
+    }
   | { kind: 'group'; groupId: string; accessId: AccessId; displayName: string };
 
 export type PimTargetRef =

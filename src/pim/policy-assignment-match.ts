@@ -26,7 +26,8 @@ export function matchPolicyAssignment(
     if (target.kind === 'role') {
       return (
         same(a.roleDefinitionId, target.roleDefinitionId) &&
-        same(a.scopeId, target.directoryScopeId ?? '/') &&
+        // Role policies are assigned at the tenant scope only, whatever scope the role is eligible at.
+        same(a.scopeId, '/') &&
         ROLE_SCOPE_TYPES.has((a.scopeType ?? '').toLowerCase())
       );
     }

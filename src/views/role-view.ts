@@ -2,6 +2,8 @@ import type { EligibleItem } from '../../cards';
 import { describeMinutes } from '../pim/iso-duration';
 import { type ActivationPolicy, type AssignmentInstance, isActivated, type PimTarget } from '../pim/pim-types';
 import { sameTarget, targetKey } from '../pim/target-key';
+import { scopeName } from '../activation/target-scope';
+import { scopeText } from './scope-text';
 import { formatDuration, formatTime, translator } from '../i18n';
 
 /** What else the "my roles" card shows: what is active now, and the roles each group grants. */
@@ -27,7 +29,15 @@ export function roleItems(
       key: targetKey(target),
       name: target.displayName,
       kind: target.kind,
-      accessLabel: target.kind === 'group' ? (target.accessId === 'owner' ? 'Owner' : 'Member') : undefined,
+      // A role at an administrative unit or app scope says which: the same role may be listed at two scopes.
+      accessLabel:
+        target.kind === 'group'
+          ? target.accessId === 'owner'
+            ? 'Owner'
+            : 'Member'
+          : scopeName(target)
+            ? scopeText(target)
+            : undefined,
       // No policy read: the card says the maximum is unknown, in the reader's words.
       maxDurationText: policy ? formatDuration(policy.maxDurationMinutes, context?.locale) : '',
       requiresApproval: policy?.requiresApproval ?? false,

@@ -1,10 +1,23 @@
+import { scopedName } from '../activation/target-scope';
 import type { PimTarget } from '../pim/pim-types';
 
-/** 'Directory (tenant-wide)', 'Administrative unit …', 'Group membership' / 'Group ownership'. */
+/** 'Directory (tenant-wide)', 'Administrative unit Sales AU', 'Application …', 'Group membership' / 'Group ownership'. */
 export function scopeText(target: PimTarget): string {
   if (target.kind === 'group') return `Group ${target.accessId === 'owner' ? 'ownership' : 'membership'}`;
   const scope = target.directoryScopeId || '/';
   if (scope === '/') return 'Directory (tenant-wide)';
   const unit = /^\/administrativeUnits\/(.+)$/i.exec(scope);
-  return unit ? `Administrative unit ${unit[1]}` : `Scope ${scope}`;
+  if (unit) return `Administrative unit ${target.scopeName ?? unit[1]}`;
+  // Any other directory scope is an application's object id (`/{appObjectId}`).
+  return target.scopeName ? `Application ${target.scopeName}` : `Scope ${scope}`;
+}
+
+/**
+ * How a role or group is named where several may look alike (a choice, a question): the role with its scope
+ * ('User Administrator — Sales AU'), a group's ownership marked ('RAG - Security Operators (owner)').
+ */
+export function targetLabel(target: PimTarget, others: readonly PimTarget[] = []): string {
+  if (target.kind === 'group')
+    return target.accessId === 'owner' ? `${target.displayName} (owner)` : target.displayName;
+  return scopedName(target, others);
 }

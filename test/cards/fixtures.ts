@@ -4,7 +4,9 @@
  * field of a builder's view model with one hostile string.
  */
 import {
+  type ActivationFormCardModel,
   type ActiveRolesCardModel,
+  activationFormCard,
   type AdaptiveCard,
   activeRolesCard,
   type ConfirmationCardModel,
@@ -179,6 +181,40 @@ export const normalContinued: ContinuedInPersonalChatCardModel = {
   chatUrl: 'https://teams.microsoft.com/l/chat/0/0?users=28:bot-id',
 };
 
+export const normalActivationForm: ActivationFormCardModel = {
+  requester: 'a1d3e1e0-7a4c-4b8e-9f10-0000000000a1',
+  intro: '"Authentication Administrator" matches 2 of your roles and groups. Which one?',
+  roles: [
+    {
+      title: 'Authentication Administrator \u2014 whole directory',
+      value: 'role:c4e39bd9-1100-46d3-8c65-fb160da0071f:/',
+    },
+    {
+      title: 'Authentication Administrator \u2014 Sales AU',
+      value: 'role:c4e39bd9-1100-46d3-8c65-fb160da0071f:/administrativeUnits/c7d8e9f0-1a2b-4c3d-8e4f-000000000201',
+    },
+  ],
+  roleValue: 'role:c4e39bd9-1100-46d3-8c65-fb160da0071f:/',
+  details: {
+    approvalText: 'Needs approval by Megan Bowen or PIM Approvers.',
+    stepUpText: 'This role asks for a stronger sign-in; you may be asked to sign in again.',
+    durations: [
+      { title: '30 minutes', value: '30' },
+      { title: '1 hour', value: '60' },
+      { title: '4 hours', value: '240' },
+    ],
+    durationValue: '60',
+    durationCustomValue: '9h',
+    maxDurationText: '4 hours',
+    justification: { value: 'rotate the break-glass credentials' },
+    ticket: { value: 'not a ticket!', systemText: 'ServiceNow', pattern: '^[A-Za-z][A-Za-z0-9]{0,30}-?[0-9]{1,20}$' },
+  },
+  errors: {
+    duration: 'Authentication Administrator allows at most 4 hours.',
+    ticket: 'That does not look like a ticket number. Type it like INC-42 or CHG0012345.',
+  },
+};
+
 /** One entry per builder: how to build it from normal data, and from data where every user text is `h`. */
 export interface BuilderCase {
   name: string;
@@ -189,6 +225,31 @@ export interface BuilderCase {
 }
 
 export const BUILDERS: readonly BuilderCase[] = [
+  {
+    name: 'activationFormCard',
+    normal: () => activationFormCard(normalActivationForm, VIEWER),
+    hostile: (h) =>
+      activationFormCard(
+        {
+          ...normalActivationForm,
+          intro: h,
+          roles: normalActivationForm.roles.map((r) => ({ ...r, title: h })),
+          details: {
+            ...normalActivationForm.details!,
+            approvalText: h,
+            stepUpText: h,
+            durations: [{ title: h, value: '60' }],
+            durationCustomValue: h,
+            maxDurationText: h,
+            justification: { value: h },
+            ticket: { value: h, systemText: h },
+          },
+          errors: { role: h, duration: h, justification: h, ticket: h },
+        },
+        VIEWER,
+      ),
+    minimal: () => activationFormCard({ requester: 'a1d3e1e0', roles: [] }),
+  },
   {
     name: 'helpCard',
     normal: () => helpCard(normalHelp, VIEWER),

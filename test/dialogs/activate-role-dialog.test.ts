@@ -2,7 +2,13 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ActivateRoleDialog, type ActivateRoleOptions } from '../../dialogs/activate-role-dialog';
 import type { ActivationRequest } from '../../src/activation/activation-service';
 import { targetKey } from '../../src/pim/target-key';
-import { demoGroups, demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
+import {
+  auScope,
+  demoAdministrativeUnits,
+  demoGroups,
+  demoRoles,
+  demoUsers,
+} from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { cardActions } from '../support/bot-harness';
 import type { PimTestStack } from '../support/pim-stack';
@@ -22,8 +28,9 @@ beforeEach(() => {
   t = stack();
 });
 
+/** The text dialog (a client without the form: not msteams); the form is tested over HTTP (test/bot/activation-form). */
 function chat(options: ActivateRoleOptions = {}, user: FixtureUser = adele): Chat {
-  return chatWith(new ActivateRoleDialog(world.services()), options, user, world);
+  return chatWith(new ActivateRoleDialog(world.services()), options, user, world, 'en-GB', 'webchat');
 }
 
 const confirm = (replies: Parameters<typeof text>[0]) =>
@@ -58,6 +65,22 @@ describe('choosing the role', () => {
     expect(text(await c.send('go'))).toMatch(/matches more than one/);
     expect(text(await c.send('not a role at all'))).toMatch(/Pick a role with its Activate button/);
     expect(text(await c.send('Helpdesk Administrator'))).toMatch(/How long do you need Helpdesk Administrator/);
+  });
+
+  it('one role at two scopes: asks which, and a typed scope answers', async () => {
+    const c = chat({ targetText: 'Authentication Administrator' });
+    const asked = await c.send('go');
+    expect(text(asked)).toMatch(/matches more than one/);
+    // The roles card names each scope (Entra: an administrative unit is a role's scope).
+    expect(text(asked)).toMatch(/Administrative unit Sales AU/);
+    expect(text(await c.send('Sales AU'))).toMatch(/How long do you need Authentication Administrator/);
+    await c.send('1h');
+    await c.send(confirm(await c.send('reset a Sales user password')));
+    expect(collected(c)?.target).toMatchObject({
+      kind: 'role',
+      roleDefinitionId: demoRoles.authenticationAdministrator,
+      directoryScopeId: auScope(demoAdministrativeUnits.sales.id),
+    });
   });
 
   it('an unknown name lists what the user can activate', async () => {

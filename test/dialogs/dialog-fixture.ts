@@ -147,15 +147,19 @@ export interface Chat {
   resume(resumeKey: string): Promise<Partial<Activity>[]>;
 }
 
-/** `locale` is the Teams client's (`activity.locale` on every message the user sends). */
+/**
+ * `locale` is the Teams client's (`activity.locale` on every message the user sends); `channelId`: 'msteams'
+ * (Teams and the Playground: the activation form), or another channel (the text dialog).
+ */
 export function chatWith(
   dialog: Dialog,
   options: unknown,
   user: FixtureUser,
   world: DialogWorld,
   locale = 'en-GB',
+  channelId = 'msteams',
 ): Chat {
-  const client = new DialogTestClient('msteams', dialog, options, [world.middleware]);
+  const client = new DialogTestClient(channelId, dialog, options, [world.middleware]);
   const from = { id: `29:${user.id}`, aadObjectId: user.id, name: user.displayName };
   const turn = async (activity: Partial<Activity>) => {
     // sendActivity hands back the turn's first reply; getNextReply the rest.

@@ -206,7 +206,7 @@ export async function startBotHarness(
   };
 }
 
-/** All text a card or message shows (TextBlocks, facts, action titles), for assertions. */
+/** All text a card or message shows (TextBlocks, facts, action titles, input labels), for assertions. */
 export function visibleText(activity: Partial<Activity> | undefined): string {
   if (!activity) return '';
   const parts: string[] = [];
@@ -218,7 +218,7 @@ export function visibleText(activity: Partial<Activity> | undefined): string {
     }
     if (!node || typeof node !== 'object') return;
     const o = node as Record<string, unknown>;
-    for (const key of ['text', 'title', 'value']) if (typeof o[key] === 'string') parts.push(o[key] as string);
+    for (const key of ['text', 'title', 'value', 'label']) if (typeof o[key] === 'string') parts.push(o[key] as string);
     for (const [key, v] of Object.entries(o)) if (key !== 'data' && typeof v === 'object') walk(v);
   };
   for (const a of activity.attachments ?? []) walk(a.content);

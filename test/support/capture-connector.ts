@@ -268,7 +268,9 @@ function collectCardText(node: unknown, parts: string[]): void {
   if (typeof node !== 'object' || node === null) return;
   for (const [key, value] of Object.entries(node)) {
     if (key === 'data') continue;
-    if ((key === 'text' || key === 'title' || key === 'value') && typeof value === 'string') parts.push(value);
+    // An input's label is shown above it.
+    if ((key === 'text' || key === 'title' || key === 'value' || key === 'label') && typeof value === 'string')
+      parts.push(value);
     else collectCardText(value, parts);
   }
 }
