@@ -7,12 +7,15 @@
  * An activation by a break-glass (emergency access) account is `urgent`: the header is red whatever the
  * state, its title is {@link BREAK_GLASS_TITLE}, and a red line asks the channel to check it.
  */
+import { translator } from '../src/i18n';
 import { ticketText } from './card-text';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
 
 export type ActivationFeedState = 'active' | 'deactivated' | 'expired';
+
+const ENGLISH = translator('en');
 
 export interface ActivationFeedCardModel {
   /** Entra role or PIM for Groups membership/ownership; shown under the target name. */
@@ -52,28 +55,23 @@ export interface ActivationFeedCardModel {
   urgent?: boolean | null;
 }
 
-/** Header text and colours of each state. */
+/** Header colours of each state; the title is feed:state.<state> in the viewer's language. */
 export const ACTIVATION_FEED_STATES: Readonly<
   Record<ActivationFeedState, { title: string; style: 'good' | 'emphasis'; color: 'good' | 'default' }>
 > = {
-  active: { title: 'Active', style: 'good', color: 'good' },
-  deactivated: { title: 'Deactivated', style: 'emphasis', color: 'default' },
-  expired: { title: 'Expired', style: 'emphasis', color: 'default' },
+  active: { title: ENGLISH('feed:state.active'), style: 'good', color: 'good' },
+  deactivated: { title: ENGLISH('feed:state.deactivated'), style: 'emphasis', color: 'default' },
+  expired: { title: ENGLISH('feed:state.expired'), style: 'emphasis', color: 'default' },
 };
 
-export const BREAK_GLASS_TITLE = 'Break-glass account activation';
+/** The English words (feed namespace), for callers not yet converted. */
+export const BREAK_GLASS_TITLE = ENGLISH('feed:title.breakGlass');
 /** The red line of an urgent card. */
-export const BREAK_GLASS_WARNING =
-  '\u26A0 This is an emergency access account. Check with the security team that this activation is expected.';
+export const BREAK_GLASS_WARNING = ENGLISH('feed:breakGlassWarning');
 /** 'Approval' when the bot made the activation and nobody approved it. */
-export const NO_APPROVAL_TEXT = 'No approval needed';
+export const NO_APPROVAL_TEXT = ENGLISH('feed:noApproval');
 /** 'Approval' when the activation was made outside PIM Bot (the bot cannot tell who approved it, if anyone). */
-export const EXTERNAL_SOURCE_TEXT = 'Made outside PIM Bot (portal, PowerShell)';
-
-const KIND_TEXT: Readonly<Record<ActivationFeedCardModel['kind'], { title: string; kind: string }>> = {
-  role: { title: 'Role activation', kind: 'Microsoft Entra role' },
-  group: { title: 'Group activation', kind: 'Group (PIM for Groups)' },
-};
+export const EXTERNAL_SOURCE_TEXT = ENGLISH('feed:external');
 
 const TEMPLATE: JsonObject = {
   type: 'AdaptiveCard',
@@ -136,15 +134,15 @@ const TEMPLATE: JsonObject = {
       type: 'FactSet',
       id: 'feed-facts',
       facts: [
-        { title: 'Who', value: '${who}' },
-        { title: 'Scope', value: '${scopeText}' },
-        { title: 'Duration', value: '${durationText}' },
-        { title: 'Start', value: '${startText}' },
-        { title: 'End', value: '${endText}' },
-        { $when: '${hasEndedAt}', title: 'Deactivated at', value: '${endedAtText}' },
-        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
-        { $when: '${hasTicket}', title: 'Ticket', value: '${ticket}' },
-        { title: 'Approval', value: '${approvalText}' },
+        { title: '${labels.who}', value: '${who}' },
+        { title: '${labels.scope}', value: '${scopeText}' },
+        { title: '${labels.duration}', value: '${durationText}' },
+        { title: '${labels.start}', value: '${startText}' },
+        { title: '${labels.end}', value: '${endText}' },
+        { $when: '${hasEndedAt}', title: '${labels.deactivatedAt}', value: '${endedAtText}' },
+        { $when: '${hasJustification}', title: '${labels.justification}', value: '${justification}' },
+        { $when: '${hasTicket}', title: '${labels.ticket}', value: '${ticket}' },
+        { title: '${labels.approval}', value: '${approvalText}' },
       ],
     },
   ],
@@ -156,30 +154,31 @@ const TEMPLATE: JsonObject = {
  * when urgent, and the activation as facts: Who, Scope, Duration, Start, End, Deactivated at (state
  * 'deactivated' with `endedAtText`), Justification, Ticket, Approval.
  */
-export function activationFeedCard(model: ActivationFeedCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function activationFeedCard(model: ActivationFeedCardModel, viewer: Viewer = {}): AdaptiveCard {
   const meta = ACTIVATION_FEED_STATES[model.state];
   if (!meta) throw new TypeError('activationFeedCard: unknown state');
-  const kind = KIND_TEXT[model.kind] ?? KIND_TEXT.role;
+  const t = translator(viewer.locale);
+  const group = model.kind === 'group';
   const urgent = model.urgent === true;
 
-  const name = displayText(model.principalName, TEXT_LIMITS.name) || '(unknown)';
+  const name = displayText(model.principalName, TEXT_LIMITS.name) || t('feed:unknownPerson');
   const upn = optionalDisplayText(model.principalUpn, TEXT_LIMITS.name);
   const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
-  const ticket = ticketText(model.ticketNumber, model.ticketSystem);
+  const ticket = ticketText(model.ticketNumber, model.ticketSystem, t);
   const approver = optionalDisplayText(model.approverName, TEXT_LIMITS.name);
   const endedAt = model.state === 'deactivated' ? optionalDisplayText(model.endedAtText, TEXT_LIMITS.shortText) : '';
 
   return expandCard(TEMPLATE, {
     headerStyle: urgent ? 'attention' : meta.style,
-    title: urgent ? BREAK_GLASS_TITLE : kind.title,
+    title: t(urgent ? 'feed:title.breakGlass' : group ? 'feed:title.group' : 'feed:title.role'),
     titleColor: urgent ? 'attention' : 'default',
-    targetName: displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)',
-    kindText: kind.kind,
-    stateTitle: meta.title,
+    targetName: displayText(model.targetName, TEXT_LIMITS.name) || t('feed:unnamed'),
+    kindText: t(group ? 'feed:kind.group' : 'feed:kind.role'),
+    stateTitle: t(`feed:state.${model.state}`),
     stateColor: urgent && model.state === 'active' ? 'attention' : meta.color,
     urgent,
-    urgentText: BREAK_GLASS_WARNING,
-    who: upn === '' ? name : `${name} (${upn})`,
+    urgentText: t('feed:breakGlassWarning'),
+    who: upn === '' ? name : t('feed:personWithUpn', { name, upn }),
     scopeText: displayText(model.scopeText, TEXT_LIMITS.text) || NOTHING,
     durationText: displayText(model.durationText, TEXT_LIMITS.shortText) || NOTHING,
     startText: displayText(model.startText, TEXT_LIMITS.shortText) || NOTHING,
@@ -192,9 +191,18 @@ export function activationFeedCard(model: ActivationFeedCardModel, _viewer: View
     ticket,
     approvalText:
       approver !== ''
-        ? `Approved by ${approver}`
-        : model.source === 'external'
-          ? EXTERNAL_SOURCE_TEXT
-          : NO_APPROVAL_TEXT,
+        ? t('feed:approvedBy', { name: approver })
+        : t(model.source === 'external' ? 'feed:external' : 'feed:noApproval'),
+    labels: {
+      who: t('feed:fact.who'),
+      scope: t('feed:fact.scope'),
+      duration: t('common:duration'),
+      start: t('feed:fact.start'),
+      end: t('feed:fact.end'),
+      deactivatedAt: t('feed:fact.deactivatedAt'),
+      justification: t('common:justification'),
+      ticket: t('feed:fact.ticket'),
+      approval: t('feed:fact.approval'),
+    },
   });
 }

@@ -22,6 +22,7 @@
  * replaces the card for that approver; the shared message is untouched). `readExecuteAction`
  * (./card-actions) reads verb, requestId and the comment out of `value.action.data`.
  */
+import { type TranslationKey, translator } from '../src/i18n';
 import { APPROVAL_COMMENT_MAX_LENGTH } from './card-actions';
 import { type ApprovalHint, hintLines, ticketText } from './card-text';
 import type { AdaptiveCard, Viewer } from './card-types';
@@ -29,8 +30,8 @@ import { APPROVAL_CARD_TEMPLATE } from './approval-card-template';
 import { displayText, inputValue, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { expandCard, NOTHING } from './template';
 
-/** The `errorText` to re-show the card with when 'deny' arrives without a reason. */
-export const DENY_REASON_REQUIRED_TEXT = 'A reason is required to deny.';
+/** The `errorText` to re-show the card with when 'deny' arrives without a reason (English; approval:denyReasonRequired). */
+export const DENY_REASON_REQUIRED_TEXT = translator('en')('approval:denyReasonRequired');
 
 export type ApprovalState = 'pending' | 'approved' | 'denied' | 'expired' | 'canceled' | 'failed';
 
@@ -90,29 +91,28 @@ export interface ApprovalCardModel {
   approverMris: readonly string[];
 }
 
-/** Header text and colours of each state. */
+/** Header colours of each state; the title is approval:state.<state> in the viewer's language. */
 export const APPROVAL_STATES: Readonly<
   Record<ApprovalState, { title: string; style: 'good' | 'attention' | 'warning' | 'emphasis'; color: string }>
 > = {
-  pending: { title: 'Approval needed', style: 'warning', color: 'warning' },
-  approved: { title: 'Approved', style: 'good', color: 'good' },
-  denied: { title: 'Denied', style: 'attention', color: 'attention' },
-  expired: { title: 'Expired \u2014 nobody decided within 24 hours', style: 'emphasis', color: 'default' },
-  canceled: { title: 'Cancelled by the requester', style: 'emphasis', color: 'default' },
-  failed: { title: 'Approval failed', style: 'attention', color: 'attention' },
+  pending: { title: english('approval:state.pending'), style: 'warning', color: 'warning' },
+  approved: { title: english('approval:state.approved'), style: 'good', color: 'good' },
+  denied: { title: english('approval:state.denied'), style: 'attention', color: 'attention' },
+  expired: { title: english('approval:state.expired'), style: 'emphasis', color: 'default' },
+  canceled: { title: english('approval:state.canceled'), style: 'emphasis', color: 'default' },
+  failed: { title: english('approval:state.failed'), style: 'attention', color: 'attention' },
 };
 
-const KIND_TEXT: Readonly<Record<ApprovalCardModel['kind'], string>> = {
-  role: 'Microsoft Entra role',
-  group: 'Group (PIM for Groups)',
-};
-
-const DECIDED_BY_TITLE: Readonly<Partial<Record<ApprovalState, string>>> = {
-  approved: 'Approved by',
-  denied: 'Denied by',
+const DECIDED_BY_TITLE: Readonly<Partial<Record<ApprovalState, TranslationKey>>> = {
+  approved: 'approval:fact.approvedBy',
+  denied: 'approval:fact.deniedBy',
 };
 
 const MAX_REFRESH_USERS = 60;
+
+function english(key: TranslationKey): string {
+  return translator('en')(key);
+}
 
 function sameId(a: string, b: string): boolean {
   return a.trim().toLowerCase() === b.trim().toLowerCase();
@@ -145,15 +145,16 @@ export function viewerMayDecide(
 export function approvalCard(model: ApprovalCardModel, viewer: Viewer = {}): AdaptiveCard {
   const meta = APPROVAL_STATES[model.state];
   if (!meta) throw new TypeError('approvalCard: unknown state');
+  const t = translator(viewer.locale);
   const requestId = opaqueId(model.requestId, 'requestId');
   const isPending = model.state === 'pending';
   const canAct = viewerMayDecide(model, viewer);
 
-  const requesterName = displayText(model.requesterName, TEXT_LIMITS.name) || '(unknown)';
+  const requesterName = displayText(model.requesterName, TEXT_LIMITS.name) || t('approval:unknownPerson');
   const upn = optionalDisplayText(model.requesterUpn, TEXT_LIMITS.name);
-  const ticket = ticketText(model.ticketNumber, model.ticketSystem);
+  const ticket = ticketText(model.ticketNumber, model.ticketSystem, t);
   const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
-  const hints = hintLines(model.hints);
+  const hints = hintLines(model.hints, t);
   const decidedBy = optionalDisplayText(model.decidedByName, TEXT_LIMITS.name);
   const decidedAt = optionalDisplayText(model.decidedAtText, TEXT_LIMITS.shortText);
   const comment = optionalDisplayText(model.decisionComment, TEXT_LIMITS.justification);
@@ -170,12 +171,12 @@ export function approvalCard(model: ApprovalCardModel, viewer: Viewer = {}): Ada
     refreshUserIds,
     headerStyle: meta.style,
     headerColor: meta.color,
-    stateTitle: meta.title,
-    targetName: displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)',
-    kindText: KIND_TEXT[model.kind] ?? KIND_TEXT.role,
+    stateTitle: t(`approval:state.${model.state}`),
+    targetName: displayText(model.targetName, TEXT_LIMITS.name) || t('approval:unnamed'),
+    kindText: t(model.kind === 'group' ? 'approval:kind.group' : 'approval:kind.role'),
     hasHints: hints.length > 0,
     hints,
-    requester: upn === '' ? requesterName : `${requesterName} (${upn})`,
+    requester: upn === '' ? requesterName : t('approval:personWithUpn', { name: requesterName, upn }),
     scopeText: displayText(model.scopeText, TEXT_LIMITS.text) || NOTHING,
     durationText: displayText(model.durationText, TEXT_LIMITS.shortText) || NOTHING,
     hasTicket: ticket !== '',
@@ -187,7 +188,7 @@ export function approvalCard(model: ApprovalCardModel, viewer: Viewer = {}): Ada
     expiresAtText: expiresAt || NOTHING,
     hasDecision: decidedBy !== '' || decidedAt !== '' || comment !== '',
     hasDecidedBy: decidedBy !== '',
-    decidedByTitle: DECIDED_BY_TITLE[model.state] ?? 'Decided by',
+    decidedByTitle: t(DECIDED_BY_TITLE[model.state] ?? 'approval:fact.decidedBy'),
     decidedByName: decidedBy,
     hasDecidedAt: decidedAt !== '',
     decidedAtText: decidedAt,
@@ -198,12 +199,26 @@ export function approvalCard(model: ApprovalCardModel, viewer: Viewer = {}): Ada
     hasError: errorText !== '',
     errorText,
     showWaiting: isPending && !canAct,
-    waitingText: expiresAt
-      ? `Waiting for an approver to decide by ${expiresAt}.`
-      : 'Waiting for an approver to decide.',
+    waitingText: expiresAt ? t('approval:waiting', { time: expiresAt }) : t('approval:waitingNoTime'),
     canAct,
     commentValue: inputValue(model.commentValue, APPROVAL_COMMENT_MAX_LENGTH),
     approveData: { pimbot: 'approve', requestId },
+    labels: {
+      refresh: t('approval:refresh'),
+      requestedBy: t('approval:fact.requestedBy'),
+      scope: t('approval:fact.scope'),
+      duration: t('common:duration'),
+      ticket: t('approval:fact.ticket'),
+      justification: t('common:justification'),
+      requested: t('approval:fact.requested'),
+      decideBy: t('approval:fact.decideBy'),
+      decidedAt: t('approval:fact.decidedAt'),
+      comment: t('approval:fact.comment'),
+      commentLabel: t('approval:commentLabel'),
+      commentPlaceholder: t('approval:commentPlaceholder'),
+      approve: t('common:approve'),
+      deny: t('common:deny'),
+    },
     denyData: { pimbot: 'deny', requestId },
   });
 }

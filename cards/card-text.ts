@@ -1,8 +1,11 @@
+import { type Translate, translator } from '../src/i18n';
 import { displayText, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 
 /** Text pieces several cards share. */
 
 const MAX_HINTS = 10;
+
+const ENGLISH = translator('en');
 
 export type ApprovalHintKind = 'outsideBusinessHours' | 'severalRoles' | 'firstTime' | 'breakGlass' | 'highPrivilege';
 
@@ -10,12 +13,15 @@ export type ApprovalHintKind = 'outsideBusinessHours' | 'severalRoles' | 'firstT
 export interface ApprovalHint {
   /** 'breakGlass' is shown in attention (red) colour, every other kind in warning colour. */
   kind: ApprovalHintKind;
-  /** E.g. 'Requested at 02:14, outside business hours.' Shown sanitised. */
+  /** E.g. 'Requested at 02:14, outside business hours.', in the viewer's language (the view words it). Shown sanitised. */
   text: string;
 }
 
-/** The hint lines as template data: sanitised, blank ones dropped, breakGlass in attention colour. */
-export function hintLines(hints: readonly ApprovalHint[] | null | undefined): Array<{ text: string; color: string }> {
+/** The hint lines as template data: sanitised, blank ones dropped, breakGlass in attention colour, '⚠ ' before each. */
+export function hintLines(
+  hints: readonly ApprovalHint[] | null | undefined,
+  t: Translate = ENGLISH,
+): Array<{ text: string; color: string }> {
   return (hints ?? [])
     .map((hint) => ({
       text: displayText(hint?.text, TEXT_LIMITS.text),
@@ -23,12 +29,12 @@ export function hintLines(hints: readonly ApprovalHint[] | null | undefined): Ar
     }))
     .filter((hint) => hint.text !== '')
     .slice(0, MAX_HINTS)
-    .map((hint) => ({ text: `\u26A0 ${hint.text}`, color: hint.color }));
+    .map((hint) => ({ text: t('approval:hintLine', { text: hint.text }), color: hint.color }));
 }
 
 /** 'INC-42 (ServiceNow)', 'INC-42', or ''. */
-export function ticketText(ticketNumber: unknown, ticketSystem: unknown): string {
+export function ticketText(ticketNumber: unknown, ticketSystem: unknown, t: Translate = ENGLISH): string {
   const ticket = optionalDisplayText(ticketNumber, TEXT_LIMITS.ticketNumber);
   const system = optionalDisplayText(ticketSystem, TEXT_LIMITS.ticketSystem);
-  return ticket === '' ? '' : system === '' ? ticket : `${ticket} (${system})`;
+  return ticket === '' ? '' : system === '' ? ticket : t('approval:ticketWithSystem', { ticket, system });
 }

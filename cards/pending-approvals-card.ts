@@ -1,5 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
-import { DENY_REASON_REQUIRED_TEXT } from './approval-card';
+import { type Translate, translator } from '../src/i18n';
 import { APPROVAL_COMMENT_MAX_LENGTH } from './card-actions';
 import { type ApprovalHint, hintLines, ticketText } from './card-text';
 import type { AdaptiveCard, Viewer } from './card-types';
@@ -74,7 +74,8 @@ export interface PendingApprovalsCardModel {
   page?: PendingApprovalsPage | null;
 }
 
-export const DEFAULT_NOTHING_PENDING_TEXT = 'Nothing is waiting for your approval.';
+/** The empty inbox's text in English (inbox:empty), for callers not yet converted. */
+export const DEFAULT_NOTHING_PENDING_TEXT = translator('en')('inbox:empty');
 
 /**
  * Default `maxItems`: lower than the other list cards' 20 because every item carries a comment box and
@@ -96,12 +97,11 @@ export function pendingCommentInputId(index: number): string {
  * (readExecuteAction reads it). Deny without a reason: re-show this card with that item's `errorText`
  * set to {@link DENY_REASON_REQUIRED_TEXT}. Empty list → `emptyText`.
  */
-export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: Viewer = {}): AdaptiveCard {
+export function pendingApprovalsCard(model: PendingApprovalsCardModel, viewer: Viewer = {}): AdaptiveCard {
+  const t = translator(viewer.locale);
   const wanted = Math.max(1, Math.floor(model.maxItems ?? DEFAULT_MAX_PENDING_ITEMS));
-  const title =
-    displayText(model.title ?? 'Waiting for your approval', TEXT_LIMITS.name) || 'Waiting for your approval';
-  const emptyText =
-    displayText(model.emptyText ?? DEFAULT_NOTHING_PENDING_TEXT, TEXT_LIMITS.text) || DEFAULT_NOTHING_PENDING_TEXT;
+  const title = optionalDisplayText(model.title, TEXT_LIMITS.name) || t('inbox:title');
+  const emptyText = optionalDisplayText(model.emptyText, TEXT_LIMITS.text) || t('inbox:empty');
   const notice = optionalDisplayText(model.noticeText, TEXT_LIMITS.text);
   const page = pageOf(model);
   const paged = page !== undefined;
@@ -113,10 +113,10 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
     : '';
   const items = model.items.slice(0, wanted).map((item, index) => {
     const requestId = opaqueId(item.requestId, 'items[].requestId');
-    const target = displayText(item.targetName, TEXT_LIMITS.name) || '(unnamed)';
-    const requester = displayText(item.requesterName, TEXT_LIMITS.name) || '(unknown)';
+    const target = displayText(item.targetName, TEXT_LIMITS.name) || t('approval:unnamed');
+    const requester = displayText(item.requesterName, TEXT_LIMITS.name) || t('approval:unknownPerson');
     const requestedAt = displayText(item.requestedAtText, TEXT_LIMITS.shortText);
-    const ticket = ticketText(item.ticketNumber, null);
+    const ticket = ticketText(item.ticketNumber, null, t);
     const justification = optionalDisplayText(item.justification, TEXT_LIMITS.justification);
     const errorText = optionalDisplayText(item.errorText, TEXT_LIMITS.message);
     const commentInputId = pendingCommentInputId(index);
@@ -124,8 +124,10 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
     const pageData: Record<string, string> = paged ? { page: String(page.index), pageIds } : {};
     return {
       targetName: target,
-      requestedText: requestedAt ? `Requested by ${requester}, ${requestedAt}` : `Requested by ${requester}`,
-      hints: hintLines(item.hints),
+      requestedText: requestedAt
+        ? t('inbox:requestedBy', { name: requester, time: requestedAt })
+        : t('inbox:requestedByNoTime', { name: requester }),
+      hints: hintLines(item.hints, t),
       durationText: displayText(item.durationText, TEXT_LIMITS.shortText) || NOTHING,
       hasTicket: ticket !== '',
       ticket,
@@ -142,8 +144,8 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
       commentInputId,
       approveVerb: paged ? 'inboxApprove' : 'approve',
       denyVerb: paged ? 'inboxDeny' : 'deny',
-      approveTooltip: `Approve ${requester}'s request for ${target}`,
-      denyTooltip: `Deny ${requester}'s request for ${target}`,
+      approveTooltip: t('inbox:approveTooltip', { requester, target }),
+      denyTooltip: t('inbox:denyTooltip', { requester, target }),
       approveData: { pimbot: paged ? 'inboxApprove' : 'approve', requestId, commentInputId, ...pageData },
       denyData: { pimbot: paged ? 'inboxDeny' : 'deny', requestId, commentInputId, ...pageData },
     };
@@ -158,14 +160,26 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, _viewer: 
       emptyText,
       items: items.slice(0, listed),
       hasMore: more > 0,
-      moreText: more > 0 ? `\u2026and ${more} more waiting. Decide these first, then send 'pending' again.` : '',
+      moreText: more > 0 ? t('inbox:more', { count: more }) : '',
       hasPage: paged && page.total > 0,
-      pageText: paged ? pageText(page) : '',
+      pageText: paged ? pageText(page, t) : '',
       hasPaging: paged && page.count > 1,
       hasPrevious: paged && page.index > 0,
       hasNext: paged && page.index < page.count - 1,
       previousData: { pimbot: 'inboxPage', page: String(paged ? page.index - 1 : 0) },
       nextData: { pimbot: 'inboxPage', page: String(paged ? page.index + 1 : 0) },
+      labels: {
+        duration: t('common:duration'),
+        ticket: t('inbox:ticket'),
+        justification: t('common:justification'),
+        decideBy: t('inbox:decideBy'),
+        commentLabel: t('inbox:commentLabel'),
+        commentPlaceholder: t('inbox:commentPlaceholder'),
+        approve: t('common:approve'),
+        deny: t('common:deny'),
+        previous: t('inbox:previous'),
+        next: t('inbox:next'),
+      },
     });
   });
 }
@@ -178,7 +192,8 @@ function pageOf(model: PendingApprovalsCardModel): PendingApprovalsPage | undefi
 }
 
 /** "7 waiting · page 1 of 2" (one page: "3 waiting"). */
-function pageText(page: PendingApprovalsPage): string {
-  const waiting = `${page.total} waiting`;
-  return page.count > 1 ? `${waiting} \u00b7 page ${page.index + 1} of ${page.count}` : waiting;
+function pageText(page: PendingApprovalsPage, t: Translate): string {
+  return page.count > 1
+    ? t('inbox:waitingPage', { count: page.total, page: page.index + 1, pages: page.count })
+    : t('inbox:waiting', { count: page.total });
 }

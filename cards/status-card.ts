@@ -1,4 +1,5 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
 import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
@@ -12,6 +13,8 @@ export type StatusState =
   | 'failed'
   | 'denied'
   | 'canceled';
+
+const ENGLISH = translator('en');
 
 /** What went wrong, in the user's terms (see errorCard for the same fields). */
 export interface StatusFailure {
@@ -67,18 +70,18 @@ export interface StatusCardModel {
   updatedText?: string | null;
 }
 
-/** Header text and color of each state. */
+/** Header colours of each state; the title is requestStatus:state.<state> in the viewer's language. */
 export const STATUS_STATES: Readonly<
   Record<StatusState, { title: string; style: 'good' | 'attention' | 'warning' | 'accent' | 'emphasis'; color: string }>
 > = {
-  submitting: { title: 'Submitting your request…', style: 'accent', color: 'accent' },
-  pendingApproval: { title: 'Waiting for approval', style: 'warning', color: 'warning' },
-  active: { title: 'Active', style: 'good', color: 'good' },
-  deactivated: { title: 'Deactivated', style: 'emphasis', color: 'default' },
-  expired: { title: 'Expired', style: 'emphasis', color: 'default' },
-  failed: { title: 'Activation failed', style: 'attention', color: 'attention' },
-  denied: { title: 'Request denied', style: 'attention', color: 'attention' },
-  canceled: { title: 'Request cancelled', style: 'emphasis', color: 'default' },
+  submitting: { title: ENGLISH('requestStatus:state.submitting'), style: 'accent', color: 'accent' },
+  pendingApproval: { title: ENGLISH('requestStatus:state.pendingApproval'), style: 'warning', color: 'warning' },
+  active: { title: ENGLISH('requestStatus:state.active'), style: 'good', color: 'good' },
+  deactivated: { title: ENGLISH('requestStatus:state.deactivated'), style: 'emphasis', color: 'default' },
+  expired: { title: ENGLISH('requestStatus:state.expired'), style: 'emphasis', color: 'default' },
+  failed: { title: ENGLISH('requestStatus:state.failed'), style: 'attention', color: 'attention' },
+  denied: { title: ENGLISH('requestStatus:state.denied'), style: 'attention', color: 'attention' },
+  canceled: { title: ENGLISH('requestStatus:state.canceled'), style: 'emphasis', color: 'default' },
 };
 
 const TEMPLATE: JsonObject = {
@@ -116,12 +119,12 @@ const TEMPLATE: JsonObject = {
       type: 'FactSet',
       id: 'status-facts',
       facts: [
-        { $when: '${hasRequester}', title: 'Requested by', value: '${requesterName}' },
-        { title: 'Duration', value: '${durationText}' },
-        { $when: '${hasActiveUntil}', title: 'Active until', value: '${activeUntilText}' },
-        { $when: '${hasApprovers}', title: 'Approvers', value: '${approversText}' },
-        { $when: '${hasTicket}', title: 'Ticket', value: '${ticketNumber}' },
-        { $when: '${hasJustification}', title: 'Justification', value: '${justification}' },
+        { $when: '${hasRequester}', title: '${labels.requestedBy}', value: '${requesterName}' },
+        { title: '${labels.duration}', value: '${durationText}' },
+        { $when: '${hasActiveUntil}', title: '${labels.activeUntil}', value: '${activeUntilText}' },
+        { $when: '${hasApprovers}', title: '${labels.approvers}', value: '${approversText}' },
+        { $when: '${hasTicket}', title: '${labels.ticket}', value: '${ticketNumber}' },
+        { $when: '${hasJustification}', title: '${labels.justification}', value: '${justification}' },
       ],
     },
     {
@@ -137,8 +140,8 @@ const TEMPLATE: JsonObject = {
           type: 'FactSet',
           id: 'status-failure-facts',
           facts: [
-            { $when: '${hasGraphCode}', title: 'Error code', value: '${graphCode}' },
-            { $when: '${hasRequestId}', title: 'Request ID', value: '${requestId}' },
+            { $when: '${hasGraphCode}', title: '${labels.errorCode}', value: '${graphCode}' },
+            { $when: '${hasRequestId}', title: '${labels.requestId}', value: '${requestId}' },
           ],
         },
       ],
@@ -158,7 +161,7 @@ const TEMPLATE: JsonObject = {
       $when: '${showDeactivate}',
       type: 'Action.Execute',
       id: 'status-deactivate',
-      title: 'Deactivate now',
+      title: '${labels.deactivateNow}',
       style: 'destructive',
       verb: 'deactivate',
       data: '${deactivateData}',
@@ -167,7 +170,7 @@ const TEMPLATE: JsonObject = {
       $when: '${showCancelRequest}',
       type: 'Action.Execute',
       id: 'status-cancel-request',
-      title: 'Cancel request',
+      title: '${labels.cancelRequest}',
       verb: 'cancelRequest',
       data: '${cancelRequestData}',
     },
@@ -175,7 +178,7 @@ const TEMPLATE: JsonObject = {
       $when: '${showActivateAgain}',
       type: 'Action.Submit',
       id: 'status-activate-again',
-      title: 'Activate again',
+      title: '${labels.activateAgain}',
       data: '${activateAgainData}',
     },
   ],
@@ -192,7 +195,8 @@ const TEMPLATE: JsonObject = {
 export function statusCard(model: StatusCardModel, viewer: Viewer = {}): AdaptiveCard {
   const meta = STATUS_STATES[model.state];
   if (!meta) throw new TypeError('statusCard: unknown state');
-  const target = displayText(model.targetName, TEXT_LIMITS.name) || '(unnamed)';
+  const t = translator(viewer.locale);
+  const target = displayText(model.targetName, TEXT_LIMITS.name) || t('requestStatus:unnamed');
   const requester = optionalDisplayText(model.requesterName, TEXT_LIMITS.name);
   const until = optionalDisplayText(model.activeUntilText, TEXT_LIMITS.shortText);
   const approvers = optionalDisplayText(model.approversText, TEXT_LIMITS.text);
@@ -212,7 +216,7 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
   return expandCard(TEMPLATE, {
     headerStyle: meta.style,
     headerColor: meta.color,
-    stateTitle: meta.title,
+    stateTitle: t(`requestStatus:state.${model.state}`),
     targetName: target,
     hasRequester: requester !== '',
     requesterName: requester,
@@ -226,7 +230,9 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
     hasJustification: justification !== '',
     justification,
     hasFailure: failure !== null,
-    failureMessage: failure ? displayText(failure.message, TEXT_LIMITS.message) || 'Something went wrong.' : '',
+    failureMessage: failure
+      ? displayText(failure.message, TEXT_LIMITS.message) || t('requestStatus:failureDefault')
+      : '',
     failureFix: failure ? displayText(failure.fix, TEXT_LIMITS.message) || NOTHING : '',
     hasFailureFacts: graphCode !== '' || requestId !== '',
     hasGraphCode: graphCode !== '',
@@ -244,5 +250,18 @@ export function statusCard(model: StatusCardModel, viewer: Viewer = {}): Adaptiv
       : { pimbot: 'activate', target: activateAgainKey },
     showCancelRequest: model.state === 'pendingApproval' && cancelRequestId !== '' && viewerMayDeactivate,
     cancelRequestData: { pimbot: 'cancelRequest', requestId: cancelRequestId },
+    labels: {
+      requestedBy: t('requestStatus:fact.requestedBy'),
+      duration: t('common:duration'),
+      activeUntil: t('requestStatus:fact.activeUntil'),
+      approvers: t('common:approvers'),
+      ticket: t('requestStatus:fact.ticket'),
+      justification: t('common:justification'),
+      errorCode: t('requestStatus:fact.errorCode'),
+      requestId: t('requestStatus:fact.requestId'),
+      deactivateNow: t('requestStatus:deactivateNow'),
+      cancelRequest: t('requestStatus:cancelRequest'),
+      activateAgain: t('requestStatus:activateAgain'),
+    },
   });
 }

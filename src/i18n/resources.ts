@@ -22,6 +22,16 @@ import deSubscriptions from './locales/de/subscriptions.json' with { type: 'json
 import deErrors from './locales/de/errors.json' with { type: 'json' };
 import deStatus from './locales/de/status.json' with { type: 'json' };
 import enStatus from './locales/en/status.json' with { type: 'json' };
+import enApproval from './locales/en/approval.json' with { type: 'json' };
+import deApproval from './locales/de/approval.json' with { type: 'json' };
+import enInbox from './locales/en/inbox.json' with { type: 'json' };
+import deInbox from './locales/de/inbox.json' with { type: 'json' };
+import enFeed from './locales/en/feed.json' with { type: 'json' };
+import deFeed from './locales/de/feed.json' with { type: 'json' };
+import enRequestStatus from './locales/en/requestStatus.json' with { type: 'json' };
+import deRequestStatus from './locales/de/requestStatus.json' with { type: 'json' };
+import enActions from './locales/en/actions.json' with { type: 'json' };
+import deActions from './locales/de/actions.json' with { type: 'json' };
 import type { Language } from './language';
 
 /**
@@ -43,6 +53,11 @@ const en = {
   subscriptions: enSubscriptions,
   errors: enErrors,
   status: enStatus,
+  approval: enApproval,
+  inbox: enInbox,
+  feed: enFeed,
+  requestStatus: enRequestStatus,
+  actions: enActions,
 };
 
 /** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
@@ -68,5 +83,10 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
     subscriptions: deSubscriptions,
     errors: deErrors,
     status: deStatus,
+    approval: deApproval,
+    inbox: deInbox,
+    feed: deFeed,
+    requestStatus: deRequestStatus,
+    actions: deActions,
   },
 };
