@@ -22,36 +22,24 @@ export interface HintInput {
   isBreakGlass: boolean;
 }
 
-/** What a reviewer should notice before approving. */
+/** What a reviewer should notice before approving, as codes (the target's name is the request's): views word them. */
 export function approvalHints(input: HintInput): ApprovalHint[] {
   const hints: ApprovalHint[] = [];
   if (input.isBreakGlass) {
-    hints.push({
-      kind: 'breakGlass',
-      text: 'Break-glass (emergency access) account: confirm this is a real emergency.',
-    });
+    hints.push({ kind: 'breakGlass' });
   }
   if (input.target.kind === 'role' && HIGH_PRIVILEGE_ROLES.has(input.target.roleDefinitionId)) {
-    hints.push({ kind: 'highPrivilege', text: `${input.target.displayName} is one of the most privileged roles.` });
+    hints.push({ kind: 'highPrivilege' });
   }
   const { hour, weekday } = localHour(input.requestedAt, input.timeZone);
   if (weekday === 'Sat' || weekday === 'Sun' || hour < 8 || hour >= 18) {
-    hints.push({
-      kind: 'outsideBusinessHours',
-      text: "Requested outside business hours in the requester's time zone.",
-    });
+    hints.push({ kind: 'outsideBusinessHours' });
   }
   if (input.otherPending > 0) {
-    hints.push({
-      kind: 'severalRoles',
-      text: `The requester has ${input.otherPending} other request${input.otherPending === 1 ? '' : 's'} waiting.`,
-    });
+    hints.push({ kind: 'severalRoles', count: input.otherPending });
   }
   if (!input.askedBefore) {
-    hints.push({
-      kind: 'firstTime',
-      text: `First time this user asks for ${input.target.displayName} through PIM Bot.`,
-    });
+    hints.push({ kind: 'firstTime' });
   }
   return hints;
 }

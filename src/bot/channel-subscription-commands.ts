@@ -122,6 +122,8 @@ export class ChannelSubscriptionCommands {
         details: details ?? (mayShowDetails ? undefined : false),
         by: { aadObjectId: context.activity.from?.aadObjectId ?? '', name: context.activity.from?.name },
         reference: Turn.getConversationReference(context.activity),
+        // The channel's feed cards follow the language of whoever subscribes it.
+        locale,
       });
       await context.sendActivity(plainMessage(subscribedReply(outcome, names.length > 0, mayShowDetails, locale)));
     } catch (err) {

@@ -32,6 +32,8 @@ import enRequestStatus from './locales/en/requestStatus.json' with { type: 'json
 import deRequestStatus from './locales/de/requestStatus.json' with { type: 'json' };
 import enActions from './locales/en/actions.json' with { type: 'json' };
 import deActions from './locales/de/actions.json' with { type: 'json' };
+import enNotices from './locales/en/notices.json' with { type: 'json' };
+import deNotices from './locales/de/notices.json' with { type: 'json' };
 import type { Language } from './language';
 
 /**
@@ -58,6 +60,7 @@ const en = {
   feed: enFeed,
   requestStatus: enRequestStatus,
   actions: enActions,
+  notices: enNotices,
 };
 
 /** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
@@ -88,5 +91,6 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
     feed: deFeed,
     requestStatus: deRequestStatus,
     actions: deActions,
+    notices: deNotices,
   },
 };

@@ -34,7 +34,7 @@ export class FeedDeliveryError extends Error {
 export const POSTING_CLAIM_STALE_MS = 2 * 60_000;
 
 /** Where a card goes: the conversation to post through, whether it is the security channel, and whether it shows details. */
-type Destinations = Map<string, { via?: ConversationAddress; security: boolean; details: boolean }>;
+type Destinations = Map<string, { via?: ConversationAddress; security: boolean; details: boolean; locale?: string }>;
 
 /**
  * The activation feed: one card per activation, as a new thread in every subscribed channel whose
@@ -112,7 +112,7 @@ export class ActivationFeed {
         // without one (the security channel) through its own conversation, else any subscribed channel's.
         const message = await this.options.messenger.postToChannel(
           channelId,
-          { kind: 'feedCard', request, details: destination?.details === true },
+          { kind: 'feedCard', request, details: destination?.details === true, locale: destination?.locale },
           { via: destination?.via, fallback: (await this.options.subscriptions.list())[0]?.reference },
         );
         posted.push({ channelId, message, shows: 'active', security: destination?.security === true });
@@ -168,14 +168,20 @@ export class ActivationFeed {
       request.status === 'expired' || request.status === 'deactivated' ? request.status : 'active';
     const stale = request.feed.copies.filter((c) => c.shows !== shows);
     if (stale.length === 0) return;
-    // The channel's subscription as it is now decides the details (an admin may have turned them off since).
-    const withDetails = await this.channelsWithDetails();
+    // The channel's subscription as it is now decides the details (an admin may have turned them off since)
+    // and the language.
+    const subscriptions = new Map((await this.options.subscriptions.list()).map((s) => [s.channelId, s]));
     const updated = new Set<string>();
     const failed: string[] = [];
     for (const copy of stale) {
       try {
-        const details = withDetails.has(copy.channelId);
-        await this.options.messenger.update(copy.message, { kind: 'feedCard', request, details });
+        const subscription = subscriptions.get(copy.channelId);
+        await this.options.messenger.update(copy.message, {
+          kind: 'feedCard',
+          request,
+          details: subscription?.details === true,
+          locale: subscription?.locale,
+        });
         updated.add(copy.channelId);
       } catch (err) {
         failed.push(copy.channelId);
@@ -198,22 +204,16 @@ export class ActivationFeed {
   private async destinations(targetName: string, urgent: boolean): Promise<Destinations> {
     const out: Destinations = new Map();
     for (const s of await this.options.subscriptions.matching(targetName)) {
-      out.set(s.channelId, { via: s.reference, security: false, details: s.details === true });
+      out.set(s.channelId, { via: s.reference, security: false, details: s.details === true, locale: s.locale });
     }
     const security = this.options.securityChannelId?.trim();
     if (urgent && security) {
       // The security channel shows details only when it is itself subscribed with them.
       const subscribed = out.get(security) ?? (await this.options.subscriptions.get(security));
       const details = subscribed !== undefined && subscribed.details === true;
-      out.set(security, { via: out.get(security)?.via, security: true, details });
+      out.set(security, { via: out.get(security)?.via, security: true, details, locale: subscribed?.locale });
     }
     return out;
-  }
-
-  /** The channels whose subscription opted in to justifications and tickets. */
-  private async channelsWithDetails(): Promise<Set<string>> {
-    const subscriptions = await this.options.subscriptions.list();
-    return new Set(subscriptions.filter((s) => s.details === true).map((s) => s.channelId));
   }
 }
 

@@ -28,6 +28,11 @@ export interface ChannelSubscription {
    * the requester wrote them for.
    */
   details?: true;
+  /**
+   * The channel's language for its feed cards: the Teams locale of the admin who last subscribed it (BCP 47,
+   * e.g. de-DE). Absent (subscriptions made before, or a client that sent none): English.
+   */
+  locale?: string;
 }
 
 export interface SubscribeInput {
@@ -40,6 +45,8 @@ export interface SubscribeInput {
    * false opts out, undefined keeps what the channel had (none for a new subscription).
    */
   details?: boolean;
+  /** The subscriber's Teams locale: the channel's cards are in its language from now on. Undefined keeps it. */
+  locale?: string;
 }
 
 /** What a subscribe changed. */
@@ -170,9 +177,13 @@ export class ChannelSubscriptionStore {
         (current.details === true) === details &&
         filters.length === current.filters.length &&
         added.length === 0;
+      const locale = cleanLocale(input.locale) ?? current?.locale;
       if (unchanged) {
         outcome = { subscription: current, added, already, unchanged };
-        return undefined;
+        // Nothing the admin asked for changed; a new language is still kept for the channel's next cards.
+        return locale === current.locale
+          ? undefined
+          : { ...channels, [id]: { ...current, ...(locale ? { locale } : {}) } };
       }
       const subscription: ChannelSubscription = {
         channelId: id,
@@ -181,6 +192,7 @@ export class ChannelSubscriptionStore {
         reference: input.reference,
         subscribedAt: this.now().toISOString(),
         ...(details ? { details: true as const } : {}),
+        ...(locale ? { locale } : {}),
       };
       outcome = { subscription, added, already, unchanged };
       return { ...channels, [id]: subscription };
@@ -253,4 +265,11 @@ export class ChannelSubscriptionStore {
 function requireChannelId(channelId: string): string {
   if (typeof channelId !== 'string' || channelId.trim() === '') throw new TypeError('channelId is required');
   return channelId.trim();
+}
+
+const LOCALE_TAG = /^[A-Za-z]{2,8}(?:-[A-Za-z0-9]{1,8}){0,4}$/;
+
+/** A plausible BCP 47 tag, else undefined: what a client sends is data. */
+function cleanLocale(locale: string | undefined): string | undefined {
+  return typeof locale === 'string' && LOCALE_TAG.test(locale) ? locale : undefined;
 }

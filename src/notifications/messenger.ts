@@ -21,9 +21,10 @@ export type Notice =
   | { kind: 'expiryWarning'; request: PimRequest; endsAt: Date; remainingMinutes: number }
   /**
    * The channel feed card of an activation: role, who, when, until and the approval; the justification and
-   * ticket only when `details` (a subscription that opted in, see ChannelSubscription.details).
+   * ticket only when `details` (a subscription that opted in, see ChannelSubscription.details); in the
+   * channel's language (`locale`: the subscription's, English when it has none).
    */
-  | { kind: 'feedCard'; request: PimRequest; details: boolean }
+  | { kind: 'feedCard'; request: PimRequest; details: boolean; locale?: string }
   /** "Activate again" queued to follow a running activation: waiting, requested, canceled or refused. */
   | { kind: 'queuedActivation'; queued: QueuedActivation };
 

@@ -86,9 +86,15 @@ export interface RequesterChat {
 
 export type ApprovalHintKind = 'outsideBusinessHours' | 'severalRoles' | 'firstTime' | 'breakGlass' | 'highPrivilege';
 
+/**
+ * Something an approver should notice, as data: the views word it in each reader's language (approval:hint.*).
+ * `count`: how many other requests of the requester were waiting (severalRoles). `text` is the English sentence
+ * records written before hints became codes still carry; nothing writes it any more.
+ */
 export interface ApprovalHint {
   kind: ApprovalHintKind;
-  text: string;
+  count?: number;
+  text?: string;
 }
 
 export interface ApprovalPart {

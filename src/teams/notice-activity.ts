@@ -21,7 +21,8 @@ export interface NoticeRendering {
   now: Date;
   /**
    * Who reads it (their remembered time zone and locale, see UserPreferencesStore); unknown → the requester's
-   * chat zone for the requester's own cards, else UTC. Channel feed cards ignore it (relative time + UTC).
+   * chat zone and locale for the requester's own cards, else UTC and English. Channel feed cards ignore it
+   * (relative time + UTC, in the language of the channel's subscription).
    */
   reader?: Reader;
 }
@@ -55,21 +56,28 @@ function personOf(to: ConversationAddress | undefined): string | undefined {
 export function noticeActivity(notice: Notice, options: NoticeRendering): Partial<Activity> {
   const { now } = options;
   const reader = options.reader ?? {};
+  // The requester's own notices: what they read now, else the chat they asked in.
+  const requesterLocale = () =>
+    options.reader?.locale ?? ('request' in notice ? notice.request.chat?.locale : undefined);
   switch (notice.kind) {
     case 'approvalCard':
       return cardActivity(
-        approvalCard(approvalCardModel(notice.request, { now, reader }), { aadObjectId: notice.viewerId }),
+        approvalCard(approvalCardModel(notice.request, { now, reader }), {
+          aadObjectId: notice.viewerId,
+          locale: reader.locale,
+        }),
       );
     case 'requestStatus':
       return cardActivity(
         statusCard(requestStatusModel(notice.request, { now, reader: options.reader }), {
           aadObjectId: notice.request.requester.aadObjectId,
+          locale: requesterLocale(),
         }),
       );
     case 'approvalReminder':
-      return plainMessage(reminderText(notice.request));
+      return plainMessage(reminderText(notice.request, reader.locale));
     case 'requestDecided': {
-      const text = decidedText(notice.request);
+      const text = decidedText(notice.request, requesterLocale());
       if (!text) throw new TypeError(`Request ${notice.request.id} is not decided (${notice.request.status}).`);
       return plainMessage(text);
     }
@@ -80,7 +88,11 @@ export function noticeActivity(notice: Notice, options: NoticeRendering): Partia
         ),
       );
     case 'feedCard':
-      return cardActivity(activationFeedCard(feedCardModel(notice.request, { now, details: notice.details }), {}));
+      return cardActivity(
+        activationFeedCard(feedCardModel(notice.request, { now, details: notice.details, locale: notice.locale }), {
+          locale: notice.locale,
+        }),
+      );
     case 'queuedActivation':
       return cardActivity(queuedActivationCard(queuedActivationModel(notice.queued, now)));
   }

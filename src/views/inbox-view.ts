@@ -1,8 +1,10 @@
 import type { PendingApprovalItem, PendingApprovalsCardModel } from '../../cards';
 import type { InboxEntry, InboxPage } from '../approvals/approval-inbox';
 import { APPROVAL_WINDOW_MS } from '../approvals/approval-timers';
-import { describeMinutes, isoDurationToMinutes } from '../pim/iso-duration';
-import { type Reader, readerTime } from '../shared/local-time';
+import { formatDuration, formatTime, translator } from '../i18n';
+import { isoDurationToMinutes } from '../pim/iso-duration';
+import type { Reader } from '../shared/local-time';
+import { hintWords } from './approval-view';
 
 /** An item decided from this inbox card, shown in its place: 'Approved by you at 14:02 CET.' */
 export interface InboxDecidedItem {
@@ -43,7 +45,7 @@ export function inboxCardModel(page: InboxPage, options: InboxViewOptions): Pend
   const shown = options.shownIds?.filter((id) => !decided || !sameId(id, decided.requestId));
   const entries = shown ? keptInPlace(options.all ?? page.entries, shown) : page.entries;
   const items: PendingApprovalItem[] = entries.map((entry) => {
-    const item = inboxItem(entry, options);
+    const item = inboxItem(entry, options, options.all);
     return options.error && sameId(options.error.requestId, entry.request.id)
       ? { ...item, errorText: options.error.text, commentValue: options.error.commentValue ?? null }
       : item;
@@ -67,29 +69,42 @@ export function inboxCardModel(page: InboxPage, options: InboxViewOptions): Pend
   };
 }
 
-/** The rows of the inbox (also for callers without paging), times in the reader's zone. */
+/** The rows of the inbox (also for callers without paging), in the reader's language and time zone. */
 export function inboxItems(
   entries: readonly InboxEntry[],
   options: { now: Date; reader: Reader },
 ): PendingApprovalItem[] {
-  return entries.map((entry) => inboxItem(entry, options));
+  return entries.map((entry) => inboxItem(entry, options, entries));
 }
 
-function inboxItem(entry: InboxEntry, options: { now: Date; reader: Reader }): PendingApprovalItem {
+/**
+ * One row. With `all` (everything still waiting for this approver), the "other requests waiting" hint counts the
+ * requester's others among them now, so it follows the decisions made since the request came in.
+ */
+function inboxItem(
+  entry: InboxEntry,
+  options: { now: Date; reader: Reader },
+  all?: readonly InboxEntry[],
+): PendingApprovalItem {
   const { request, tracked, requesterName, targetName } = entry;
   const { now, reader } = options;
+  const t = translator(reader.locale);
+  const at = (when: Date) => formatTime(when, reader.locale, reader.timeZone, now);
   const requested = request.createdDateTime ?? now;
   const minutes = tracked?.durationMinutes ?? (request.duration ? isoDurationToMinutes(request.duration) : undefined);
+  const others = all
+    ? all.filter((e) => !sameId(e.request.id, request.id) && sameId(e.request.principalId, request.principalId)).length
+    : undefined;
   return {
     requestId: request.id,
     requesterName,
     targetName,
-    durationText: minutes !== undefined ? describeMinutes(minutes) : 'No end date',
+    durationText: minutes !== undefined ? formatDuration(minutes, reader.locale) : t('inbox:noEndDate'),
     justification: request.justification,
     ticketNumber: request.ticket?.ticketNumber ?? null,
-    requestedAtText: readerTime(requested, reader, now),
-    expiresAtText: readerTime(new Date(requested.getTime() + APPROVAL_WINDOW_MS), reader, now),
-    hints: tracked?.approval?.hints ?? null,
+    requestedAtText: at(requested),
+    expiresAtText: at(new Date(requested.getTime() + APPROVAL_WINDOW_MS)),
+    hints: tracked?.approval ? hintWords(tracked.approval.hints, tracked.target.displayName, t, others) : null,
   };
 }
 

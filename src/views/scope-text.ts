@@ -1,3 +1,4 @@
+import type { Translate } from '../i18n';
 import { scopedName } from '../activation/target-scope';
 import type { PimTarget } from '../pim/pim-types';
 
@@ -20,4 +21,20 @@ export function targetLabel(target: PimTarget, others: readonly PimTarget[] = []
   if (target.kind === 'group')
     return target.accessId === 'owner' ? `${target.displayName} (owner)` : target.displayName;
   return scopedName(target, others);
+}
+
+/**
+ * {@link scopeText} in the reader's language (approval:scope.*): 'Directory (tenant-wide)' /
+ * 'Verzeichnis (mandantenweit)', 'Administrative unit Sales AU' / 'Verwaltungseinheit Sales AU', ….
+ */
+export function scopeWords(target: PimTarget, t: Translate): string {
+  if (target.kind === 'group')
+    return t(target.accessId === 'owner' ? 'approval:scope.groupOwner' : 'approval:scope.groupMember');
+  const scope = target.directoryScopeId || '/';
+  if (scope === '/') return t('approval:scope.tenant');
+  const unit = /^\/administrativeUnits\/(.+)$/i.exec(scope);
+  if (unit) return t('approval:scope.unit', { name: target.scopeName ?? unit[1] ?? scope });
+  return target.scopeName
+    ? t('approval:scope.application', { name: target.scopeName })
+    : t('approval:scope.other', { scope });
 }

@@ -1,9 +1,9 @@
 import type { StatusCardModel, StatusFailure } from '../../cards';
-import { describeMinutes } from '../pim/iso-duration';
+import { formatDuration, formatTime, formattingLocale, translator } from '../i18n';
 import type { PimTarget, TicketInfo } from '../pim/pim-types';
 import { targetKey } from '../pim/target-key';
 import type { PimRequest } from '../requests/pim-request';
-import { type Reader, readerTime } from '../shared/local-time';
+import type { Reader } from '../shared/local-time';
 
 /** What the requester asked for, before PIM answered. */
 export interface RequestDraft {
@@ -18,8 +18,9 @@ export function draftStatusModel(
   draft: RequestDraft,
   state: 'submitting' | 'failed',
   failure?: StatusFailure,
+  locale?: string,
 ): StatusCardModel {
-  return { ...facts(draft), state, failure: failure ?? null };
+  return { ...facts(draft, locale), state, failure: failure ?? null };
 }
 
 export interface StatusViewOptions {
@@ -38,75 +39,89 @@ export function requestStatusModel(request: PimRequest, options: StatusViewOptio
     timeZone: options.reader?.timeZone ?? chat?.timeZone,
     locale: options.reader?.locale ?? chat?.locale,
   };
-  const at = (iso: string) => readerTime(iso, reader, now);
-  const base: StatusCardModel = { ...facts(request), state: 'pendingApproval' };
+  const t = translator(reader.locale);
+  const at = (iso: string) => formatTime(new Date(iso), reader.locale, reader.timeZone, now);
+  const base: StatusCardModel = { ...facts(request, reader.locale), state: 'pendingApproval' };
   const decision = request.approval?.decision;
-  const by = decision ? ` by ${decision.by.name}` : '';
+  const by = decision?.by.name;
   const owner = { ownerAadObjectId: request.requester.aadObjectId };
   switch (request.status) {
     case 'pendingApproval': {
-      const approvers = (request.approval?.approvers ?? []).map((a) => a.name).join(' or ');
+      const names = (request.approval?.approvers ?? []).map((a) => a.name);
+      const list = new Intl.ListFormat(formattingLocale(reader.locale), { type: 'disjunction' }).format(names);
       return {
         ...base,
         ...owner,
-        approversText: options.pendingText ?? (approvers ? `Waiting for ${approvers}.` : null),
+        approversText: options.pendingText ?? (names.length ? t('requestStatus:waitingFor', { names: list }) : null),
         // Only the requester sees it; the bot checks the clicker again (the card can be forwarded).
         cancelRequestId: request.id,
       };
     }
     case 'approved':
-      return { ...base, approversText: `Approved${by}; PIM is activating it.` };
+      return {
+        ...base,
+        approversText: by
+          ? t('requestStatus:approvedActivating', { name: by })
+          : t('requestStatus:approvedActivatingNoName'),
+      };
     case 'active':
       return {
         ...base,
         ...owner,
         state: 'active',
-        approversText: decision ? `Approved${by}.` : null,
-        activeUntilText: request.activeUntil ? at(request.activeUntil) : 'no end date',
+        approversText: decision
+          ? by
+            ? t('requestStatus:approvedBy', { name: by })
+            : t('requestStatus:approved')
+          : null,
+        activeUntilText: request.activeUntil ? at(request.activeUntil) : t('requestStatus:noEndDate'),
         deactivateKey: targetKey(request.target),
       };
     case 'denied':
       return {
         ...base,
         state: 'denied',
-        approversText: `Denied${by}.`,
-        updatedText: decision?.comment ? `Reason: ${decision.comment}` : null,
+        approversText: by ? t('requestStatus:deniedBy', { name: by }) : t('requestStatus:denied'),
+        updatedText: decision?.comment ? t('requestStatus:reason', { reason: decision.comment }) : null,
       };
     case 'timedOut':
       return {
         ...base,
         state: 'expired',
-        approversText: 'Nobody decided within 24 hours, so PIM let the request expire.',
-        updatedText: 'Ask again if you still need it.',
+        approversText: t('requestStatus:timedOut'),
+        updatedText: t('requestStatus:askAgainIfNeeded'),
       };
     case 'canceled':
-      return { ...base, state: 'canceled', updatedText: 'Cancelled by the requester; nothing was activated.' };
+      return { ...base, state: 'canceled', updatedText: t('requestStatus:canceled') };
     case 'failed':
       return {
         ...base,
         state: 'failed',
-        failure: { message: 'PIM could not complete the request.', fix: 'Ask again.' },
+        failure: { message: t('requestStatus:failedMessage'), fix: t('requestStatus:failedFix') },
       };
     case 'expired':
     case 'deactivated': {
-      const ended = request.endedAt ? ` ${at(request.endedAt)}` : '';
+      const time = request.endedAt ? at(request.endedAt) : undefined;
+      const expired = request.status === 'expired';
       return {
         ...base,
         ...owner,
         state: request.status,
         activateAgainKey: targetKey(request.target),
         activateAgainRequestId: request.id,
-        updatedText: `${request.status === 'expired' ? 'Ended' : 'Deactivated'}${ended}.`,
+        updatedText: time
+          ? t(expired ? 'requestStatus:endedAt' : 'requestStatus:deactivatedAt', { time })
+          : t(expired ? 'requestStatus:ended' : 'requestStatus:deactivated'),
       };
     }
   }
 }
 
-function facts(draft: RequestDraft): StatusCardModel {
+function facts(draft: RequestDraft, locale?: string): StatusCardModel {
   return {
     state: 'submitting',
     targetName: draft.target.displayName,
-    durationText: draft.durationMinutes ? describeMinutes(draft.durationMinutes) : '',
+    durationText: draft.durationMinutes ? formatDuration(draft.durationMinutes, locale) : '',
     justification: draft.justification ?? null,
     ticketNumber: draft.ticket?.ticketNumber ?? null,
   };
