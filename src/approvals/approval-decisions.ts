@@ -29,8 +29,11 @@ export type DecisionResult =
   | { outcome: 'unknownRequest' }
   | { outcome: 'refused'; request: PimRequest; refusal: DecisionRefusal }
   | { outcome: 'signInNeeded'; request: PimRequest }
-  /** Graph refused the decision; nothing was decided. `message` says why and what to do. */
-  | { outcome: 'failed'; request: PimRequest; message: string; comment: string }
+  /**
+   * Graph refused the decision; nothing was decided. `error`: PIM's refusal (its codes and values, which the
+   * view words); absent when something else went wrong.
+   */
+  | { outcome: 'failed'; request: PimRequest; error?: PimError; comment: string }
   /** This click decided it. */
   | { outcome: 'decided'; request: PimRequest }
   /** It was decided before: here, in another copy, or outside Teams. */
@@ -115,9 +118,9 @@ export class ApprovalDecisions {
         already = true;
       } else {
         await this.release(requestId);
-        const message = err instanceof PimError ? err.userText : 'Something went wrong; nothing was decided.';
-        if (!(err instanceof PimError)) deps.logger.error({ err: errorSummary(err) }, 'approval failed');
-        return { outcome: 'failed', request, message, comment: reason };
+        if (err instanceof PimError) return { outcome: 'failed', request, error: err, comment: reason };
+        deps.logger.error({ err: errorSummary(err) }, 'approval failed');
+        return { outcome: 'failed', request, comment: reason };
       }
     }
     await deps.copies.publish(final, replyToId);

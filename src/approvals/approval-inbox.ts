@@ -42,7 +42,8 @@ export type InboxDecision =
       decision: ApprovalDecision;
       entry?: InboxEntry;
       refusal?: DecisionRefusal;
-      message?: string;
+      /** 'failed': PIM's refusal (worded by the view); absent when something else went wrong. */
+      error?: PimError;
       comment?: string;
     };
 
@@ -121,9 +122,9 @@ export class ApprovalInbox {
       if (err instanceof PimError && err.kind === 'AlreadyDecided') return outside('alreadyDecided', { entry });
       if (!(err instanceof PimError)) {
         this.logger?.error({ err: errorSummary(err) }, 'inbox decision failed');
-        return outside('failed', { entry, message: 'Something went wrong; nothing was decided.', comment: reason });
+        return outside('failed', { entry, comment: reason });
       }
-      return outside('failed', { entry, message: err.userText, comment: reason });
+      return outside('failed', { entry, error: err, comment: reason });
     }
     this.logger?.info({ requestId: waiting.id, decision }, 'request made outside the bot decided from the inbox');
     return outside('decided', { entry });

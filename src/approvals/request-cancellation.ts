@@ -18,8 +18,11 @@ export type CancelResult =
   /** Only the requester may cancel their request. */
   | { outcome: 'refused'; request: PimRequest }
   | { outcome: 'signInNeeded'; request: PimRequest }
-  /** PIM refused and the request still waits; `message` says why and what to do. */
-  | { outcome: 'failed'; request: PimRequest; message: string }
+  /**
+   * PIM refused and the request still waits. `error`: PIM's refusal (codes and values, worded by the view);
+   * absent when something else went wrong.
+   */
+  | { outcome: 'failed'; request: PimRequest; error?: PimError }
   /** This cancel did it. */
   | { outcome: 'canceled'; request: PimRequest }
   /** Cancelled before (a second click, the portal), or decided or expired first: shown as it is. */
@@ -65,13 +68,13 @@ export class RequestCancellation {
     } catch (err) {
       if (!(err instanceof PimError)) {
         deps.logger.error({ err: errorSummary(err), requestId }, 'cancel failed');
-        return { outcome: 'failed', request, message: 'Something went wrong; the request still waits.' };
+        return { outcome: 'failed', request };
       }
       // PIM may refuse because it settled the request already (approved, denied, cancelled, expired).
       const settled = await deps.settleInPim?.(request.id).catch(() => undefined);
       const now = settled ? await deps.requests.get(request.id) : undefined;
       if (now && now.status !== 'pendingApproval') return { outcome: 'alreadySettled', request: now };
-      return { outcome: 'failed', request, message: err.userText };
+      return { outcome: 'failed', request, error: err };
     }
     const result = await deps.requests.update(request.id, (current) => {
       if (current.status !== 'pendingApproval') return undefined;

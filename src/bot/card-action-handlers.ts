@@ -3,7 +3,6 @@ import {
   type AdaptiveCard,
   activeRolesCard,
   approvalCard,
-  DENY_REASON_REQUIRED_TEXT,
   type ExecuteAction,
   type ExecuteVerb,
   errorCard,
@@ -12,8 +11,8 @@ import {
 import type { ActivationService } from '../activation/activation-service';
 import type { ApprovalDecisions, DecisionResult } from '../approvals/approval-decisions';
 import type { ApprovalInbox } from '../approvals/approval-inbox';
-import type { DecisionRefusal } from '../approvals/approval-rules';
 import type { CancelResult } from '../approvals/request-cancellation';
+import { type Translate, translator } from '../i18n';
 import { PimError } from '../pim/pim-error';
 import { parseTargetKey, sameTarget } from '../pim/target-key';
 import type { Reader } from '../shared/local-time';
@@ -23,8 +22,9 @@ import type { TurnSessions } from '../teams/turn-sessions';
 import type { ActivateAgainActions } from './activate-again-actions';
 import { activeItems } from '../views/active-view';
 import { approvalCardModel, decidedNote } from '../views/approval-view';
+import { pimErrorText, pimErrorWords } from '../views/pim-error-words';
 import { requestStatusModel } from '../views/status-view';
-import { InboxActions } from './inbox-actions';
+import { InboxActions, refusalText } from './inbox-actions';
 
 export interface CardActionDependencies {
   sessions: TurnSessions;
@@ -45,18 +45,17 @@ type Handler<V extends ExecuteVerb> = (
   action: Extract<ExecuteAction, { verb: V }>,
 ) => Promise<AdaptiveCard>;
 
-const REFUSALS: Readonly<Record<DecisionRefusal, string>> = {
-  ownRequest: 'You cannot approve or deny your own request.',
-  notApprover: 'Only the approvers of this request can decide it.',
-  reasonRequired: DENY_REASON_REQUIRED_TEXT,
+const unknownRequest = (locale?: string) => {
+  const t = translator(locale);
+  return errorCard(
+    {
+      title: t('actions:notPossible'),
+      message: t('actions:unknownRequest.knownToBot'),
+      fix: t('actions:unknownRequest.fix'),
+    },
+    { locale },
+  );
 };
-
-const unknownRequest = () =>
-  errorCard({
-    title: 'Not possible',
-    message: 'This request is unknown to PIM Bot.',
-    fix: 'Type "pending" to see what waits for you.',
-  });
 
 /**
  * The Action.Execute buttons of PIM Bot's cards, one handler per verb (the compiler checks that every
@@ -79,7 +78,9 @@ export class CardActionHandlers {
       inboxApprove: (context, action) => this.inbox.decide(context, { ...action, decision: 'Approve' }),
       inboxDeny: (context, action) => this.inbox.decide(context, { ...action, decision: 'Deny' }),
       cancelQueued: async (context, action) =>
-        this.deps.again ? this.deps.again.cancel(context, action.requestId) : invalidAction('cancelQueued'),
+        this.deps.again
+          ? this.deps.again.cancel(context, action.requestId)
+          : invalidAction('cancelQueued', context.activity.locale),
     };
   }
 
@@ -99,9 +100,9 @@ export class CardActionHandlers {
     if (!(await this.deps.sessions.verifiedUserId(context))) {
       const login = await this.deps.sessions.loginRequest(context);
       if (login) return login.body as AdaptiveCardInvokeResponse;
-      return cardResponse(signInNeeded(this.deps.sessions.missingTokenHelp));
+      return cardResponse(signInNeeded(this.deps.sessions.missingTokenHelp, context.activity.locale));
     }
-    if (!action) return cardResponse(invalidAction(rawVerb));
+    if (!action) return cardResponse(invalidAction(rawVerb, context.activity.locale));
     const handler = this.handlers[action.verb] as (
       context: TurnContext,
       action: ExecuteAction,
@@ -111,43 +112,42 @@ export class CardActionHandlers {
 
   /** "Deactivate now": only what the clicker has active can be deactivated (checked against their own list). */
   private async deactivate(context: TurnContext, key: string): Promise<AdaptiveCard> {
+    const reader = await this.reader(context);
+    const { locale } = reader;
     const target = parseTargetKey(key);
-    if (!target)
-      return errorCard({ title: 'Invalid action', message: 'This button carries no role.', fix: 'Type active.' });
+    if (!target) return invalidAction('deactivate', locale);
     const pim = await this.deps.sessions.pimFor(context);
-    if (!pim) {
-      return errorCard({
-        title: 'Sign-in needed',
-        message: 'I could not get your sign-in.',
-        fix: this.deps.sessions.missingTokenHelp,
-      });
-    }
+    if (!pim) return this.signInMissing(locale);
     try {
       const active = await pim.listActive();
       const mine = active.find((a) => sameTarget(a.target, target));
       if (!mine) {
-        return activeRolesCard({
-          items: activeItems(active, { ...(await this.reader(context)), now: this.deps.now() }),
-          emptyText: 'Nothing is active for you right now.',
-        });
+        return activeRolesCard({ items: activeItems(active, { ...reader, now: this.deps.now() }) }, { locale });
       }
       const userId = (await this.deps.sessions.verifiedUserId(context)) ?? '';
       await this.deps.activation.deactivate(pim, userId, mine.target);
-      return statusCard({
-        state: 'deactivated',
-        targetName: mine.target.displayName,
-        durationText: '',
-        updatedText: 'Deactivated at your request.',
-      });
+      return statusCard(
+        {
+          state: 'deactivated',
+          targetName: mine.target.displayName,
+          durationText: '',
+          updatedText: translator(locale)('requestStatus:deactivatedOnRequest'),
+        },
+        { locale },
+      );
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      return errorCard({
-        title: 'Not deactivated',
-        message: err.message,
-        fix: err.fix,
-        graphCode: err.graphCode ?? undefined,
-        requestId: err.requestId ?? undefined,
-      });
+      // PIM's refusal in the clicker's words (errors:pim.*), from its codes.
+      const words = pimErrorWords(err, locale);
+      return errorCard(
+        {
+          title: translator(locale)('actions:notDeactivated'),
+          ...words,
+          graphCode: err.graphCode ?? undefined,
+          requestId: err.requestId ?? undefined,
+        },
+        { locale },
+      );
     }
   }
 
@@ -159,7 +159,7 @@ export class CardActionHandlers {
     comment: string,
   ): Promise<AdaptiveCard> {
     const decisions = this.deps.decisions;
-    if (!decisions) return invalidAction('approve');
+    if (!decisions) return invalidAction('approve', context.activity.locale);
     const from = context.activity.from;
     const clicker = {
       // The verified token's user (run() made sure there is one), not what the activity claims.
@@ -176,18 +176,33 @@ export class CardActionHandlers {
     return readerForTurn(context.activity, this.deps.preferences);
   }
 
+  /** The sign-in layer's advice is its own (src/teams), passed in as it words it. */
+  private signInMissing(locale: string | undefined): AdaptiveCard {
+    const t = translator(locale);
+    return errorCard(
+      {
+        title: t('actions:signInNeeded.title'),
+        message: t('actions:signInNeeded.notFound'),
+        fix: this.deps.sessions.missingTokenHelp,
+      },
+      { locale },
+    );
+  }
+
   private decisionCard(result: DecisionResult, viewerId: string, reader: Reader): AdaptiveCard {
-    if (result.outcome === 'unknownRequest') return unknownRequest();
+    const { locale } = reader;
+    if (result.outcome === 'unknownRequest') return unknownRequest(locale);
+    const t = translator(locale);
     const now = this.deps.now();
     const view = (options: { alreadyDecidedNote?: string; errorText?: string; commentValue?: string } = {}) =>
-      approvalCard(approvalCardModel(result.request, { now, reader, ...options }), { aadObjectId: viewerId });
+      approvalCard(approvalCardModel(result.request, { now, reader, ...options }), { aadObjectId: viewerId, locale });
     switch (result.outcome) {
       case 'refused':
-        return view({ errorText: REFUSALS[result.refusal] });
+        return view({ errorText: refusalText(result.refusal, t) });
       case 'signInNeeded':
-        return view({ errorText: `I could not get your sign-in. ${this.deps.sessions.missingTokenHelp}` });
+        return view({ errorText: t('approval:signInNeeded', { help: this.deps.sessions.missingTokenHelp }) });
       case 'failed':
-        return view({ errorText: result.message, commentValue: result.comment });
+        return view({ errorText: decisionFailure(result.error, t, locale), commentValue: result.comment });
       case 'alreadyDecided':
         return view({ alreadyDecidedNote: decidedNote(result.request, reader, now) });
       case 'decided':
@@ -199,7 +214,7 @@ export class CardActionHandlers {
   /** "Cancel request" on the requester's waiting card: only the requester; the card answers with where it stands. */
   private async cancelRequest(context: TurnContext, requestId: string): Promise<AdaptiveCard> {
     const cancellation = this.deps.decisions?.cancellation;
-    if (!cancellation) return invalidAction('cancelRequest');
+    if (!cancellation) return invalidAction('cancelRequest', context.activity.locale);
     const canceller = {
       aadObjectId: context.activity.from?.aadObjectId ?? '',
       pim: await this.deps.sessions.pimFor(context),
@@ -214,16 +229,15 @@ export class CardActionHandlers {
    */
   async cancelTyped(context: TurnContext, targetText: string | undefined): Promise<AdaptiveCard | string> {
     const cancellation = this.deps.decisions?.cancellation;
-    if (!cancellation) return 'Approvals are not handled by this bot, so there is nothing to cancel here.';
+    const t = translator(context.activity.locale);
+    if (!cancellation) return t('actions:cancel.notHandled');
     const userId = context.activity.from?.aadObjectId ?? '';
     const waiting = await cancellation.waitingOf(userId, targetText);
-    if (waiting.length === 0)
-      return targetText
-        ? 'You have no request for that role or group waiting for approval. Type "cancel request" to see what waits.'
-        : 'You have no request waiting for approval.';
+    if (waiting.length === 0) return t(targetText ? 'actions:cancel.noneForTarget' : 'actions:cancel.none');
     if (waiting.length > 1) {
       const names = waiting.map((r) => r.target.displayName).join(', ');
-      return `You have ${waiting.length} requests waiting for approval: ${names}. Say which one, for example "cancel ${waiting[0]!.target.displayName}".`;
+      const first = waiting[0]!.target.displayName;
+      return t('actions:cancel.several', { number: waiting.length, names, first });
     }
     const result = await cancellation.cancel(
       { aadObjectId: userId, pim: await this.deps.sessions.pimFor(context) },
@@ -233,30 +247,34 @@ export class CardActionHandlers {
   }
 
   private cancelCard(result: CancelResult, viewerId: string, reader: Reader): AdaptiveCard {
-    if (result.outcome === 'unknownRequest') return unknownRequest();
+    const { locale } = reader;
+    if (result.outcome === 'unknownRequest') return unknownRequest(locale);
+    const t = translator(locale);
     const now = this.deps.now();
     switch (result.outcome) {
       case 'refused':
-        return errorCard({
-          title: 'Not possible',
-          message: 'Only the person who asked for this request can cancel it.',
-          fix: 'Approvers decide with Approve or Deny on the approval card.',
-        });
+        return errorCard(
+          {
+            title: t('actions:notPossible'),
+            message: t('actions:cancel.refused'),
+            fix: t('actions:cancel.refusedFix'),
+          },
+          { locale },
+        );
       case 'signInNeeded':
-        return errorCard({
-          title: 'Sign-in needed',
-          message: 'I could not get your sign-in.',
-          fix: this.deps.sessions.missingTokenHelp,
-        });
+        return this.signInMissing(locale);
       case 'failed':
-        return errorCard({
-          title: 'Not cancelled',
-          message: result.message,
-          fix: 'Try again, or cancel it in the Entra portal (My roles, Pending requests).',
-        });
+        return errorCard(
+          {
+            title: t('actions:cancel.failedTitle'),
+            message: result.error ? pimErrorText(result.error, locale) : t('actions:cancel.failedUnexpected'),
+            fix: t('actions:cancel.failedFix'),
+          },
+          { locale },
+        );
       case 'canceled':
       case 'alreadySettled':
-        return statusCard(requestStatusModel(result.request, { now, reader }), { aadObjectId: viewerId });
+        return statusCard(requestStatusModel(result.request, { now, reader }), { aadObjectId: viewerId, locale });
     }
   }
 
@@ -264,29 +282,46 @@ export class CardActionHandlers {
   private async refreshApproval(context: TurnContext, requestId: string): Promise<AdaptiveCard> {
     const viewerId = await this.deps.sessions.verifiedUserId(context);
     const request = await this.deps.decisions?.view(requestId, viewerId);
+    const reader = await this.reader(context);
     return request
-      ? approvalCard(approvalCardModel(request, { now: this.deps.now(), reader: await this.reader(context) }), {
+      ? approvalCard(approvalCardModel(request, { now: this.deps.now(), reader }), {
           aadObjectId: viewerId,
+          locale: reader.locale,
         })
-      : errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' });
+      : invalidAction('refreshApproval', reader.locale);
   }
 }
 
+/** Why PIM did not take the decision, in the clicker's words. */
+function decisionFailure(error: PimError | undefined, t: Translate, locale: string | undefined): string {
+  return error ? pimErrorText(error, locale) : t('approval:failedUnexpected');
+}
+
 /** No verified user: nothing about the request is shown. */
-function signInNeeded(help: string): AdaptiveCard {
-  return errorCard({ title: 'Sign-in needed', message: 'I could not verify your sign-in.', fix: help });
+function signInNeeded(help: string, locale: string | undefined): AdaptiveCard {
+  const t = translator(locale);
+  return errorCard(
+    { title: t('actions:signInNeeded.title'), message: t('actions:signInNeeded.notVerified'), fix: help },
+    { locale },
+  );
 }
 
 /** A button we do not know, or one whose data is not what our cards send. */
-function invalidAction(verb: unknown): AdaptiveCard {
+function invalidAction(verb: unknown, locale: string | undefined): AdaptiveCard {
+  const t = translator(locale);
+  const card = (title: string, message: string, fix: string) => errorCard({ title, message, fix }, { locale });
   if (verb === 'deactivate')
-    return errorCard({ title: 'Invalid action', message: 'This button carries no role.', fix: 'Type active.' });
-  if (verb === 'approve' || verb === 'deny' || verb === 'cancelRequest') return unknownRequest();
+    return card(t('actions:invalid.title'), t('actions:invalid.noRole'), t('actions:invalid.typeActive'));
+  if (verb === 'approve' || verb === 'deny' || verb === 'cancelRequest') return unknownRequest(locale);
   if (verb === 'inboxPage' || verb === 'inboxApprove' || verb === 'inboxDeny')
-    return errorCard({ title: 'Invalid action', message: 'This inbox button is not valid.', fix: 'Type pending.' });
+    return card(t('actions:invalid.title'), t('actions:invalid.inbox'), t('actions:invalid.typePending'));
   if (verb === 'refreshApproval')
-    return errorCard({ title: 'Unknown request', message: 'This request is unknown.', fix: 'Type pending.' });
-  return errorCard({ title: 'Unknown action', message: 'This button is not supported.', fix: 'Type help.' });
+    return card(
+      t('actions:unknownRequest.title'),
+      t('actions:unknownRequest.message'),
+      t('actions:invalid.typePending'),
+    );
+  return card(t('actions:unknownAction.title'), t('actions:unknownAction.message'), t('actions:unknownAction.fix'));
 }
 
 function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {

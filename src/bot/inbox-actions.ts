@@ -1,18 +1,18 @@
 import type { TurnContext } from 'botbuilder';
-import { type AdaptiveCard, DENY_REASON_REQUIRED_TEXT, errorCard, pendingApprovalsCard } from '../../cards';
-import type { DecisionResult } from '../approvals/approval-decisions';
+import { type AdaptiveCard, errorCard, pendingApprovalsCard } from '../../cards';
 import { ApprovalInbox, type InboxDecision } from '../approvals/approval-inbox';
 import type { DecisionRefusal } from '../approvals/approval-rules';
+import { formatTime, type Translate, translator } from '../i18n';
 import type { PimClient } from '../pim/pim-client';
 import { PimError } from '../pim/pim-error';
 import type { ApprovalDecision } from '../pim/pim-types';
 import type { Reader } from '../shared/local-time';
-import { readerTime } from '../shared/local-time';
 import type { UserPreferencesStore } from '../store/user-preferences-store';
 import { readerForTurn } from '../teams/reader-preferences';
 import type { TurnSessions } from '../teams/turn-sessions';
 import { decidedNote } from '../views/approval-view';
 import { type InboxDecidedItem, type InboxItemError, inboxCardModel } from '../views/inbox-view';
+import { pimErrorText } from '../views/pim-error-words';
 
 export interface InboxActionDependencies {
   sessions: TurnSessions;
@@ -21,11 +21,17 @@ export interface InboxActionDependencies {
   now: () => Date;
 }
 
-const REFUSALS: Readonly<Record<DecisionRefusal, string>> = {
-  ownRequest: 'You cannot approve or deny your own request.',
-  notApprover: 'Only the approvers of this request can decide it.',
-  reasonRequired: DENY_REASON_REQUIRED_TEXT,
-};
+/** Why a decision was refused, in the clicker's words (the approval card and the inbox say the same). */
+export function refusalText(refusal: DecisionRefusal, t: Translate): string {
+  switch (refusal) {
+    case 'ownRequest':
+      return t('approval:refusal.ownRequest');
+    case 'notApprover':
+      return t('approval:refusal.notApprover');
+    case 'reasonRequired':
+      return t('approval:denyReasonRequired');
+  }
+}
 
 /** A click on the inbox card: which page it was on and what it showed there. */
 export interface InboxClick {
@@ -47,12 +53,15 @@ export class InboxActions {
   async page(context: TurnContext, index: number): Promise<AdaptiveCard> {
     return this.withPim(context, async (pim, reader) => {
       const all = await this.inbox().entries(pim);
-      return pendingApprovalsCard(inboxCardModel(ApprovalInbox.page(all, index), { now: this.deps.now(), reader }));
+      return pendingApprovalsCard(
+        inboxCardModel(ApprovalInbox.page(all, index), { now: this.deps.now(), reader, all }),
+        { locale: reader.locale },
+      );
     });
   }
 
   async decide(context: TurnContext, click: InboxClick): Promise<AdaptiveCard> {
-    if (!this.deps.inbox) return this.withPim(context, async () => notEnabled());
+    if (!this.deps.inbox) return this.withPim(context, async () => notEnabled(context.activity.locale));
     const clicker = {
       aadObjectId: (await this.deps.sessions.verifiedUserId(context)) ?? '',
       name: context.activity.from?.name,
@@ -76,6 +85,7 @@ export class InboxActions {
       const view = shownAfter(outcome, click, position, reader, now);
       return pendingApprovalsCard(
         inboxCardModel(ApprovalInbox.page(all, click.page), { now, reader, all, shownIds: shown, ...view }),
+        { locale: reader.locale },
       );
     });
   }
@@ -89,29 +99,46 @@ export class InboxActions {
     context: TurnContext,
     build: (pim: PimClient, reader: Reader) => Promise<AdaptiveCard>,
   ): Promise<AdaptiveCard> {
-    if (!this.deps.inbox) return notEnabled();
+    const reader = await readerForTurn(context.activity, this.deps.preferences);
+    const { locale } = reader;
+    const t = translator(locale);
+    if (!this.deps.inbox) return notEnabled(locale);
     const pim = await this.deps.sessions.pimFor(context);
     if (!pim)
-      return errorCard({
-        title: 'Sign-in needed',
-        message: 'I could not get your sign-in.',
-        fix: this.deps.sessions.missingTokenHelp,
-      });
-    const reader = await readerForTurn(context.activity, this.deps.preferences);
+      return errorCard(
+        {
+          title: t('actions:signInNeeded.title'),
+          message: t('actions:signInNeeded.notFound'),
+          // The sign-in layer's own advice (src/teams), passed in as it words it.
+          fix: this.deps.sessions.missingTokenHelp,
+        },
+        { locale },
+      );
     try {
       return await build(pim, reader);
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      return errorCard({ title: 'Inbox not available', message: err.userText, fix: 'Type pending to try again.' });
+      return errorCard(
+        { title: t('inbox:notAvailable.title'), message: pimErrorText(err, locale), fix: t('inbox:notAvailable.fix') },
+        { locale },
+      );
     }
   }
 }
 
-function notEnabled(): AdaptiveCard {
-  return errorCard({ title: 'Not possible', message: 'Approvals are not enabled on this bot.', fix: 'Type help.' });
+function notEnabled(locale: string | undefined): AdaptiveCard {
+  const t = translator(locale);
+  return errorCard(
+    {
+      title: t('actions:notPossible'),
+      message: t('actions:approvalsOff.message'),
+      fix: t('actions:approvalsOff.fix'),
+    },
+    { locale },
+  );
 }
 
-/** How the clicked item shows after the click: decided in place, or still open with why not. */
+/** How the clicked item shows after the click: decided in place, or still open with why not (reader's words). */
 function shownAfter(
   outcome: InboxDecision,
   click: InboxClick,
@@ -119,6 +146,7 @@ function shownAfter(
   reader: Reader,
   now: Date,
 ): { decided?: InboxDecidedItem; error?: InboxItemError } {
+  const t = translator(reader.locale);
   const error = (text: string, commentValue?: string) => ({
     error: { requestId: click.requestId, text, commentValue },
   });
@@ -126,59 +154,50 @@ function shownAfter(
     decided: { requestId: click.requestId, position, ...names, text, denied },
   });
   const byYou = (decision: ApprovalDecision) =>
-    `${decision === 'Approve' ? 'Approved' : 'Denied'} by you at ${readerTime(now, reader, now)}.`;
-  if (outcome.path === 'tracked') return trackedView(outcome.result, click, byYou, decided, error, reader, now);
+    t(decision === 'Approve' ? 'inbox:decided.approvedByYou' : 'inbox:decided.deniedByYou', {
+      time: formatTime(now, reader.locale, reader.timeZone, now),
+    });
+  const failed = (err: PimError | undefined) =>
+    err ? pimErrorText(err, reader.locale) : t('approval:failedUnexpected');
+  if (outcome.path === 'tracked') {
+    const result = outcome.result;
+    if (result.outcome === 'unknownRequest') return error(t('inbox:unknownRequest'));
+    const names = { targetName: result.request.target.displayName, requesterName: result.request.requester.name };
+    switch (result.outcome) {
+      case 'decided':
+        return decided(names, byYou(click.decision), click.decision === 'Deny');
+      case 'alreadyDecided':
+        return decided(
+          names,
+          decidedNote(result.request, reader, now) ?? t('inbox:decided.already'),
+          result.request.status === 'denied',
+        );
+      case 'stillDeciding':
+        return decided(names, t('inbox:decided.stillDeciding'), false);
+      case 'refused':
+        return error(refusalText(result.refusal, t));
+      case 'signInNeeded':
+        return error(t('inbox:signInAgain'));
+      case 'failed':
+        return error(failed(result.error), result.comment);
+    }
+  }
   const names = {
-    targetName: outcome.entry?.targetName ?? 'This request',
+    targetName: outcome.entry?.targetName ?? t('inbox:thisRequest'),
     requesterName: outcome.entry?.requesterName ?? '',
   };
   switch (outcome.outcome) {
     case 'decided':
       return decided(names, byYou(outcome.decision), outcome.decision === 'Deny');
     case 'alreadyDecided':
-      return decided(names, 'Already decided by another approver.', false);
+      return decided(names, t('inbox:decided.byAnother'), false);
     case 'gone':
-      return decided(names, 'No longer waiting for your decision: decided, cancelled or expired in PIM.', false);
+      return decided(names, t('inbox:decided.gone'), false);
     case 'refused':
-      return error(REFUSALS[outcome.refusal ?? 'notApprover']);
+      return error(refusalText(outcome.refusal ?? 'notApprover', t));
     case 'signInNeeded':
-      return error('I could not get your sign-in. Sign in and try again.');
+      return error(t('inbox:signInAgain'));
     case 'failed':
-      return error(outcome.message ?? 'Nothing was decided.', outcome.comment);
-  }
-}
-
-function trackedView(
-  result: DecisionResult,
-  click: InboxClick,
-  byYou: (d: ApprovalDecision) => string,
-  decided: (
-    names: { targetName: string; requesterName: string },
-    text: string,
-    denied: boolean,
-  ) => { decided: InboxDecidedItem },
-  error: (text: string, commentValue?: string) => { error: InboxItemError },
-  reader: Reader,
-  now: Date,
-): { decided?: InboxDecidedItem; error?: InboxItemError } {
-  if (result.outcome === 'unknownRequest') return error('This request is unknown to PIM Bot.');
-  const names = { targetName: result.request.target.displayName, requesterName: result.request.requester.name };
-  switch (result.outcome) {
-    case 'decided':
-      return decided(names, byYou(click.decision), click.decision === 'Deny');
-    case 'alreadyDecided':
-      return decided(
-        names,
-        decidedNote(result.request, reader, now) ?? 'Already decided.',
-        result.request.status === 'denied',
-      );
-    case 'stillDeciding':
-      return decided(names, "Another approver's decision is on its way to PIM.", false);
-    case 'refused':
-      return error(REFUSALS[result.refusal]);
-    case 'signInNeeded':
-      return error('I could not get your sign-in. Sign in and try again.');
-    case 'failed':
-      return error(result.message, result.comment);
+      return error(failed(outcome.error), outcome.comment);
   }
 }
