@@ -12,7 +12,7 @@ import type { ActivationService } from '../activation/activation-service';
 import type { ApprovalDecisions, DecisionResult } from '../approvals/approval-decisions';
 import type { ApprovalInbox } from '../approvals/approval-inbox';
 import type { CancelResult } from '../approvals/request-cancellation';
-import { type Translate, translator } from '../i18n';
+import { translator } from '../i18n';
 import { PimError } from '../pim/pim-error';
 import { parseTargetKey, sameTarget } from '../pim/target-key';
 import type { Reader } from '../shared/local-time';
@@ -24,6 +24,7 @@ import { activeItems } from '../views/active-view';
 import { approvalCardModel, decidedNote } from '../views/approval-view';
 import { pimErrorText, pimErrorWords } from '../views/pim-error-words';
 import { requestStatusModel } from '../views/status-view';
+import { decisionFailure, invalidAction, signInNeeded, unknownRequest } from './card-action-replies';
 import { InboxActions, refusalText } from './inbox-actions';
 
 export interface CardActionDependencies {
@@ -44,18 +45,6 @@ type Handler<V extends ExecuteVerb> = (
   context: TurnContext,
   action: Extract<ExecuteAction, { verb: V }>,
 ) => Promise<AdaptiveCard>;
-
-const unknownRequest = (locale?: string) => {
-  const t = translator(locale);
-  return errorCard(
-    {
-      title: t('actions:notPossible'),
-      message: t('actions:unknownRequest.knownToBot'),
-      fix: t('actions:unknownRequest.fix'),
-    },
-    { locale },
-  );
-};
 
 /**
  * The Action.Execute buttons of PIM Bot's cards, one handler per verb (the compiler checks that every
@@ -290,38 +279,6 @@ export class CardActionHandlers {
         })
       : invalidAction('refreshApproval', reader.locale);
   }
-}
-
-/** Why PIM did not take the decision, in the clicker's words. */
-function decisionFailure(error: PimError | undefined, t: Translate, locale: string | undefined): string {
-  return error ? pimErrorText(error, locale) : t('approval:failedUnexpected');
-}
-
-/** No verified user: nothing about the request is shown. */
-function signInNeeded(help: string, locale: string | undefined): AdaptiveCard {
-  const t = translator(locale);
-  return errorCard(
-    { title: t('actions:signInNeeded.title'), message: t('actions:signInNeeded.notVerified'), fix: help },
-    { locale },
-  );
-}
-
-/** A button we do not know, or one whose data is not what our cards send. */
-function invalidAction(verb: unknown, locale: string | undefined): AdaptiveCard {
-  const t = translator(locale);
-  const card = (title: string, message: string, fix: string) => errorCard({ title, message, fix }, { locale });
-  if (verb === 'deactivate')
-    return card(t('actions:invalid.title'), t('actions:invalid.noRole'), t('actions:invalid.typeActive'));
-  if (verb === 'approve' || verb === 'deny' || verb === 'cancelRequest') return unknownRequest(locale);
-  if (verb === 'inboxPage' || verb === 'inboxApprove' || verb === 'inboxDeny')
-    return card(t('actions:invalid.title'), t('actions:invalid.inbox'), t('actions:invalid.typePending'));
-  if (verb === 'refreshApproval')
-    return card(
-      t('actions:unknownRequest.title'),
-      t('actions:unknownRequest.message'),
-      t('actions:invalid.typePending'),
-    );
-  return card(t('actions:unknownAction.title'), t('actions:unknownAction.message'), t('actions:unknownAction.fix'));
 }
 
 function cardResponse(card: AdaptiveCard): AdaptiveCardInvokeResponse {
