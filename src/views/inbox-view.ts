@@ -44,8 +44,10 @@ export function inboxCardModel(page: InboxPage, options: InboxViewOptions): Pend
   const decided = options.decided;
   const shown = options.shownIds?.filter((id) => !decided || !sameId(id, decided.requestId));
   const entries = shown ? keptInPlace(options.all ?? page.entries, shown) : page.entries;
+  // Everything still waiting: given, or this page when it holds it all (what the hints count among).
+  const waiting = options.all ?? (page.entries.length === page.total ? page.entries : undefined);
   const items: PendingApprovalItem[] = entries.map((entry) => {
-    const item = inboxItem(entry, options, options.all);
+    const item = inboxItem(entry, options, waiting);
     return options.error && sameId(options.error.requestId, entry.request.id)
       ? { ...item, errorText: options.error.text, commentValue: options.error.commentValue ?? null }
       : item;

@@ -37,8 +37,16 @@ export interface BotHarness {
   say(user: FixtureUser, text: string, extra?: Partial<Activity>): Promise<number>;
   /** Clicks an Action.Submit: a message with `value`. */
   submit(user: FixtureUser, value: Record<string, unknown>): Promise<number>;
-  /** Posts an Action.Execute invoke; resolves with the HTTP status and the invoke response body. */
-  invoke(user: FixtureUser, verb: string, data: Record<string, unknown>): Promise<{ status: number; body: unknown }>;
+  /**
+   * Posts an Action.Execute invoke; resolves with the HTTP status and the invoke response body. `extra` overrides
+   * activity fields (e.g. `locale: 'de-DE'` for a German Teams client).
+   */
+  invoke(
+    user: FixtureUser,
+    verb: string,
+    data: Record<string, unknown>,
+    extra?: Partial<Activity>,
+  ): Promise<{ status: number; body: unknown }>;
   post(activity: Partial<Activity>): Promise<{ status: number; body: unknown }>;
   /** Starts fresh 1:1 conversations (no dialog left over from an earlier test). */
   newConversations(): void;
@@ -189,12 +197,13 @@ export async function startBotHarness(
     async submit(user, value) {
       return (await post({ ...base(user), type: 'message', value })).status;
     },
-    async invoke(user, verb, data) {
+    async invoke(user, verb, data, extra = {}) {
       return post({
         ...base(user),
         type: 'invoke',
         name: 'adaptiveCard/action',
         value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual' },
+        ...extra,
       });
     },
     contractReport: () => formatViolations(violations),
