@@ -1,5 +1,5 @@
 import type { TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
 import { activationFormCard, type FormSubmission } from '../cards';
 import { checkActivationForm, type FormAnswers, type FormErrors } from '../src/activation/activation-form-check';
 import type { ActivationRequest } from '../src/activation/activation-service';
@@ -44,6 +44,8 @@ interface FormState {
   intro?: string;
   /** What the command already said, shown once the role's fields appear (the role step has no such inputs). */
   said?: FormAnswers;
+  /** The role the card was last shaped for: shown again, with its fields, when the form is asked again. */
+  shapedKey?: string;
 }
 
 const NOT_YOURS = 'This form was made for someone else, so I did not act on it. Type "activate" for your own.';
@@ -68,16 +70,16 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
     };
     dc.activeDialog!.state = state;
     if (options.form) return this.read(dc, state, options.form, options.formSubmitted === true);
-    const targets = await this.targets(dc, state);
+    const targets = await this.targets(dc.context, state);
     if (!targets) return dc.endDialog();
     const preselected = options.targetKey
       ? findTarget(targets, options.targetKey)
       : targets.length === 1
         ? targets[0]
         : undefined;
-    const chosen = preselected ? await this.policy(dc, preselected) : undefined;
+    const chosen = preselected ? await this.policy(dc.context, preselected) : undefined;
     if (preselected && !chosen) return dc.endDialog();
-    await this.show(dc, state, targets, { chosen, values: options.values });
+    await this.show(dc.context, state, targets, { chosen, values: options.values });
     return Dialog.EndOfTurn;
   }
 
@@ -89,6 +91,20 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
     }
     await dc.context.sendActivity('Fill in the form above and click Activate, or say cancel.');
     return Dialog.EndOfTurn;
+  }
+
+  /**
+   * The form asked again (after help, roles … answered while it waits): a fresh copy below the answer, shaped
+   * for the role it was shaped for, with what the command said. What was typed into the old copy but never
+   * sent is the client's alone; the old copy still works if the user goes back to it.
+   */
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const state = instance.state as FormState;
+    const targets = await this.targets(context, state);
+    if (!targets) return;
+    const shaped = state.shapedKey ? findTarget(targets, state.shapedKey) : undefined;
+    const chosen = shaped ? await this.policy(context, shaped) : undefined;
+    await this.show(context, state, targets, { chosen, values: state.said }, { fresh: true });
   }
 
   /** A click on the form: only its requester's counts; then the role, its policy and (Activate) the answers. */
@@ -103,7 +119,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       await dc.context.sendActivity(NOT_YOURS);
       return Dialog.EndOfTurn;
     }
-    const targets = await this.targets(dc, state);
+    const targets = await this.targets(dc.context, state);
     if (!targets) return dc.endDialog();
     // The card's inputs win; a field it did not have yet (the role step) shows what the command said.
     const values: FormAnswers = {
@@ -112,22 +128,24 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       justification: form.justification ?? state.said?.justification,
       ticket: form.ticket ?? state.said?.ticket,
     };
+    // Kept for a copy of the form asked again after an interruption.
+    state.said = values;
     const target = findTarget(targets, form.role);
     if (!target) {
-      await this.show(dc, state, targets, { values, errors: { role: 'Pick one of your eligible roles or groups.' } });
+      await this.show(dc.context, state, targets, { values, errors: { role: 'Pick one of your eligible roles or groups.' } });
       return Dialog.EndOfTurn;
     }
-    const chosen = await this.policy(dc, target);
+    const chosen = await this.policy(dc.context, target);
     if (!chosen) return dc.endDialog();
     // Next, or Activate on a card shaped for another role (the choice was changed since): this role's fields
     // first, so nothing is submitted under rules the user has not seen.
     if (!submitted || form.shapedFor !== targetKey(target)) {
-      await this.show(dc, state, targets, { chosen, values });
+      await this.show(dc.context, state, targets, { chosen, values });
       return Dialog.EndOfTurn;
     }
     const check = checkActivationForm(values, chosen.policy, this.services.rules, target.displayName);
     if (!check.ok) {
-      await this.show(dc, state, targets, { chosen, values, errors: check.errors });
+      await this.show(dc.context, state, targets, { chosen, values, errors: check.errors });
       return Dialog.EndOfTurn;
     }
     const { ticketSystem } = this.services.rules;
@@ -141,32 +159,32 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
   }
 
   /** The user's eligible targets (only the offered ones when the choice was narrowed); undefined after saying why. */
-  private async targets(dc: DialogContext, state: FormState): Promise<PimTarget[] | undefined> {
-    const pim = await this.services.sessions.pimFor(dc.context);
+  private async targets(context: TurnContext, state: FormState): Promise<PimTarget[] | undefined> {
+    const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
-      await dc.context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
+      await context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
       return undefined;
     }
     const all = (await this.services.activation.eligibleTargets(pim, state.requester)).map((e) => e.target);
     const offered = state.choiceKeys ? all.filter((t) => state.choiceKeys!.includes(targetKey(t))) : all;
     if (offered.length > 0) return offered;
-    await dc.context.sendActivity(
+    await context.sendActivity(
       'You have no eligible roles or groups in PIM, so there is nothing to activate. Ask a PIM administrator to make you eligible.',
     );
     return undefined;
   }
 
   private async policy(
-    dc: DialogContext,
+    context: TurnContext,
     target: PimTarget,
   ): Promise<{ target: PimTarget; policy: ActivationPolicy } | undefined> {
-    const pim = await this.services.sessions.pimFor(dc.context);
+    const pim = await this.services.sessions.pimFor(context);
     if (!pim) return undefined;
     try {
       return { target, policy: await this.services.activation.policyFor(pim, target) };
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      await dc.context.sendActivity(refusalCard({ target, durationMinutes: 0 }, err));
+      await context.sendActivity(refusalCard({ target, durationMinutes: 0 }, err));
       return undefined;
     }
   }
@@ -176,12 +194,14 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
    * an Action.Submit names it in replyToId), else a new card.
    */
   private async show(
-    dc: DialogContext,
+    context: TurnContext,
     state: FormState,
     targets: PimTarget[],
     view: { chosen?: { target: PimTarget; policy: ActivationPolicy }; values?: FormAnswers; errors?: FormErrors },
+    how: { fresh?: boolean } = {},
   ): Promise<void> {
     const { rules } = this.services;
+    state.shapedKey = view.chosen ? targetKey(view.chosen.target) : undefined;
     const card = activationFormCard(
       activationFormModel({
         requester: state.requester,
@@ -194,16 +214,16 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       { aadObjectId: state.requester },
     );
     const message = cardMessage(card);
-    const replyToId = dc.context.activity.replyToId;
+    const replyToId = how.fresh ? undefined : context.activity.replyToId;
     if (replyToId) {
       try {
-        await dc.context.updateActivity({ ...message, id: replyToId, conversation: dc.context.activity.conversation });
+        await context.updateActivity({ ...message, id: replyToId, conversation: context.activity.conversation });
         return;
       } catch (err) {
         this.services.logger.warn({ err: errorSummary(err) }, 'form card update failed; sending a new one');
       }
     }
-    await dc.context.sendActivity(message);
+    await context.sendActivity(message);
   }
 }
 

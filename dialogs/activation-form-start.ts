@@ -16,7 +16,8 @@ interface Said {
 
 /**
  * When the form replaces the text questions, and how it starts (on a client that shows forms):
- * - a role picked on a card (the roles list's Activate, Activate again): the form for that role;
+ * - a role picked on a card (the roles list's Activate): the form for that role; Activate again after an
+ *   expiry, which carries the old duration, justification and ticket, keeps the confirmation (nothing to fill);
  * - `activate` alone: the form with every eligible role and group;
  * - a name that matches several (one role at two scopes) or none: the form offering those, or all, saying why.
  * A name that matches one keeps the one-line path (it asks only for what is missing), so one-liners are unchanged.
@@ -27,6 +28,7 @@ export function formStart(said: Said, eligible: readonly PimTarget[]): Activatio
     justification: said.justification,
     ticket: said.ticket,
   };
+  if (said.targetKey && said.minutes !== undefined) return undefined;
   if (said.targetKey) return findTarget(eligible, said.targetKey) ? { targetKey: said.targetKey, values } : undefined;
   if (!said.targetText) return { values };
   const match = matchTarget(said.targetText, eligible);
