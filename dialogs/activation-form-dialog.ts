@@ -8,7 +8,8 @@ import { PimError } from '../src/pim/pim-error';
 import type { ActivationPolicy, PimTarget } from '../src/pim/pim-types';
 import { findTarget, targetKey } from '../src/pim/target-key';
 import { activationFormModel } from '../src/views/activation-form-view';
-import { targetLabel } from '../src/views/scope-text';
+import { targetLabel } from '../src/views/target-label';
+import { translator } from '../src/i18n';
 import { cardMessage, refusalCard, userIdOf } from './dialog-replies';
 import type { DialogServices } from './dialog-services';
 import { turnInput } from './turn-input';
@@ -47,8 +48,6 @@ interface FormState {
   /** The role the card was last shaped for: shown again, with its fields, when the form is asked again. */
   shapedKey?: string;
 }
-
-const NOT_YOURS = 'This form was made for someone else, so I did not act on it. Type "activate" for your own.';
 
 /**
  * The one-card activation: the form is sent, and each click comes back here as an Action.Submit (Next
@@ -89,7 +88,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
     if (action?.verb === 'activationForm' || action?.verb === 'activationFormRole') {
       return this.read(dc, state, action.form, action.verb === 'activationForm');
     }
-    await dc.context.sendActivity('Fill in the form above and click Activate, or say cancel.');
+    await dc.context.sendActivity(translator(dc.context.activity.locale)('activation:form.useTheForm'));
     return Dialog.EndOfTurn;
   }
 
@@ -116,7 +115,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
   ): Promise<DialogTurnResult> {
     if (form.requester !== userIdOf(dc.context)) {
       this.services.logger.warn({ verb: submitted ? 'activationForm' : 'activationFormRole' }, 'form of another user');
-      await dc.context.sendActivity(NOT_YOURS);
+      await dc.context.sendActivity(translator(dc.context.activity.locale)('activation:form.notYours'));
       return Dialog.EndOfTurn;
     }
     const targets = await this.targets(dc.context, state);
@@ -132,7 +131,10 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
     state.said = values;
     const target = findTarget(targets, form.role);
     if (!target) {
-      await this.show(dc.context, state, targets, { values, errors: { role: 'Pick one of your eligible roles or groups.' } });
+      await this.show(dc.context, state, targets, {
+        values,
+        errors: { role: { code: 'roleNotEligible', values: {} } },
+      });
       return Dialog.EndOfTurn;
     }
     const chosen = await this.policy(dc.context, target);
@@ -162,15 +164,14 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
   private async targets(context: TurnContext, state: FormState): Promise<PimTarget[] | undefined> {
     const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
-      await context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
+      const help = this.services.sessions.missingTokenHelp;
+      await context.sendActivity(translator(context.activity.locale)('chat:signInMissing', { help }));
       return undefined;
     }
     const all = (await this.services.activation.eligibleTargets(pim, state.requester)).map((e) => e.target);
     const offered = state.choiceKeys ? all.filter((t) => state.choiceKeys!.includes(targetKey(t))) : all;
     if (offered.length > 0) return offered;
-    await context.sendActivity(
-      'You have no eligible roles or groups in PIM, so there is nothing to activate. Ask a PIM administrator to make you eligible.',
-    );
+    await context.sendActivity(translator(context.activity.locale)('activation:noEligible'));
     return undefined;
   }
 
@@ -210,8 +211,9 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
         intro: state.intro,
         ticketSystem: rules.ticketSystem,
         ticketPattern: rules.ticketPattern,
+        locale: context.activity.locale,
       }),
-      { aadObjectId: state.requester },
+      { aadObjectId: state.requester, locale: context.activity.locale },
     );
     const message = cardMessage(card);
     const replyToId = how.fresh ? undefined : context.activity.replyToId;
@@ -228,7 +230,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
 }
 
 /** The question above a narrowed form: the typed name matched several (one role at two scopes, say). */
-export function whichOneIntro(typed: string, options: readonly PimTarget[]): string {
-  const names = options.map((o) => targetLabel(o, options));
-  return `"${typed}" matches ${names.length} of your roles and groups: ${names.join('; ')}. Which one?`;
+export function whichOneIntro(typed: string, options: readonly PimTarget[], locale?: string): string {
+  const names = options.map((o) => targetLabel(o, options, locale));
+  return translator(locale)('activation:choose.whichOne', { typed, count: names.length, names: names.join('; ') });
 }

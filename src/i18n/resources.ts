@@ -22,6 +22,8 @@ import deSubscriptions from './locales/de/subscriptions.json' with { type: 'json
 import deErrors from './locales/de/errors.json' with { type: 'json' };
 import deStatus from './locales/de/status.json' with { type: 'json' };
 import enStatus from './locales/en/status.json' with { type: 'json' };
+import deActivation from './locales/de/activation.json' with { type: 'json' };
+import enActivation from './locales/en/activation.json' with { type: 'json' };
 import type { Language } from './language';
 
 /**
@@ -43,6 +45,7 @@ const en = {
   subscriptions: enSubscriptions,
   errors: enErrors,
   status: enStatus,
+  activation: enActivation,
 };
 
 /** The English resources: the source of truth for keys (TranslationKey is derived from this type). */
@@ -68,5 +71,6 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
     subscriptions: deSubscriptions,
     errors: deErrors,
     status: deStatus,
+    activation: deActivation,
   },
 };
