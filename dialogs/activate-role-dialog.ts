@@ -106,7 +106,9 @@ export class ActivateRoleDialog extends CancellableDialog {
     const t = translator(locale);
     const pim = await this.services.sessions.pimFor(step.context);
     if (!pim) {
-      await step.context.sendActivity(t('chat:signInMissing', { help: this.services.sessions.missingTokenHelp }));
+      await step.context.sendActivity(
+        t('chat:signInMissing', { help: this.services.sessions.signInHelp(step.context.activity.locale) }),
+      );
       return step.endDialog();
     }
     // The form, clicked with no dialog waiting: the card was rendered, so this client shows forms.
@@ -170,7 +172,9 @@ export class ActivateRoleDialog extends CancellableDialog {
       state.policy = await this.services.activation.policyFor(pim, chosen);
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      await step.context.sendActivity(refusalCard({ target: chosen, durationMinutes: state.minutes ?? 0 }, err));
+      await step.context.sendActivity(
+        refusalCard({ target: chosen, durationMinutes: state.minutes ?? 0 }, err, step.context.activity.locale),
+      );
       return step.endDialog();
     }
     return step.next();

@@ -164,7 +164,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
   private async targets(context: TurnContext, state: FormState): Promise<PimTarget[] | undefined> {
     const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
-      const help = this.services.sessions.missingTokenHelp;
+      const help = this.services.sessions.signInHelp(context.activity.locale);
       await context.sendActivity(translator(context.activity.locale)('chat:signInMissing', { help }));
       return undefined;
     }
@@ -185,7 +185,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       return { target, policy: await this.services.activation.policyFor(pim, target) };
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      await context.sendActivity(refusalCard({ target, durationMinutes: 0 }, err));
+      await context.sendActivity(refusalCard({ target, durationMinutes: 0 }, err, context.activity.locale));
       return undefined;
     }
   }

@@ -45,7 +45,7 @@ export class ActivationSubmission {
     state.statusActivityId = sent?.id;
     const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
-      const help = this.services.sessions.missingTokenHelp;
+      const help = this.services.sessions.signInHelp(context.activity.locale);
       await context.sendActivity(translator(context.activity.locale)('chat:signInMissing', { help }));
       return { state, result: { done: true } };
     }

@@ -37,6 +37,7 @@ function signedOut(services: DialogServices): DialogServices {
       hasToken: async () => false,
       pimFor: async () => undefined,
       missingTokenHelp: 'Sign in with the card above, then ask again.',
+      signInHelp: () => 'Sign in with the card above, then ask again.',
     },
   };
 }
