@@ -46,6 +46,8 @@ export interface ActivationFormCardModel {
   details?: ActivationFormDetails | null;
   /** What the server found wrong, per field (the inputs keep their values). */
   errors?: Partial<Record<'role' | 'duration' | 'justification' | 'ticket', string>> | null;
+  /** This form's id, sent back with each click: the server submits one form once. */
+  formId?: string | null;
 }
 
 const choices = (list: readonly FormChoice[] | undefined, field: string, unnamed: string) =>
@@ -78,6 +80,7 @@ export function activationFormCard(model: ActivationFormCardModel, viewer: Viewe
 function build(model: ActivationFormCardModel, moreText: string, viewer: Viewer): AdaptiveCard {
   const t = translator(viewer.locale);
   const requester = opaqueId(model.requester, 'requester');
+  const formId: Record<string, string> = model.formId ? { formId: opaqueId(model.formId, 'formId') } : {};
   const details = model.details ?? null;
   const errors = model.errors ?? {};
   const error = (field: keyof NonNullable<ActivationFormCardModel['errors']>) =>
@@ -127,10 +130,11 @@ function build(model: ActivationFormCardModel, moreText: string, viewer: Viewer)
       ? t('activation:form.ticketLabel', { system: ticketSystem })
       : t('activation:form.ticketLabelPlain'),
     ticketValue: inputValue(details?.ticket?.value, TEXT_LIMITS.ticketNumber),
-    nextData: { pimbot: 'activationFormRole', requester },
+    nextData: { pimbot: 'activationFormRole', requester, ...formId },
     activateData: {
       pimbot: 'activationForm',
       requester,
+      ...formId,
       ...(details && roleValue ? { shapedFor: opaqueId(roleValue, 'roleValue') } : {}),
     },
   });

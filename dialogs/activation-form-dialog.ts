@@ -1,6 +1,8 @@
-import type { TurnContext } from 'botbuilder';
+import { randomUUID } from 'node:crypto';
+import type { Activity, TurnContext } from 'botbuilder';
 import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
-import { activationFormCard, type FormSubmission } from '../cards';
+import { activationFormCard, type FormSubmission, type SubmittedFormCardModel, submittedFormCard } from '../cards';
+import { formatDuration } from '../src/i18n';
 import { checkActivationForm, type FormAnswers, type FormErrors } from '../src/activation/activation-form-check';
 import type { ActivationRequest } from '../src/activation/activation-service';
 import { errorSummary } from '../src/observability/error-summary';
@@ -47,6 +49,8 @@ interface FormState {
   said?: FormAnswers;
   /** The role the card was last shaped for: shown again, with its fields, when the form is asked again. */
   shapedKey?: string;
+  /** The form's id on its cards: a form already submitted is recognised by it (activation:submitted.again). */
+  formId: string;
 }
 
 /**
@@ -66,6 +70,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       choiceKeys: options.choiceKeys,
       intro: options.intro,
       said: options.values,
+      formId: options.form?.formId ?? randomUUID(),
     };
     dc.activeDialog!.state = state;
     if (options.form) return this.read(dc, state, options.form, options.formSubmitted === true);
@@ -150,6 +155,21 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       await this.show(dc.context, state, targets, { chosen, values, errors: check.errors });
       return Dialog.EndOfTurn;
     }
+    // Submitted: the form turns read-only in place (no second Activate on it). The same form clicked again
+    // (two quick clicks, an older copy) finds its request among the tracked ones and sends nothing.
+    const { locale } = dc.context.activity;
+    const summary: SubmittedFormCardModel = {
+      targetText: targetLabel(target, targets, locale),
+      durationText: formatDuration(check.minutes, locale),
+      justification: check.justification,
+      ticketNumber: check.ticket,
+    };
+    const tracked = form.formId ? await this.services.activation.tracked(state.requester, target) : undefined;
+    if (form.formId && tracked?.submissionKey === form.formId) {
+      await this.place(dc.context, cardMessage(submittedFormCard({ ...summary, again: true }, { locale })));
+      return dc.endDialog();
+    }
+    await this.place(dc.context, cardMessage(submittedFormCard(summary, { locale })));
     const { ticketSystem } = this.services.rules;
     return dc.endDialog({
       target,
@@ -157,6 +177,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       justification: check.justification,
       ticket: check.ticket ? { ticketNumber: check.ticket, ticketSystem } : undefined,
       policy: chosen.policy,
+      submissionKey: form.formId,
     } satisfies ActivationRequest);
   }
 
@@ -191,8 +212,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
   }
 
   /**
-   * The form as it stands: the clicked card updated in place (Teams and the Playground edit a bot's message;
-   * an Action.Submit names it in replyToId), else a new card.
+   * The form as it stands, in the clicked card's place (see place).
    */
   private async show(
     context: TurnContext,
@@ -204,18 +224,28 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
     const { rules } = this.services;
     state.shapedKey = view.chosen ? targetKey(view.chosen.target) : undefined;
     const card = activationFormCard(
-      activationFormModel({
-        requester: state.requester,
-        targets,
-        ...view,
-        intro: state.intro,
-        ticketSystem: rules.ticketSystem,
-        ticketPattern: rules.ticketPattern,
-        locale: context.activity.locale,
-      }),
+      {
+        ...activationFormModel({
+          requester: state.requester,
+          targets,
+          ...view,
+          intro: state.intro,
+          ticketSystem: rules.ticketSystem,
+          ticketPattern: rules.ticketPattern,
+          locale: context.activity.locale,
+        }),
+        formId: state.formId,
+      },
       { aadObjectId: state.requester, locale: context.activity.locale },
     );
-    const message = cardMessage(card);
+    await this.place(context, cardMessage(card), how);
+  }
+
+  /**
+   * A card in the form's place: the clicked card updated in place (Teams and the Playground edit a bot's
+   * message; an Action.Submit names it in replyToId), else, or when asked for a fresh copy, a new message.
+   */
+  private async place(context: TurnContext, message: Partial<Activity>, how: { fresh?: boolean } = {}): Promise<void> {
     const replyToId = how.fresh ? undefined : context.activity.replyToId;
     if (replyToId) {
       try {

@@ -9,6 +9,7 @@ import {
   myRolesCard,
   QUEUED_ACTIVATION_STATES,
   queuedActivationCard,
+  submittedFormCard,
 } from '../../cards';
 import { helpCommands } from '../../dialogs/help-commands';
 import { type ChatCommand, MainDialog } from '../../dialogs/main-dialog';
@@ -16,7 +17,13 @@ import { translator } from '../../src/i18n';
 import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions } from '../support/bot-harness';
 import { collectCardTexts } from '../cards/card-validation';
-import { normalActivationForm, normalConfirmation, normalExpiryWarning, normalMyRoles } from '../cards/fixtures';
+import {
+  normalActivationForm,
+  normalConfirmation,
+  normalExpiryWarning,
+  normalMyRoles,
+  normalSubmittedForm,
+} from '../cards/fixtures';
 import { type Chat, chatWith, useDialogWorld } from '../dialogs/dialog-fixture';
 import type { PimTestStack } from '../support/pim-stack';
 import { glued, gluedTexts, OPEN, usePseudoEnglish } from '../support/pseudo-locale';
@@ -76,6 +83,7 @@ const CARD_DATA = [
   ),
   normalActivationForm.details?.justification?.value ?? '',
   normalActivationForm.details?.ticket?.value ?? '',
+  ...Object.values(normalSubmittedForm).filter((v): v is string => typeof v === 'string'),
 ];
 
 const QUEUED = {
@@ -130,6 +138,8 @@ const CARDS: Array<[string, () => AdaptiveCard]> = [
         VIEWER,
       ),
   ],
+  ['submittedFormCard', () => submittedFormCard(normalSubmittedForm, VIEWER)],
+  ['submittedFormCard, clicked again', () => submittedFormCard({ ...normalSubmittedForm, again: true }, VIEWER)],
   [
     'activationFormCard, no roles',
     () => activationFormCard({ requester: normalActivationForm.requester, roles: [] }, VIEWER),
