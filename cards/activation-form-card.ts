@@ -1,7 +1,11 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
+import { type Translate, translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, inputValue, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
-import { CARD_SCHEMA_URL, expandCard, fitList } from './template';
+import { ACTIVATION_FORM_TEMPLATE, CUSTOM_DURATION_MAX_LENGTH, FORM_INPUT_IDS } from './activation-form-template';
+import { expandCard, fitList } from './template';
+
+export { CUSTOM_DURATION_MAX_LENGTH, FORM_INPUT_IDS } from './activation-form-template';
 
 /** One choice of the form: the text shown and the opaque value sent back. */
 export interface FormChoice {
@@ -42,169 +46,13 @@ export interface ActivationFormCardModel {
   details?: ActivationFormDetails | null;
   /** What the server found wrong, per field (the inputs keep their values). */
   errors?: Partial<Record<'role' | 'duration' | 'justification' | 'ticket', string>> | null;
+  /** This form's id, sent back with each click: the server submits one form once. */
+  formId?: string | null;
 }
 
-/** Input ids: the submitted data's field names (card-actions.ts reads them). */
-export const FORM_INPUT_IDS = {
-  role: 'role',
-  duration: 'duration',
-  durationCustom: 'durationCustom',
-  justification: 'justification',
-  ticket: 'ticket',
-} as const;
-
-/** A custom duration is short ('1.5 hours', '90m'); the server reads it with the chat's duration parser. */
-export const CUSTOM_DURATION_MAX_LENGTH = 40;
-
-const errorBlock = (field: string): JsonObject => ({
-  $when: `\${has${field}Error}`,
-  type: 'TextBlock',
-  id: `form-${field.toLowerCase()}-error`,
-  text: `\${${field.toLowerCase()}Error}`,
-  color: 'attention',
-  size: 'small',
-  spacing: 'none',
-  wrap: true,
-});
-
-const TEMPLATE: JsonObject = {
-  type: 'AdaptiveCard',
-  $schema: CARD_SCHEMA_URL,
-  version: '1.5',
-  msteams: { width: 'Full' },
-  body: [
-    {
-      type: 'TextBlock',
-      id: 'form-title',
-      text: 'Activate a role or group',
-      style: 'heading',
-      size: 'large',
-      wrap: true,
-    },
-    { $when: '${hasIntro}', type: 'TextBlock', id: 'form-intro', text: '${intro}', wrap: true },
-    {
-      $when: '${hasErrors}',
-      type: 'TextBlock',
-      id: 'form-problem',
-      text: 'Please check the fields marked below.',
-      color: 'attention',
-      wrap: true,
-    },
-    {
-      $when: '${noRoles}',
-      type: 'TextBlock',
-      id: 'form-empty',
-      text: 'You have no eligible roles or groups to activate.',
-      wrap: true,
-    },
-    {
-      $when: '${hasRoles}',
-      type: 'Input.ChoiceSet',
-      id: FORM_INPUT_IDS.role,
-      label: 'Role or group',
-      style: 'compact',
-      isRequired: true,
-      errorMessage: 'Pick a role or group.',
-      placeholder: 'Pick a role or group',
-      value: '${roleValue}',
-      choices: [{ $data: '${roles}', title: '${title}', value: '${value}' }],
-    },
-    errorBlock('Role'),
-    {
-      $when: '${hasMore}',
-      type: 'TextBlock',
-      id: 'form-more',
-      text: '${moreText}',
-      isSubtle: true,
-      size: 'small',
-      wrap: true,
-    },
-    {
-      $when: '${hasDetails}',
-      type: 'Container',
-      id: 'form-details',
-      items: [
-        { type: 'TextBlock', id: 'form-approval', text: '${approvalText}', isSubtle: true, size: 'small', wrap: true },
-        {
-          $when: '${hasStepUp}',
-          type: 'TextBlock',
-          id: 'form-step-up',
-          text: '${stepUpText}',
-          color: 'warning',
-          size: 'small',
-          wrap: true,
-        },
-        {
-          type: 'Input.ChoiceSet',
-          id: FORM_INPUT_IDS.duration,
-          label: '${durationLabel}',
-          style: 'compact',
-          isRequired: true,
-          errorMessage: 'Pick how long you need it.',
-          value: '${durationValue}',
-          choices: [{ $data: '${durations}', title: '${title}', value: '${value}' }],
-        },
-        {
-          type: 'Input.Text',
-          id: FORM_INPUT_IDS.durationCustom,
-          label: 'Or type another duration',
-          placeholder: 'For example 90m or 1.5 hours',
-          maxLength: CUSTOM_DURATION_MAX_LENGTH,
-          value: '${durationCustomValue}',
-        },
-        errorBlock('Duration'),
-        {
-          $when: '${hasJustification}',
-          type: 'Input.Text',
-          id: FORM_INPUT_IDS.justification,
-          label: 'Justification',
-          placeholder: 'Why do you need it?',
-          isMultiline: true,
-          isRequired: true,
-          maxLength: TEXT_LIMITS.justification,
-          errorMessage: `Give a short reason (up to ${TEXT_LIMITS.justification} characters).`,
-          value: '${justificationValue}',
-        },
-        errorBlock('Justification'),
-        {
-          $when: '${hasTicket}',
-          type: 'Input.Text',
-          id: FORM_INPUT_IDS.ticket,
-          label: '${ticketLabel}',
-          placeholder: 'For example INC-42',
-          isRequired: true,
-          maxLength: TEXT_LIMITS.ticketNumber,
-          errorMessage: 'Type a ticket number, like INC-42 or CHG0012345.',
-          value: '${ticketValue}',
-        },
-        errorBlock('Ticket'),
-      ],
-    },
-  ],
-  actions: [
-    {
-      $when: '${needsRole}',
-      type: 'Action.Submit',
-      id: 'form-next',
-      title: 'Next',
-      style: 'positive',
-      data: '${nextData}',
-    },
-    {
-      $when: '${hasDetails}',
-      type: 'Action.Submit',
-      id: 'form-activate',
-      title: 'Activate',
-      style: 'positive',
-      data: '${activateData}',
-    },
-    { type: 'Action.Submit', id: 'form-cancel', title: 'Cancel', associatedInputs: 'none', data: { pimbot: 'cancel' } },
-  ],
-};
-
-const choices = (list: readonly FormChoice[] | undefined, field: string) =>
+const choices = (list: readonly FormChoice[] | undefined, field: string, unnamed: string) =>
   (list ?? []).map((c) => ({
-    title: displayText(c.title, TEXT_LIMITS.name) || '(unnamed)',
+    title: displayText(c.title, TEXT_LIMITS.name) || unnamed,
     value: opaqueId(c.value, field),
   }));
 
@@ -224,20 +72,22 @@ export function activationFormCard(model: ActivationFormCardModel, viewer: Viewe
     const chosen = all.find((r) => r.value === model.roleValue);
     const roles = chosen && !kept.includes(chosen) ? [...kept.slice(0, -1), chosen] : kept;
     const more = all.length - roles.length;
-    const moreText = more > 0 ? `\u2026and ${more} more: type activate followed by the name to pick one of those.` : '';
+    const moreText = more > 0 ? translator(viewer.locale)('activation:form.more', { count: more }) : '';
     return build({ ...model, roles }, moreText, viewer);
   });
 }
 
-function build(model: ActivationFormCardModel, moreText: string, _viewer: Viewer): AdaptiveCard {
+function build(model: ActivationFormCardModel, moreText: string, viewer: Viewer): AdaptiveCard {
+  const t = translator(viewer.locale);
   const requester = opaqueId(model.requester, 'requester');
+  const formId: Record<string, string> = model.formId ? { formId: opaqueId(model.formId, 'formId') } : {};
   const details = model.details ?? null;
   const errors = model.errors ?? {};
   const error = (field: keyof NonNullable<ActivationFormCardModel['errors']>) =>
     optionalDisplayText(errors[field], TEXT_LIMITS.text);
   const intro = optionalDisplayText(model.intro, TEXT_LIMITS.text);
   const stepUpText = optionalDisplayText(details?.stepUpText, TEXT_LIMITS.text);
-  const roles = choices(model.roles, 'roles[].value');
+  const roles = choices(model.roles, 'roles[].value', t('activation:form.unnamed'));
   const roleValue = roles.some((r) => r.value === model.roleValue) ? (model.roleValue ?? '') : '';
   const fieldErrors = {
     roleError: error('role'),
@@ -245,7 +95,9 @@ function build(model: ActivationFormCardModel, moreText: string, _viewer: Viewer
     justificationError: error('justification'),
     ticketError: error('ticket'),
   };
-  const card = expandCard(TEMPLATE, {
+  const ticketSystem = displayText(details?.ticket?.systemText, TEXT_LIMITS.ticketSystem);
+  const card = expandCard(ACTIVATION_FORM_TEMPLATE, {
+    ...words(t),
     hasIntro: intro !== '',
     intro,
     hasErrors: Object.values(fieldErrors).some((e) => e !== ''),
@@ -265,19 +117,24 @@ function build(model: ActivationFormCardModel, moreText: string, _viewer: Viewer
     approvalText: displayText(details?.approvalText, TEXT_LIMITS.text),
     hasStepUp: stepUpText !== '',
     stepUpText,
-    durationLabel: `How long (up to ${displayText(details?.maxDurationText, TEXT_LIMITS.shortText)})`,
-    durations: choices(details?.durations, 'durations[].value'),
+    durationLabel: t('activation:form.durationLabel', {
+      max: displayText(details?.maxDurationText, TEXT_LIMITS.shortText),
+    }),
+    durations: choices(details?.durations, 'durations[].value', t('activation:form.unnamed')),
     durationValue: inputValue(details?.durationValue, TEXT_LIMITS.shortText),
     durationCustomValue: inputValue(details?.durationCustomValue, CUSTOM_DURATION_MAX_LENGTH),
     hasJustification: Boolean(details?.justification),
     justificationValue: inputValue(details?.justification?.value, TEXT_LIMITS.justification),
     hasTicket: Boolean(details?.ticket),
-    ticketLabel: `${displayText(details?.ticket?.systemText, TEXT_LIMITS.ticketSystem) || 'Ticket'} ticket number`,
+    ticketLabel: ticketSystem
+      ? t('activation:form.ticketLabel', { system: ticketSystem })
+      : t('activation:form.ticketLabelPlain'),
     ticketValue: inputValue(details?.ticket?.value, TEXT_LIMITS.ticketNumber),
-    nextData: { pimbot: 'activationFormRole', requester },
+    nextData: { pimbot: 'activationFormRole', requester, ...formId },
     activateData: {
       pimbot: 'activationForm',
       requester,
+      ...formId,
       ...(details && roleValue ? { shapedFor: opaqueId(roleValue, 'roleValue') } : {}),
     },
   });
@@ -288,6 +145,29 @@ function build(model: ActivationFormCardModel, moreText: string, _viewer: Viewer
     if (ticket) ticket.regex = pattern;
   }
   return card;
+}
+
+/** The card's own words in the viewer's language. */
+function words(t: Translate) {
+  return {
+    title: t('activation:form.title'),
+    problemText: t('activation:form.problem'),
+    emptyText: t('activation:form.empty'),
+    roleLabel: t('activation:form.roleLabel'),
+    roleMissing: t('activation:form.roleMissing'),
+    rolePlaceholder: t('activation:form.rolePlaceholder'),
+    durationMissing: t('activation:form.durationMissing'),
+    customLabel: t('activation:form.customLabel'),
+    customPlaceholder: t('activation:form.customPlaceholder'),
+    justificationLabel: t('activation:form.justificationLabel'),
+    justificationPlaceholder: t('activation:form.justificationPlaceholder'),
+    justificationMissing: t('activation:form.justificationMissing', { max: TEXT_LIMITS.justification }),
+    ticketPlaceholder: t('activation:form.ticketPlaceholder'),
+    ticketInvalid: t('activation:form.ticketInvalid'),
+    nextTitle: t('activation:form.next'),
+    activateTitle: t('activation:form.activate'),
+    cancelTitle: t('activation:form.cancel'),
+  };
 }
 
 function findInput(elements: readonly JsonObject[], id: string): JsonObject | undefined {

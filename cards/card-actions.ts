@@ -47,6 +47,8 @@ const formSubmission = z.object({
   role: z.string().max(1024).optional(),
   /** The role the card's fields were shaped for: Activate with another role chosen shows that role's fields first. */
   shapedFor: OpaqueId.optional(),
+  /** This form's own id: a second Activate on a form already submitted is found by it and not sent again. */
+  formId: OpaqueId.optional(),
   duration: z.string().optional(),
   durationCustom: z.string().optional(),
   justification: z.string().optional(),
@@ -139,6 +141,7 @@ function form(data: Data): Record<string, unknown> {
     requester: data.requester,
     role: typeof data.role === 'string' && data.role !== '' ? data.role : undefined,
     shapedFor: data.shapedFor,
+    formId: data.formId,
     duration: text('duration'),
     durationCustom: text('durationCustom'),
     justification: text('justification'),

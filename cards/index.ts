@@ -14,6 +14,7 @@ export {
   FORM_INPUT_IDS,
   type FormChoice,
 } from './activation-form-card';
+export { type SubmittedFormCardModel, submittedFormCard } from './submitted-form-card';
 export {
   type ActiveItem,
   type ActiveRolesCardModel,

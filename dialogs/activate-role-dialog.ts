@@ -5,18 +5,19 @@ import {
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { confirmationCard, type FormSubmission, myRolesCard } from '../cards';
+import { confirmationCard, type FormSubmission } from '../cards';
 import type { ActivationRequest } from '../src/activation/activation-service';
 import { parseDuration, validateDuration } from '../src/activation/duration-parser';
 import { checkDurationAnswer, chosenTarget, isConfirmation } from './answer-checks';
 import { checkJustification, checkTicket, JUSTIFICATION_MAX } from '../src/activation/request-rules';
 import { matchTarget } from '../src/activation/target-matcher';
-import { describeMinutes } from '../src/pim/iso-duration';
+import { formatDuration, translator } from '../src/i18n';
 import { PimError } from '../src/pim/pim-error';
 import type { ActivationPolicy, PimTarget } from '../src/pim/pim-types';
 import { findTarget, targetKey } from '../src/pim/target-key';
+import { inputProblemText } from '../src/views/input-problem-words';
 import { plainMessage, plainPart } from '../src/views/plain-message';
-import { approvalText, roleItems } from '../src/views/role-view';
+import { approvalText } from '../src/views/role-view';
 import {
   ACTIVATION_FORM_DIALOG,
   ActivationFormDialog,
@@ -24,6 +25,7 @@ import {
   formFits,
 } from './activation-form-dialog';
 import { formStart } from './activation-form-start';
+import { targetChoice } from './target-choice';
 import { CancellableDialog } from './cancellable-dialog';
 import { type ChatInput, ChatInputPrompt } from './chat-input-prompt';
 import type { DialogServices } from './dialog-services';
@@ -100,9 +102,13 @@ export class ActivateRoleDialog extends CancellableDialog {
 
   private async chooseTarget(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = this.state(step);
+    const { locale } = step.context.activity;
+    const t = translator(locale);
     const pim = await this.services.sessions.pimFor(step.context);
     if (!pim) {
-      await step.context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
+      await step.context.sendActivity(
+        t('chat:signInMissing', { help: this.services.sessions.signInHelp(step.context.activity.locale) }),
+      );
       return step.endDialog();
     }
     // The form, clicked with no dialog waiting: the card was rendered, so this client shows forms.
@@ -114,13 +120,11 @@ export class ActivateRoleDialog extends CancellableDialog {
     }
     const eligible = (await this.services.activation.eligibleTargets(pim, userIdOf(step.context))).map((e) => e.target);
     if (eligible.length === 0) {
-      await step.context.sendActivity(
-        'You have no eligible roles or groups in PIM, so there is nothing to activate. Ask a PIM administrator to make you eligible.',
-      );
+      await step.context.sendActivity(t('activation:noEligible'));
       return step.endDialog();
     }
     const byKey = state.targetKey ? findTarget(eligible, state.targetKey) : undefined;
-    const form = formFits(step.context) ? formStart(state, eligible) : undefined;
+    const form = formFits(step.context) ? formStart(state, eligible, locale) : undefined;
     if (byKey) {
       // "Activate again" from a card while the activation is still running: PIM would refuse at the
       // end of the dialog, so say it now.
@@ -137,29 +141,17 @@ export class ActivateRoleDialog extends CancellableDialog {
       const match = matchTarget(state.targetText, eligible);
       if (match.kind === 'exact') return step.next(match.target);
       const options = match.kind === 'ambiguous' ? match.options : eligible;
-      const intro =
-        match.kind === 'ambiguous'
-          ? `"${state.targetText}" matches more than one of your roles. Which one?`
-          : `I could not find "${state.targetText}" among your eligible roles and groups. Pick one:`;
+      const intro = t(match.kind === 'ambiguous' ? 'activation:choose.ambiguous' : 'activation:choose.notFound', {
+        typed: plainPart(state.targetText),
+      });
       return this.promptForTarget(step, options, intro);
     }
-    return this.promptForTarget(step, eligible, 'Which role or group do you need?');
+    return this.promptForTarget(step, eligible, t('activation:choose.which'));
   }
 
   private async promptForTarget(step: WaterfallStepContext, options: PimTarget[], intro: string) {
     (step.values as { choices?: PimTarget[] }).choices = options;
-    const pim = await this.services.sessions.pimFor(step.context);
-    const policies = await Promise.all(
-      options.map((t) => (pim ? this.services.activation.policyFor(pim, t).catch(() => undefined) : undefined)),
-    );
-    const card = myRolesCard({ items: roleItems(options, policies), emptyText: 'No eligible roles.' });
-    return step.prompt(TARGET_PROMPT, {
-      prompt: MessageFactory.attachment(CardFactory.adaptiveCard(card), intro) as Partial<Activity>,
-      retryPrompt: MessageFactory.text(
-        'Pick a role with its Activate button, or type its name (for example "Exchange Administrator"). Say cancel to stop.',
-      ) as Partial<Activity>,
-      validations: options,
-    });
+    return step.prompt(TARGET_PROMPT, await targetChoice(this.services, step.context, options, intro));
   }
 
   private async validateTarget(prompt: PromptValidatorContext<ChatInput>): Promise<boolean> {
@@ -180,7 +172,9 @@ export class ActivateRoleDialog extends CancellableDialog {
       state.policy = await this.services.activation.policyFor(pim, chosen);
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      await step.context.sendActivity(refusalCard({ target: chosen, durationMinutes: state.minutes ?? 0 }, err));
+      await step.context.sendActivity(
+        refusalCard({ target: chosen, durationMinutes: state.minutes ?? 0 }, err, step.context.activity.locale),
+      );
       return step.endDialog();
     }
     return step.next();
@@ -189,19 +183,24 @@ export class ActivateRoleDialog extends CancellableDialog {
   private async askDuration(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const state = this.state(step);
     const policy = state.policy!;
+    const { locale } = step.context.activity;
     // The role's or group's name is the directory's text (group names are often chosen by their owners): inert.
     const name = plainPart(state.target!.displayName);
     if (state.minutes !== undefined) {
-      const check = validateDuration(state.minutes, { maxMinutes: policy.maxDurationMinutes, targetName: name });
+      // The raw name: the refusal's words make it inert (inputProblemText).
+      const limits = { maxMinutes: policy.maxDurationMinutes, targetName: state.target!.displayName };
+      const check = validateDuration(state.minutes, limits);
       if (check.ok) return step.next();
-      state.problem = check.reason;
+      state.problem = inputProblemText(check, locale);
       state.minutes = undefined;
     }
+    const question = translator(locale)('activation:ask.duration', {
+      name,
+      max: formatDuration(policy.maxDurationMinutes, locale),
+    });
     return step.prompt(DURATION_PROMPT, {
-      prompt: plainMessage(
-        `${this.takeProblem(state)}How long do you need ${name}? Up to ${describeMinutes(policy.maxDurationMinutes)} (for example 2h, 90m or 1.5 hours).`,
-      ),
-      validations: { maxMinutes: policy.maxDurationMinutes, targetName: name },
+      prompt: plainMessage(this.withProblem(state, question, locale)),
+      validations: { maxMinutes: policy.maxDurationMinutes, targetName: state.target!.displayName },
     });
   }
 
@@ -212,22 +211,25 @@ export class ActivateRoleDialog extends CancellableDialog {
       const parsed = parseDuration(answer.text);
       if (parsed.ok) state.minutes = parsed.minutes;
     }
+    const { locale } = step.context.activity;
+    const t = translator(locale);
     let refused = false;
     if (state.justification !== undefined) {
       const check = checkJustification(state.justification);
       state.justification = check.ok ? check.value : undefined;
-      if (!check.ok) [refused, state.problem] = [true, check.reason];
+      if (!check.ok) [refused, state.problem] = [true, inputProblemText(check, locale)];
     }
     // Asked when the policy needs one, or when the one given does not fit (it is not dropped silently).
     if (state.justification || (!state.policy!.requiresJustification && !refused)) return step.next();
     const name = plainPart(state.target!.displayName);
-    const question = state.policy!.requiresJustification
-      ? `${name} requires a justification. Why do you need it?`
-      : `Why do you need ${name}? A short reason is enough.`;
+    const question = t(
+      state.policy!.requiresJustification ? 'activation:ask.justificationRequired' : 'activation:ask.justification',
+      { name },
+    );
     return step.prompt(JUSTIFICATION_PROMPT, {
-      prompt: plainMessage(`${this.takeProblem(state)}${question}`),
+      prompt: plainMessage(this.withProblem(state, question, locale)),
       retryPrompt: MessageFactory.text(
-        `Please give a short reason (up to ${JUSTIFICATION_MAX} characters), or say cancel.`,
+        t('activation:ask.justificationRetry', { max: JUSTIFICATION_MAX }),
       ) as Partial<Activity>,
     });
   }
@@ -236,20 +238,22 @@ export class ActivateRoleDialog extends CancellableDialog {
     const state = this.state(step);
     const answer = step.result as ChatInput | undefined;
     if (typeof answer?.text === 'string' && !state.justification) state.justification = answer.text;
+    const { locale } = step.context.activity;
+    const t = translator(locale);
     let refused = false;
     if (state.ticket !== undefined) {
       const check = checkTicket(state.ticket, this.services.rules);
       state.ticket = check.ok ? check.value : undefined;
-      if (!check.ok) [refused, state.problem] = [true, check.reason];
+      if (!check.ok) [refused, state.problem] = [true, inputProblemText(check, locale)];
     }
     if (state.ticket || (!state.policy!.requiresTicket && !refused)) return step.next();
+    const question = t('activation:ask.ticket', {
+      name: plainPart(state.target!.displayName),
+      system: plainPart(this.services.rules.ticketSystem),
+    });
     return step.prompt(TICKET_PROMPT, {
-      prompt: plainMessage(
-        `${this.takeProblem(state)}${plainPart(state.target!.displayName)} requires a ticket number. Which ${plainPart(this.services.rules.ticketSystem)} ticket is this for (for example INC-42)?`,
-      ),
-      retryPrompt: MessageFactory.text(
-        'That does not look like a ticket number. Type it like INC-42 or CHG0012345, or say cancel.',
-      ) as Partial<Activity>,
+      prompt: plainMessage(this.withProblem(state, question, locale)),
+      retryPrompt: MessageFactory.text(t('activation:ask.ticketRetry')) as Partial<Activity>,
     });
   }
 
@@ -258,20 +262,24 @@ export class ActivateRoleDialog extends CancellableDialog {
     const answer = step.result as ChatInput | undefined;
     if (typeof answer?.text === 'string' && !state.ticket) state.ticket = answer.text;
     const policy = state.policy!;
-    const card = confirmationCard({
-      key: state.targetKey!,
-      targetName: state.target!.displayName,
-      durationText: describeMinutes(state.minutes!),
-      justification: state.justification,
-      ticketNumber: state.ticket,
-      approvalText: approvalText(policy),
-      stepUpText: policy.authContext
-        ? 'This role asks for a stronger sign-in; you may be asked to sign in again.'
-        : null,
-    });
+    const { locale } = step.context.activity;
+    const t = translator(locale);
+    const card = confirmationCard(
+      {
+        key: state.targetKey!,
+        targetName: state.target!.displayName,
+        kind: state.target!.kind,
+        durationText: formatDuration(state.minutes!, locale),
+        justification: state.justification,
+        ticketNumber: state.ticket,
+        approvalText: approvalText(policy, locale),
+        stepUpText: policy.authContext ? t('activation:stepUpHint') : null,
+      },
+      { locale },
+    );
     return step.prompt(CONFIRM_PROMPT, {
       prompt: MessageFactory.attachment(CardFactory.adaptiveCard(card)) as Partial<Activity>,
-      retryPrompt: MessageFactory.text('Click Activate (or say yes) to submit, or say cancel.') as Partial<Activity>,
+      retryPrompt: MessageFactory.text(t('activation:ask.confirmRetry')) as Partial<Activity>,
     });
   }
 
@@ -288,9 +296,10 @@ export class ActivateRoleDialog extends CancellableDialog {
     } satisfies ActivationRequest);
   }
 
-  private takeProblem(state: CollectedState): string {
-    const problem = state.problem ? `${state.problem} ` : '';
+  /** The question, after the reason the one-line command's value was refused (once). */
+  private withProblem(state: CollectedState, question: string, locale?: string): string {
+    const problem = state.problem;
     state.problem = undefined;
-    return problem;
+    return problem ? translator(locale)('activation:ask.withProblem', { problem, question }) : question;
   }
 }

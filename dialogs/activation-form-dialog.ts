@@ -1,6 +1,8 @@
-import type { TurnContext } from 'botbuilder';
-import { Dialog, type DialogContext, type DialogTurnResult } from 'botbuilder-dialogs';
-import { activationFormCard, type FormSubmission } from '../cards';
+import { randomUUID } from 'node:crypto';
+import type { Activity, TurnContext } from 'botbuilder';
+import { Dialog, type DialogContext, type DialogInstance, type DialogTurnResult } from 'botbuilder-dialogs';
+import { activationFormCard, type FormSubmission, type SubmittedFormCardModel, submittedFormCard } from '../cards';
+import { formatDuration } from '../src/i18n';
 import { checkActivationForm, type FormAnswers, type FormErrors } from '../src/activation/activation-form-check';
 import type { ActivationRequest } from '../src/activation/activation-service';
 import { errorSummary } from '../src/observability/error-summary';
@@ -8,7 +10,8 @@ import { PimError } from '../src/pim/pim-error';
 import type { ActivationPolicy, PimTarget } from '../src/pim/pim-types';
 import { findTarget, targetKey } from '../src/pim/target-key';
 import { activationFormModel } from '../src/views/activation-form-view';
-import { targetLabel } from '../src/views/scope-text';
+import { targetLabel } from '../src/views/target-label';
+import { translator } from '../src/i18n';
 import { cardMessage, refusalCard, userIdOf } from './dialog-replies';
 import type { DialogServices } from './dialog-services';
 import { turnInput } from './turn-input';
@@ -44,9 +47,11 @@ interface FormState {
   intro?: string;
   /** What the command already said, shown once the role's fields appear (the role step has no such inputs). */
   said?: FormAnswers;
+  /** The role the card was last shaped for: shown again, with its fields, when the form is asked again. */
+  shapedKey?: string;
+  /** The form's id on its cards: a form already submitted is recognised by it (activation:submitted.again). */
+  formId: string;
 }
-
-const NOT_YOURS = 'This form was made for someone else, so I did not act on it. Type "activate" for your own.';
 
 /**
  * The one-card activation: the form is sent, and each click comes back here as an Action.Submit (Next
@@ -65,19 +70,20 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       choiceKeys: options.choiceKeys,
       intro: options.intro,
       said: options.values,
+      formId: options.form?.formId ?? randomUUID(),
     };
     dc.activeDialog!.state = state;
     if (options.form) return this.read(dc, state, options.form, options.formSubmitted === true);
-    const targets = await this.targets(dc, state);
+    const targets = await this.targets(dc.context, state);
     if (!targets) return dc.endDialog();
     const preselected = options.targetKey
       ? findTarget(targets, options.targetKey)
       : targets.length === 1
         ? targets[0]
         : undefined;
-    const chosen = preselected ? await this.policy(dc, preselected) : undefined;
+    const chosen = preselected ? await this.policy(dc.context, preselected) : undefined;
     if (preselected && !chosen) return dc.endDialog();
-    await this.show(dc, state, targets, { chosen, values: options.values });
+    await this.show(dc.context, state, targets, { chosen, values: options.values });
     return Dialog.EndOfTurn;
   }
 
@@ -87,8 +93,22 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
     if (action?.verb === 'activationForm' || action?.verb === 'activationFormRole') {
       return this.read(dc, state, action.form, action.verb === 'activationForm');
     }
-    await dc.context.sendActivity('Fill in the form above and click Activate, or say cancel.');
+    await dc.context.sendActivity(translator(dc.context.activity.locale)('activation:form.useTheForm'));
     return Dialog.EndOfTurn;
+  }
+
+  /**
+   * The form asked again (after help, roles … answered while it waits): a fresh copy below the answer, shaped
+   * for the role it was shaped for, with what the command said. What was typed into the old copy but never
+   * sent is the client's alone; the old copy still works if the user goes back to it.
+   */
+  override async repromptDialog(context: TurnContext, instance: DialogInstance): Promise<void> {
+    const state = instance.state as FormState;
+    const targets = await this.targets(context, state);
+    if (!targets) return;
+    const shaped = state.shapedKey ? findTarget(targets, state.shapedKey) : undefined;
+    const chosen = shaped ? await this.policy(context, shaped) : undefined;
+    await this.show(context, state, targets, { chosen, values: state.said }, { fresh: true });
   }
 
   /** A click on the form: only its requester's counts; then the role, its policy and (Activate) the answers. */
@@ -100,10 +120,10 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
   ): Promise<DialogTurnResult> {
     if (form.requester !== userIdOf(dc.context)) {
       this.services.logger.warn({ verb: submitted ? 'activationForm' : 'activationFormRole' }, 'form of another user');
-      await dc.context.sendActivity(NOT_YOURS);
+      await dc.context.sendActivity(translator(dc.context.activity.locale)('activation:form.notYours'));
       return Dialog.EndOfTurn;
     }
-    const targets = await this.targets(dc, state);
+    const targets = await this.targets(dc.context, state);
     if (!targets) return dc.endDialog();
     // The card's inputs win; a field it did not have yet (the role step) shows what the command said.
     const values: FormAnswers = {
@@ -112,24 +132,44 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       justification: form.justification ?? state.said?.justification,
       ticket: form.ticket ?? state.said?.ticket,
     };
+    // Kept for a copy of the form asked again after an interruption.
+    state.said = values;
     const target = findTarget(targets, form.role);
     if (!target) {
-      await this.show(dc, state, targets, { values, errors: { role: 'Pick one of your eligible roles or groups.' } });
+      await this.show(dc.context, state, targets, {
+        values,
+        errors: { role: { code: 'roleNotEligible', values: {} } },
+      });
       return Dialog.EndOfTurn;
     }
-    const chosen = await this.policy(dc, target);
+    const chosen = await this.policy(dc.context, target);
     if (!chosen) return dc.endDialog();
     // Next, or Activate on a card shaped for another role (the choice was changed since): this role's fields
     // first, so nothing is submitted under rules the user has not seen.
     if (!submitted || form.shapedFor !== targetKey(target)) {
-      await this.show(dc, state, targets, { chosen, values });
+      await this.show(dc.context, state, targets, { chosen, values });
       return Dialog.EndOfTurn;
     }
     const check = checkActivationForm(values, chosen.policy, this.services.rules, target.displayName);
     if (!check.ok) {
-      await this.show(dc, state, targets, { chosen, values, errors: check.errors });
+      await this.show(dc.context, state, targets, { chosen, values, errors: check.errors });
       return Dialog.EndOfTurn;
     }
+    // Submitted: the form turns read-only in place (no second Activate on it). The same form clicked again
+    // (two quick clicks, an older copy) finds its request among the tracked ones and sends nothing.
+    const { locale } = dc.context.activity;
+    const summary: SubmittedFormCardModel = {
+      targetText: targetLabel(target, targets, locale),
+      durationText: formatDuration(check.minutes, locale),
+      justification: check.justification,
+      ticketNumber: check.ticket,
+    };
+    const tracked = form.formId ? await this.services.activation.tracked(state.requester, target) : undefined;
+    if (form.formId && tracked?.submissionKey === form.formId) {
+      await this.place(dc.context, cardMessage(submittedFormCard({ ...summary, again: true }, { locale })));
+      return dc.endDialog();
+    }
+    await this.place(dc.context, cardMessage(submittedFormCard(summary, { locale })));
     const { ticketSystem } = this.services.rules;
     return dc.endDialog({
       target,
@@ -137,78 +177,90 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
       justification: check.justification,
       ticket: check.ticket ? { ticketNumber: check.ticket, ticketSystem } : undefined,
       policy: chosen.policy,
+      submissionKey: form.formId,
     } satisfies ActivationRequest);
   }
 
   /** The user's eligible targets (only the offered ones when the choice was narrowed); undefined after saying why. */
-  private async targets(dc: DialogContext, state: FormState): Promise<PimTarget[] | undefined> {
-    const pim = await this.services.sessions.pimFor(dc.context);
+  private async targets(context: TurnContext, state: FormState): Promise<PimTarget[] | undefined> {
+    const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
-      await dc.context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
+      const help = this.services.sessions.signInHelp(context.activity.locale);
+      await context.sendActivity(translator(context.activity.locale)('chat:signInMissing', { help }));
       return undefined;
     }
     const all = (await this.services.activation.eligibleTargets(pim, state.requester)).map((e) => e.target);
     const offered = state.choiceKeys ? all.filter((t) => state.choiceKeys!.includes(targetKey(t))) : all;
     if (offered.length > 0) return offered;
-    await dc.context.sendActivity(
-      'You have no eligible roles or groups in PIM, so there is nothing to activate. Ask a PIM administrator to make you eligible.',
-    );
+    await context.sendActivity(translator(context.activity.locale)('activation:noEligible'));
     return undefined;
   }
 
   private async policy(
-    dc: DialogContext,
+    context: TurnContext,
     target: PimTarget,
   ): Promise<{ target: PimTarget; policy: ActivationPolicy } | undefined> {
-    const pim = await this.services.sessions.pimFor(dc.context);
+    const pim = await this.services.sessions.pimFor(context);
     if (!pim) return undefined;
     try {
       return { target, policy: await this.services.activation.policyFor(pim, target) };
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
-      await dc.context.sendActivity(refusalCard({ target, durationMinutes: 0 }, err));
+      await context.sendActivity(refusalCard({ target, durationMinutes: 0 }, err, context.activity.locale));
       return undefined;
     }
   }
 
   /**
-   * The form as it stands: the clicked card updated in place (Teams and the Playground edit a bot's message;
-   * an Action.Submit names it in replyToId), else a new card.
+   * The form as it stands, in the clicked card's place (see place).
    */
   private async show(
-    dc: DialogContext,
+    context: TurnContext,
     state: FormState,
     targets: PimTarget[],
     view: { chosen?: { target: PimTarget; policy: ActivationPolicy }; values?: FormAnswers; errors?: FormErrors },
+    how: { fresh?: boolean } = {},
   ): Promise<void> {
     const { rules } = this.services;
+    state.shapedKey = view.chosen ? targetKey(view.chosen.target) : undefined;
     const card = activationFormCard(
-      activationFormModel({
-        requester: state.requester,
-        targets,
-        ...view,
-        intro: state.intro,
-        ticketSystem: rules.ticketSystem,
-        ticketPattern: rules.ticketPattern,
-      }),
-      { aadObjectId: state.requester },
+      {
+        ...activationFormModel({
+          requester: state.requester,
+          targets,
+          ...view,
+          intro: state.intro,
+          ticketSystem: rules.ticketSystem,
+          ticketPattern: rules.ticketPattern,
+          locale: context.activity.locale,
+        }),
+        formId: state.formId,
+      },
+      { aadObjectId: state.requester, locale: context.activity.locale },
     );
-    const message = cardMessage(card);
-    const replyToId = dc.context.activity.replyToId;
+    await this.place(context, cardMessage(card), how);
+  }
+
+  /**
+   * A card in the form's place: the clicked card updated in place (Teams and the Playground edit a bot's
+   * message; an Action.Submit names it in replyToId), else, or when asked for a fresh copy, a new message.
+   */
+  private async place(context: TurnContext, message: Partial<Activity>, how: { fresh?: boolean } = {}): Promise<void> {
+    const replyToId = how.fresh ? undefined : context.activity.replyToId;
     if (replyToId) {
       try {
-        await dc.context.updateActivity({ ...message, id: replyToId, conversation: dc.context.activity.conversation });
+        await context.updateActivity({ ...message, id: replyToId, conversation: context.activity.conversation });
         return;
       } catch (err) {
         this.services.logger.warn({ err: errorSummary(err) }, 'form card update failed; sending a new one');
       }
     }
-    await dc.context.sendActivity(message);
+    await context.sendActivity(message);
   }
 }
 
 /** The question above a narrowed form: the typed name matched several (one role at two scopes, say). */
-export function whichOneIntro(typed: string, options: readonly PimTarget[]): string {
-  const names = options.map((o) => targetLabel(o, options));
-  return `"${typed}" matches ${names.length} of your roles and groups: ${names.join('; ')}. Which one?`;
+export function whichOneIntro(typed: string, options: readonly PimTarget[], locale?: string): string {
+  const names = options.map((o) => targetLabel(o, options, locale));
+  return translator(locale)('activation:choose.whichOne', { typed, count: names.length, names: names.join('; ') });
 }

@@ -5,6 +5,8 @@ import { errorSummary } from '../src/observability/error-summary';
 import type { PimClient } from '../src/pim/pim-client';
 import type { RequesterChat } from '../src/requests/pim-request';
 import type { StatusCardModel } from '../cards';
+import { translator } from '../src/i18n';
+import { pimErrorWords } from '../src/views/pim-error-words';
 import { approvalText } from '../src/views/role-view';
 import { draftStatusModel, requestStatusModel } from '../src/views/status-view';
 import { cardMessage, userIdOf } from './dialog-replies';
@@ -43,7 +45,8 @@ export class ActivationSubmission {
     state.statusActivityId = sent?.id;
     const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
-      await context.sendActivity(`I could not get your sign-in. ${this.services.sessions.missingTokenHelp}`);
+      const help = this.services.sessions.signInHelp(context.activity.locale);
+      await context.sendActivity(translator(context.activity.locale)('chat:signInMissing', { help }));
       return { state, result: { done: true } };
     }
     return { state, result: await this.submit(context, state, pim, true) };
@@ -122,7 +125,10 @@ export class ActivationSubmission {
         view = requestStatusModel(outcome.request, { now });
         break;
       case 'pendingApproval':
-        view = requestStatusModel(outcome.request, { now, pendingText: approvalText(state.request.policy) });
+        view = requestStatusModel(outcome.request, {
+          now,
+          pendingText: approvalText(state.request.policy, state.locale),
+        });
         break;
       case 'refused': {
         const err = outcome.error;
@@ -130,9 +136,11 @@ export class ActivationSubmission {
           { kind: err.kind, graphCode: err.graphCode, graphRequestId: err.requestId },
           'activation refused by PIM',
         );
+        // PIM's reasons in the requester's words (pim-error-words.ts); the Graph code and request id stay as sent.
+        const words = pimErrorWords(err, state.locale);
         view = draftStatusModel(state.request, 'failed', {
-          message: err.message,
-          fix: err.fix,
+          message: words.message,
+          fix: words.fix,
           graphCode: err.graphCode,
           requestId: err.requestId,
         });
@@ -140,8 +148,8 @@ export class ActivationSubmission {
       }
       case 'unexpected':
         view = draftStatusModel(state.request, 'failed', {
-          message: `PIM answered "${outcome.status}".`,
-          fix: 'Check the request in the Entra admin center.',
+          message: translator(state.locale)('activation:submission.unexpectedStatus', { status: outcome.status }),
+          fix: translator(state.locale)('activation:submission.unexpectedFix'),
           requestId: outcome.requestId,
         });
         break;

@@ -4,6 +4,8 @@ import { matchTarget } from '../src/activation/target-matcher';
 import { translator } from '../src/i18n';
 import type { PimTarget } from '../src/pim/pim-types';
 import { findTarget } from '../src/pim/target-key';
+import { inputProblemText } from '../src/views/input-problem-words';
+import { plainMessage } from '../src/views/plain-message';
 import type { ChatInput } from './chat-input-prompt';
 
 /** How the activation dialog reads answers: a duration, a yes, a role picked or named. */
@@ -13,14 +15,19 @@ export async function checkDurationAnswer(prompt: PromptValidatorContext<ChatInp
   const limits = prompt.options.validations as { maxMinutes: number; targetName: string };
   const t = translator(prompt.context.activity.locale);
   const parsed = parseDuration(prompt.recognized.value?.text ?? '');
-  // The reasons are the duration parser's (src/activation, English: the domain does not translate).
+  // The duration parser returns a code with values; the reader's words come from them (input-problem-words.ts).
+  const { locale } = prompt.context.activity;
   if (!parsed.ok) {
-    await prompt.context.sendActivity(t('chat:duration.unreadable', { reason: parsed.reason }));
+    await prompt.context.sendActivity(
+      plainMessage(t('chat:duration.unreadable', { reason: inputProblemText(parsed, locale) })),
+    );
     return false;
   }
   const check = validateDuration(parsed.minutes, limits);
   if (!check.ok) {
-    await prompt.context.sendActivity(t('chat:duration.outOfLimits', { reason: check.reason }));
+    await prompt.context.sendActivity(
+      plainMessage(t('chat:duration.outOfLimits', { reason: inputProblemText(check, locale) })),
+    );
     return false;
   }
   return true;

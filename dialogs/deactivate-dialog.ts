@@ -48,8 +48,9 @@ export class DeactivateDialog extends CancellableDialog {
     const t = translator(step.context.activity.locale);
     const pim = await this.services.sessions.pimFor(step.context);
     if (!pim) {
-      // missingTokenHelp is the sign-in layer's own advice (src/teams), passed in as it words it.
-      await step.context.sendActivity(t('chat:signInMissing', { help: this.services.sessions.missingTokenHelp }));
+      await step.context.sendActivity(
+        t('chat:signInMissing', { help: this.services.sessions.signInHelp(step.context.activity.locale) }),
+      );
       return step.endDialog();
     }
     const active = (await pim.listActive()).filter(isActivated);

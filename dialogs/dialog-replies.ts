@@ -1,6 +1,7 @@
 import { type Activity, CardFactory, MessageFactory, type TurnContext } from 'botbuilder';
 import { type AdaptiveCard, queuedActivationCard, statusCard } from '../cards';
 import { formatDuration, formatTime, translator } from '../src/i18n';
+import { pimErrorWords } from '../src/views/pim-error-words';
 import type { PimClient } from '../src/pim/pim-client';
 import type { PimError } from '../src/pim/pim-error';
 import { isActivated, type PimTarget } from '../src/pim/pim-types';
@@ -19,13 +20,14 @@ export function cardMessage(card: AdaptiveCard, text?: string): Partial<Activity
   return MessageFactory.attachment(CardFactory.adaptiveCard(card), text) as Partial<Activity>;
 }
 
-/** The status card saying PIM refused the request, with PIM's reason and the fix. */
-export function refusalCard(draft: RequestDraft, err: PimError): Partial<Activity> {
+/** The status card saying PIM refused the request, with PIM's reason and the fix in the reader's words. */
+export function refusalCard(draft: RequestDraft, err: PimError, locale?: string): Partial<Activity> {
+  const words = pimErrorWords(err, locale);
   return cardMessage(
     statusCard(
       draftStatusModel(draft, 'failed', {
-        message: err.message,
-        fix: err.fix,
+        message: words.message,
+        fix: words.fix,
         graphCode: err.graphCode,
         requestId: err.requestId,
       }),

@@ -23,6 +23,8 @@ export interface UserSessions {
   readonly signInDialog?: Dialog;
   /** Why there is no token and what to do, when there is no interactive sign-in. */
   readonly missingTokenHelp: string;
+  /** Why there is no token and what to do, in the reader's language. */
+  signInHelp(locale?: string | null): string;
 }
 
 /** Begins an interactive step-up sign-in and returns the URL of the bot's /auth/start for it. */

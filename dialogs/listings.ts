@@ -4,6 +4,7 @@ import { translator } from '../src/i18n';
 import type { PimClient } from '../src/pim/pim-client';
 import { PimError } from '../src/pim/pim-error';
 import { activeItems } from '../src/views/active-view';
+import { pimErrorText } from '../src/views/pim-error-words';
 import { plainMessage, plainPart } from '../src/views/plain-message';
 import { ApprovalInbox } from '../src/approvals/approval-inbox';
 import { inboxCardModel } from '../src/views/inbox-view';
@@ -92,8 +93,7 @@ export class Listings {
   private async reply(context: TurnContext, build: (pim: PimClient) => Promise<AdaptiveCard>): Promise<void> {
     const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
-      // missingTokenHelp is the sign-in layer's own advice (src/teams), passed in as it words it.
-      const help = this.services.sessions.missingTokenHelp;
+      const help = this.services.sessions.signInHelp(context.activity.locale);
       await context.sendActivity(translator(context.activity.locale)('chat:signInMissing', { help }));
       return;
     }
@@ -102,7 +102,9 @@ export class Listings {
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
       // It names the role (a directory name): plain, like every text message with outside names in it.
-      await context.sendActivity(plainMessage(plainPart(err.userText, TEXT_LIMITS.message)));
+      await context.sendActivity(
+        plainMessage(plainPart(pimErrorText(err, context.activity.locale), TEXT_LIMITS.message)),
+      );
     }
   }
 }

@@ -10,6 +10,7 @@ import { helpCard, TEXT_LIMITS } from '../cards';
 import type { ActivationRequest } from '../src/activation/activation-service';
 import { type TranslationKey, translator } from '../src/i18n';
 import { PimError } from '../src/pim/pim-error';
+import { pimErrorText } from '../src/views/pim-error-words';
 import { plainMessage, plainPart } from '../src/views/plain-message';
 import { ACTIVATE_ROLE_DIALOG, ActivateRoleDialog, type ActivateRoleOptions } from './activate-role-dialog';
 import { ActivationSubmission, type SubmissionState } from './activation-submission';
@@ -238,7 +239,9 @@ export class MainDialog extends CancellableDialog {
     } catch (err) {
       if (!(err instanceof PimError)) throw err;
       // It names the role (a directory name): plain, like every text message with outside names in it.
-      await step.context.sendActivity(plainMessage(plainPart(err.userText, TEXT_LIMITS.message)));
+      await step.context.sendActivity(
+        plainMessage(plainPart(pimErrorText(err, step.context.activity.locale), TEXT_LIMITS.message)),
+      );
     }
   }
 }

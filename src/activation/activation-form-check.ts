@@ -1,5 +1,6 @@
 import type { ActivationPolicy } from '../pim/pim-types';
 import { parseDuration, validateDuration } from './duration-parser';
+import type { InputProblem } from './input-problem';
 import { checkJustification, checkTicket, type RequestRules } from './request-rules';
 
 /**
@@ -17,7 +18,13 @@ export interface FormAnswers {
 }
 
 export type FormField = 'role' | 'duration' | 'justification' | 'ticket';
-export type FormErrors = Partial<Record<FormField, string>>;
+/**
+ * Why a field was refused, as data the view words in the reader's language: a typed value's problem
+ * (input-problem.ts), or one only the form has (no role of the user's picked, no duration picked).
+ */
+export type FormProblem = InputProblem | { code: 'roleNotEligible' | 'durationMissing'; values: Record<string, never> };
+export type FormErrors = Partial<Record<FormField, FormProblem>>;
+const problem = (refusal: InputProblem): InputProblem => ({ code: refusal.code, values: refusal.values });
 
 export type FormCheck =
   | { ok: true; minutes: number; justification?: string; ticket?: string }
@@ -37,27 +44,27 @@ export function checkActivationForm(
   if (custom) {
     const parsed = parseDuration(custom);
     if (parsed.ok) minutes = parsed.minutes;
-    else errors.duration = parsed.reason;
+    else errors.duration = problem(parsed);
   } else if (/^\d{1,5}$/.test(chosen)) {
     minutes = Number(chosen);
   } else {
-    errors.duration = 'Pick how long you need it, or type a duration such as 90m.';
+    errors.duration = { code: 'durationMissing', values: {} };
   }
   if (minutes !== undefined) {
     const check = validateDuration(minutes, { maxMinutes: policy.maxDurationMinutes, targetName });
-    if (!check.ok) errors.duration = check.reason;
+    if (!check.ok) errors.duration = problem(check);
   }
   let justification: string | undefined;
   if (policy.requiresJustification || (answers.justification ?? '').trim()) {
     const check = checkJustification(answers.justification);
     if (check.ok) justification = check.value;
-    else errors.justification = check.reason;
+    else errors.justification = problem(check);
   }
   let ticket: string | undefined;
   if (policy.requiresTicket || (answers.ticket ?? '').trim()) {
     const check = checkTicket(answers.ticket, rules);
     if (check.ok) ticket = check.value;
-    else errors.ticket = check.reason;
+    else errors.ticket = problem(check);
   }
   if (Object.keys(errors).length > 0 || minutes === undefined) return { ok: false, errors };
   return { ok: true, minutes, justification, ticket };

@@ -24,6 +24,8 @@ export interface ActivationRequest {
   policy: ActivationPolicy;
   /** Default: now. Later for an activation queued to follow a running one (see queued-activation.ts). */
   startDateTime?: Date;
+  /** The form it came from (its id), kept on the tracked request so the same form is never submitted twice. */
+  submissionKey?: string;
 }
 
 /** Who asks, with their own delegated PIM client, and the chat they asked in. */
@@ -148,6 +150,7 @@ export class ActivationService {
             activeUntil: new Date(start.getTime() + request.durationMinutes * 60_000).toISOString(),
           }),
       scheduleId: created.targetScheduleId ?? undefined,
+      ...(request.submissionKey ? { submissionKey: request.submissionKey } : {}),
       chat: requester.chat,
     });
     // PIM has it either way: a record that cannot be kept (storage down) must not hide PIM's answer.

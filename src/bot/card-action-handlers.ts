@@ -89,7 +89,9 @@ export class CardActionHandlers {
     if (!(await this.deps.sessions.verifiedUserId(context))) {
       const login = await this.deps.sessions.loginRequest(context);
       if (login) return login.body as AdaptiveCardInvokeResponse;
-      return cardResponse(signInNeeded(this.deps.sessions.missingTokenHelp, context.activity.locale));
+      return cardResponse(
+        signInNeeded(this.deps.sessions.signInHelp(context.activity.locale), context.activity.locale),
+      );
     }
     if (!action) return cardResponse(invalidAction(rawVerb, context.activity.locale));
     const handler = this.handlers[action.verb] as (
@@ -172,7 +174,7 @@ export class CardActionHandlers {
       {
         title: t('actions:signInNeeded.title'),
         message: t('actions:signInNeeded.notFound'),
-        fix: this.deps.sessions.missingTokenHelp,
+        fix: this.deps.sessions.signInHelp(locale),
       },
       { locale },
     );
@@ -189,7 +191,7 @@ export class CardActionHandlers {
       case 'refused':
         return view({ errorText: refusalText(result.refusal, t) });
       case 'signInNeeded':
-        return view({ errorText: t('approval:signInNeeded', { help: this.deps.sessions.missingTokenHelp }) });
+        return view({ errorText: t('approval:signInNeeded', { help: this.deps.sessions.signInHelp(locale) }) });
       case 'failed':
         return view({ errorText: decisionFailure(result.error, t, locale), commentValue: result.comment });
       case 'alreadyDecided':

@@ -109,8 +109,8 @@ export class InboxActions {
         {
           title: t('actions:signInNeeded.title'),
           message: t('actions:signInNeeded.notFound'),
-          // The sign-in layer's own advice (src/teams), passed in as it words it.
-          fix: this.deps.sessions.missingTokenHelp,
+          // The sign-in layer's own advice (src/teams), in the reader's language.
+          fix: this.deps.sessions.signInHelp(locale),
         },
         { locale },
       );

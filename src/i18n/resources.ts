@@ -22,6 +22,8 @@ import deSubscriptions from './locales/de/subscriptions.json' with { type: 'json
 import deErrors from './locales/de/errors.json' with { type: 'json' };
 import deStatus from './locales/de/status.json' with { type: 'json' };
 import enStatus from './locales/en/status.json' with { type: 'json' };
+import deActivation from './locales/de/activation.json' with { type: 'json' };
+import enActivation from './locales/en/activation.json' with { type: 'json' };
 import enApproval from './locales/en/approval.json' with { type: 'json' };
 import deApproval from './locales/de/approval.json' with { type: 'json' };
 import enInbox from './locales/en/inbox.json' with { type: 'json' };
@@ -55,6 +57,7 @@ const en = {
   subscriptions: enSubscriptions,
   errors: enErrors,
   status: enStatus,
+  activation: enActivation,
   approval: enApproval,
   inbox: enInbox,
   feed: enFeed,
@@ -86,6 +89,7 @@ export const RESOURCES: Readonly<Record<Language, Resources>> = {
     subscriptions: deSubscriptions,
     errors: deErrors,
     status: deStatus,
+    activation: deActivation,
     approval: deApproval,
     inbox: deInbox,
     feed: deFeed,

@@ -32,6 +32,8 @@ export interface PimRequest {
   approval?: ApprovalPart;
   /** Set when the activation was announced to the channel feed. */
   feed?: FeedPart;
+  /** The id of the activation form that made it: a second Activate on that form finds it and sends nothing. */
+  submissionKey?: string;
   /** Job steps on this request: who claimed them (a lease) and when they were done. */
   steps: RequestSteps;
 }

@@ -40,6 +40,10 @@ export class TurnSessions {
     return this.tokens.missingTokenHelp;
   }
 
+  signInHelp(locale?: string | null): string {
+    return this.tokens.signInHelp(locale);
+  }
+
   /**
    * Whether the user is signed in for this turn: a verified token whose session Entra still honours. A token
    * Entra refuses as a grant (revoked sessions: the Token Service keeps handing it out until it expires) signs

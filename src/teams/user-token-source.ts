@@ -1,5 +1,6 @@
 import { reuseFor } from '../identity/token-expiry';
 import { TtlCache } from '../shared/ttl-cache';
+import { translator } from '../i18n';
 import type { InvokeResponse, TurnContext } from 'botbuilder';
 import type { UserTokenClient } from 'botframework-connector';
 import { type Dialog, OAuthPrompt } from 'botbuilder-dialogs';
@@ -14,8 +15,10 @@ export interface UserTokenSource {
   getUserAssertion(context: TurnContext): Promise<string | undefined>;
   /** A dialog that signs the user in interactively, when the source has one. */
   readonly signInDialog?: Dialog;
-  /** Why there is no token and what to do, when there is no interactive sign-in. */
+  /** Why there is no token and what to do, when there is no interactive sign-in (English; see signInHelp). */
   readonly missingTokenHelp: string;
+  /** The same advice in the reader's language. */
+  signInHelp(locale?: string | null): string;
   /**
    * For card actions (Universal Actions): the invoke response asking Teams to sign the user in
    * (HTTP 401 loginRequest); Teams then resends the action with the SSO token.
@@ -34,6 +37,10 @@ export const SIGN_IN_DIALOG = 'pimbot.signIn';
 export class TeamsSsoTokenSource implements UserTokenSource {
   readonly signInDialog: OAuthPrompt;
   readonly missingTokenHelp = 'Sign in with the card above, then ask again.';
+
+  signInHelp(locale?: string | null): string {
+    return translator(locale)('chat:signInHelp.sso');
+  }
 
   constructor(private readonly connectionName: string) {
     this.signInDialog = new OAuthPrompt(SIGN_IN_DIALOG, {
@@ -98,6 +105,10 @@ export interface DevSsoTokenIssuer {
 export class DevIdentityTokenSource implements UserTokenSource {
   readonly missingTokenHelp =
     'In the demo, chat as one of the demo users (Adele, Megan, Nestor…): the Playground user needs their aadObjectId.';
+
+  signInHelp(locale?: string | null): string {
+    return translator(locale)('chat:signInHelp.demo');
+  }
 
   /** Like the Teams client, which keeps a user's SSO token until it nears expiry (memory only). */
   private readonly tokens: TtlCache<string>;

@@ -4,7 +4,7 @@ import { type ActivationPolicy, type AssignmentInstance, isActivated, type PimTa
 import { sameTarget, targetKey } from '../pim/target-key';
 import { scopeName } from '../activation/target-scope';
 import { scopeText } from './scope-text';
-import { formatDuration, formatTime, translator } from '../i18n';
+import { formatDuration, formatTime, formattingLocale, translator } from '../i18n';
 
 /** What else the "my roles" card shows: what is active now, and the roles each group grants. */
 export interface RoleListContext {
@@ -78,11 +78,17 @@ export function policyBadges(policy: ActivationPolicy): string {
     .join(' · ');
 }
 
-/** "Needs approval by Megan Bowen or PIM Approvers", or that none is needed. */
-export function approvalText(policy: ActivationPolicy): string {
-  if (!policy.requiresApproval) return 'No approval needed: it is active as soon as you confirm.';
+/** "Needs approval by Megan Bowen or PIM Approvers", or that none is needed, in the reader's words. */
+export function approvalText(policy: ActivationPolicy, locale?: string | null): string {
+  const t = translator(locale);
+  if (!policy.requiresApproval) return t('activation:approval.none');
   const names = policy.approvers.map((a) =>
-    a.type === 'requestorManager' ? 'your manager' : (a.description ?? (a.type === 'user' ? a.userId : a.groupId)),
+    a.type === 'requestorManager'
+      ? t('activation:approval.manager')
+      : (a.description ?? (a.type === 'user' ? a.userId : a.groupId)),
   );
-  return names.length ? `Needs approval by ${names.join(' or ')}.` : 'Needs approval.';
+  if (names.length === 0) return t('activation:approval.needed');
+  // "A or B", "A, B or C" / "A oder B": the language's own list words (CLDR, through Intl).
+  const list = new Intl.ListFormat(formattingLocale(locale), { type: 'disjunction' }).format(names);
+  return t('activation:approval.by', { names: list });
 }

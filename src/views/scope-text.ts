@@ -1,5 +1,4 @@
 import type { Translate } from '../i18n';
-import { scopedName } from '../activation/target-scope';
 import type { PimTarget } from '../pim/pim-types';
 
 /** 'Directory (tenant-wide)', 'Administrative unit Sales AU', 'Application …', 'Group membership' / 'Group ownership'. */
@@ -11,16 +10,6 @@ export function scopeText(target: PimTarget): string {
   if (unit) return `Administrative unit ${target.scopeName ?? unit[1]}`;
   // Any other directory scope is an application's object id (`/{appObjectId}`).
   return target.scopeName ? `Application ${target.scopeName}` : `Scope ${scope}`;
-}
-
-/**
- * How a role or group is named where several may look alike (a choice, a question): the role with its scope
- * ('User Administrator — Sales AU'), a group's ownership marked ('RAG - Security Operators (owner)').
- */
-export function targetLabel(target: PimTarget, others: readonly PimTarget[] = []): string {
-  if (target.kind === 'group')
-    return target.accessId === 'owner' ? `${target.displayName} (owner)` : target.displayName;
-  return scopedName(target, others);
 }
 
 /**

@@ -116,7 +116,11 @@ describe('activate without details shows one form', () => {
     expect(title(`group:${demoGroups.helpdeskBundle.id}:member`)).toBe(demoGroups.helpdeskBundle.displayName);
     // Before a role is chosen there is nothing policy-shaped yet, and Next (not Activate).
     expect(input(card, 'duration')).toBeUndefined();
-    expect(actionData(card, 'activationFormRole')).toEqual({ pimbot: 'activationFormRole', requester: adele.id });
+    expect(actionData(card, 'activationFormRole')).toEqual({
+      pimbot: 'activationFormRole',
+      requester: adele.id,
+      formId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+    });
   });
 
   it('Next shapes the card for the role: durations up to its maximum, justification and ticket as its policy needs', async () => {
@@ -171,6 +175,31 @@ describe('Activate submits', () => {
       scheduleInfo: expect.objectContaining({ expiration: expect.objectContaining({ duration: 'PT2H' }) }),
     });
     expect(h.connector.calls.map((c) => visibleText(c.body)).join('\n')).toMatch(/Waiting for approval/);
+  });
+
+  it('once submitted, the form turns read-only in place; the same form clicked again sends nothing', async () => {
+    await h.say(adele, 'activate');
+    await click('activationFormRole', { role: key(demoRoles.exchangeAdministrator) });
+    const { card: shaped, id: formMessage } = form();
+    const inputs = { role: key(demoRoles.exchangeAdministrator), duration: '60', justification: 'mailbox migration' };
+    await click('activationForm', inputs);
+    expect(requestsOf(adele.id)).toHaveLength(1);
+    // The clicked message was edited: what was asked for, no inputs, no buttons.
+    const edited = h.connector.calls.filter((c) => c.activityId === formMessage && c.method === 'PUT').at(-1);
+    expect(edited, 'the form message updated in place').toBeDefined();
+    const now = edited!.body.attachments![0]!.content as Json;
+    expect(JSON.stringify(now)).not.toMatch(/"Input\.|"Action\./);
+    const text = visibleText({ attachments: [{ contentType: 'x', content: now }] });
+    expect(text).toContain('Activation requested');
+    expect(text).toContain('Exchange Administrator');
+    expect(text).toContain('1 hour');
+    expect(text).toContain('mailbox migration');
+
+    // An older copy of the same form (a second quick click, another device): recognised by its id.
+    h.connector.reset();
+    await h.say(adele, '', { value: { ...actionData(shaped, 'activationForm'), ...inputs }, replyToId: formMessage });
+    expect(requestsOf(adele.id)).toHaveLength(1);
+    expect(h.connector.calls.map((c) => visibleText(c.body)).join('\n')).toContain('This form was already sent');
   });
 
   it('the same role at an administrative unit is activated at that scope, with a typed duration', async () => {

@@ -7,6 +7,8 @@ import {
   type ActivationFormCardModel,
   type ActiveRolesCardModel,
   activationFormCard,
+  submittedFormCard,
+  type SubmittedFormCardModel,
   type AdaptiveCard,
   activeRolesCard,
   type ConfirmationCardModel,
@@ -215,6 +217,13 @@ export const normalActivationForm: ActivationFormCardModel = {
   },
 };
 
+export const normalSubmittedForm: SubmittedFormCardModel = {
+  targetText: 'Authentication Administrator \u2014 Sales AU',
+  durationText: '2 hours',
+  justification: 'rotate the break-glass credentials',
+  ticketNumber: 'CHG-1042',
+};
+
 /** One entry per builder: how to build it from normal data, and from data where every user text is `h`. */
 export interface BuilderCase {
   name: string;
@@ -249,6 +258,13 @@ export const BUILDERS: readonly BuilderCase[] = [
         VIEWER,
       ),
     minimal: () => activationFormCard({ requester: 'a1d3e1e0', roles: [] }),
+  },
+  {
+    name: 'submittedFormCard',
+    normal: () => submittedFormCard(normalSubmittedForm, VIEWER),
+    hostile: (h) =>
+      submittedFormCard({ targetText: h, durationText: h, justification: h, ticketNumber: h, again: true }, VIEWER),
+    minimal: () => submittedFormCard({ targetText: '', durationText: '' }),
   },
   {
     name: 'helpCard',

@@ -88,6 +88,7 @@ export function dialogWorld(t: () => PimTestStack): DialogWorld {
       };
       const sessions: UserSessions = {
         missingTokenHelp: 'Sign in first.',
+        signInHelp: () => 'Sign in first.',
         async hasToken(context) {
           return (await assertion(context)) !== undefined;
         },

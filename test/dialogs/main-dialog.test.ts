@@ -194,6 +194,19 @@ describe('in German: a de-DE Teams client reads every reply of this dialog in Ge
     expect(text(await c.send('go'))).toBe('Reports Reader ist deaktiviert.');
   });
 
+  it("PIM's refusal in German: deactivating within the first 5 minutes (ActiveDurationTooShort)", async () => {
+    t.stack.graph.activate({
+      principalId: adele.id,
+      roleDefinitionId: demoRoles.reportsReader,
+      duration: 'PT2H',
+      justification: 'portal',
+    });
+    const c = german({ type: 'deactivate', targetText: 'Reports Reader' });
+    expect(text(await c.send('go'))).toBe(
+      'Reports Reader wurde vor weniger als 5 Minuten aktiviert und kann noch nicht deaktiviert werden. Versuchen Sie es in einigen Minuten erneut.',
+    );
+  });
+
   it('step-up: the sign-in card, the re-prompt and the thanks are German, though the resume event has no locale', async () => {
     world.amr = ['pwd'];
     const c = chatWith(

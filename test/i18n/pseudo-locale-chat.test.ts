@@ -2,12 +2,14 @@ import type { Activity } from 'botbuilder';
 import { beforeEach, describe, expect, it } from 'vitest';
 import {
   type AdaptiveCard,
+  activationFormCard,
   confirmationCard,
   expiryWarningCard,
   helpCard,
   myRolesCard,
   QUEUED_ACTIVATION_STATES,
   queuedActivationCard,
+  submittedFormCard,
 } from '../../cards';
 import { helpCommands } from '../../dialogs/help-commands';
 import { type ChatCommand, MainDialog } from '../../dialogs/main-dialog';
@@ -15,7 +17,13 @@ import { translator } from '../../src/i18n';
 import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions } from '../support/bot-harness';
 import { collectCardTexts } from '../cards/card-validation';
-import { normalConfirmation, normalExpiryWarning, normalMyRoles } from '../cards/fixtures';
+import {
+  normalActivationForm,
+  normalConfirmation,
+  normalExpiryWarning,
+  normalMyRoles,
+  normalSubmittedForm,
+} from '../cards/fixtures';
 import { type Chat, chatWith, useDialogWorld } from '../dialogs/dialog-fixture';
 import type { PimTestStack } from '../support/pim-stack';
 import { glued, gluedTexts, OPEN, usePseudoEnglish } from '../support/pseudo-locale';
@@ -49,7 +57,11 @@ function tenantNames(): string[] {
   return [...names];
 }
 
+/** More roles than a card holds (Teams' message size): the form names the rest by count. */
+const MANY_ROLES = Array.from({ length: 600 }, (_, i) => `Role ${i} ${'x'.repeat(40)}`);
+
 const CARD_DATA = [
+  ...MANY_ROLES,
   ...COMMAND_EXAMPLES,
   ...normalMyRoles.items.map((i) => i.name),
   normalConfirmation.targetName,
@@ -62,6 +74,16 @@ const CARD_DATA = [
   normalExpiryWarning.endsAtText,
   normalExpiryWarning.justification ?? '',
   normalExpiryWarning.ticketNumber ?? '',
+  // The form's data: the caller's (already translated) texts and the durations' Intl words.
+  normalActivationForm.intro ?? '',
+  ...normalActivationForm.roles.map((r) => r.title),
+  ...Object.values(normalActivationForm.errors ?? {}),
+  ...Object.values(normalActivationForm.details ?? {}).flatMap((v) =>
+    typeof v === 'string' ? [v] : Array.isArray(v) ? v.map((d: { title: string }) => d.title) : [],
+  ),
+  normalActivationForm.details?.justification?.value ?? '',
+  normalActivationForm.details?.ticket?.value ?? '',
+  ...Object.values(normalSubmittedForm).filter((v): v is string => typeof v === 'string'),
 ];
 
 const QUEUED = {
@@ -104,6 +126,24 @@ const CARDS: Array<[string, () => AdaptiveCard]> = [
   ],
   ['myRolesCard, empty', () => myRolesCard({ items: [] }, VIEWER)],
   ['expiryWarningCard', () => expiryWarningCard(normalExpiryWarning, VIEWER)],
+  ['activationFormCard, shaped, with findings', () => activationFormCard(normalActivationForm, VIEWER)],
+  [
+    'activationFormCard, the role step, more roles than fit',
+    () =>
+      activationFormCard(
+        {
+          requester: normalActivationForm.requester,
+          roles: MANY_ROLES.map((title, i) => ({ title, value: `role:${i}` })),
+        },
+        VIEWER,
+      ),
+  ],
+  ['submittedFormCard', () => submittedFormCard(normalSubmittedForm, VIEWER)],
+  ['submittedFormCard, clicked again', () => submittedFormCard({ ...normalSubmittedForm, again: true }, VIEWER)],
+  [
+    'activationFormCard, no roles',
+    () => activationFormCard({ requester: normalActivationForm.requester, roles: [] }, VIEWER),
+  ],
   [
     'expiryWarningCard without the time left',
     () => expiryWarningCard({ ...normalExpiryWarning, remainingText: '' }, VIEWER),
@@ -134,10 +174,17 @@ beforeEach(() => {
   t = stack();
 });
 
-const DIALOG_DATA = [...tenantNames(), ...COMMAND_EXAMPLES];
+/** Durations are Intl's words (CLDR), not translations: data like names. */
+const intlUnit = (unit: 'hour' | 'minute', n: number) =>
+  new Intl.NumberFormat('en-GB', { style: 'unit', unit, unitDisplay: 'long' }).format(n);
+const DURATIONS = [intlUnit('minute', 30), ...[1, 2, 4, 8, 12, 24].map((n) => intlUnit('hour', n))];
+/** What the user typed in the activation tests below, shown back on the confirmation card. */
+const TYPED = ['conditional access change', 'CHG-1042'];
+
+const DIALOG_DATA = [...tenantNames(), ...COMMAND_EXAMPLES, ...DURATIONS, ...TYPED];
 
 /** Cards this area builds (by their first element's id); the others' cards have their own pseudo tests. */
-const CHAT_CARDS = /^(help|roles|confirm|sign-in|queued|expiry)-/;
+const CHAT_CARDS = /^(help|roles|confirm|sign-in|queued|expiry|form)-/;
 
 /** Every problem with what the bot wrote in these replies: message texts and this area's cards. */
 function problems(replies: Partial<Activity>[]): string[] {
@@ -213,6 +260,59 @@ describe('pseudo-locale: every dialog reply is one translation (data values asid
     const [droppedAgain] = await c.send('activate User Administrator');
     expect(problems([droppedAgain!])).toEqual([]);
     await c.send('cancel').then((replies) => expect(problems(replies)).toEqual([]));
+  });
+
+  it('activation by text (a client without forms): every question, refusal, re-prompt and the confirmation', async () => {
+    const c = chatWith(
+      new MainDialog(world.services()),
+      { command: { type: 'activate' } },
+      adele,
+      world,
+      'en-GB',
+      'webchat',
+    );
+    const seen = await checkTurns(c, [
+      'go', // the role question with the roles card
+      'no such role', // its re-prompt
+      'Global Administrator',
+      '99h', // refused: over the policy's maximum
+      'soon', // unreadable
+      '2h',
+      'x'.repeat(600), // too long a reason
+      'conditional access change',
+      'not a ticket!', // the ticket's re-prompt
+      'CHG-1042',
+      'maybe', // the confirmation's re-prompt
+    ]);
+    expect(seen).toBeGreaterThanOrEqual(11);
+    const named = chatWith(
+      new MainDialog(world.services()),
+      { command: { type: 'activate', targetText: 'Authentication Admin' } },
+      adele,
+      world,
+      'en-GB',
+      'webchat',
+    );
+    expect(await checkTurns(named, ['go'])).toBeGreaterThan(0); // ambiguous: one role at two scopes
+  });
+
+  it('activation by the form: the role step, a stranger, typed text, the shaped form and its findings', async () => {
+    const c = main({ type: 'activate' });
+    const [formReply] = await c.send('go');
+    expect(problems([formReply!])).toEqual([]);
+    const next = cardActions(formReply!).find((a) => a.data?.pimbot === 'activationFormRole')!.data!;
+    expect(await checkTurns(c, ['what now?'])).toBe(1);
+    const shaped = await c.send({ ...next, role: `role:${demoRoles.globalAdministrator}:/` });
+    expect(problems(shaped)).toEqual([]);
+    const activate = shaped.flatMap((r) => cardActions(r)).find((a) => a.data?.pimbot === 'activationForm')!.data!;
+    const findings = await c.send({
+      ...activate,
+      role: `role:${demoRoles.globalAdministrator}:/`,
+      durationCustom: '99h',
+    });
+    expect(problems(findings)).toEqual([]);
+    const stranger = await c.send({ ...activate, requester: demoUsers.approver.id });
+    expect(problems(stranger)).toEqual([]);
   });
 
   it('step-up: the sign-in card, its re-prompt and the thanks', async () => {
