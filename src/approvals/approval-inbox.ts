@@ -14,10 +14,12 @@ import type { DecisionRefusal } from './approval-rules';
 export interface InboxEntry {
   request: ScheduleRequest;
   tracked: PimRequest | undefined;
-  /** The requester's display name; never an id (a neutral word when the directory does not say). */
+  /** The requester's display name; never an id ('' when the directory does not say: the view words that). */
   requesterName: string;
-  /** The role's or group's display name; never an id. */
+  /** The role's or group's display name; never an id ('' when Graph does not say: the view words that). */
   targetName: string;
+  /** A group's ownership is asked for (the view marks the name). */
+  owner?: boolean;
 }
 
 /** At most this many requests on one inbox card: each carries a comment box and two buttons (phone width). */
@@ -136,17 +138,18 @@ export class ApprovalInbox {
       tracked?.requester.name ?? this.userName(request.principalId),
       tracked?.target.displayName ?? this.targetName(request),
     ]);
-    return { request, tracked, requesterName, targetName };
+    const owner = !tracked && request.kind === 'group' && request.accessId === 'owner';
+    return { request, tracked, requesterName, targetName, ...(owner ? { owner } : {}) };
   }
 
   private userName(id: string): Promise<string> {
     return this.directory
       .getUser(id)
-      .then((u) => u.displayName || 'Someone')
-      .catch(() => 'Someone (name not available)');
+      .then((u) => u.displayName || '')
+      .catch(() => '');
   }
 
-  /** The expanded role definition's name; a group's from the directory (app-only); never the id. */
+  /** The expanded role definition's name; a group's from the directory (app-only); never the id ('' unknown). */
   private async targetName(request: ScheduleRequest): Promise<string> {
     if (request.targetName) return request.targetName;
     if (request.kind === 'group' && request.groupId) {
@@ -154,9 +157,8 @@ export class ApprovalInbox {
         .getGroup(request.groupId)
         .then((g) => g.displayName)
         .catch(() => undefined);
-      if (name) return request.accessId === 'owner' ? `${name} (owner)` : name;
-      return 'A group (name not available)';
+      return name ?? '';
     }
-    return 'A role (name not available)';
+    return '';
   }
 }

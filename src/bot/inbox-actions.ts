@@ -11,7 +11,7 @@ import type { UserPreferencesStore } from '../store/user-preferences-store';
 import { readerForTurn } from '../teams/reader-preferences';
 import type { TurnSessions } from '../teams/turn-sessions';
 import { decidedNote } from '../views/approval-view';
-import { type InboxDecidedItem, type InboxItemError, inboxCardModel } from '../views/inbox-view';
+import { entryNames, type InboxDecidedItem, type InboxItemError, inboxCardModel } from '../views/inbox-view';
 import { pimErrorText } from '../views/pim-error-words';
 
 export interface InboxActionDependencies {
@@ -182,10 +182,9 @@ function shownAfter(
         return error(failed(result.error), result.comment);
     }
   }
-  const names = {
-    targetName: outcome.entry?.targetName ?? t('inbox:thisRequest'),
-    requesterName: outcome.entry?.requesterName ?? '',
-  };
+  const names = outcome.entry
+    ? entryNames(outcome.entry, t)
+    : { targetName: t('inbox:thisRequest'), requesterName: '' };
   switch (outcome.outcome) {
     case 'decided':
       return decided(names, byYou(outcome.decision), outcome.decision === 'Deny');

@@ -1,7 +1,7 @@
 import type { PendingApprovalItem, PendingApprovalsCardModel } from '../../cards';
 import type { InboxEntry, InboxPage } from '../approvals/approval-inbox';
 import { APPROVAL_WINDOW_MS } from '../approvals/approval-timers';
-import { formatDuration, formatTime, translator } from '../i18n';
+import { formatDuration, formatTime, type Translate, translator } from '../i18n';
 import { isoDurationToMinutes } from '../pim/iso-duration';
 import type { Reader } from '../shared/local-time';
 import { hintWords } from './approval-view';
@@ -88,9 +88,10 @@ function inboxItem(
   options: { now: Date; reader: Reader },
   all?: readonly InboxEntry[],
 ): PendingApprovalItem {
-  const { request, tracked, requesterName, targetName } = entry;
+  const { request, tracked } = entry;
   const { now, reader } = options;
   const t = translator(reader.locale);
+  const { requesterName, targetName } = entryNames(entry, t);
   const at = (when: Date) => formatTime(when, reader.locale, reader.timeZone, now);
   const requested = request.createdDateTime ?? now;
   const minutes = tracked?.durationMinutes ?? (request.duration ? isoDurationToMinutes(request.duration) : undefined);
@@ -108,6 +109,17 @@ function inboxItem(
     expiresAtText: at(new Date(requested.getTime() + APPROVAL_WINDOW_MS)),
     hints: tracked?.approval ? hintWords(tracked.approval.hints, tracked.target.displayName, t, others) : null,
   };
+}
+
+/** The names an inbox item shows: what Graph and the directory said, in words when they said nothing. */
+export function entryNames(entry: InboxEntry, t: Translate): { requesterName: string; targetName: string } {
+  const kind = entry.request.kind;
+  const target = entry.targetName
+    ? entry.owner
+      ? t('inbox:groupOwner', { name: entry.targetName })
+      : entry.targetName
+    : t(kind === 'group' ? 'inbox:unknownGroup' : 'inbox:unknownRole');
+  return { requesterName: entry.requesterName || t('inbox:unknownRequester'), targetName: target };
 }
 
 /** The entries of `shownIds` that still wait, in the order the card showed them. */

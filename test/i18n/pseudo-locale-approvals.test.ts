@@ -222,6 +222,23 @@ describe('pseudo-locale: the inbox card', () => {
     expectCard(
       pendingApprovalsCard({ ...inboxCardModel(page, { now: NOW, reader: READER }), page: null, maxItems: 2 }, viewer),
     );
+    // Names Graph and the directory did not give, and a group's ownership.
+    const unnamed = { ...entry('r-6'), requesterName: '', targetName: '' };
+    const owner: InboxEntry = {
+      ...entry('r-7'),
+      request: { ...schedule('r-7'), kind: 'group', groupId: 'g', accessId: 'owner', roleDefinitionId: null },
+      owner: true,
+    };
+    const unnamedGroup = { ...owner, targetName: '' };
+    expectCard(
+      pendingApprovalsCard(
+        inboxCardModel(
+          { entries: [unnamed, owner, unnamedGroup], index: 0, count: 1, total: 3 },
+          { now: NOW, reader: READER },
+        ),
+        viewer,
+      ),
+    );
     for (const key of ['byAnother', 'already', 'gone', 'stillDeciding'] as const)
       expectOneTranslation(t(`inbox:decided.${key}`));
   });
