@@ -229,3 +229,23 @@ describe('filters', () => {
     expect(filtersMatch(['Global Administrator'], 'Global Reader')).toBe(false);
   });
 });
+
+describe("the channel's language (issue 15)", () => {
+  const input = (locale?: string) => ({ filters: [], by: isaiah, reference: reference(SECURITY), locale });
+
+  it("keeps the subscriber's locale; another subscribe in another language changes it even when nothing else does", async () => {
+    expect((await store.subscribe(SECURITY, input('de-DE'))).subscription.locale).toBe('de-DE');
+    expect((await store.get(SECURITY))?.locale).toBe('de-DE');
+    const again = await store.subscribe(SECURITY, input('en-US'));
+    expect(again.unchanged).toBe(true);
+    expect((await store.get(SECURITY))?.locale).toBe('en-US');
+  });
+
+  it('a subscribe without a locale keeps the one kept; none at all stays none (English); junk is not kept', async () => {
+    await store.subscribe(SECURITY, input('de-AT'));
+    await store.subscribe(SECURITY, input());
+    expect((await store.get(SECURITY))?.locale).toBe('de-AT');
+    await store.subscribe(HELPDESK, { ...input('<b>de</b>'), reference: reference(HELPDESK) });
+    expect((await store.get(HELPDESK))?.locale).toBeUndefined();
+  });
+});
