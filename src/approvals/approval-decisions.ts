@@ -190,9 +190,7 @@ export class ApprovalDecisions {
   }
 }
 
+/** The approver's name as the request knows it; '' when unknown (the views word that in the reader's language). */
 function nameOf(request: PimRequest, id: string): string {
-  return (
-    request.approval?.approvers.find((a) => a.aadObjectId.toLowerCase() === id.toLowerCase())?.name ??
-    'another approver'
-  );
+  return request.approval?.approvers.find((a) => a.aadObjectId.toLowerCase() === id.toLowerCase())?.name ?? '';
 }

@@ -37,6 +37,7 @@ export function feedCardModel(
   const end = request.activeUntil ? new Date(request.activeUntil) : null;
   const state = feedState(request);
   const details = options.details === true;
+  const decision = request.approval?.decision;
   return {
     kind: request.target.kind,
     principalName: request.requester.name,
@@ -49,7 +50,8 @@ export function feedCardModel(
     justification: details ? (request.justification ?? null) : null,
     ticketNumber: details ? (request.ticket?.ticketNumber ?? null) : null,
     ticketSystem: details ? (request.ticket?.ticketSystem ?? null) : null,
-    approverName: request.approval?.decision?.by.name ?? null,
+    // Decided by someone the request does not name: still an approval, worded in the channel's language.
+    approverName: decision ? decision.by.name || t('approval:note.anotherApprover') : null,
     source: request.source,
     startText: at(startIso),
     endText: request.activeUntil ? (state === 'active' ? at : utc)(request.activeUntil) : t('feed:noEndDate'),
