@@ -115,6 +115,29 @@ describe.skipIf(!existsSync(CHROMIUM))('browser E2E: inbox, German user, phone w
     await phoneShot('24-phone-status-active', active);
   }, 180_000);
 
+  it('the one-card activation form: pick a role, Next shapes it for its policy, Activate sends it, the form turns read-only', async () => {
+    await adele.say('activate');
+    const form = adele.card('Activate a role or group', 'Role or group');
+    await adele.expectVisible(form, 'the activation form');
+    await adele.choose(form, 'Role or group', 'Exchange Administrator');
+    await adele.click(form, 'Next');
+    // Exchange Administrator's policy (demo tenant): at most 8 hours, a justification, no ticket, no approval.
+    const shaped = adele.card('Activate a role or group', 'How long (up to 8 hours)', 'Justification');
+    await adele.expectVisible(shaped, 'the form shaped for Exchange Administrator');
+    expect(await adele.textOf(shaped)).not.toMatch(/ticket number/i);
+    await adele.screenshot('26-activation-form', shaped);
+    await phoneShot('26-phone-activation-form', shaped);
+    await shaped.getByLabel('Justification').fill('mailbox migration (form E2E)');
+    await adele.click(shaped, 'Activate');
+    const submitted = adele.card('Activation requested', 'Exchange Administrator', 'mailbox migration (form E2E)');
+    await adele.expectVisible(submitted, 'the form turned read-only in place');
+    expect(await submitted.getByRole('button').count()).toBe(0);
+    expect(await adele.countCards('Activate a role or group')).toBe(0);
+    const active = adele.card('Active', 'Exchange Administrator');
+    await adele.expectVisible(active, 'the status card for Exchange Administrator turn Active', 30_000);
+    await phoneShot('27-phone-form-submitted', submitted);
+  }, 90_000);
+
   it('a German-locale user (activity locale de-DE) gets the help card in German', async () => {
     const help = de('help').card!;
     const base = new URL(demo!.playgroundUrl).origin;

@@ -128,6 +128,21 @@ export class PlaygroundClient {
     return this.page.locator(CHANNEL_POST).filter({ hasText: text }).last();
   }
 
+  /**
+   * Picks `option` in the card's choice set labelled `label` (Input.ChoiceSet, compact), as a person does: the
+   * renderer's own control, found by its label.
+   */
+  async choose(card: Locator, label: string, option: string): Promise<void> {
+    const control = card.getByLabel(label, { exact: false }).first();
+    const tag = await control.evaluate((el) => el.tagName.toLowerCase());
+    if (tag === 'select') {
+      await control.selectOption({ label: option });
+      return;
+    }
+    await control.click();
+    await this.page.getByRole('option', { name: option, exact: true }).click();
+  }
+
   /** Clicks the card's button with exactly this title. */
   async click(card: Locator, button: string): Promise<void> {
     await card.getByRole('button', { name: button, exact: true }).click();
