@@ -15,9 +15,8 @@ import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Demo, startDemo } from '../support/demo-process';
-import { CHROMIUM_ARGS, PlaygroundClient } from './playground-client';
+import { CHROMIUM, CHROMIUM_ARGS, PlaygroundClient, SKIP_BROWSER_E2E } from './playground-client';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../artifacts/e2e-phone', import.meta.url));
 const de = (ns: string) =>
   JSON.parse(readFileSync(new URL(`../../src/i18n/locales/de/${ns}.json`, import.meta.url), 'utf8')) as Record<
@@ -25,7 +24,7 @@ const de = (ns: string) =>
     Record<string, string>
   >;
 
-describe.skipIf(!existsSync(CHROMIUM))('browser E2E: inbox, German user, phone width (Chromium)', () => {
+describe.skipIf(SKIP_BROWSER_E2E)('browser E2E: inbox, German user, phone width (Chromium)', () => {
   let demo: Demo | undefined;
   let browser: Browser | undefined;
   let adele: PlaygroundClient;
