@@ -9,7 +9,7 @@
  * user's turn is the Playground's own message template for the personal chat with `locale: 'de-DE'`; the
  * bot's answer renders in the browser like any other.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator } from 'playwright-core';

@@ -35,7 +35,7 @@
  * is no separate Security channel; APPROVALS_CHANNELS sends every approval card to Approvals, and General
  * is the feed channel.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
