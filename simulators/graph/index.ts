@@ -1,7 +1,7 @@
 /**
  * Microsoft Graph (PIM) simulator: a local HTTPS stand-in for graph.microsoft.com that every PIM feature
  * is tested against. Same paths, payloads, statuses, policy rules and error envelopes as Graph
- * (/work/shared/graph/PIM-API.md); choices where Graph's behaviour is UNVERIFIED are marked in the code.
+ * (../shared/graph/PIM-API.md); choices where Graph's behaviour is UNVERIFIED are marked in the code.
  *
  * Modules, one job each:
  * - server.ts: the request pipeline (control API, faults, token, routing, error envelope, call log)

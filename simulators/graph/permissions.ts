@@ -124,7 +124,7 @@ export const Permissions = {
   ],
   /**
    * Teams app installations in a user's personal scope: install (DOCS api-reference/v1.0/api/userteamwork-post-installedapps.md,
-   * newer list per /work/shared/graph/FEATURES-API.md §3) and read (list, get, get chat: userteamwork-list-installedapps.md,
+   * newer list per ../shared/graph/FEATURES-API.md §3) and read (list, get, get chat: userteamwork-list-installedapps.md,
    * userscopeteamsappinstallation-get-chat.md). Least privileged first.
    */
   teamsAppInstall: {

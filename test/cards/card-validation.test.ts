@@ -1,8 +1,16 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { CARD_SCHEMA_PATH, cardProblems } from './card-validation';
 
 /** The validator must itself catch what it claims to catch, or every "valid card" test proves nothing. */
+
+const OFFICIAL_SCHEMA_SHA256 = '522d6eb85da93b873c8a5ab9a5e3471de655c679151908e9bb4b24b2dab4845a';
+/** ../shared/adaptive-cards beside the project (the team's copies of Microsoft's contracts). */
+const SHARED_SCHEMA = fileURLToPath(
+  new URL('../../../shared/adaptive-cards/adaptive-card-1.5.schema.json', import.meta.url),
+);
 
 const base = () => ({
   type: 'AdaptiveCard',
@@ -68,9 +76,17 @@ describe('cardProblems', () => {
     expect(cardProblems(big, { maxBytes: 40_000 })).toEqual([]);
   });
 
-  it('uses a vendored copy equal to the shared official schema (compared as JSON: formatters may rewrap it)', () => {
-    const shared = '/work/shared/adaptive-cards/adaptive-card-1.5.schema.json';
-    if (!existsSync(shared)) return;
-    expect(JSON.parse(readFileSync(CARD_SCHEMA_PATH, 'utf8'))).toStrictEqual(JSON.parse(readFileSync(shared, 'utf8')));
+  it('validates against the vendored official schema, unchanged since it was taken (SHA-256 of its JSON)', () => {
+    // The hash of the official adaptive-card-1.5.schema.json as published (compact JSON: formatters may rewrap
+    // the file). A schema edited to let a bad card through changes it.
+    const json = JSON.stringify(JSON.parse(readFileSync(CARD_SCHEMA_PATH, 'utf8')));
+    expect(createHash('sha256').update(json).digest('hex')).toBe(OFFICIAL_SCHEMA_SHA256);
+  });
+
+  // The team's shared copy sits beside the project on the development machines, not in a fresh clone.
+  it.skipIf(!existsSync(SHARED_SCHEMA))('the vendored schema equals the shared official copy (as JSON)', () => {
+    expect(JSON.parse(readFileSync(CARD_SCHEMA_PATH, 'utf8'))).toStrictEqual(
+      JSON.parse(readFileSync(SHARED_SCHEMA, 'utf8')),
+    );
   });
 });

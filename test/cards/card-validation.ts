@@ -3,7 +3,7 @@
  * every problem found.
  *
  * 1. JSON Schema: the official Adaptive Cards 1.5 schema (vendored in ./schema, identical to
- *    /work/shared/adaptive-cards; draft-06). Ajv 8 setup: the draft-06 meta-schema
+ *    ../shared/adaptive-cards; draft-06). Ajv 8 setup: the draft-06 meta-schema
  *    (`ajv/dist/refs/json-schema-draft-06.json`), `strict: false` (the schema uses non-standard keywords
  *    `version`, `features`), ajv-formats (`uri`, `uri-reference`), and the schema's top-level `id` renamed
  *    to `$id`. One addition: the schema's AdaptiveCard has `additionalProperties: false` and does not know

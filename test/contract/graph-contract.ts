@@ -1,7 +1,7 @@
 /**
  * Contract check: holds every Microsoft Graph exchange the bot makes (in tests, against the
  * simulators) to Microsoft's OpenAPI description of the PIM subset (`openapi/*.yaml`, copied from
- * /work/shared/graph; provenance in PIM-API.md §0).
+ * ../shared/graph; provenance in PIM-API.md §0).
  *
  * - Routing: the `/v1.0` or `/beta` prefix picks the document; the rest is matched against the path
  *   templates (`{id}` segments and OData function segments such as `filterByCurrentUser(on='{on}')`,

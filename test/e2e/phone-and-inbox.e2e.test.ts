@@ -9,15 +9,14 @@
  * user's turn is the Playground's own message template for the personal chat with `locale: 'de-DE'`; the
  * bot's answer renders in the browser like any other.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Locator } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Demo, startDemo } from '../support/demo-process';
-import { CHROMIUM_ARGS, PlaygroundClient } from './playground-client';
+import { CHROMIUM, CHROMIUM_ARGS, PlaygroundClient, SKIP_BROWSER_E2E } from './playground-client';
 
-const CHROMIUM = '/usr/bin/chromium';
 const SHOTS = fileURLToPath(new URL('../../artifacts/e2e-phone', import.meta.url));
 const de = (ns: string) =>
   JSON.parse(readFileSync(new URL(`../../src/i18n/locales/de/${ns}.json`, import.meta.url), 'utf8')) as Record<
@@ -25,7 +24,7 @@ const de = (ns: string) =>
     Record<string, string>
   >;
 
-describe.skipIf(!existsSync(CHROMIUM))('browser E2E: inbox, German user, phone width (Chromium)', () => {
+describe.skipIf(SKIP_BROWSER_E2E)('browser E2E: inbox, German user, phone width (Chromium)', () => {
   let demo: Demo | undefined;
   let browser: Browser | undefined;
   let adele: PlaygroundClient;
@@ -114,6 +113,29 @@ describe.skipIf(!existsSync(CHROMIUM))('browser E2E: inbox, German user, phone w
     expect(await adele.countCards('Waiting for approval')).toBe(1);
     await phoneShot('24-phone-status-active', active);
   }, 180_000);
+
+  it('the one-card activation form: pick a role, Next shapes it for its policy, Activate sends it, the form turns read-only', async () => {
+    await adele.say('activate');
+    const form = adele.card('Activate a role or group', 'Role or group');
+    await adele.expectVisible(form, 'the activation form');
+    await adele.choose(form, 'Role or group', 'Exchange Administrator');
+    await adele.click(form, 'Next');
+    // Exchange Administrator's policy (demo tenant): at most 8 hours, a justification, no ticket, no approval.
+    const shaped = adele.card('Activate a role or group', 'How long (up to 8 hours)', 'Justification');
+    await adele.expectVisible(shaped, 'the form shaped for Exchange Administrator');
+    expect(await adele.textOf(shaped)).not.toMatch(/ticket number/i);
+    await adele.screenshot('26-activation-form', shaped);
+    await phoneShot('26-phone-activation-form', shaped);
+    await shaped.getByLabel('Justification').fill('mailbox migration (form E2E)');
+    await adele.click(shaped, 'Activate');
+    const submitted = adele.card('Activation requested', 'Exchange Administrator', 'mailbox migration (form E2E)');
+    await adele.expectVisible(submitted, 'the form turned read-only in place');
+    expect(await submitted.getByRole('button').count()).toBe(0);
+    expect(await adele.countCards('Activate a role or group')).toBe(0);
+    const active = adele.card('Active', 'Exchange Administrator');
+    await adele.expectVisible(active, 'the status card for Exchange Administrator turn Active', 30_000);
+    await phoneShot('27-phone-form-submitted', submitted);
+  }, 90_000);
 
   it('a German-locale user (activity locale de-DE) gets the help card in German', async () => {
     const help = de('help').card!;

@@ -13,11 +13,23 @@
  * - A card action that the client's renderer cannot run fails silently in the page (a `pageerror`, no
  *   request), so the page's errors are collected and reported with any failed wait.
  */
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Locator, Page } from 'playwright-core';
 
 /** Chromium flags for this machine (TEAMS-AND-LOCAL-STACK.md §6); headless is playwright's default. */
+/** Debian's Chromium, driven by playwright-core (never `npx playwright install`). */
+export const CHROMIUM = '/usr/bin/chromium';
+
+/**
+ * Whether the browser E2E is skipped: only on a developer machine without Chromium. Under CI=true it always
+ * runs, so a CI machine without the browser fails (launching it fails) instead of going green without it.
+ */
+export const SKIP_BROWSER_E2E = !existsSync(CHROMIUM) && process.env.CI !== 'true';
+if (SKIP_BROWSER_E2E) {
+  console.log(`SKIPPED browser E2E: ${CHROMIUM} not found — install it with: apt-get install -y chromium`);
+}
+
 export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
@@ -126,6 +138,21 @@ export class PlaygroundClient {
   /** The last post of the open channel with this text (the post and its thread of replies). */
   postWith(text: string): Locator {
     return this.page.locator(CHANNEL_POST).filter({ hasText: text }).last();
+  }
+
+  /**
+   * Picks `option` in the card's choice set labelled `label` (Input.ChoiceSet, compact), as a person does: the
+   * renderer's own control, found by its label.
+   */
+  async choose(card: Locator, label: string, option: string): Promise<void> {
+    const control = card.getByLabel(label, { exact: false }).first();
+    const tag = await control.evaluate((el) => el.tagName.toLowerCase());
+    if (tag === 'select') {
+      await control.selectOption({ label: option });
+      return;
+    }
+    await control.click();
+    await this.page.getByRole('option', { name: option, exact: true }).click();
   }
 
   /** Clicks the card's button with exactly this title. */

@@ -35,19 +35,13 @@
  * is no separate Security channel; APPROVALS_CHANNELS sends every approval card to Approvals, and General
  * is the feed channel.
  */
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Demo, startDemo } from '../support/demo-process';
-import { CHROMIUM_ARGS, PlaygroundClient } from './playground-client';
-
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.log(`SKIPPED browser E2E: ${CHROMIUM} not found — install it with: apt-get install -y chromium`);
-}
+import { CHROMIUM, CHROMIUM_ARGS, PlaygroundClient, SKIP_BROWSER_E2E } from './playground-client';
 
 const SHOTS = fileURLToPath(new URL('../../artifacts/e2e', import.meta.url));
 const SUBSCRIBED = 'Subscribed: this channel gets every activation.';
@@ -64,7 +58,7 @@ function untilTime(statusText: string): string {
   return time;
 }
 
-describe.skipIf(!hasChromium)('browser E2E: PIM Bot in the Agents Playground (Chromium)', () => {
+describe.skipIf(SKIP_BROWSER_E2E)('browser E2E: PIM Bot in the Agents Playground (Chromium)', () => {
   let demo: Demo | undefined;
   let browser: Browser | undefined;
   let adele: PlaygroundClient;

@@ -8,7 +8,7 @@
  * - A private copy of the project root in a temp dir: scripts/ is copied, everything else is a symlink. The
  *   script keeps its state under `<root>/.local` (CA, Azurite data, the Playgrounds' configs and logs), so a
  *   test run never reuses a previous run's bot state and never fights a developer's `npm run playground`.
- *   Node resolves the symlinks to /work/main/..., so the bot and simulators run from the real sources.
+ *   Node resolves the symlinks to the checkout's own paths, so the bot and simulators run from the real sources.
  * - Ready once the script printed its walkthrough (it does so when the bot and both Playgrounds answer);
  *   the Playgrounds' URLs are taken from it, so the test opens what a person would open.
  * - `stop()` ends the whole process group (SIGTERM, then SIGKILL), and so does a worker that exits without

@@ -11,7 +11,7 @@ import { appDefinitionId, type UserAppInstallation } from '../teams-apps';
 /**
  * The Teams app catalog and apps in a user's personal scope: what a bot needs to install itself for someone
  * who never opened it and to find the 1:1 chat to post into (FIDELITY.md, "Teams app installations";
- * /work/shared/graph/FEATURES-API.md §3).
+ * ../shared/graph/FEATURES-API.md §3).
  */
 export function teamsAppRoutes(): Route<HandlerContext>[] {
   return [
