@@ -41,7 +41,9 @@ export class ActivationSubmission {
       timeZone: context.activity.localTimezone,
       locale: context.activity.locale,
     };
-    const sent = await context.sendActivity(cardMessage(statusCard(draftStatusModel(request, 'submitting'))));
+    const { locale } = context.activity;
+    const submitting = draftStatusModel(request, 'submitting', undefined, locale);
+    const sent = await context.sendActivity(cardMessage(statusCard(submitting, { locale })));
     state.statusActivityId = sent?.id;
     const pim = await this.services.sessions.pimFor(context);
     if (!pim) {
@@ -138,20 +140,30 @@ export class ActivationSubmission {
         );
         // PIM's reasons in the requester's words (pim-error-words.ts); the Graph code and request id stay as sent.
         const words = pimErrorWords(err, state.locale);
-        view = draftStatusModel(state.request, 'failed', {
-          message: words.message,
-          fix: words.fix,
-          graphCode: err.graphCode,
-          requestId: err.requestId,
-        });
+        view = draftStatusModel(
+          state.request,
+          'failed',
+          {
+            message: words.message,
+            fix: words.fix,
+            graphCode: err.graphCode,
+            requestId: err.requestId,
+          },
+          state.locale,
+        );
         break;
       }
       case 'unexpected':
-        view = draftStatusModel(state.request, 'failed', {
-          message: translator(state.locale)('activation:submission.unexpectedStatus', { status: outcome.status }),
-          fix: translator(state.locale)('activation:submission.unexpectedFix'),
-          requestId: outcome.requestId,
-        });
+        view = draftStatusModel(
+          state.request,
+          'failed',
+          {
+            message: translator(state.locale)('activation:submission.unexpectedStatus', { status: outcome.status }),
+            fix: translator(state.locale)('activation:submission.unexpectedFix'),
+            requestId: outcome.requestId,
+          },
+          state.locale,
+        );
         break;
     }
     const moved = await this.updateStatus(context, state, view);
@@ -168,7 +180,7 @@ export class ActivationSubmission {
     state: SubmissionState,
     view: StatusCardModel,
   ): Promise<string | undefined> {
-    const message = cardMessage(statusCard(view, { aadObjectId: userIdOf(context) }));
+    const message = cardMessage(statusCard(view, { aadObjectId: userIdOf(context), locale: state.locale }));
     if (state.statusActivityId) {
       try {
         await context.updateActivity({

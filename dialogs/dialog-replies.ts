@@ -25,12 +25,18 @@ export function refusalCard(draft: RequestDraft, err: PimError, locale?: string)
   const words = pimErrorWords(err, locale);
   return cardMessage(
     statusCard(
-      draftStatusModel(draft, 'failed', {
-        message: words.message,
-        fix: words.fix,
-        graphCode: err.graphCode,
-        requestId: err.requestId,
-      }),
+      draftStatusModel(
+        draft,
+        'failed',
+        {
+          message: words.message,
+          fix: words.fix,
+          graphCode: err.graphCode,
+          requestId: err.requestId,
+        },
+        locale,
+      ),
+      { locale },
     ),
   );
 }

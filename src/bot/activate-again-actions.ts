@@ -50,8 +50,7 @@ export class ActivateAgainActions {
           {
             title: t('bot:activateAgain.signInTitle'),
             message: t('bot:activateAgain.signInFailed'),
-            // English still: the token sources (src/teams/user-token-source.ts) are not converted yet.
-            fix: this.sessions.missingTokenHelp,
+            fix: this.sessions.signInHelp(locale),
           },
           { locale },
         ),
