@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
 import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
+import { noticeNote, roleNoticeTemplate } from './role-notice-layout';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
-import { CARD_SCHEMA_URL, expandCard } from './template';
+import { expandCard } from './template';
 
 export const QUEUED_ACTIVATION_STATES = ['offered', 'queued', 'submitting', 'submitted', 'canceled', 'failed'] as const;
 export type QueuedActivationState = (typeof QUEUED_ACTIVATION_STATES)[number];
@@ -26,39 +27,12 @@ export interface QueuedActivationCardModel {
 /** Why the bot queues instead of extending (see simulators/graph/FIDELITY.md), in English for callers not yet converted. */
 export const QUEUED_ACTIVATION_NOTE = translator('en')('queued:note');
 
-const TEMPLATE: JsonObject = {
-  type: 'AdaptiveCard',
-  $schema: CARD_SCHEMA_URL,
-  version: '1.5',
-  msteams: { width: 'Full' },
+const TEMPLATE: JsonObject = roleNoticeTemplate({
+  idPrefix: 'queued',
+  headerStyle: '${style}',
   body: [
-    {
-      type: 'Container',
-      id: 'queued-header',
-      style: '${style}',
-      bleed: true,
-      items: [
-        { type: 'TextBlock', id: 'queued-title', text: '${title}', style: 'heading', size: 'large', wrap: true },
-        {
-          type: 'TextBlock',
-          id: 'queued-target',
-          text: '${targetName}',
-          weight: 'bolder',
-          spacing: 'none',
-          wrap: true,
-        },
-      ],
-    },
     { type: 'TextBlock', id: 'queued-text', text: '${text}', wrap: true },
-    {
-      $when: '${showNote}',
-      type: 'TextBlock',
-      id: 'queued-note',
-      text: '${note}',
-      isSubtle: true,
-      size: 'small',
-      wrap: true,
-    },
+    noticeNote('queued-note', '${showNote}'),
   ],
   actions: [
     {
@@ -92,7 +66,7 @@ const TEMPLATE: JsonObject = {
       data: '${activateData}',
     },
   ],
-};
+});
 
 /**
  * "Your Exchange Administrator will be activated again at 14:30 for 2 hours", in the requester's 1:1 chat
