@@ -1,9 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
-import { assertValidCard } from '../cards/card-validation';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { cardActions, channelThread, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 
 /**
  * The channel activation feed through the real bot: a feed admin subscribes a channel, then every
@@ -13,40 +13,14 @@ import { type BotHarness, cardActions, startBotHarness, visibleText } from '../s
 
 const { requester: adele, approver: megan, secondApprover: nestor, noAccess: lee } = demoUsers;
 const SECURITY_FEED = '19:security-feed@thread.tacv2';
-const channel = {
-  id: `${SECURITY_FEED};messageid=1`,
-  conversationType: 'channel',
-  tenantId: demoTenant.tenantId,
-  isGroup: true,
-  name: 'Security',
-};
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness({
-    FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id,
-    WATCHER_INTERVAL_SECONDS: '0',
-  });
-  h.stack.graph.loadFixture(demoTenant);
-});
-afterAll(async () => h?.close());
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-  expect(h.connector.unmatched).toEqual([]);
-  for (const call of h.connector.calls) {
-    const activity = (call.body.activity as Partial<Activity> | undefined) ?? call.body;
-    for (const a of activity.attachments ?? []) {
-      if (a.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(a.content);
-    }
-  }
+const h = useBotHarness({
+  config: { FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id, WATCHER_INTERVAL_SECONDS: '0' },
+  tenantOnce: true,
 });
 
 async function inChannel(user: FixtureUser, text: string): Promise<string> {
   h.connector.reset();
-  await h.say(user, `<at>PIM Bot</at> ${text}`, {
-    conversation: channel,
-    channelData: { channel: { id: SECURITY_FEED }, tenant: { id: demoTenant.tenantId } },
-  });
+  await h.say(user, `<at>PIM Bot</at> ${text}`, channelThread(SECURITY_FEED, demoTenant.tenantId, 'Security'));
   return h.connector.sentTexts().join('\n');
 }
 

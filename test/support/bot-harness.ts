@@ -206,6 +206,17 @@ export async function startBotHarness(
   };
 }
 
+/**
+ * What puts a message in a team channel instead of the 1:1 chat (Teams sends the channel's id in
+ * channelData and a conversation id of `<channel>;messageid=<thread root>`): the `extra` of `say`.
+ */
+export function channelThread(channelId: string, tenantId: string, name = 'General'): Partial<Activity> {
+  return {
+    conversation: { id: `${channelId};messageid=1`, conversationType: 'channel', tenantId, isGroup: true, name },
+    channelData: { channel: { id: channelId }, tenant: { id: tenantId } },
+  };
+}
+
 /** All text a card or message shows (TextBlocks, facts, action titles, input labels), for assertions. */
 export function visibleText(activity: Partial<Activity> | undefined): string {
   if (!activity) return '';

@@ -1,0 +1,80 @@
+import { afterAll, afterEach, beforeAll, beforeEach, expect } from 'vitest';
+import { demoTenant } from '../../simulators/tenant/demo-tenant';
+import type { FixtureUser, TenantFixture } from '../../simulators/tenant/tenant-fixture';
+import { assertValidCard } from '../cards/card-validation';
+import { type BotHarness, type BotHarnessOptions, startBotHarness } from './bot-harness';
+
+/**
+ * The life of a bot harness in a test file (or describe): one bot started for it and closed after it, and
+ * every test starting from the same place, so the tests pass in any order:
+ * - before each test: the tenant loaded afresh into the Graph simulator (unless `tenantOnce`), new 1:1
+ *   conversations, the `knownUsers` greeting the bot (so it knows their chats, as approvers' must be),
+ *   then the connector's and the simulator's call logs emptied;
+ * - after each test: no Graph exchange outside Microsoft's contract; unless `contractOnly`, no call to
+ *   the Bot Connector the capture server did not know, and every Adaptive Card the bot sent valid.
+ */
+export interface BotHarnessUse {
+  /** Settings (environment variables) on top of the harness's own. */
+  config?: Record<string, string>;
+  options?: BotHarnessOptions;
+  /** The tenant the Graph simulator holds (default: the demo tenant). */
+  tenant?: TenantFixture;
+  /**
+   * Loads the tenant once, when the bot starts, instead of before each test: for files whose bot keeps
+   * what it saw of the tenant across tests (the activation watcher announces each activation once), each
+   * test then working on its own channel or role.
+   */
+  tenantOnce?: boolean;
+  /** Users who say 'help' to the bot before each test: their 1:1 chats are then known (approvers). */
+  knownUsers?: readonly FixtureUser[];
+  /** After each test, check only the Graph contract (the connector's calls are the test's own concern). */
+  contractOnly?: boolean;
+}
+
+/**
+ * Starts a bot harness for the calling file or describe (see BotHarnessUse) and returns it. The value
+ * stands for the harness that file's tests run against: read it inside tests and hooks, not at import.
+ */
+export function useBotHarness(use: BotHarnessUse = {}): BotHarness {
+  const tenant = use.tenant ?? demoTenant;
+  let current: BotHarness | undefined;
+  beforeAll(async () => {
+    current = await startBotHarness(use.config, use.options);
+    if (use.tenantOnce) current.stack.graph.loadFixture(tenant);
+  });
+  afterAll(async () => {
+    await current?.close();
+    current = undefined;
+  });
+  beforeEach(async () => {
+    const h = started();
+    if (!use.tenantOnce) h.stack.graph.loadFixture(tenant);
+    h.newConversations();
+    for (const user of use.knownUsers ?? []) await h.say(user, 'help');
+    h.connector.reset();
+    h.stack.graph.resetCalls();
+  });
+  afterEach(() => {
+    const h = started();
+    expect(h.violations, h.contractReport()).toEqual([]);
+    if (use.contractOnly) return;
+    expect(h.connector.unmatched).toEqual([]);
+    for (const call of h.connector.calls) {
+      // A new conversation (a channel post) carries its first activity inside the request.
+      const activity = (call.body.activity as typeof call.body | undefined) ?? call.body;
+      for (const attachment of activity.attachments ?? []) {
+        if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(attachment.content);
+      }
+    }
+  });
+
+  function started(): BotHarness {
+    if (!current) throw new Error('The bot harness runs only inside the tests of the file or describe using it');
+    return current;
+  }
+  // Every property read goes to the harness started for the running tests.
+  return new Proxy({} as BotHarness, {
+    get: (_target, key) => Reflect.get(started(), key),
+    has: (_target, key) => Reflect.has(started(), key),
+  });
+}
