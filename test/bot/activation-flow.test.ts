@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { formatLocalTime } from '../../src/shared/local-time';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { cardActions, visibleText } from '../support/bot-harness';
-import { useBotHarness } from '../support/use-bot-harness';
+import { freshBot, useBotHarness } from '../support/use-bot-harness';
 
 /**
  * Request activation in chat, end to end over HTTP: Teams activities posted to /api/messages, the real
@@ -153,6 +153,8 @@ describe('the dialog asks for what the policy needs', () => {
 
 describe('step-up for an authentication context', () => {
   it('sends a sign-in card; after signing in, the pending activation continues without retyping', async () => {
+    // A bot of its own: Adele's first sign-in with it, no stronger token held from another test.
+    await freshBot(h);
     await h.say(adele, 'activate Privileged Role Administrator 1h INC-9 delegate PIM settings');
     await confirmAfterReset();
     const signIn = outbound()
@@ -275,6 +277,8 @@ describe('help card buttons', () => {
 
 describe('tokens', () => {
   it("a user's next turns reuse their Graph token: no on-behalf-of exchange until it nears expiry", async () => {
+    // A bot of its own: the first turn is the user's first with it, no token held from another test.
+    await freshBot(h);
     const user = demoUsers.approver;
     const graphCallsBy = () => h.stack.graph.calls().filter((c) => c.principalId === user.id).length;
     h.authorityRequests.length = 0;

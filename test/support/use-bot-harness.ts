@@ -5,8 +5,8 @@ import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, type BotHarnessOptions, startBotHarness } from './bot-harness';
 
 /**
- * The life of a bot harness in a test file (or describe): one bot started for it and closed after it, and
- * every test starting from the same place, so the tests pass in any order:
+ * The life of a bot harness in a test file (or describe): one bot started for it and closed after it (or one
+ * per test, `botPerTest`), and every test starting from the same place, so the tests pass in any order:
  * - before each test: the tenant loaded afresh into the Graph simulator (unless `tenantOnce`), new 1:1
  *   conversations, the `knownUsers` greeting the bot (so it knows their chats, as approvers' must be),
  *   then the connector's and the simulator's call logs emptied;
@@ -29,6 +29,23 @@ export interface BotHarnessUse {
   knownUsers?: readonly FixtureUser[];
   /** After each test, check only the Graph contract (the connector's calls are the test's own concern). */
   contractOnly?: boolean;
+  /**
+   * A new bot for every test, for files whose tests would otherwise meet what the bot remembers of the ones
+   * before (subscriptions, the watcher's announcements, users' tokens). Slower: a bot starts per test.
+   */
+  botPerTest?: boolean;
+}
+
+const restarts = new WeakMap<BotHarness, () => Promise<void>>();
+
+/**
+ * Replaces the bot of `h` (a value from useBotHarness) with a new one, tenant and known users set up as
+ * before each test: for the one test that must be the bot's first sight of a user or a request.
+ */
+export async function freshBot(h: BotHarness): Promise<void> {
+  const restart = restarts.get(h);
+  if (!restart) throw new Error('freshBot takes the harness useBotHarness returned');
+  await restart();
 }
 
 /**
@@ -38,24 +55,38 @@ export interface BotHarnessUse {
 export function useBotHarness(use: BotHarnessUse = {}): BotHarness {
   const tenant = use.tenant ?? demoTenant;
   let current: BotHarness | undefined;
-  beforeAll(async () => {
+  const start = async () => {
     current = await startBotHarness(use.config, use.options);
     if (use.tenantOnce) current.stack.graph.loadFixture(tenant);
-  });
-  afterAll(async () => {
+  };
+  const stop = async () => {
     await current?.close();
     current = undefined;
-  });
-  beforeEach(async () => {
+  };
+  const prepare = async () => {
     const h = started();
     if (!use.tenantOnce) h.stack.graph.loadFixture(tenant);
     h.newConversations();
     for (const user of use.knownUsers ?? []) await h.say(user, 'help');
     h.connector.reset();
     h.stack.graph.resetCalls();
+  };
+  if (!use.botPerTest) {
+    beforeAll(start);
+    afterAll(stop);
+  }
+  beforeEach(async () => {
+    if (use.botPerTest) await start();
+    await prepare();
   });
-  afterEach(() => {
-    const h = started();
+  afterEach(async () => {
+    try {
+      check(started());
+    } finally {
+      if (use.botPerTest) await stop();
+    }
+  });
+  function check(h: BotHarness): void {
     expect(h.violations, h.contractReport()).toEqual([]);
     if (use.contractOnly) return;
     expect(h.connector.unmatched).toEqual([]);
@@ -66,15 +97,21 @@ export function useBotHarness(use: BotHarnessUse = {}): BotHarness {
         if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(attachment.content);
       }
     }
-  });
+  }
 
   function started(): BotHarness {
     if (!current) throw new Error('The bot harness runs only inside the tests of the file or describe using it');
     return current;
   }
   // Every property read goes to the harness started for the running tests.
-  return new Proxy({} as BotHarness, {
+  const harness = new Proxy({} as BotHarness, {
     get: (_target, key) => Reflect.get(started(), key),
     has: (_target, key) => Reflect.has(started(), key),
   });
+  restarts.set(harness, async () => {
+    await stop();
+    await start();
+    await prepare();
+  });
+  return harness;
 }
