@@ -13,7 +13,8 @@ import { useBotHarness } from '../support/use-bot-harness';
 
 const { requester: adele, approver: megan } = demoUsers;
 const WARNING_MINUTES = 15;
-const h = useBotHarness({ config: { EXPIRY_WARNING_MINUTES: String(WARNING_MINUTES) } });
+// A bot per test: jobs one test queues for later (an activation queued to follow another) never reach the next.
+const h = useBotHarness({ config: { EXPIRY_WARNING_MINUTES: String(WARNING_MINUTES) }, botPerTest: true });
 
 function inAdeleChat() {
   return h.connector.calls.filter((c) => c.conversationId.startsWith(h.personalConversationId(adele)));
