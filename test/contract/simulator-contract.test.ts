@@ -8,6 +8,7 @@ import {
   ROLE_REQUESTS,
   startHarness,
 } from '../simulators/graph/support';
+import { FEATURES_PATHS } from '../support/contract-observer';
 import { GraphContract } from './graph-contract';
 
 /**
@@ -20,6 +21,7 @@ import { GraphContract } from './graph-contract';
  */
 
 const pim = GraphContract.load();
+const features = GraphContract.load({ family: 'features' });
 const { requester: adele } = demoUsers;
 const SALES = demoAdministrativeUnits.sales;
 const ROLES = '/v1.0/roleManagement/directory';
@@ -96,5 +98,24 @@ describe('$expand=directoryScope (administrative units)', () => {
       `${ROLES}/roleAssignmentScheduleRequests/filterByCurrentUser(on='principal')?$expand=directoryScope`,
     );
     expect(authAdminByScope(requests.body).get(auScope(SALES.id))?.directoryScope).toMatchObject(salesUnit);
+  });
+});
+
+describe('Teams app installations are held to the features description', () => {
+  // The calls src/teams/teams-app-installations.ts and the approver installer make (FEATURES-API.md §3).
+  const USER = '/v1.0/users/6e7b768e-07e2-4810-8459-485f84f8f204/teamwork/installedApps';
+  const calls = [
+    ['GET', "/v1.0/appCatalogs/teamsApps?$filter=externalId eq '8f0c6a2e-1b3d-4e5f-9a7b-0c1d2e3f4a5b'"],
+    ['GET', `${USER}?$expand=teamsApp&$filter=teamsApp/externalId eq '8f0c6a2e-1b3d-4e5f-9a7b-0c1d2e3f4a5b'`],
+    ['POST', USER],
+    ['GET', `${USER}/NmU3Yjc2OGUtMDdlMi00ODEwLTg0NTktNDg1Zjg0ZjhmMjA0IyM3ZDVlMmYxMA==/chat?$select=id`],
+  ] as const;
+
+  it('each call the bot makes is in the features description, and the contract observer checks it there', () => {
+    for (const [method, url] of calls) {
+      expect(features.match(method, url), `${method} ${url}`).toBeDefined();
+      expect(pim.match(method, url), `${method} ${url}`).toBeUndefined();
+      expect(FEATURES_PATHS.some((p) => p.test(new URL(url, 'https://graph.microsoft.com').pathname))).toBe(true);
+    }
   });
 });
