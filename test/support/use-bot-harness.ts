@@ -63,6 +63,8 @@ export function useBotHarness(use: BotHarnessUse = {}): BotHarness {
     for (const user of use.knownUsers ?? []) await h.say(user, 'help');
     h.connector.reset();
     h.stack.graph.resetCalls();
+    // A contract violation belongs to the test that made it, not to every test after it.
+    h.violations.length = 0;
   };
   if (!use.botPerTest) {
     beforeAll(start);
