@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
 import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
+import { noticeNote, roleNoticeTemplate } from './role-notice-layout';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
-import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
+import { expandCard, NOTHING } from './template';
 
 export interface ExpiryWarningCardModel {
   /** Role or group name. */
@@ -22,37 +23,11 @@ export interface ExpiryWarningCardModel {
 /** The card's note in English (expiry:note), for callers not yet converted to i18n. */
 export const EXPIRY_WARNING_NOTE = translator('en')('expiry:note');
 
-const TEMPLATE: JsonObject = {
-  type: 'AdaptiveCard',
-  $schema: CARD_SCHEMA_URL,
-  version: '1.5',
-  msteams: { width: 'Full' },
+const TEMPLATE: JsonObject = roleNoticeTemplate({
+  idPrefix: 'expiry',
+  headerStyle: 'warning',
+  titleColor: 'warning',
   body: [
-    {
-      type: 'Container',
-      id: 'expiry-header',
-      style: 'warning',
-      bleed: true,
-      items: [
-        {
-          type: 'TextBlock',
-          id: 'expiry-title',
-          text: '${title}',
-          style: 'heading',
-          size: 'large',
-          color: 'warning',
-          wrap: true,
-        },
-        {
-          type: 'TextBlock',
-          id: 'expiry-target',
-          text: '${targetName}',
-          weight: 'bolder',
-          spacing: 'none',
-          wrap: true,
-        },
-      ],
-    },
     {
       type: 'FactSet',
       id: 'expiry-facts',
@@ -62,7 +37,7 @@ const TEMPLATE: JsonObject = {
         { $when: '${hasJustification}', title: '${justificationTitle}', value: '${justification}' },
       ],
     },
-    { type: 'TextBlock', id: 'expiry-note', text: '${note}', isSubtle: true, size: 'small', wrap: true },
+    noticeNote('expiry-note'),
   ],
   actions: [
     {
@@ -75,7 +50,7 @@ const TEMPLATE: JsonObject = {
     },
     { type: 'Action.Submit', id: 'expiry-activate-again', title: '${activateAgainTitle}', data: '${activateData}' },
   ],
-};
+});
 
 /**
  * "Your role ends in 10 minutes", sent to the requester's 1:1 chat before an activation ends, with

@@ -1,8 +1,9 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
-import { translator } from '../src/i18n';
+import { type PimReasonData, pimReasonsText, translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
+import { noticeNote, roleNoticeTemplate } from './role-notice-layout';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
-import { CARD_SCHEMA_URL, expandCard } from './template';
+import { expandCard } from './template';
 
 export const QUEUED_ACTIVATION_STATES = ['offered', 'queued', 'submitting', 'submitted', 'canceled', 'failed'] as const;
 export type QueuedActivationState = (typeof QUEUED_ACTIVATION_STATES)[number];
@@ -15,50 +16,33 @@ export interface QueuedActivationCardModel {
   startsAtText: string;
   /** Ready-formatted duration, e.g. '2 hours'. */
   durationText: string;
-  /** Why it was not activated again (state 'failed'). */
-  problem?: string | null;
+  /** Why it was not activated again (state 'failed'): a code and values, worded here in the reader's language. */
+  problem?: QueuedActivationProblem | string | null;
   /** Opaque id of the running activation's request, for Cancel. */
   requestId: string;
   /** Opaque target id, for "Activate now" after a failure. */
   targetKey: string;
 }
 
+/**
+ * Why a queued activation failed, as data (src/activation/queued-activation-record.ts has the same shape): no
+ * sign-in to submit it with, PIM's refusal (its reasons; `message` in English, shown when it gave none), or
+ * a PIM status the bot does not expect. A string is finished text (records from before codes).
+ */
+export type QueuedActivationProblem =
+  | { code: 'noSignIn' }
+  | { code: 'refused'; reasons: readonly PimReasonData[]; message: string }
+  | { code: 'unexpectedStatus'; status: string };
+
 /** Why the bot queues instead of extending (see simulators/graph/FIDELITY.md), in English for callers not yet converted. */
 export const QUEUED_ACTIVATION_NOTE = translator('en')('queued:note');
 
-const TEMPLATE: JsonObject = {
-  type: 'AdaptiveCard',
-  $schema: CARD_SCHEMA_URL,
-  version: '1.5',
-  msteams: { width: 'Full' },
+const TEMPLATE: JsonObject = roleNoticeTemplate({
+  idPrefix: 'queued',
+  headerStyle: '${style}',
   body: [
-    {
-      type: 'Container',
-      id: 'queued-header',
-      style: '${style}',
-      bleed: true,
-      items: [
-        { type: 'TextBlock', id: 'queued-title', text: '${title}', style: 'heading', size: 'large', wrap: true },
-        {
-          type: 'TextBlock',
-          id: 'queued-target',
-          text: '${targetName}',
-          weight: 'bolder',
-          spacing: 'none',
-          wrap: true,
-        },
-      ],
-    },
     { type: 'TextBlock', id: 'queued-text', text: '${text}', wrap: true },
-    {
-      $when: '${showNote}',
-      type: 'TextBlock',
-      id: 'queued-note',
-      text: '${note}',
-      isSubtle: true,
-      size: 'small',
-      wrap: true,
-    },
+    noticeNote('queued-note', '${showNote}'),
   ],
   actions: [
     {
@@ -92,7 +76,7 @@ const TEMPLATE: JsonObject = {
       data: '${activateData}',
     },
   ],
-};
+});
 
 /**
  * "Your Exchange Administrator will be activated again at 14:30 for 2 hours", in the requester's 1:1 chat
@@ -105,17 +89,18 @@ const TEMPLATE: JsonObject = {
  */
 export function queuedActivationCard(model: QueuedActivationCardModel, viewer: Viewer = {}): AdaptiveCard {
   const t = translator(viewer.locale);
+  const name = displayText(model.targetName, TEXT_LIMITS.name) || t('queued:unnamed');
   const values = {
-    name: displayText(model.targetName, TEXT_LIMITS.name) || t('queued:unnamed'),
+    name,
     startsAt: displayText(model.startsAtText, TEXT_LIMITS.shortText) || t('queued:theEnd'),
     duration: displayText(model.durationText, TEXT_LIMITS.shortText) || t('queued:sameTime'),
-    problem: optionalDisplayText(model.problem, TEXT_LIMITS.message) || t('queued:refused'),
   };
+  const problem = problemText(model.problem, viewer.locale, name) || t('queued:refused');
   const waiting = model.state === 'queued' || model.state === 'submitting';
   return expandCard(TEMPLATE, {
     targetName: values.name,
     title: t(`queued:title.${model.state}`, values),
-    text: t(`queued:text.${model.state}`, values),
+    text: t(`queued:text.${model.state}`, { ...values, problem }),
     style: model.state === 'failed' ? 'attention' : waiting ? 'accent' : 'default',
     showNote: waiting,
     note: t('queued:note'),
@@ -131,4 +116,21 @@ export function queuedActivationCard(model: QueuedActivationCardModel, viewer: V
     canActivate: model.state === 'failed' || model.state === 'canceled',
     activateData: { pimbot: 'activate', target: opaqueId(model.targetKey, 'targetKey') },
   });
+}
+
+/** The problem in the reader's words ('' when there is none to say). Values from PIM are text, never markup. */
+function problemText(problem: QueuedActivationCardModel['problem'], locale: string | undefined, name: string): string {
+  if (problem === null || problem === undefined || typeof problem === 'string')
+    return optionalDisplayText(problem, TEXT_LIMITS.message);
+  const t = translator(locale);
+  switch (problem.code) {
+    case 'noSignIn':
+      return t('queued:problem.noSignIn');
+    case 'unexpectedStatus':
+      return t('queued:problem.unexpectedStatus', { status: displayText(problem.status, TEXT_LIMITS.shortText) });
+    case 'refused':
+      return problem.reasons.length > 0
+        ? pimReasonsText(problem.reasons, locale, (text) => displayText(text, TEXT_LIMITS.message), name)
+        : optionalDisplayText(problem.message, TEXT_LIMITS.message);
+  }
 }

@@ -1,3 +1,4 @@
+import type { PimErrorReason } from '../pim/pim-error-reason';
 import type { PimTarget, TicketInfo } from '../pim/pim-types';
 import type { RequesterChat } from '../requests/pim-request';
 
@@ -26,8 +27,18 @@ export interface QueuedActivation {
   messageId?: string;
   /** PIM's request id once submitted. */
   newRequestId?: string;
-  /** Why it failed, in words for the user. */
-  problem?: string;
+  /** Why it failed, as data the card words in the reader's language; a string in records from before codes. */
+  problem?: QueuedActivationProblem | string;
   /** Submissions PIM refused because the ending assignment was still there. */
   retries?: number;
 }
+
+/**
+ * Why a queued activation was not submitted: no sign-in of the user's to submit it with, PIM refused it (its
+ * reasons as codes and values; `message` the English one for logs and reasons-less errors), or PIM answered
+ * with a status the bot does not expect.
+ */
+export type QueuedActivationProblem =
+  | { code: 'noSignIn' }
+  | { code: 'refused'; reasons: PimErrorReason[]; message: string }
+  | { code: 'unexpectedStatus'; status: string };

@@ -2,6 +2,7 @@ import type { Messenger } from '../notifications/messenger';
 import { errorSummary } from '../observability/error-summary';
 import type { Logger } from '../observability/logger';
 import type { PimClient } from '../pim/pim-client';
+import type { PimError } from '../pim/pim-error';
 import type { PimTarget } from '../pim/pim-types';
 import type { PimRequestStore } from '../requests/pim-request-store';
 import type { DueJobHandler, RunningJob, Scheduler } from '../scheduler/scheduler';
@@ -9,9 +10,9 @@ import type { ConversationAddress } from '../shared/conversation-address';
 import { leaseHeld, readItem, updateItem, writeItem } from '../store/compare-and-swap';
 import type { KeyValueStore } from '../store/key-value-store';
 import type { ActivationService } from './activation-service';
-import type { QueuedActivation } from './queued-activation-record';
+import type { QueuedActivation, QueuedActivationProblem } from './queued-activation-record';
 
-export type { QueuedActivation } from './queued-activation-record';
+export type { QueuedActivation, QueuedActivationProblem } from './queued-activation-record';
 
 export const AGAIN_JOB = 'activation.again';
 
@@ -52,6 +53,13 @@ const STILL_ACTIVE_RETRIES = 10;
 const ON_TIME_MS = 5 * 60_000;
 
 const keyOf = (id: string) => `queued-activation/${id}`;
+
+/** PIM's refusal as the record keeps it: the reasons' codes and values, and the English words for logs. */
+const refusal = (error: PimError): QueuedActivationProblem => ({
+  code: 'refused',
+  reasons: [...error.reasons],
+  message: error.userText,
+});
 
 /**
  * Queues "Activate again" for when the running activation ends, cancels it, and submits it then: a
@@ -139,7 +147,7 @@ export class QueuedActivations {
       return undefined;
     });
     if (!pim) {
-      await this.settle(queued, { state: 'failed', problem: 'I could not use your sign-in.' });
+      await this.settle(queued, { state: 'failed', problem: { code: 'noSignIn' } });
       return;
     }
     // On time (the job's own delay), it starts exactly as the old one ends: no gap. Much later (the job
@@ -180,7 +188,7 @@ export class QueuedActivations {
           id: job.id,
           payload: {},
         });
-      } else await this.settle(queued, { state: 'failed', problem: outcome.error.userText });
+      } else await this.settle(queued, { state: 'failed', problem: refusal(outcome.error) });
       return;
     }
     if (outcome.kind === 'active' || outcome.kind === 'pendingApproval')
@@ -188,7 +196,8 @@ export class QueuedActivations {
     else
       await this.settle(queued, {
         state: 'failed',
-        problem: outcome.kind === 'refused' ? outcome.error.userText : `PIM answered ${outcome.status}.`,
+        problem:
+          outcome.kind === 'refused' ? refusal(outcome.error) : { code: 'unexpectedStatus', status: outcome.status },
       });
   }
 

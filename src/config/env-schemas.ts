@@ -1,22 +1,18 @@
 import { z } from 'zod';
+import { approvalVariables } from './approval-env';
+import { approverInstallVariables } from './approver-install-env';
 import { credentialRules, credentialVariables } from './credential-env';
+import { feedVariables } from './feed-env';
 import { guid } from './guid';
 import { inboundVariables } from './inbound-env';
-import { approverInstallVariables } from './approver-install-env';
 import { isLoopbackHost, isLoopbackUrl } from './loopback';
+import { ticketVariables } from './ticket-env';
 
 /**
  * The zod schemas for every environment variable the bot reads (PIMBOT_MODE and PIMBOT_ENV aside, which
  * pick the schema and the env file before any of this runs). The messages are the ones operators see at
  * start, so each one names its variable and gives a valid example.
  */
-
-/**
- * Ticket ids such as INC-42, CHG-1042, INC0012345 or SR12345. Bounded repeats only: the earlier
- * `[A-Za-z0-9]*-?\d+` backtracked quadratically (1.8 s on 60k characters); this one does a bounded amount of
- * work per character. Every pattern also only ever sees at most TICKET_MAX characters (request-rules.ts).
- */
-export const DEFAULT_TICKET_PATTERN = '^[A-Za-z][A-Za-z0-9]{0,30}-?[0-9]{1,20}$';
 
 const httpsUrl = (name: string, example: string) =>
   z
@@ -68,72 +64,8 @@ const common = {
   ),
   AAD_APP_TENANT_ID: tenantGuid('AAD_APP_TENANT_ID'),
   AAD_APP_CLIENT_ID: clientGuid('AAD_APP_CLIENT_ID'),
-  TICKET_SYSTEM: z.string().min(1).max(100).default('Ticket'),
-  TICKET_PATTERN: z
-    .string()
-    .refine(
-      (v) => {
-        try {
-          new RegExp(v);
-          return true;
-        } catch {
-          return false;
-        }
-      },
-      { error: 'TICKET_PATTERN is not a valid regular expression. Example: ^(INC|CHG)\\d{7}$' },
-    )
-    .default(DEFAULT_TICKET_PATTERN),
-  APPROVALS_CHANNELS: z
-    .string()
-    .transform((v, ctx) => {
-      try {
-        const parsed: unknown = JSON.parse(v);
-        if (
-          parsed &&
-          typeof parsed === 'object' &&
-          !Array.isArray(parsed) &&
-          Object.values(parsed).every((c) => typeof c === 'string')
-        ) {
-          return parsed as Record<string, string>;
-        }
-      } catch {
-        // reported below
-      }
-      ctx.addIssue({
-        code: 'custom',
-        message:
-          'APPROVALS_CHANNELS must be JSON mapping role names (or "*") to channel ids, e.g. {"*":"19:abc@thread.tacv2"}.',
-      });
-      return z.NEVER;
-    })
-    .default({}),
-  FALLBACK_APPROVALS_CHANNEL_ID: z.string().min(1).optional(),
-  BREAK_GLASS_IDS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(z.string().regex(guid, { error: 'BREAK_GLASS_IDS must be comma-separated Entra object ids (GUIDs).' })),
-    )
-    .default([]),
-  APPROVAL_REMINDER_MINUTES: z.coerce
-    .number({ error: 'APPROVAL_REMINDER_MINUTES must be a number of minutes, e.g. 60.' })
-    .min(0.01, { error: 'APPROVAL_REMINDER_MINUTES must be more than 0, e.g. 60.' })
-    .max(1439)
-    .default(60),
-  APPROVAL_ESCALATION_MINUTES: z.coerce
-    .number({
-      error:
-        'APPROVAL_ESCALATION_MINUTES must be a number of minutes under 1440 (PIM expires requests at 24 h), e.g. 1200.',
-    })
-    .int()
-    .min(1)
-    .max(1439)
-    .default(1200),
+  ...ticketVariables(),
+  ...approvalVariables(),
   STORAGE_CONNECTION_STRING: z.string().min(1).optional(),
   STORAGE_CONTAINER: z
     .string()
@@ -141,23 +73,7 @@ const common = {
       error: 'STORAGE_CONTAINER must be a blob container name: 3-63 lower-case letters, digits and single hyphens.',
     })
     .default('pimbot-state'),
-  FEED_ADMIN_GROUP_ID: z
-    .string()
-    .regex(guid, { error: 'FEED_ADMIN_GROUP_ID must be the object id (GUID) of an Entra group.' })
-    .optional(),
-  SECURITY_CHANNEL_ID: z.string().min(1).optional(),
-  WATCHED_GROUP_IDS: z
-    .string()
-    .transform((v) =>
-      v
-        .split(',')
-        .map((s) => s.trim())
-        .filter(Boolean),
-    )
-    .pipe(
-      z.array(z.string().regex(guid, { error: 'WATCHED_GROUP_IDS must be comma-separated Entra group object ids.' })),
-    )
-    .default([]),
+  ...feedVariables(),
   JOB_POLL_SECONDS: z.coerce
     .number({ error: 'JOB_POLL_SECONDS must be a number of seconds, e.g. 5.' })
     .min(0.05, { error: 'JOB_POLL_SECONDS must be at least 0.05.' })
@@ -168,11 +84,6 @@ const common = {
     .min(0, { error: 'EXPIRY_WARNING_MINUTES must be 0 (off) or more.' })
     .max(1440, { error: 'EXPIRY_WARNING_MINUTES must be at most 1440 (a day).' })
     .default(10),
-  WATCHER_INTERVAL_SECONDS: z.coerce
-    .number({ error: 'WATCHER_INTERVAL_SECONDS must be a number of seconds (0 turns the watcher off), e.g. 60.' })
-    .int()
-    .min(0)
-    .default(60),
   ...inboundVariables(),
   ...approverInstallVariables(),
   PUBLIC_BASE_URL: z

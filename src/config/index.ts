@@ -7,7 +7,7 @@
  * the AppConfig, and any problem surfaces as one ConfigError.
  */
 export { ConfigError } from './config-error';
-export { DEFAULT_TICKET_PATTERN } from './env-schemas';
+export { DEFAULT_TICKET_PATTERN } from './ticket-env';
 export { isLoopbackHost, isLoopbackUrl } from './loopback';
 export { parseConfig } from './parse-config';
 export { resolveEnvironment } from './resolve-environment';

@@ -1,9 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { describe, expect, it } from 'vitest';
+import { demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { formatLocalTime } from '../../src/shared/local-time';
-import { assertValidCard } from '../cards/card-validation';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 
 /**
  * The end of an activation, through the real bot: a warning card before it ends (Deactivate now /
@@ -13,28 +13,8 @@ import { type BotHarness, cardActions, startBotHarness, visibleText } from '../s
 
 const { requester: adele, approver: megan } = demoUsers;
 const WARNING_MINUTES = 15;
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness({ EXPIRY_WARNING_MINUTES: String(WARNING_MINUTES) });
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  h.stack.graph.loadFixture(demoTenant);
-  h.connector.reset();
-  h.newConversations();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-  expect(h.connector.unmatched).toEqual([]);
-  for (const call of h.connector.calls) {
-    for (const attachment of call.body.attachments ?? []) {
-      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(attachment.content);
-    }
-  }
-});
+// A bot per test: jobs one test queues for later (an activation queued to follow another) never reach the next.
+const h = useBotHarness({ config: { EXPIRY_WARNING_MINUTES: String(WARNING_MINUTES) }, botPerTest: true });
 
 function inAdeleChat() {
   return h.connector.calls.filter((c) => c.conversationId.startsWith(h.personalConversationId(adele)));

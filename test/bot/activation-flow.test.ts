@@ -1,10 +1,10 @@
 import type { Activity } from 'botbuilder';
 import { browse } from '../support/browser';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { formatLocalTime } from '../../src/shared/local-time';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
-import { assertValidCard } from '../cards/card-validation';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { freshBot, useBotHarness } from '../support/use-bot-harness';
 
 /**
  * Request activation in chat, end to end over HTTP: Teams activities posted to /api/messages, the real
@@ -13,29 +13,10 @@ import { type BotHarness, cardActions, startBotHarness, visibleText } from '../s
  */
 
 const { requester: adele, noAccess: lee } = demoUsers;
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => {
+const h = useBotHarness();
+afterAll(() => {
+  // The contract checks above saw the bot's Graph traffic: the observer is wired.
   expect(h.exchanges.length).toBeGreaterThan(0);
-  await h?.close();
-});
-beforeEach(() => {
-  h.stack.graph.loadFixture(demoTenant);
-  h.connector.reset();
-  h.newConversations();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-  expect(h.connector.unmatched).toEqual([]);
-  // Every card the bot really sent is valid Adaptive Card 1.5 (schema and SDK).
-  for (const call of h.connector.calls) {
-    for (const attachment of call.body.attachments ?? []) {
-      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(attachment.content);
-    }
-  }
 });
 
 /** Activities the bot sent or updated since the last reset, in order. */
@@ -172,6 +153,8 @@ describe('the dialog asks for what the policy needs', () => {
 
 describe('step-up for an authentication context', () => {
   it('sends a sign-in card; after signing in, the pending activation continues without retyping', async () => {
+    // A bot of its own: Adele's first sign-in with it, no stronger token held from another test.
+    await freshBot(h);
     await h.say(adele, 'activate Privileged Role Administrator 1h INC-9 delegate PIM settings');
     await confirmAfterReset();
     const signIn = outbound()
@@ -294,6 +277,8 @@ describe('help card buttons', () => {
 
 describe('tokens', () => {
   it("a user's next turns reuse their Graph token: no on-behalf-of exchange until it nears expiry", async () => {
+    // A bot of its own: the first turn is the user's first with it, no token held from another test.
+    await freshBot(h);
     const user = demoUsers.approver;
     const graphCallsBy = () => h.stack.graph.calls().filter((c) => c.principalId === user.id).length;
     h.authorityRequests.length = 0;

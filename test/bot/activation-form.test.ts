@@ -1,5 +1,5 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   auScope,
   demoAdministrativeUnits,
@@ -8,8 +8,8 @@ import {
   demoTenant,
   demoUsers,
 } from '../../simulators/tenant/demo-tenant';
-import { assertValidCard } from '../cards/card-validation';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 
 /**
  * The one-card activation over HTTP: `activate` (or a role's Activate on the roles card) shows one form,
@@ -21,28 +21,7 @@ import { type BotHarness, cardActions, startBotHarness, visibleText } from '../s
 const { requester: adele, noAccess: lee } = demoUsers;
 const salesScope = auScope(demoAdministrativeUnits.sales.id);
 const key = (roleDefinitionId: string, scope = '/') => `role:${roleDefinitionId}:${scope}`;
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  h.stack.graph.loadFixture(demoTenant);
-  h.connector.reset();
-  h.newConversations();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-  expect(h.connector.unmatched).toEqual([]);
-  for (const call of h.connector.calls) {
-    for (const attachment of call.body.attachments ?? []) {
-      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(attachment.content);
-    }
-  }
-});
+const h = useBotHarness();
 
 type Json = Record<string, unknown>;
 

@@ -1,11 +1,10 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
-import type { FixtureUser, TenantFixture } from '../../simulators/tenant/tenant-fixture';
-import { onBehalfOfCredential } from '../../src/identity/graph-credentials';
-import { GraphTransport } from '../../src/pim/graph-transport';
-import { PimClient } from '../../src/pim/pim-client';
+import type { TenantFixture } from '../../simulators/tenant/tenant-fixture';
 import { assertValidCard } from '../cards/card-validation';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { portalClient } from '../support/portal-client';
+import { useBotHarness } from '../support/use-bot-harness';
 import { submitPendingRequest } from '../support/pending-request';
 
 /**
@@ -44,44 +43,11 @@ const inboxTenant: TenantFixture = {
 };
 const roleName = (id: string) => demoTenant.roleDefinitions.find((r) => r.id === id)?.displayName ?? '';
 
-let h: BotHarness;
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => h?.close());
-beforeEach(async () => {
-  h.stack.graph.loadFixture(inboxTenant);
-  h.newConversations();
-  await h.say(megan, 'help');
-  h.connector.reset();
-  h.stack.graph.resetCalls();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-});
-
-/** A delegated PIM client for a user, straight to Graph: a request made outside the bot. */
-async function outsideClient(user: FixtureUser): Promise<PimClient> {
-  const sso = await h.stack.authority.issueTeamsSsoToken({
-    userId: user.id,
-    clientId: h.stack.botApp.clientId,
-    amr: ['pwd', 'mfa'],
-  });
-  const entra = {
-    tenantId: demoTenant.tenantId,
-    clientId: h.stack.botApp.clientId,
-    clientSecret: h.stack.botApp.clientSecret,
-    authorityHost: h.stack.authority.url,
-  };
-  return new PimClient(
-    new GraphTransport({ credential: onBehalfOfCredential(entra, sso), graphBaseUrl: h.stack.graph.url }),
-    user.id,
-  );
-}
+const h = useBotHarness({ tenant: inboxTenant, knownUsers: [megan] });
 
 /** Adele asks for `count` of the inbox roles outside the bot, a minute apart (oldest first in the inbox). */
 async function outsideRequests(count: number): Promise<string[]> {
-  const pim = await outsideClient(adele);
+  const pim = await portalClient(h, adele);
   const ids: string[] = [];
   for (const roleDefinitionId of INBOX_ROLES.slice(0, count)) {
     const request = await pim.activate({

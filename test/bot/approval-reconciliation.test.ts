@@ -1,9 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoGroups, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { describe, expect, it } from 'vitest';
+import { demoGroups, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { PimRequest } from '../../src/requests/pim-request';
-import { assertValidCard } from '../cards/card-validation';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 import { submitPendingRequest } from '../support/pending-request';
 
 /**
@@ -17,27 +17,9 @@ const { requester: adele, approver: megan, secondApprover: nestor } = demoUsers;
 const APPROVALS_CHANNEL = '19:approvals@thread.tacv2';
 /** The bot reads PIM every 15 s while requests wait (approval-reconciler.ts). */
 const RECONCILE_MS = 15_000;
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness({ APPROVALS_CHANNELS: JSON.stringify({ 'Global Administrator': APPROVALS_CHANNEL }) });
-});
-afterAll(async () => h?.close());
-beforeEach(async () => {
-  h.stack.graph.loadFixture(demoTenant);
-  h.newConversations();
-  await h.say(megan, 'help');
-  await h.say(nestor, 'help');
-  h.connector.reset();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-  expect(h.connector.unmatched).toEqual([]);
-  for (const call of h.connector.calls) {
-    for (const a of call.body.attachments ?? []) {
-      if (a.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(a.content);
-    }
-  }
+const h = useBotHarness({
+  config: { APPROVALS_CHANNELS: JSON.stringify({ 'Global Administrator': APPROVALS_CHANNEL }) },
+  knownUsers: [megan, nestor],
 });
 
 async function portal(path: string, body?: unknown): Promise<number> {

@@ -1,9 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
-import { assertValidCard } from '../cards/card-validation';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { cardActions, channelThread, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 
 /**
  * The channel activation feed through the real bot: a feed admin subscribes a channel, then every
@@ -13,40 +13,15 @@ import { type BotHarness, cardActions, startBotHarness, visibleText } from '../s
 
 const { requester: adele, approver: megan, secondApprover: nestor, noAccess: lee } = demoUsers;
 const SECURITY_FEED = '19:security-feed@thread.tacv2';
-const channel = {
-  id: `${SECURITY_FEED};messageid=1`,
-  conversationType: 'channel',
-  tenantId: demoTenant.tenantId,
-  isGroup: true,
-  name: 'Security',
-};
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness({
-    FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id,
-    WATCHER_INTERVAL_SECONDS: '0',
-  });
-  h.stack.graph.loadFixture(demoTenant);
-});
-afterAll(async () => h?.close());
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-  expect(h.connector.unmatched).toEqual([]);
-  for (const call of h.connector.calls) {
-    const activity = (call.body.activity as Partial<Activity> | undefined) ?? call.body;
-    for (const a of activity.attachments ?? []) {
-      if (a.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(a.content);
-    }
-  }
+// A bot per test: each test subscribes and activates what it needs, so none meets the others' announcements.
+const h = useBotHarness({
+  config: { FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id, WATCHER_INTERVAL_SECONDS: '0' },
+  botPerTest: true,
 });
 
 async function inChannel(user: FixtureUser, text: string): Promise<string> {
   h.connector.reset();
-  await h.say(user, `<at>PIM Bot</at> ${text}`, {
-    conversation: channel,
-    channelData: { channel: { id: SECURITY_FEED }, tenant: { id: demoTenant.tenantId } },
-  });
+  await h.say(user, `<at>PIM Bot</at> ${text}`, channelThread(SECURITY_FEED, demoTenant.tenantId, 'Security'));
   return h.connector.sentTexts().join('\n');
 }
 
@@ -62,6 +37,25 @@ function feedUpdates() {
   return h.connector.calls.filter((c) => c.operation === 'update' && c.conversationId.startsWith(`${SECURITY_FEED};`));
 }
 const postedText = (c: { body: Record<string, unknown> }) => visibleText(c.body.activity as Partial<Activity>);
+
+/** Adele activates through the bot (typed, then confirmed on the card); the connector then holds what followed. */
+async function activateInChat(text: string): Promise<void> {
+  await h.say(adele, text);
+  const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
+  expect(confirm).toBeDefined();
+  h.connector.reset();
+  await h.submit(adele, confirm!.data!);
+}
+
+/** Nestor activates SharePoint Administrator straight in PIM (as in the portal). */
+function activateInPortal(): void {
+  h.stack.graph.activate({
+    principalId: nestor.id,
+    roleDefinitionId: demoRoles.sharePointAdministrator,
+    duration: 'PT1H',
+    justification: 'site collection cleanup',
+  });
+}
 
 describe('subscriptions', () => {
   it('only feed admins may subscribe a channel; anyone may ask what it gets', async () => {
@@ -83,12 +77,12 @@ describe('subscriptions', () => {
 });
 
 describe('the feed', () => {
+  beforeEach(async () => {
+    expect(await inChannel(megan, 'subscribe')).toMatch(/Subscribed/);
+  });
+
   it('an activation through the bot posts one card with who, what and until when, without why (no details)', async () => {
-    h.newConversations();
-    await h.say(adele, 'activate Exchange Administrator 2h INC-42 fix mailbox rules');
-    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
-    h.connector.reset();
-    await h.submit(adele, confirm!.data!);
+    await activateInChat('activate Exchange Administrator 2h INC-42 fix mailbox rules');
     expect(feedPosts()).toHaveLength(1);
     const text = postedText(feedPosts()[0]!);
     expect(text).toMatch(/Adele Vance/);
@@ -101,12 +95,7 @@ describe('the feed', () => {
 
   it('an activation made directly in PIM (as in the portal) is announced once by the watcher', async () => {
     h.connector.reset();
-    h.stack.graph.activate({
-      principalId: nestor.id,
-      roleDefinitionId: demoRoles.sharePointAdministrator,
-      duration: 'PT1H',
-      justification: 'site collection cleanup',
-    });
+    activateInPortal();
     expect((await h.bot.watcher.tick()).announced).toBe(1);
     expect(feedPosts()).toHaveLength(1);
     const text = postedText(feedPosts()[0]!);
@@ -118,6 +107,9 @@ describe('the feed', () => {
   });
 
   it('deactivation through the bot updates the same card in place at once', async () => {
+    await activateInChat('activate Exchange Administrator 2h INC-42 fix mailbox rules');
+    expect(feedPosts()).toHaveLength(1);
+    // PIM lets an activation be deactivated after 5 minutes.
     h.stack.clock.advance(6 * 60_000);
     h.connector.reset();
     await h.say(adele, 'deactivate exchange');
@@ -132,10 +124,7 @@ describe('the feed', () => {
   });
 
   it('the end of a bot-made activation updates its card to Expired by the end job, without the watcher', async () => {
-    h.newConversations();
-    await h.say(adele, 'activate Exchange Administrator 1h INC-43 rotate connector certificate');
-    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
-    await h.submit(adele, confirm!.data!);
+    await activateInChat('activate Exchange Administrator 1h INC-43 rotate connector certificate');
     expect(feedPosts()).toHaveLength(1);
     h.connector.reset();
     h.stack.clock.advance(3_600_000 + 1_000);
@@ -149,6 +138,8 @@ describe('the feed', () => {
   });
 
   it('expiry (simulator clock past the end) updates the card to Expired', async () => {
+    activateInPortal();
+    expect((await h.bot.watcher.tick()).announced).toBe(1);
     h.connector.reset();
     h.stack.clock.advance(2 * 3_600_000);
     expect((await h.bot.watcher.tick()).ended).toBe(1);
@@ -167,11 +158,7 @@ describe('subscribe with details', () => {
     expect(reply).toMatch(/Subscribed: this channel gets every activation/);
     expect(reply).toMatch(/also show the requester's justification and ticket/);
     expect(await inChannel(nestor, 'subscriptions')).toMatch(/justification and ticket/);
-    h.newConversations();
-    await h.say(adele, 'activate Exchange Administrator 1h INC-77 quarterly transport rule review');
-    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
-    h.connector.reset();
-    await h.submit(adele, confirm!.data!);
+    await activateInChat('activate Exchange Administrator 1h INC-77 quarterly transport rule review');
     expect(feedPosts()).toHaveLength(1);
     const text = postedText(feedPosts()[0]!);
     expect(text).toMatch(/quarterly transport rule review/);
@@ -181,11 +168,8 @@ describe('subscribe with details', () => {
 
 describe('feed times', () => {
   it('the feed card gives times relative to the post and in UTC (a channel has readers in many zones)', async () => {
-    h.newConversations();
-    await h.say(adele, 'activate User Administrator 2h INC-44 reset a locked-out account');
-    const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
-    h.connector.reset();
-    await h.submit(adele, confirm!.data!);
+    await inChannel(megan, 'subscribe');
+    await activateInChat('activate User Administrator 2h INC-44 reset a locked-out account');
     const activation = h.stack.graph
       .snapshot()
       .activations.find(

@@ -6,7 +6,8 @@ import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscr
 import { SubscriptionNames } from '../../src/notifications/subscription-names';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
-import { type BotHarness, startBotHarness, visibleText } from '../support/bot-harness';
+import { channelThread, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 import { type PimTestStack, startPimTestStack } from '../support/pim-stack';
 
 /**
@@ -125,33 +126,23 @@ describe('subscribe / unsubscribe / subscriptions in a channel (HTTP)', () => {
   const SECURITY = '19:subs-security@thread.tacv2';
   /** A custom role of the tenant: not a built-in name, so only reading the tenant's roles makes it known. */
   const CUSTOM_ROLE = { id: '7a1c2e3f-4b5d-4e6f-8a9b-0c1d2e3f4a5b', displayName: 'Contoso Mailbox Auditor' };
-  let h: BotHarness;
-  let storage: MemoryStorage;
+  const storage = new MemoryStorage();
   let channels = 0;
-
-  beforeAll(async () => {
-    storage = new MemoryStorage();
-    h = await startBotHarness(
-      {
-        FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id,
-        WATCHER_INTERVAL_SECONDS: '0',
-        WATCHED_GROUP_IDS: demoGroups.helpdeskBundle.id,
-        SECURITY_CHANNEL_ID: SECURITY,
-      },
-      { storage },
-    );
-    h.stack.graph.loadFixture({
+  const h = useBotHarness({
+    config: {
+      FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id,
+      WATCHER_INTERVAL_SECONDS: '0',
+      WATCHED_GROUP_IDS: demoGroups.helpdeskBundle.id,
+      SECURITY_CHANNEL_ID: SECURITY,
+    },
+    options: { storage },
+    tenant: {
       ...demoTenant,
       roleDefinitions: [
         ...demoTenant.roleDefinitions,
         { ...CUSTOM_ROLE, description: 'Reads mailbox audit logs.', isBuiltIn: false, templateId: CUSTOM_ROLE.id },
       ],
-    });
-  });
-  afterAll(async () => h?.close());
-  afterEach(() => {
-    expect(h.violations, h.contractReport()).toEqual([]);
-    expect(h.connector.unmatched).toEqual([]);
+    },
   });
 
   /** A channel of its own for each test. */
@@ -162,16 +153,7 @@ describe('subscribe / unsubscribe / subscriptions in a channel (HTTP)', () => {
   /** `user` @mentions the bot in `channel`; resolves with the bot's replies there. */
   async function say(user: FixtureUser, channel: string, text: string): Promise<string> {
     h.connector.reset();
-    await h.say(user, `<at>PIM Bot</at> ${text}`, {
-      conversation: {
-        id: `${channel};messageid=1`,
-        conversationType: 'channel',
-        tenantId: demoTenant.tenantId,
-        isGroup: true,
-        name: 'Ops',
-      },
-      channelData: { channel: { id: channel }, tenant: { id: demoTenant.tenantId } },
-    });
+    await h.say(user, `<at>PIM Bot</at> ${text}`, channelThread(channel, demoTenant.tenantId, 'Ops'));
     return h.connector.sentTexts().join('\n');
   }
 

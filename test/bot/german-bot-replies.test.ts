@@ -1,9 +1,10 @@
 import { MemoryStorage } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChannelSubscriptionStore } from '../../src/notifications/channel-subscriptions';
 import { demoGroups, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
-import { type BotHarness, startBotHarness, visibleText } from '../support/bot-harness';
+import { channelThread, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 
 /**
  * The bot's own replies and the channel subscription answers for German Teams users (issue 15, "Two
@@ -16,22 +17,11 @@ import { type BotHarness, startBotHarness, visibleText } from '../support/bot-ha
 const { requester: adele, approver: megan, noAccess: lee } = demoUsers;
 const GERMAN = { locale: 'de-DE' };
 
-let h: BotHarness;
-let storage: MemoryStorage;
+const storage = new MemoryStorage();
 let channels = 0;
-
-beforeAll(async () => {
-  storage = new MemoryStorage();
-  h = await startBotHarness(
-    { FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id, WATCHER_INTERVAL_SECONDS: '0' },
-    { storage },
-  );
-  h.stack.graph.loadFixture(demoTenant);
-});
-afterAll(async () => h?.close());
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-  expect(h.connector.unmatched).toEqual([]);
+const h = useBotHarness({
+  config: { FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id, WATCHER_INTERVAL_SECONDS: '0' },
+  options: { storage },
 });
 
 const newChannel = () => `19:de-subs-${++channels}@thread.tacv2`;
@@ -40,17 +30,7 @@ const stored = (channel: string) => new ChannelSubscriptionStore(storage).get(ch
 /** `user` @mentions the bot in `channel` with a Teams client in `locale`; resolves with the bot's replies there. */
 async function say(user: FixtureUser, channel: string, text: string, locale = 'de-DE'): Promise<string> {
   h.connector.reset();
-  await h.say(user, `<at>PIM Bot</at> ${text}`, {
-    locale,
-    conversation: {
-      id: `${channel};messageid=1`,
-      conversationType: 'channel',
-      tenantId: demoTenant.tenantId,
-      isGroup: true,
-      name: 'Ops',
-    },
-    channelData: { channel: { id: channel }, tenant: { id: demoTenant.tenantId } },
-  });
+  await h.say(user, `<at>PIM Bot</at> ${text}`, { locale, ...channelThread(channel, demoTenant.tenantId, 'Ops') });
   return h.connector.sentTexts().join('\n');
 }
 

@@ -1,9 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { formatLocalTime } from '../../src/shared/local-time';
-import { assertValidCard } from '../cards/card-validation';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 
 /**
  * "roles" through the real bot: each eligible role or group, marked when it is already active (with its
@@ -11,27 +11,7 @@ import { type BotHarness, cardActions, startBotHarness, visibleText } from '../s
  */
 
 const { requester: adele } = demoUsers;
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  h.stack.graph.loadFixture(demoTenant);
-  h.connector.reset();
-  h.newConversations();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-  for (const call of h.connector.calls) {
-    for (const attachment of call.body.attachments ?? []) {
-      if (attachment.contentType === 'application/vnd.microsoft.card.adaptive') assertValidCard(attachment.content);
-    }
-  }
-});
+const h = useBotHarness();
 
 /** The rows of the roles card: each row's text, by the name on its first line. */
 async function rolesCardRows(): Promise<Map<string, string>> {

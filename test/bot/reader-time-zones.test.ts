@@ -1,7 +1,8 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { describe, expect, it } from 'vitest';
+import { demoUsers } from '../../simulators/tenant/demo-tenant';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 
 /**
  * Every time a person reads is in their own time zone (issue 15): the zone each Teams client sends
@@ -12,20 +13,7 @@ import { type BotHarness, cardActions, startBotHarness, visibleText } from '../s
 
 const { requester: adele, approver: megan, secondApprover: nestor } = demoUsers;
 const NEW_YORK = { localTimezone: 'America/New_York', locale: 'en-US' };
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => h?.close());
-beforeEach(() => {
-  h.stack.graph.loadFixture(demoTenant);
-  h.newConversations();
-  h.connector.reset();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-});
+const h = useBotHarness();
 
 /** "14:05 CET": hour and minute in `timeZone` as ECMA-402 writes them for `locale`. */
 function clock(at: Date, timeZone: string, locale = 'en-GB'): string {

@@ -1,10 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
-import { onBehalfOfCredential } from '../../src/identity/graph-credentials';
-import { GraphTransport } from '../../src/pim/graph-transport';
-import { PimClient } from '../../src/pim/pim-client';
-import { type BotHarness, startBotHarness, visibleText } from '../support/bot-harness';
+import { describe, expect, it } from 'vitest';
+import { demoUsers } from '../../simulators/tenant/demo-tenant';
+import { visibleText } from '../support/bot-harness';
+import { portalClient } from '../support/portal-client';
+import { useBotHarness } from '../support/use-bot-harness';
 import { submitPendingRequest } from '../support/pending-request';
 
 /**
@@ -14,22 +13,7 @@ import { submitPendingRequest } from '../support/pending-request';
  */
 
 const { requester: adele, approver: megan, secondApprover: nestor } = demoUsers;
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => h?.close());
-beforeEach(async () => {
-  h.stack.graph.loadFixture(demoTenant);
-  h.stack.graph.resetCalls();
-  h.newConversations();
-  await h.say(megan, 'help');
-  h.connector.reset();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-});
+const h = useBotHarness({ knownUsers: [megan] });
 
 function latestCardText(conversationId: string): string {
   const calls = h.connector.calls.filter(
@@ -44,21 +28,7 @@ const requestGlobalAdmin = () =>
 
 /** Nestor decides outside Teams (the portal): straight to Graph with his own token. */
 async function portalDecision(requestId: string, decision: 'Approve' | 'Deny'): Promise<void> {
-  const sso = await h.stack.authority.issueTeamsSsoToken({
-    userId: nestor.id,
-    clientId: h.stack.botApp.clientId,
-    amr: ['pwd', 'mfa'],
-  });
-  const entra = {
-    tenantId: demoTenant.tenantId,
-    clientId: h.stack.botApp.clientId,
-    clientSecret: h.stack.botApp.clientSecret,
-    authorityHost: h.stack.authority.url,
-  };
-  const portal = new PimClient(
-    new GraphTransport({ credential: onBehalfOfCredential(entra, sso), graphBaseUrl: h.stack.graph.url }),
-    nestor.id,
-  );
+  const portal = await portalClient(h, nestor);
   await portal.decide('role', requestId, decision, `${decision} in the portal`);
 }
 

@@ -1,8 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AcrsForm } from '../../simulators/graph';
-import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
-import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { demoRoles, demoUsers } from '../../simulators/tenant/demo-tenant';
+import { cardActions, visibleText } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 import { browse } from '../support/browser';
 
 /**
@@ -12,22 +13,7 @@ import { browse } from '../support/browser';
  */
 
 const { requester: adele } = demoUsers;
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness();
-});
-afterAll(async () => {
-  await h?.close();
-});
-beforeEach(() => {
-  h.stack.graph.loadFixture(demoTenant);
-  h.connector.reset();
-  h.newConversations();
-});
-afterEach(() => {
-  expect(h.violations, h.contractReport()).toEqual([]);
-});
+const h = useBotHarness();
 
 function outbound(): Partial<Activity>[] {
   return h.connector.calls

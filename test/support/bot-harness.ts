@@ -6,14 +6,14 @@ import { type RunningApp, startApp } from '../../src/app';
 import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { parseConfig } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
-import type { GraphCallObserver, GraphExchangeRecord } from '../../src/pim/graph-middleware';
+import type { GraphExchangeRecord } from '../../src/pim/graph-middleware';
 import { demoBotApplication } from '../../simulators/demo-app';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
-import { type ContractViolation, formatViolations, GraphContract } from '../contract/graph-contract';
+import { type ContractViolation, formatViolations } from '../contract/graph-contract';
 import { type CaptureConnector, startCaptureConnector } from './capture-connector';
+import { contractObserver } from './contract-observer';
 import { testCertificateAuthority } from './local-ca';
-import { OUTSIDE_PIM_SUBSET } from './pim-stack';
 
 /** A free loopback port: the bot's public URL (step-up redirect URI) must be known before it starts. */
 export async function freePort(): Promise<number> {
@@ -99,18 +99,9 @@ export async function startBotHarness(
     logger: stackLogger,
   });
   const connector = await startCaptureConnector();
-  const contract = GraphContract.load();
   const violations: ContractViolation[] = [];
   const exchanges: GraphExchangeRecord[] = [];
-  const observer: GraphCallObserver = {
-    wantsBodies: true,
-    onExchange(record) {
-      exchanges.push(record);
-      const path = new URL(record.url).pathname;
-      if (OUTSIDE_PIM_SUBSET.some((p) => p.test(path))) return;
-      violations.push(...contract.check(record));
-    },
-  };
+  const observer = contractObserver(exchanges, violations);
   const config = parseConfig({
     PIMBOT_MODE: 'playground',
     HOST: '127.0.0.1',
@@ -212,6 +203,17 @@ export async function startBotHarness(
       await connector.close();
       await stack.close();
     },
+  };
+}
+
+/**
+ * What puts a message in a team channel instead of the 1:1 chat (Teams sends the channel's id in
+ * channelData and a conversation id of `<channel>;messageid=<thread root>`): the `extra` of `say`.
+ */
+export function channelThread(channelId: string, tenantId: string, name = 'General'): Partial<Activity> {
+  return {
+    conversation: { id: `${channelId};messageid=1`, conversationType: 'channel', tenantId, isGroup: true, name },
+    channelData: { channel: { id: channelId }, tenant: { id: tenantId } },
   };
 }
 

@@ -2,26 +2,14 @@ import type { TokenCredential } from '@azure/identity';
 import type { EntraAppConfig } from '../../src/config';
 import { appCredential, onBehalfOfCredential } from '../../src/identity/graph-credentials';
 import { DirectoryClient } from '../../src/pim/directory-client';
-import type { GraphCallObserver, GraphExchangeRecord, RetryPolicy } from '../../src/pim/graph-middleware';
+import type { GraphExchangeRecord, RetryPolicy } from '../../src/pim/graph-middleware';
 import { GraphTransport } from '../../src/pim/graph-transport';
 import { PimClient } from '../../src/pim/pim-client';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import type { FixtureUser, TenantFixture } from '../../simulators/tenant/tenant-fixture';
-import { type ContractViolation, GraphContract, formatViolations } from '../contract/graph-contract';
+import { type ContractViolation, formatViolations } from '../contract/graph-contract';
+import { contractObserver } from './contract-observer';
 import { testCertificateAuthority } from './local-ca';
-
-/**
- * Graph paths PIM Bot uses that lie outside the PIM subset of the OpenAPI description (the subset keeps
- * users and groups as boundary types only, PIM-API.md §0). Their responses are checked by the simulator's
- * own tests instead.
- */
-export const OUTSIDE_PIM_SUBSET = [
-  /^\/v1\.0\/groups\/[^/]+\/members$/,
-  /^\/v1\.0\/users\/[^/]+\/manager$/,
-  // Teams app installations: held to the features description (FEATURES-API.md) by their own tests.
-  /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps(\/.*)?$/,
-  /^\/v1\.0\/appCatalogs\/teamsApps$/,
-];
 
 /** Fast retries for tests: the Retry-After the simulator sends is still honoured. */
 export const TEST_RETRY: RetryPolicy = { maxRetries: 3, maxTotalWaitMs: 5_000, baseDelayMs: 50 };
@@ -57,26 +45,9 @@ export interface ClientOptions {
 
 export async function startPimTestStack(fixture?: TenantFixture): Promise<PimTestStack> {
   const stack = await startLocalStack({ ca: testCertificateAuthority(), fixture });
-  const contract = GraphContract.load();
   const exchanges: GraphExchangeRecord[] = [];
   const violations: ContractViolation[] = [];
-  const observer: GraphCallObserver = {
-    wantsBodies: true,
-    onExchange(record) {
-      exchanges.push(record);
-      const path = new URL(record.url).pathname;
-      if (OUTSIDE_PIM_SUBSET.some((p) => p.test(path))) return;
-      violations.push(
-        ...contract.check({
-          method: record.method,
-          url: record.url,
-          requestBody: record.requestBody,
-          status: record.status,
-          responseBody: record.responseBody,
-        }),
-      );
-    },
-  };
+  const observer = contractObserver(exchanges, violations);
   const entra: EntraAppConfig = {
     tenantId: stack.fixture.tenantId,
     clientId: stack.botApp.clientId,
