@@ -85,6 +85,7 @@ export function noticeActivity(notice: Notice, options: NoticeRendering): Partia
       return cardActivity(
         expiryWarningCard(
           expiryWarningModel(notice.request, notice.endsAt, notice.remainingMinutes, now, options.reader),
+          { locale: requesterLocale() },
         ),
       );
     case 'feedCard':
@@ -94,7 +95,11 @@ export function noticeActivity(notice: Notice, options: NoticeRendering): Partia
         }),
       );
     case 'queuedActivation':
-      return cardActivity(queuedActivationCard(queuedActivationModel(notice.queued, now)));
+      return cardActivity(
+        queuedActivationCard(queuedActivationModel(notice.queued, now), {
+          locale: options.reader?.locale ?? notice.queued.chat.locale,
+        }),
+      );
   }
 }
 

@@ -1,5 +1,5 @@
 import type { ExpiryWarningCardModel } from '../../cards';
-import { describeMinutes } from '../pim/iso-duration';
+import { formatDuration } from '../i18n';
 import { targetKey } from '../pim/target-key';
 import type { PimRequest } from '../requests/pim-request';
 import { type Reader, readerTime } from '../shared/local-time';
@@ -16,7 +16,7 @@ export function expiryWarningModel(
   return {
     targetName: request.target.displayName,
     endsAtText: readerTime(endsAt, zone, now),
-    remainingText: describeMinutes(remainingMinutes),
+    remainingText: formatDuration(remainingMinutes, zone.locale),
     justification: request.justification,
     ticketNumber: request.ticket?.ticketNumber,
     targetKey: targetKey(request.target),
