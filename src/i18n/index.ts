@@ -6,5 +6,5 @@
 export { type DurationWidth, formatDuration, formatTime } from './format';
 export { FALLBACK_LANGUAGE, formattingLocale, LANGUAGES, type Language, languageOf } from './language';
 export type { Translate, TranslationKey, TranslationValues } from './translation-key';
-export { type PimReasonCode, type PimReasonData, pimReasonsText } from './pim-reason-words';
+export { type PimReasonCode, type PimReasonData, pimReasonsText, pimReasonWords } from './pim-reason-words';
 export { translator } from './translator';

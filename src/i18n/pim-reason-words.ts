@@ -12,16 +12,17 @@ export interface PimReasonData {
 }
 
 /**
- * PIM's refusal in the reader's language: "What happened. What to do." (errors:pim.userText), several
- * reasons one after the other. `clean` makes the text values (names, Graph's own words) inert for where the
- * sentence goes (cards: displayText); `name` stands in where a reason names no role.
+ * PIM's refusal in the reader's language, as "what happened" and "what to do" (errors:pim.<code>.message /
+ * .fix), several reasons one after the other. `clean` makes the text values (names, Graph's own words) inert
+ * for where the sentence goes (cards: displayText, messages: plainPart); `name` stands in where a reason names
+ * no role.
  */
-export function pimReasonsText(
+export function pimReasonWords(
   reasons: readonly PimReasonData[],
   locale: string | null | undefined,
   clean: (text: string) => string,
   name?: string,
-): string {
+): { message: string; fix: string } {
   const t = translator(locale);
   const words = reasons.map((reason) => {
     const values: Record<string, string | number> = {};
@@ -31,8 +32,15 @@ export function pimReasonsText(
     if (typeof reason.values.maxMinutes === 'number') values.max = formatDuration(reason.values.maxMinutes, locale);
     return { message: t(`errors:pim.${reason.code}.message`, values), fix: t(`errors:pim.${reason.code}.fix`, values) };
   });
-  return translator(locale)('errors:pim.userText', {
-    message: words.map((w) => w.message).join(' '),
-    fix: words.map((w) => w.fix).join(' '),
-  });
+  return { message: words.map((w) => w.message).join(' '), fix: words.map((w) => w.fix).join(' ') };
+}
+
+/** The same in one line: "What happened. What to do." (errors:pim.userText). */
+export function pimReasonsText(
+  reasons: readonly PimReasonData[],
+  locale: string | null | undefined,
+  clean: (text: string) => string,
+  name?: string,
+): string {
+  return translator(locale)('errors:pim.userText', pimReasonWords(reasons, locale, clean, name));
 }

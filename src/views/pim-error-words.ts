@@ -1,6 +1,6 @@
 import { TEXT_LIMITS } from '../../cards';
-import { formatDuration, translator } from '../i18n';
-import type { PimError, PimErrorReason } from '../pim/pim-error';
+import { pimReasonWords, translator } from '../i18n';
+import type { PimError } from '../pim/pim-error';
 import { plainPart } from './plain-message';
 
 /** A PIM failure in the reader's words: what happened, and what to do about it. */
@@ -17,15 +17,8 @@ export interface PimErrorWords {
  */
 export function pimErrorWords(err: PimError, locale?: string | null): PimErrorWords {
   if (err.reasons.length === 0) return { message: err.message, fix: err.fix };
-  const t = translator(locale);
-  const words = err.reasons.map((reason) => {
-    const values = reasonValues(reason, locale);
-    return {
-      message: t(`errors:pim.${reason.code}.message`, values),
-      fix: t(`errors:pim.${reason.code}.fix`, values),
-    };
-  });
-  return { message: words.map((w) => w.message).join(' '), fix: words.map((w) => w.fix).join(' ') };
+  // Graph's own message may be a sentence; names are names.
+  return pimReasonWords(err.reasons, locale, (text) => plainPart(text, TEXT_LIMITS.message));
 }
 
 /** "What happened. What to do." in one line, for chat (PimError.userText in the reader's language). */
@@ -33,15 +26,4 @@ export function pimErrorText(err: PimError, locale?: string | null): string {
   const { message, fix } = pimErrorWords(err, locale);
   if (err.reasons.length === 0) return err.userText;
   return translator(locale)('errors:pim.userText', { message, fix });
-}
-
-function reasonValues(reason: PimErrorReason, locale?: string | null): Record<string, string | number> {
-  const values: Record<string, string | number> = {};
-  for (const [key, value] of Object.entries(reason.values)) {
-    // Graph's own message may be a sentence; names are names.
-    values[key] = typeof value === 'string' ? plainPart(value, TEXT_LIMITS.message) : value;
-  }
-  if (typeof values.name !== 'string') values.name = translator(locale)('errors:pim.thisRole');
-  if (typeof reason.values.maxMinutes === 'number') values.max = formatDuration(reason.values.maxMinutes, locale);
-  return values;
 }
