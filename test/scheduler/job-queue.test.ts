@@ -12,7 +12,8 @@ import {
 import { UnsafeJobPayloadError } from '../../src/scheduler/payload-guard';
 import { describeError } from '../../src/scheduler/support';
 import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
-import { PollWatch, signal } from './poll-watch';
+import { PollWatch } from './poll-watch';
+import { signal } from './signal';
 
 let azurite: TestAzurite;
 

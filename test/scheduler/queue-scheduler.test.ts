@@ -8,7 +8,8 @@ import { UnsafeJobPayloadError } from '../../src/scheduler/payload-guard';
 import { QueueScheduler } from '../../src/scheduler/queue-scheduler';
 import type { RunningJob } from '../../src/scheduler/scheduler';
 import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
-import { PollWatch, signal } from './poll-watch';
+import { PollWatch } from './poll-watch';
+import { signal } from './signal';
 
 let azurite: TestAzurite;
 beforeAll(async () => {
