@@ -1,12 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
-import { type AddressInfo, connect, createServer, type Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { createLogger } from '../../src/observability/logger';
 import { type LeaseAttempt, LeaseLeader, type LeaseLeaderOptions } from '../../src/scheduler/lease-leader';
 import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
+import { Leadership } from './leadership';
+import { leaseBlob, relay } from './lease-storage';
 
 let azurite: TestAzurite;
 const children: ChildProcess[] = [];
@@ -25,25 +25,6 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 /** Waits for `check` to hold (an event: a callback ran, a process wrote a line), polling in-memory state. */
 async function until(check: () => boolean): Promise<void> {
   while (!check()) await sleep(20);
-}
-
-/**
- * Who believes they lead, from the instances' own onLead/onLose: `most` is the largest number that ever
- * did at the same time since `from()` was last called (every callback counted, nothing sampled).
- */
-class Leadership {
-  current = 0;
-  most = 0;
-  lead(): void {
-    this.current++;
-    this.most = Math.max(this.most, this.current);
-  }
-  lose(): void {
-    this.current--;
-  }
-  from(): void {
-    this.most = this.current;
-  }
 }
 
 /** A LeaseLeader ("one bot instance") that records its onLead/onLose calls and every try for the lease. */
@@ -84,71 +65,6 @@ type Instance = ReturnType<typeof instance>;
 function moreAttempts(instances: Instance[], count: number): Promise<void> {
   const targets = instances.map((i) => i.attempts.length + count);
   return until(() => instances.every((i, n) => i.attempts.length >= targets[n]!));
-}
-
-/** The lease blob, as storage (Azurite) sees it, and a way to ask whether a given lease id holds it. */
-function leaseBlob(where: { container: string; blobName: string }) {
-  const blob = BlobServiceClient.fromConnectionString(azurite.connectionString)
-    .getContainerClient(where.container)
-    .getBlobClient(where.blobName);
-  return {
-    /** Renewing with a lease id succeeds only for the id that holds the lease now (Azure's Lease Blob). */
-    renewAs: (leaseId: string) =>
-      blob
-        .getBlobLeaseClient(leaseId)
-        .renewLease()
-        .then(
-          () => 'renewed',
-          (err: { code?: string }) => err.code ?? String(err),
-        ),
-    /** A newcomer's try: storage refuses it (409 LeaseAlreadyPresent) while any lease is active. */
-    acquireAsNewcomer: () =>
-      blob
-        .getBlobLeaseClient(randomUUID())
-        .acquireLease(15)
-        .then(
-          async (lease) => {
-            await blob.getBlobLeaseClient(lease.leaseId!).releaseLease();
-            return 'acquired';
-          },
-          (err: { code?: string }) => err.code ?? String(err),
-        ),
-  };
-}
-
-/**
- * A TCP relay in front of Azurite's blob port: `cut()` drops its connections and refuses new ones, so one
- * instance loses storage while the test (and storage itself) still see the lease.
- */
-async function relay(blobUrl: string): Promise<{ connectionString: string; cut: () => Promise<void> }> {
-  const target = new URL(blobUrl);
-  const sockets = new Set<Socket>();
-  const server = createServer((client) => {
-    const upstream = connect(Number(target.port), target.hostname);
-    for (const [a, b] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      sockets.add(a);
-      a.on('close', () => sockets.delete(a));
-      a.on('error', () => b.destroy());
-      a.pipe(b);
-    }
-  });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
-  const relayed = new URL(blobUrl);
-  relayed.port = String(port);
-  const connectionString = azurite.connectionString.replace(`BlobEndpoint=${blobUrl}`, `BlobEndpoint=${relayed.href}`);
-  if (connectionString === azurite.connectionString) throw new Error(`No BlobEndpoint=${blobUrl} to relay`);
-  return {
-    connectionString,
-    cut: async () => {
-      const closed = new Promise((resolve) => server.close(resolve));
-      for (const socket of sockets) socket.destroy();
-      await closed;
-    },
-  };
 }
 
 // Every test has its own container, so they run side by side (the slow ones wait out a 15 s lease).
@@ -271,7 +187,7 @@ describe.concurrent('LeaseLeader on an Azure blob lease (Azurite)', () => {
     });
     await until(() => /^lead \S+$/m.test(childOutput));
     const childLeaseId = /^lead (\S+)$/m.exec(childOutput)![1]!;
-    const blob = leaseBlob(where);
+    const blob = leaseBlob(azurite.connectionString, where);
 
     const survivor = instance('survivor', where, onTestFinished);
     await moreAttempts([survivor], 3);
@@ -301,8 +217,8 @@ describe.concurrent('LeaseLeader on an Azure blob lease (Azurite)', () => {
 
   it('steps down before its lease can expire when storage becomes unreachable', async ({ expect, onTestFinished }) => {
     const where = { container: uniqueName('leases'), blobName: 'scheduler-leader' };
-    const blob = leaseBlob(where);
-    const cable = await relay(azurite.blobUrl);
+    const blob = leaseBlob(azurite.connectionString, where);
+    const cable = await relay(azurite);
     const events: string[] = [];
     const attempts: LeaseAttempt[] = [];
     let storageAtStepDown: Promise<string> | undefined;
