@@ -1,6 +1,6 @@
 import type { DequeuedMessageItem, QueueClient } from '@azure/storage-queue';
 import type { JobHandler } from './job';
-import type { JobQueueSettings } from './job-queue-options';
+import type { JobQueuePoll, JobQueueSettings } from './job-queue-options';
 import type { JobRunner } from './job-runner';
 import { describeError, type SchedulerLogger } from './support';
 
@@ -26,15 +26,22 @@ export class JobPoller {
   private wake: (() => void) | undefined;
   private wakePending = false;
   private readonly running = new Set<Promise<void>>();
+  private readonly onPoll: ((poll: JobQueuePoll) => void) | undefined;
+  private receives = 0;
 
-  /** `ensureQueues` creates both queues when missing (JobQueue's, shared with schedule() and dead-lettering). */
+  /**
+   * `ensureQueues` creates both queues when missing (JobQueue's, shared with schedule() and dead-lettering);
+   * `onPoll` hears of each receive (JobQueueOptions.onPoll).
+   */
   constructor(
     queue: QueueClient,
     settings: PollerSettings,
     ensureQueues: () => Promise<void>,
     runner: JobRunner,
     logger: SchedulerLogger,
+    onPoll?: (poll: JobQueuePoll) => void,
   ) {
+    this.onPoll = onPoll;
     this.queue = queue;
     this.settings = settings;
     this.ensureQueues = ensureQueues;
@@ -47,6 +54,7 @@ export class JobPoller {
     if (this.loop) throw new Error('JobQueue is already started.');
     this.handlers = { ...handlers };
     this.stopping = false;
+    this.receives = 0;
     this.loop = this.poll().catch((err) => {
       this.logger.error({ err: describeError(err) }, 'Job queue polling stopped unexpectedly');
     });
@@ -93,6 +101,8 @@ export class JobPoller {
         idleWaitMs = Math.min(idleWaitMs * 2, Math.max(maxPollIntervalMs, pollIntervalMs * 4));
         continue;
       }
+      this.receives++;
+      this.reportPoll(messages.length);
       if (this.stopping) {
         await Promise.allSettled(messages.map((m) => this.release(m)));
         break;
@@ -104,6 +114,15 @@ export class JobPoller {
       }
       await this.sleep(messages.length > 0 ? pollIntervalMs : idleWaitMs);
       idleWaitMs = messages.length > 0 ? pollIntervalMs : Math.min(idleWaitMs * 2, maxPollIntervalMs);
+    }
+  }
+
+  /** Tells onPoll about the receive just made; its throw must not stop the loop. */
+  private reportPoll(received: number): void {
+    try {
+      this.onPoll?.({ receives: this.receives, received });
+    } catch (err) {
+      this.logger.error({ err: describeError(err) }, 'JobQueue onPoll callback threw');
     }
   }
 

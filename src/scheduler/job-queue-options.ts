@@ -25,7 +25,20 @@ export interface JobQueueOptions extends StorageAccountOption {
   maxPollIntervalMs?: number;
   /** Jobs run at once by this instance (default 4, at most 32). */
   concurrency?: number;
+  /**
+   * Called after each receive from the queue, before its jobs start: for monitoring, and for tests that wait
+   * for "the next poll" instead of sleeping. Changes nothing in the loop; a throw is logged and ignored.
+   */
+  onPoll?: (poll: JobQueuePoll) => void;
   logger: SchedulerLogger;
+}
+
+/** One receive from the queue, as onPoll sees it. */
+export interface JobQueuePoll {
+  /** Receives this instance has made since start(), this one included (1 for the first). */
+  receives: number;
+  /** Messages this receive returned (each is a job about to run). */
+  received: number;
 }
 
 /** The options checked, with every default filled in. */

@@ -9,7 +9,7 @@ import { JobRunner } from './job-runner';
 import type { SchedulerLogger } from './support';
 
 export type { DeadLetter, Job, JobHandler, RunningJob } from './job';
-export type { JobQueueOptions } from './job-queue-options';
+export type { JobQueueOptions, JobQueuePoll } from './job-queue-options';
 
 /**
  * Scheduled jobs on an Azure Storage queue ("remind the approvers of request X in 60 minutes").
@@ -48,7 +48,7 @@ export class JobQueue {
     const ensureQueues = () => this.ensureQueues();
     const deadLetters = new DeadLetters(this.queue, this.deadLetters, ensureQueues, this.logger);
     const runner = new JobRunner(this.queue, deadLetters, settings, this.logger);
-    this.poller = new JobPoller(this.queue, settings, ensureQueues, runner, this.logger);
+    this.poller = new JobPoller(this.queue, settings, ensureQueues, runner, this.logger, options.onPoll);
   }
 
   /**

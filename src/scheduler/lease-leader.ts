@@ -26,7 +26,24 @@ export interface LeaseLeaderOptions extends StorageAccountOption {
   renewEveryMs?: number;
   /** How often a follower tries to acquire. Default: renewEveryMs. */
   acquireEveryMs?: number;
+  /**
+   * Called after each try for the lease, with what storage answered: for monitoring, and for tests that
+   * wait for "the next try" instead of sleeping. Changes nothing; a throw is logged and ignored.
+   */
+  onAttempt?: (attempt: LeaseAttempt) => void;
   logger: SchedulerLogger;
+}
+
+/** One try for the lease, as onAttempt sees it. */
+export interface LeaseAttempt {
+  /** A follower tries to acquire the lease; the leader renews it. */
+  kind: 'acquire' | 'renew';
+  /**
+   * acquired / renewed: storage granted it. taken: another instance holds the lease (LeaseAlreadyPresent).
+   * lost: storage refused the renewal (the lease was broken, or is someone else's). failed: no answer,
+   * or another error (storage unreachable or slow).
+   */
+  outcome: 'acquired' | 'renewed' | 'taken' | 'lost' | 'failed';
 }
 
 export class LeaseLeader {
@@ -40,6 +57,7 @@ export class LeaseLeader {
   private readonly acquireEveryMs: number;
   private readonly logger: SchedulerLogger;
   private readonly blobName: string;
+  private readonly onAttempt: ((attempt: LeaseAttempt) => void) | undefined;
   private leader = false;
   private started = false;
   private stopped = false;
@@ -69,6 +87,7 @@ export class LeaseLeader {
       throw new RangeError('LeaseLeader acquireEveryMs must be at least 100.');
     }
     this.logger = options.logger;
+    this.onAttempt = options.onAttempt;
     this.blobName = options.blobName;
     const service = blobServiceClient(accountOfOptions(options, 'LeaseLeader'), {
       // Fail fast: a renewal retried for minutes is worth nothing once the lease has expired.
@@ -129,41 +148,57 @@ export class LeaseLeader {
   }
 
   private async runTick(): Promise<void> {
-    if (this.stopped) return;
+    const attempt = await this.tryLease();
+    if (!attempt || !this.onAttempt) return;
+    try {
+      this.onAttempt(attempt);
+    } catch (err) {
+      this.logger.error({ blob: this.blobName, err: describeError(err) }, 'LeaseLeader onAttempt callback threw');
+    }
+  }
+
+  /** One renewal (leader) or acquisition (follower); what storage answered, or nothing once stopped. */
+  private async tryLease(): Promise<LeaseAttempt | undefined> {
+    if (this.stopped) return undefined;
     const startedAt = Date.now();
+    const kind = this.leader ? 'renew' : 'acquire';
     try {
       if (this.leader) {
         await this.lease.renewLease({ abortSignal: this.renewals.signal });
         // Unless the step-down timer fired meanwhile: then the next tick acquires again (same lease id).
         if (this.leader && !this.stopped) this.renewed(startedAt);
-        return;
+        return { kind, outcome: 'renewed' };
       }
       await this.ensureBlob();
       await this.lease.acquireLease(this.leaseMs / 1000);
       if (this.stopped) {
         await this.lease.releaseLease().catch(() => {});
-        return;
+        return undefined;
       }
       this.renewed(startedAt);
       this.leader = true;
       this.logger.info({ blob: this.blobName, instanceId: this.instanceId }, 'Became leader');
       this.callback(this.onLead, 'onLead');
+      return { kind, outcome: 'acquired' };
     } catch (err) {
-      if (this.stopped) return;
+      if (this.stopped) return undefined;
       const code = azureErrorCode(err);
+      // A follower, or a leader whose step-down timer fired while it renewed.
       if (!this.leader) {
         if (code !== 'LeaseAlreadyPresent') {
           this.logger.warn({ blob: this.blobName, err: describeError(err) }, 'Could not try for the leader lease');
+          return { kind, outcome: 'failed' };
         }
-        return;
+        return { kind, outcome: 'taken' };
       }
       if (azureStatus(err) === 409 || azureStatus(err) === 412 || azureStatus(err) === 404) {
         // LeaseIdMismatch…, LeaseIsBroken…, LeaseNotPresent…: someone else has (or may take) it now.
         this.stepDown(`lease lost (${code ?? azureStatus(err)})`);
-        return;
+        return { kind, outcome: 'lost' };
       }
       // Storage unreachable or slow: keep leading until the step-down timer says the lease may be gone.
       this.logger.warn({ blob: this.blobName, err: describeError(err) }, 'Could not renew the leader lease');
+      return { kind, outcome: 'failed' };
     }
   }
 

@@ -118,6 +118,20 @@ async function send(authorization: string | undefined): Promise<{ status: number
   return { status, body };
 }
 
+/** The distinct `tid` claims of the attempts whose (unverified) `iss` passes `issuer`. */
+function tidsOf(attempts: readonly Attempt[], issuer: (iss: unknown) => boolean): Set<string> {
+  const tids = new Set<string>();
+  for (const { authorization } of attempts) {
+    try {
+      const claims = JSON.parse(Buffer.from(authorization.split('.')[1] ?? '', 'base64url').toString('utf8'));
+      if (typeof claims?.tid === 'string' && issuer(claims.iss)) tids.add(claims.tid);
+    } catch {
+      // not a JWT: no claims
+    }
+  }
+  return tids;
+}
+
 function seedOpenIdMetadata(url: string, keys: object[]): void {
   const metadata = new JwtTokenExtractor({}, url, ['RS256']).openIdMetadata as unknown as {
     keys: object[];
@@ -208,10 +222,21 @@ describe('production mode refuses forged Bot Framework tokens', () => {
       'forged-jwt-botbuilder-console',
       `${mute.errors()} console.error lines written by botbuilder for ${results.length} refused requests`,
     );
+    const channelTids = tidsOf(attempts, (iss) => iss === CHANNEL_ISSUER);
+    const otherTids = tidsOf(attempts, (iss) => iss !== CHANNEL_ISSUER);
+    const issuerList = [ToBotFromBotOrEmulatorTokenValidationParameters.issuer ?? []].flat();
+    const recorded = (tid: string) => issuerList.some((i) => i.includes(tid));
     figure(
       'emulator-issuer-list',
-      `botbuilder's process-wide issuer list grew from ${issuersBefore} to ${emulatorIssuers()} entries: 4 per distinct tid claim (${distinctTids(attempts)}) in ${results.length} unauthenticated tokens, before any signature check`,
+      `botbuilder's process-wide issuer list grew from ${issuersBefore} to ${emulatorIssuers()} entries for ${distinctTids(attempts)} distinct tid claims in ${results.length} unauthenticated tokens: ${[...channelTids].filter(recorded).length} of ${channelTids.size} tids in tokens claiming the Bot Connector issuer recorded, ${[...otherTids].filter(recorded).length} of ${otherTids.size} in tokens claiming another issuer`,
     );
+    // TeamsChannelAuthentication's promise: a token that does not claim the Bot Connector issuer is refused
+    // before botbuilder records its tid, so such tokens add no issuer.
+    expect(otherTids.size).toBeGreaterThan(0);
+    expect([...otherTids].filter((tid) => !channelTids.has(tid)).filter(recorded)).toEqual([]);
+    // What grows, grows only for tids claimed alongside the Bot Connector issuer (botbuilder's emulator check
+    // adds 4 issuer templates per new tid: v1, v2 and their US Government forms).
+    expect(emulatorIssuers() - issuersBefore).toBeLessThanOrEqual(4 * channelTids.size);
 
     expect(accepted).toEqual([]);
     expect(run).not.toHaveBeenCalled();

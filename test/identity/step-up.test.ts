@@ -400,6 +400,7 @@ describe('step-up sign-in: issue 13 finding 9', () => {
     console.log(
       `[issue 13 / finding 9] spoofed error pages: ${pages} served, ${reflected} reflected the sender's text`,
     );
+    expect(pages).toBe(attempts.length * 2); // every attempt served, by GET and by POST
     expect(reflected).toBe(0);
     expect(signedIn).toHaveLength(0);
   });

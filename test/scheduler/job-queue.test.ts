@@ -6,11 +6,14 @@ import {
   type JobHandler,
   JobQueue,
   type JobQueueOptions,
+  type JobQueuePoll,
   type RunningJob,
 } from '../../src/scheduler/job-queue';
 import { UnsafeJobPayloadError } from '../../src/scheduler/payload-guard';
 import { describeError } from '../../src/scheduler/support';
 import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
+import { PollWatch } from './poll-watch';
+import { signal } from './signal';
 
 let azurite: TestAzurite;
 
@@ -84,9 +87,10 @@ describe.concurrent('JobQueue on Azure Storage queues (Azurite)', () => {
   }) => {
     const queueName = uniqueName('jobs');
     const runs: Array<{ instance: string; job: RunningJob; at: number }> = [];
-    const instances = ['instance-a', 'instance-b'].map((instance) =>
+    const watches = [new PollWatch(), new PollWatch()];
+    const instances = ['instance-a', 'instance-b'].map((instance, i) =>
       run(
-        jobQueue(queueName),
+        jobQueue(queueName, { onPoll: watches[i]!.onPoll }),
         { 'approval.remind': async (job) => void runs.push({ instance, job, at: Date.now() }) },
         onTestFinished,
       ),
@@ -94,13 +98,15 @@ describe.concurrent('JobQueue on Azure Storage queues (Azurite)', () => {
 
     const scheduledAt = Date.now();
     await instances[0]!.schedule({ type: 'approval.remind', id: 'request-1', payload: { requestId: 'request-1' } }, 2);
-
-    await sleep(1_500);
-    expect(runs).toHaveLength(0); // not before its delay
-    await until(() => runs.length > 0, 5_000);
-    await sleep(500); // time enough for a second run, had there been one
+    await until(() => runs.length > 0, 10_000);
+    // Ran once: its message is gone (one that could run again would still be in the queue, hidden), and
+    // both instances have polled again since.
+    await until(async () => (await messagesLeft(queueName)) === 0, 10_000);
+    await Promise.all(watches.map((w) => w.next()));
 
     expect(runs).toHaveLength(1);
+    expect(watches[0]!.delivered + watches[1]!.delivered).toBe(1);
+    // Not before its delay (a lower bound: a loaded machine makes it later, never earlier).
     expect(runs[0]!.at - scheduledAt).toBeGreaterThanOrEqual(1_950);
     expect(runs[0]!.job).toMatchObject({
       type: 'approval.remind',
@@ -160,14 +166,15 @@ describe.concurrent('JobQueue on Azure Storage queues (Azurite)', () => {
   }) => {
     const queueName = uniqueName('jobs');
     const runs: string[] = [];
-    const instances = ['instance-a', 'instance-b'].map((instance) =>
+    const watches = [new PollWatch(), new PollWatch()];
+    const instances = ['instance-a', 'instance-b'].map((instance, i) =>
       run(
         // 3 s, not 1 s: the extension runs every half timeout, so a loaded machine has 1.5 s of slack, not 0.5 s.
-        jobQueue(queueName, { visibilityTimeoutSeconds: 3 }),
+        jobQueue(queueName, { visibilityTimeoutSeconds: 3, onPoll: watches[i]!.onPoll }),
         {
           'activation.watch': async () => {
             runs.push(instance);
-            await sleep(7_500); // two and a half visibility timeouts
+            await sleep(7_500); // the job's own length, two and a half visibility timeouts (not a wait for an event)
             runs.push(`${instance} done`);
           },
         },
@@ -177,30 +184,68 @@ describe.concurrent('JobQueue on Azure Storage queues (Azurite)', () => {
 
     await instances[0]!.schedule({ type: 'activation.watch', id: 'request-3', payload: { requestId: 'request-3' } });
     await until(() => runs.some((r) => r.endsWith('done')), 15_000);
-    await sleep(300);
+    // Done once: its message is gone, and both instances have polled again since.
+    await until(async () => (await messagesLeft(queueName)) === 0, 10_000);
+    await Promise.all(watches.map((w) => w.next()));
 
     expect(runs).toHaveLength(2); // one start, one "done"
+    expect(watches[0]!.delivered + watches[1]!.delivered).toBe(1); // never handed out again while it ran
     expect(runs[1]).toBe(`${runs[0]} done`);
     expect(await messagesLeft(queueName)).toBe(0);
+  });
+
+  it('onPoll hears of every receive, numbered from 1, with the jobs it returned; its throw stops nothing', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const queueName = uniqueName('jobs');
+    const { logger, lines } = capturingLogger();
+    const polls: JobQueuePoll[] = [];
+    const ran = signal();
+    const queue = run(
+      jobQueue(queueName, {
+        logger,
+        onPoll: (poll) => {
+          polls.push(poll);
+          throw new Error('a broken observer');
+        },
+      }),
+      { 'approval.remind': async () => ran.resolve() },
+      onTestFinished,
+    );
+    await queue.schedule({ type: 'approval.remind', id: 'request-poll', payload: null });
+    await ran.promise;
+
+    expect(polls.length).toBeGreaterThan(0);
+    expect(polls.map((p) => p.receives)).toEqual(polls.map((_, i) => i + 1));
+    expect(polls.filter((p) => p.received > 0).map((p) => p.received)).toEqual([1]);
+    expect(lines.filter((l) => l.msg === 'JobQueue onPoll callback threw')).toHaveLength(polls.length);
   });
 
   it('stop() waits for the running job to finish and starts no new one', async ({ expect }) => {
     const queueName = uniqueName('jobs');
     const events: string[] = [];
+    const started = signal();
+    const finish = signal();
     const queue = jobQueue(queueName, { concurrency: 1 });
     queue.start({
       slow: async (job) => {
         events.push(`start ${job.id}`);
-        await sleep(500);
+        started.resolve();
+        await finish.promise; // runs until the test lets it end, after stop() was called
         events.push(`end ${job.id}`);
       },
     });
 
     await queue.schedule({ type: 'slow', id: 'first', payload: null });
-    await until(() => events.length > 0, 3_000);
+    await started.promise;
     await queue.schedule({ type: 'slow', id: 'second', payload: null });
-    await queue.stop();
-    events.push('stopped');
+    const stopped = queue.stop().then(() => events.push('stopped'));
+    // stop() has nothing left to wait for but the job: a turn of the event loop later it still waits.
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['start first']);
+    finish.resolve();
+    await stopped;
 
     expect(events).toEqual(['start first', 'end first', 'stopped']);
     expect(await messagesLeft(queueName)).toBe(1); // "second" waits for the next instance

@@ -3,66 +3,68 @@ import { fileURLToPath } from 'node:url';
 import { BlobServiceClient } from '@azure/storage-blob';
 import { afterAll, beforeAll, describe, it, type TestContext } from 'vitest';
 import { createLogger } from '../../src/observability/logger';
-import { LeaseLeader, type LeaseLeaderOptions } from '../../src/scheduler/lease-leader';
+import { type LeaseAttempt, LeaseLeader, type LeaseLeaderOptions } from '../../src/scheduler/lease-leader';
 import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
+import { Leadership } from './leadership';
+import { leaseBlob, relay } from './lease-storage';
 
 let azurite: TestAzurite;
-/** A second Azurite, for the test that pulls the plug on storage. */
-let doomed: TestAzurite;
 const children: ChildProcess[] = [];
 
 beforeAll(async () => {
-  [azurite, doomed] = await Promise.all([startAzurite(), startAzurite()]);
+  azurite = await startAzurite();
 });
 
 afterAll(async () => {
   for (const child of children) child.kill('SIGKILL');
-  await Promise.all([azurite?.stop(), doomed?.stop()]);
+  await azurite?.stop();
 });
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-async function until(check: () => boolean, timeoutMs: number): Promise<number> {
-  const startedAt = Date.now();
-  while (!check()) {
-    if (Date.now() - startedAt > timeoutMs) throw new Error(`Timed out after ${timeoutMs} ms`);
-    await sleep(20);
-  }
-  return Date.now() - startedAt;
+/** Waits for `check` to hold (an event: a callback ran, a process wrote a line), polling in-memory state. */
+async function until(check: () => boolean): Promise<void> {
+  while (!check()) await sleep(20);
 }
 
-/** A LeaseLeader ("one bot instance") that records its onLead/onLose calls. */
+/** A LeaseLeader ("one bot instance") that records its onLead/onLose calls and every try for the lease. */
 function instance(
   name: string,
   options: Partial<LeaseLeaderOptions> & { blobName: string; container: string },
   onTestFinished: TestContext['onTestFinished'],
+  leadership = new Leadership(),
 ) {
   const events: string[] = [];
+  const attempts: LeaseAttempt[] = [];
   const leader = new LeaseLeader({
     connectionString: azurite.connectionString,
     leaseSeconds: 15,
     renewEveryMs: 300,
     acquireEveryMs: 200,
     logger: createLogger('silent'),
+    onAttempt: (attempt) => attempts.push(attempt),
     ...options,
   });
   leader.start(
-    () => events.push('lead'),
-    () => events.push('lose'),
+    () => {
+      events.push('lead');
+      leadership.lead();
+    },
+    () => {
+      events.push('lose');
+      leadership.lose();
+    },
   );
   onTestFinished(() => leader.stop());
-  return { name, leader, events };
+  return { name, leader, events, attempts };
 }
 
-/** Samples the instances for `ms` and returns the most that ever believed they led at the same time. */
-async function mostLeadersAtOnce(instances: Array<{ leader: LeaseLeader }>, ms: number): Promise<number> {
-  let most = 0;
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    most = Math.max(most, instances.filter((i) => i.leader.isLeader).length);
-    await sleep(10);
-  }
-  return most;
+type Instance = ReturnType<typeof instance>;
+
+/** Resolves once every instance has tried for (or renewed) the lease `count` more times than now. */
+function moreAttempts(instances: Instance[], count: number): Promise<void> {
+  const targets = instances.map((i) => i.attempts.length + count);
+  return until(() => instances.every((i, n) => i.attempts.length >= targets[n]!));
 }
 
 // Every test has its own container, so they run side by side (the slow ones wait out a 15 s lease).
@@ -72,20 +74,65 @@ describe.concurrent('LeaseLeader on an Azure blob lease (Azurite)', () => {
     onTestFinished,
   }) => {
     const where = { container: uniqueName('leases'), blobName: 'scheduler-leader' };
-    const instances = ['a', 'b', 'c'].map((name) => instance(name, where, onTestFinished));
+    const leadership = new Leadership();
+    const instances = ['a', 'b', 'c'].map((name) => instance(name, where, onTestFinished, leadership));
 
-    await until(() => instances.some((i) => i.leader.isLeader), 5_000);
-    expect(await mostLeadersAtOnce(instances, 1_500)).toBe(1);
-
+    await until(() => instances.some((i) => i.leader.isLeader));
+    await moreAttempts(instances, 3); // the others tried three times each meanwhile, the leader renewed
+    expect(leadership.most).toBe(1);
     const first = instances.find((i) => i.leader.isLeader)!;
+    const rest = instances.filter((i) => i !== first);
+    expect(rest.flatMap((i) => i.attempts.slice(-3).map((a) => a.outcome))).toEqual(Array(6).fill('taken'));
+
     await first.leader.stop();
     expect(first.events).toEqual(['lead', 'lose']);
     expect(first.leader.isLeader).toBe(false);
+    const triedBefore = rest.map((i) => i.attempts.length);
+    await until(() => rest.some((i) => i.leader.isLeader));
+    // Released, not left to expire (15 s): each other instance was refused at most once more (a try already
+    // on its way when the lease was released), and the new leader took it at its first or second try.
+    for (const [n, i] of rest.entries()) {
+      const since = i.attempts.slice(triedBefore[n]).map((a) => a.outcome);
+      const beforeTakeover = since.includes('acquired') ? since.slice(0, since.indexOf('acquired')) : since;
+      expect(beforeTakeover.filter((o) => o === 'taken').length).toBeLessThanOrEqual(1);
+    }
+    leadership.from();
+    await moreAttempts(rest, 3);
+    expect(leadership.most).toBe(1);
+  });
 
-    const handoverMs = await until(() => instances.some((i) => i.leader.isLeader), 5_000);
-    expect(handoverMs).toBeLessThan(1_000); // released, not left to expire (15 s)
-    const rest = instances.filter((i) => i !== first);
-    expect(await mostLeadersAtOnce(rest, 1_000)).toBe(1);
+  it('onAttempt hears of every try with what storage answered; its throw is logged and stops nothing', async ({
+    expect,
+    onTestFinished,
+  }) => {
+    const where = { container: uniqueName('leases'), blobName: 'scheduler-leader' };
+    const lines: Array<{ msg: string }> = [];
+    const logger = createLogger('debug', { write: (line: string) => void lines.push(JSON.parse(line)) });
+    const seen: LeaseAttempt[] = [];
+    const a = instance('a', where, onTestFinished);
+    await until(() => a.leader.isLeader);
+    const b = instance(
+      'b',
+      {
+        ...where,
+        logger,
+        onAttempt: (attempt) => {
+          seen.push(attempt);
+          throw new Error('a broken observer');
+        },
+      },
+      onTestFinished,
+    );
+    await until(() => seen.length >= 2);
+    expect(seen.slice(0, 2)).toEqual([
+      { kind: 'acquire', outcome: 'taken' },
+      { kind: 'acquire', outcome: 'taken' },
+    ]);
+    await a.leader.stop();
+    // Still contending, despite its observer throwing every time: it takes over.
+    await until(() => seen.some((attempt) => attempt.outcome === 'acquired'));
+    expect(b.leader.isLeader).toBe(true);
+    expect(lines.filter((l) => l.msg === 'LeaseLeader onAttempt callback threw').length).toBe(seen.length);
   });
 
   it('steps down when an operator breaks its lease, and one instance leads again', async ({
@@ -93,9 +140,11 @@ describe.concurrent('LeaseLeader on an Azure blob lease (Azurite)', () => {
     onTestFinished,
   }) => {
     const where = { container: uniqueName('leases'), blobName: 'scheduler-leader' };
-    const instances = ['a', 'b'].map((name) => instance(name, where, onTestFinished));
-    await until(() => instances.some((i) => i.leader.isLeader), 5_000);
+    const leadership = new Leadership();
+    const instances = ['a', 'b'].map((name) => instance(name, where, onTestFinished, leadership));
+    await until(() => instances.some((i) => i.leader.isLeader));
     const holder = instances.find((i) => i.leader.isLeader)!;
+    const renewalsBefore = holder.attempts.length;
 
     // e.g. `az storage blob lease break`: the holder's next renewal fails and it must notice.
     await BlobServiceClient.fromConnectionString(azurite.connectionString)
@@ -104,9 +153,13 @@ describe.concurrent('LeaseLeader on an Azure blob lease (Azurite)', () => {
       .getBlobLeaseClient()
       .breakLease(0);
 
-    await until(() => holder.events.includes('lose'), 3_000);
-    await until(() => instances.some((i) => i.leader.isLeader), 3_000);
-    expect(await mostLeadersAtOnce(instances, 1_000)).toBe(1);
+    await until(() => holder.events.includes('lose'));
+    // It noticed at its next renewal: storage refused it.
+    expect(holder.attempts.slice(renewalsBefore).map((a) => `${a.kind} ${a.outcome}`)).toContain('renew lost');
+    await until(() => instances.some((i) => i.leader.isLeader));
+    leadership.from();
+    await moreAttempts(instances, 3);
+    expect(leadership.most).toBe(1);
   });
 
   it('takes over from a leader process that was killed, once its 15 s lease expires', async ({
@@ -132,48 +185,74 @@ describe.concurrent('LeaseLeader on an Azure blob lease (Azurite)', () => {
     child.stdout!.on('data', (chunk: Buffer) => {
       childOutput += chunk.toString();
     });
-    await until(() => childOutput.includes('lead'), 15_000);
+    await until(() => /^lead \S+$/m.test(childOutput));
+    const childLeaseId = /^lead (\S+)$/m.exec(childOutput)![1]!;
+    const blob = leaseBlob(azurite.connectionString, where);
 
     const survivor = instance('survivor', where, onTestFinished);
-    await sleep(600);
-    expect(survivor.leader.isLeader).toBe(false); // the child holds the lease, renewing every second
+    await moreAttempts([survivor], 3);
+    expect(survivor.attempts.map((a) => a.outcome)).toEqual(['taken', 'taken', 'taken']); // the child holds it
+    expect(survivor.leader.isLeader).toBe(false);
 
     const exited = new Promise((resolve) => child.once('exit', resolve));
     child.kill('SIGKILL'); // dies holding the lease: no release
     await exited;
-    const takeoverMs = await until(() => survivor.leader.isLeader, 20_000);
+    const triedBeforeKill = survivor.attempts.length;
+    let leaseAtTakeover: Promise<string[]> | undefined;
+    await until(() => {
+      if (survivor.leader.isLeader)
+        leaseAtTakeover ??= Promise.all([blob.renewAs(survivor.leader.instanceId), blob.renewAs(childLeaseId)]);
+      return leaseAtTakeover !== undefined;
+    });
 
-    // Not before the lease (renewed ≤ 1 s before the kill) expired, and soon after it did.
-    expect(takeoverMs).toBeGreaterThan(13_500);
-    expect(takeoverMs).toBeLessThan(16_500);
+    // Not while the dead leader's lease still held: storage refused every try until it granted the lease to
+    // the survivor, which holds it now, and the dead leader's lease id no longer does.
+    expect(await leaseAtTakeover).toEqual(['renewed', 'LeaseIdMismatchWithLeaseOperation']);
+    const outcomes = survivor.attempts.slice(triedBeforeKill).map((a) => a.outcome);
+    expect(outcomes.at(-1)).toBe('acquired');
+    // And at its first try once the lease had expired: nothing but refusals before (no error, no pause).
+    expect(new Set(outcomes.slice(0, -1))).toEqual(new Set(outcomes.length > 1 ? ['taken'] : []));
     expect(survivor.events).toEqual(['lead']);
   }, 40_000);
 
   it('steps down before its lease can expire when storage becomes unreachable', async ({ expect, onTestFinished }) => {
+    const where = { container: uniqueName('leases'), blobName: 'scheduler-leader' };
+    const blob = leaseBlob(azurite.connectionString, where);
+    const cable = await relay(azurite);
     const events: string[] = [];
+    const attempts: LeaseAttempt[] = [];
+    let storageAtStepDown: Promise<string> | undefined;
+    let steppedDownAt = 0;
     const leader = new LeaseLeader({
-      connectionString: doomed.connectionString,
-      container: 'leases',
-      blobName: 'scheduler-leader',
+      connectionString: cable.connectionString,
+      ...where,
       leaseSeconds: 15,
       renewEveryMs: 1_000,
       logger: createLogger('silent'),
+      onAttempt: (attempt) => attempts.push(attempt),
     });
     leader.start(
       () => events.push('lead'),
-      () => events.push('lose'),
+      () => {
+        events.push('lose');
+        steppedDownAt = Date.now();
+        // At the moment it steps down, ask storage (directly, not through the cut cable) whether the lease holds.
+        storageAtStepDown = blob.acquireAsNewcomer();
+      },
     );
     onTestFinished(() => leader.stop());
-    await until(() => leader.isLeader, 5_000);
-    await sleep(1_200); // at least one renewal
+    await until(() => attempts.some((a) => a.outcome === 'renewed')); // leading, renewed at least once
 
-    await doomed.stop(); // pull the plug
-    const stepDownMs = await until(() => !leader.isLeader, 20_000);
+    const cutAt = Date.now();
+    await cable.cut(); // this instance loses storage; storage itself keeps its lease
+    await until(() => storageAtStepDown !== undefined);
 
-    // Renewals keep failing, but it leads on while its lease surely still holds, then steps down
-    // before the lease (last renewed ≤ 1 s before the outage) could have expired for others.
-    expect(stepDownMs).toBeGreaterThan(11_000);
-    expect(stepDownMs).toBeLessThan(15_000);
+    // Stepped down while its lease still held on storage (a newcomer is refused): never two leaders.
+    expect(await storageAtStepDown).toBe('LeaseAlreadyPresent');
+    // Not at the first failed renewal: it led on while the lease surely held. (A lower bound, which a loaded
+    // machine only makes longer: the last renewal was at most a second before the cut, 15 s lease, 1.5 s margin.)
+    expect(attempts.filter((a) => a.kind === 'renew' && a.outcome === 'failed').length).toBeGreaterThan(1);
+    expect(steppedDownAt - cutAt).toBeGreaterThan(11_000);
     expect(events).toEqual(['lead', 'lose']);
   }, 40_000);
 });

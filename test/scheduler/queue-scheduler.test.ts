@@ -1,3 +1,4 @@
+import { QueueClient } from '@azure/storage-queue';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ManualClock } from '../../simulators/clock';
 import { createLogger } from '../../src/observability/logger';
@@ -7,6 +8,8 @@ import { UnsafeJobPayloadError } from '../../src/scheduler/payload-guard';
 import { QueueScheduler } from '../../src/scheduler/queue-scheduler';
 import type { RunningJob } from '../../src/scheduler/scheduler';
 import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
+import { PollWatch } from './poll-watch';
+import { signal } from './signal';
 
 let azurite: TestAzurite;
 beforeAll(async () => {
@@ -16,79 +19,104 @@ afterAll(async () => {
   await azurite?.stop();
 });
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function until(check: () => boolean, timeoutMs: number): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`Timed out after ${timeoutMs} ms`);
-    await sleep(25);
-  }
+async function messagesLeft(queueName: string): Promise<number> {
+  const properties = await new QueueClient(azurite.connectionString, queueName).getProperties();
+  return properties.approximateMessagesCount ?? 0;
 }
 
-function queueScheduler(options: { now?: () => Date; maxDelaySeconds?: number; pollIntervalMs?: number } = {}) {
+/** Waits for storage to say `check` (a condition on Azurite's state, not a guess at how long it takes). */
+async function until(check: () => Promise<boolean>): Promise<void> {
+  while (!(await check())) await new Promise((r) => setTimeout(r, 25));
+}
+
+function queueScheduler(
+  options: { now?: () => Date; maxDelaySeconds?: number; pollIntervalMs?: number; watch?: PollWatch } = {},
+) {
+  const queueName = uniqueName('jobs');
   const queue = new JobQueue({
     connectionString: azurite.connectionString,
-    queueName: uniqueName('jobs'),
+    queueName,
     pollIntervalMs: options.pollIntervalMs ?? 100,
+    onPoll: options.watch?.onPoll,
     logger: createLogger('silent'),
   });
-  return new QueueScheduler(queue, options);
+  return { jobs: new QueueScheduler(queue, options), queueName };
 }
 
 describe.concurrent('QueueScheduler: jobs due on the app clock, on Azure Storage queues (Azurite)', () => {
   it('a job due now is taken at once by the instance that scheduled it, not a poll interval later', async ({
     onTestFinished,
   }) => {
-    const jobs = queueScheduler({ pollIntervalMs: 10_000 });
-    const ran: RunningJob<unknown>[] = [];
-    jobs.start({ 'approval.follow': async (job) => void ran.push(job) });
+    const watch = new PollWatch();
+    // An hour between polls: had scheduling not cut the wait short, the job would run an hour later.
+    const { jobs } = queueScheduler({ pollIntervalMs: 3_600_000, watch });
+    const ran = signal<{ job: RunningJob<unknown>; atReceive: number }>();
+    jobs.start({ 'approval.follow': async (job) => ran.resolve({ job, atReceive: watch.receives }) });
     onTestFinished(() => jobs.stop());
-    await sleep(300); // the first (empty) poll is done: the loop now sleeps 10 s
-    const scheduledAt = Date.now();
+    await watch.until(() => watch.receives === 1); // the first (empty) poll is done: the loop now waits an hour
+    expect(watch.polls[0]?.received).toBe(0);
     await jobs.at(new Date(), { type: 'approval.follow', id: 'request-1', payload: { attempt: 0 } });
-    await until(() => ran.length === 1, 5_000);
-    expect(Date.now() - scheduledAt).toBeLessThan(3_000);
-    expect(ran[0]).toMatchObject({ type: 'approval.follow', id: 'request-1', payload: { attempt: 0 }, attempt: 1 });
+    const { job, atReceive } = await ran.promise;
+    expect(atReceive).toBe(2); // taken by the very next receive, not one an hour later
+    expect(job).toMatchObject({ type: 'approval.follow', id: 'request-1', payload: { attempt: 0 }, attempt: 1 });
   });
 
   it('a job that turns up before its time on the app clock goes back for the rest, and runs once when due', async ({
     onTestFinished,
   }) => {
     // The queue delay is capped at 1 s per hop (like the 7-day limit of Azure queues, shortened): a job
-    // due in 3 s comes back twice before it runs.
+    // due in 3 s comes back at least twice before it runs.
     const clock = new ManualClock();
-    const jobs = queueScheduler({ now: () => clock.now(), maxDelaySeconds: 1 });
-    const ran: number[] = [];
-    jobs.start({ 'activation.warn': async () => void ran.push(Date.now()) });
+    const watch = new PollWatch();
+    const { jobs, queueName } = queueScheduler({ now: () => clock.now(), maxDelaySeconds: 1, watch });
+    const ran: Array<{ at: Date; deliveries: number }> = [];
+    const first = signal();
+    jobs.start({
+      'activation.warn': async () => {
+        ran.push({ at: clock.now(), deliveries: watch.delivered });
+        first.resolve();
+      },
+    });
     onTestFinished(() => jobs.stop());
-    const scheduledAt = Date.now();
-    await jobs.at(new Date(clock.now().getTime() + 3_000), { type: 'activation.warn', id: 'r2', payload: null });
-    await until(() => ran.length === 1, 10_000);
-    expect(ran[0]! - scheduledAt).toBeGreaterThanOrEqual(2_900);
-    await sleep(1_500);
+    const dueAt = new Date(clock.now().getTime() + 3_000);
+    await jobs.at(dueAt, { type: 'activation.warn', id: 'r2', payload: null });
+    await first.promise;
+    expect(ran[0]!.at.getTime()).toBeGreaterThanOrEqual(dueAt.getTime()); // not before its time on the app clock
+    expect(ran[0]!.deliveries).toBeGreaterThanOrEqual(3); // two early deliveries sent back, then the due one
+    // Once: its message is gone from the queue (a job that could run again would still be there, hidden).
+    await until(async () => (await messagesLeft(queueName)) === 0);
+    await watch.next(2);
     expect(ran).toHaveLength(1);
   });
 
   it('moving the app clock past the due time runs the job on its next delivery', async ({ onTestFinished }) => {
     const clock = new ManualClock();
-    const jobs = queueScheduler({ now: () => clock.now(), maxDelaySeconds: 1 });
-    const ran: string[] = [];
-    jobs.start({ 'approval.expire': async (job) => void ran.push(job.id) });
+    const watch = new PollWatch();
+    const { jobs } = queueScheduler({ now: () => clock.now(), maxDelaySeconds: 1, watch });
+    const ran = signal<{ id: string; deliveries: number; clockMoved: boolean }>();
+    let clockMoved = false;
+    jobs.start({
+      'approval.expire': async (job) => ran.resolve({ id: job.id, deliveries: watch.delivered, clockMoved }),
+    });
     onTestFinished(() => jobs.stop());
     await jobs.at(new Date(clock.now().getTime() + 24 * 3_600_000), {
       type: 'approval.expire',
       id: 'r3',
       payload: null,
     });
-    await sleep(2_500);
-    expect(ran).toEqual([]);
+    await watch.until(() => watch.delivered >= 2); // delivered twice, sent back twice: not due
+    const deliveredBefore = watch.delivered;
+    clockMoved = true;
     clock.advance(24 * 3_600_000);
-    await until(() => ran.length === 1, 5_000);
-    expect(ran).toEqual(['r3']);
+    const { id, deliveries, clockMoved: ranAfterTheMove } = await ran.promise;
+    expect(ranAfterTheMove).toBe(true);
+    expect(id).toBe('r3');
+    // The delivery that ran it is the next one (or one already received when the clock moved).
+    expect(deliveries).toBeLessThanOrEqual(deliveredBefore + 1);
   });
 
   it('refuses a token-shaped payload: jobs hold ids only', async () => {
-    const jobs = queueScheduler();
+    const { jobs } = queueScheduler();
     const jwtShaped = ['eyJhbGciOiJSUzI1NiJ9', 'eyJzdWIiOiJ4In0', 'c2lnbmF0dXJl'].join('.');
     await expect(
       jobs.at(new Date(), { type: 'approval.remind', id: 'r4', payload: { token: jwtShaped } }),
