@@ -94,7 +94,11 @@ function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
   // Issue 13: only Teams activities of an allowed tenant get past authentication (src/teams/front-door.ts).
   const adapter = new FrontDoorAdapter(
     config.mode === 'production'
-      ? new TeamsChannelAuthentication(botFrameworkAuthOptions(config.bot), botCredentialsFactory(config.bot))
+      ? new TeamsChannelAuthentication(
+          botFrameworkAuthOptions(config.bot),
+          botCredentialsFactory(config.bot),
+          config.inbound.allowedTenantIds,
+        )
       : new ConfigurationBotFrameworkAuthentication({}),
     config.inbound.allowedTenantIds,
     logger,

@@ -59,7 +59,10 @@ describe('approval settings', () => {
       'APPROVAL_REMINDER_MINUTES',
       'APPROVAL_ESCALATION_MINUTES',
     ]) {
-      expect(found.filter((p) => p.startsWith(variable)), found.join('\n')).toHaveLength(1);
+      expect(
+        found.filter((p) => p.startsWith(variable)),
+        found.join('\n'),
+      ).toHaveLength(1);
     }
     expect(found.join('\n')).toMatch(/APPROVALS_CHANNELS must be JSON mapping role names/);
   });
@@ -89,7 +92,10 @@ describe('channel feed settings', () => {
       WATCHER_INTERVAL_SECONDS: 'every minute',
     });
     for (const variable of ['FEED_ADMIN_GROUP_ID', 'WATCHED_GROUP_IDS', 'WATCHER_INTERVAL_SECONDS']) {
-      expect(found.filter((p) => p.startsWith(variable)), found.join('\n')).toHaveLength(1);
+      expect(
+        found.filter((p) => p.startsWith(variable)),
+        found.join('\n'),
+      ).toHaveLength(1);
     }
   });
 });

@@ -40,7 +40,8 @@ function botConfig(appPassword: string): BotAuthConfig {
 
 /** A reply to a conversation the way the bot sends one: botbuilder's ConnectorClient from the configured auth. */
 async function sendAsBot(bot: BotAuthConfig, conversationId: string): Promise<void> {
-  const auth = new TeamsChannelAuthentication(botFrameworkAuthOptions(bot), botCredentialsFactory(bot));
+  // Outbound only: no inbound token is checked here, so no tenant is allowed in.
+  const auth = new TeamsChannelAuthentication(botFrameworkAuthOptions(bot), botCredentialsFactory(bot), []);
   const identity = new ClaimsIdentity([{ type: 'aud', value: BOT_APP_ID }], true);
   const client = await auth.createConnectorFactory(identity).create(connector.serviceUrl);
   await client.conversations.sendToConversation(conversationId, {

@@ -170,6 +170,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
       const auth = new TeamsChannelAuthentication(
         botFrameworkAuthOptions(config.bot),
         botCredentialsFactory(config.bot),
+        config.inbound.allowedTenantIds,
       );
       return auth.createUserTokenClient(new ClaimsIdentity([{ type: 'aud', value: botAppId }], true));
     },
