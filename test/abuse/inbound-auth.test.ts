@@ -141,7 +141,21 @@ function seedOpenIdMetadata(url: string, keys: object[]): void {
   metadata.lastUpdated = Date.now();
 }
 
-describe('production mode refuses forged Bot Framework tokens', () => {
+/**
+ * The Bot Framework's key set as botbuilder caches it (process-wide): a key of ours playing its signing key, and
+ * an empty set playing Entra's common keys (they do not include the attacker's). Each test that needs the keys
+ * seeds them itself.
+ */
+async function seedBotFrameworkKeys(): Promise<void> {
+  seedOpenIdMetadata(AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl, [
+    { ...(await exportJWK(trusted.publicKey)), kid: BF_KID, use: 'sig', endorsements: ['msteams'] },
+  ]);
+  seedOpenIdMetadata(AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl, []);
+}
+
+// Never shuffled: botbuilder's OpenID metadata cache is process-wide and cannot be emptied again, so the offline
+// case (no keys yet) must come before any test seeds them. The others seed the keys themselves.
+describe('production mode refuses forged Bot Framework tokens', { shuffle: false }, () => {
   it('without the Bot Framework metadata (no internet): nothing is accepted, and botbuilder answers 500 where it would need the keys', async () => {
     const mute = muteConsole();
     try {
@@ -183,11 +197,7 @@ describe('production mode refuses forged Bot Framework tokens', () => {
   });
 
   it('>= 1,000 forged, unsigned, expired, wrong-audience and wrong-issuer tokens: all refused, zero turns run', async () => {
-    seedOpenIdMetadata(AuthenticationConstants.ToBotFromChannelOpenIdMetadataUrl, [
-      { ...(await exportJWK(trusted.publicKey)), kid: BF_KID, use: 'sig', endorsements: ['msteams'] },
-    ]);
-    // Entra's common keys do not include the attacker's: an empty set plays them.
-    seedOpenIdMetadata(AuthenticationConstants.ToBotFromEmulatorOpenIdMetadataUrl, []);
+    await seedBotFrameworkKeys();
     const attempts = await forgedChannelTokens({
       trusted: trustedKey,
       botAppId: BOT_APP_ID,
@@ -253,6 +263,7 @@ describe('production mode refuses forged Bot Framework tokens', () => {
   });
 
   it('control: a token signed with the seeded Bot Framework key is accepted and runs the turn', async () => {
+    await seedBotFrameworkKeys();
     const mute = muteConsole();
     try {
       const { status } = await send(`Bearer ${await signRs256(trusted.privateKey, channelClaims(), BF_KID, '10m')}`);
@@ -269,6 +280,7 @@ describe('production mode refuses forged Bot Framework tokens', () => {
   // botbuilder 4.23.3 alone answers a bad signature on a known kid or an HS256 token with 500 (jsonwebtoken's
   // error escapes as a non-AuthenticationError); src/bot-framework-auth.ts maps those to 401.
   it('every defective token is answered 401, not 500', async () => {
+    await seedBotFrameworkKeys();
     const mute = muteConsole();
     try {
       const tokens = [
