@@ -137,7 +137,7 @@ var tags = {
 
 // Built-in role definitions (same GUID in every tenant; learn.microsoft.com/azure/role-based-access-control/built-in-roles).
 var storageBlobDataContributor = 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'
-var storageQueueDataContributor = '974c5e8b-45b6-4653-ba55-5f855dd0fb88'
+var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 
 var useConnectionString = storageAccess == 'connectionString'

@@ -8,6 +8,7 @@ import { parse as parseYaml } from 'yaml';
 import { BOT_APPLICATION_PERMISSIONS, BOT_DELEGATED_SCOPES } from '../../simulators/demo-app';
 import { STEP_UP_CALLBACK_PATH } from '../../src/identity/step-up/routes';
 import { TOOLKIT_ACTIONS_V1_11, TOOLKIT_YAML_SCHEMA_V1_11 } from './toolkit-schema';
+import { BUILT_IN_ROLES } from '../infra/built-in-roles';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const read = (path: string) => readFileSync(join(root, path), 'utf8');
@@ -225,7 +226,10 @@ describe('infra/azure.bicep', () => {
     expect(bicep).toContain(`value: 'api://botid-${'$'}{botAadAppClientId}'`);
     expect(bicep).toContain("channelName: 'MsTeamsChannel'");
     expect(bicep).toContain("linuxFxVersion: 'NODE|20-lts'");
-    for (const role of ['ba92f5b4-2d11-453d-a403-e96b0029c9fe', '974c5e8b-45b6-4653-ba55-5f855dd0fb88']) {
+    for (const role of [
+      BUILT_IN_ROLES['Storage Blob Data Contributor']!,
+      BUILT_IN_ROLES['Storage Queue Data Contributor']!,
+    ]) {
       expect(bicep).toContain(role); // Storage Blob / Queue Data Contributor for the managed identity
     }
   });
@@ -274,11 +278,11 @@ describe('infra/azure.bicep: one secret, three jobs (issue 13, finding 10)', () 
   });
 
   it('the managed identity gets Blob and Queue Data Contributor on the account and Key Vault Secrets User on the vault only', () => {
-    // Role ids from learn.microsoft.com/azure/role-based-access-control/built-in-roles.
+    // Role ids: Microsoft's published table (test/infra/built-in-roles.ts).
     const roles: [string, string, string, string][] = [
-      ['blobRole', 'storage', 'storageBlobDataContributor', 'ba92f5b4-2d11-453d-a403-e96b0029c9fe'],
-      ['queueRole', 'storage', 'storageQueueDataContributor', '974c5e8b-45b6-4653-ba55-5f855dd0fb88'],
-      ['vaultSecretsRole', 'vault', 'keyVaultSecretsUser', '4633458b-17de-408a-b874-0445c86b69e6'],
+      ['blobRole', 'storage', 'storageBlobDataContributor', BUILT_IN_ROLES['Storage Blob Data Contributor']!],
+      ['queueRole', 'storage', 'storageQueueDataContributor', BUILT_IN_ROLES['Storage Queue Data Contributor']!],
+      ['vaultSecretsRole', 'vault', 'keyVaultSecretsUser', BUILT_IN_ROLES['Key Vault Secrets User']!],
     ];
     for (const [name, scope, variable, role] of roles) {
       const block = resourceBlock(bicep, name);
