@@ -2,6 +2,7 @@
 import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
 import { displayText, opaqueId, optionalDisplayText, TEXT_LIMITS } from './sanitize';
+import { requestFactSet, requestFactValues } from './request-facts';
 import { CARD_SCHEMA_URL, expandCard, NOTHING } from './template';
 
 export interface ConfirmationCardModel {
@@ -30,17 +31,7 @@ const TEMPLATE: JsonObject = {
   msteams: { width: 'Full' },
   body: [
     { type: 'TextBlock', id: 'confirm-title', text: '${title}', style: 'heading', size: 'large', wrap: true },
-    {
-      type: 'FactSet',
-      id: 'confirm-facts',
-      facts: [
-        { title: '${targetTitle}', value: '${targetName}' },
-        { title: '${durationTitle}', value: '${durationText}' },
-        { $when: '${hasJustification}', title: '${justificationTitle}', value: '${justification}' },
-        { $when: '${hasTicket}', title: '${ticketTitle}', value: '${ticketNumber}' },
-        { title: '${approvalTitle}', value: '${approvalText}' },
-      ],
-    },
+    requestFactSet('confirm-facts', [{ title: '${approvalTitle}', value: '${approvalText}' }]),
     {
       $when: '${hasStepUp}',
       type: 'TextBlock',
@@ -75,24 +66,13 @@ const TEMPLATE: JsonObject = {
  */
 export function confirmationCard(model: ConfirmationCardModel, viewer: Viewer = {}): AdaptiveCard {
   const t = translator(viewer.locale);
-  const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
-  const ticketNumber = optionalDisplayText(model.ticketNumber, TEXT_LIMITS.ticketNumber);
   const stepUpText = optionalDisplayText(model.stepUpText, TEXT_LIMITS.text);
   return expandCard(TEMPLATE, {
+    ...requestFactValues(model, t),
     title: t('confirmation:title'),
-    targetTitle: model.kind === 'group' ? t('confirmation:group') : t('common:role'),
-    targetName: displayText(model.targetName, TEXT_LIMITS.name) || t('confirmation:unnamed'),
-    durationTitle: t('common:duration'),
-    justificationTitle: t('common:justification'),
-    ticketTitle: t('confirmation:ticket'),
     approvalTitle: t('confirmation:approval'),
     activateTitle: t('confirmation:activate'),
     cancelTitle: t('common:cancel'),
-    durationText: displayText(model.durationText, TEXT_LIMITS.shortText) || NOTHING,
-    hasJustification: justification !== '',
-    justification,
-    hasTicket: ticketNumber !== '',
-    ticketNumber,
     approvalText: displayText(model.approvalText, TEXT_LIMITS.text) || NOTHING,
     hasStepUp: stepUpText !== '',
     stepUpText,

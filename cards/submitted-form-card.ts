@@ -1,7 +1,7 @@
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: ${...} here is adaptivecards-templating syntax, not a JS template.
 import { translator } from '../src/i18n';
 import type { AdaptiveCard, JsonObject, Viewer } from './card-types';
-import { displayText, optionalDisplayText, TEXT_LIMITS } from './sanitize';
+import { requestFactSet, requestFactValues } from './request-facts';
 import { CARD_SCHEMA_URL, expandCard } from './template';
 
 export interface SubmittedFormCardModel {
@@ -9,6 +9,8 @@ export interface SubmittedFormCardModel {
   targetText: string;
   /** Ready-formatted duration, e.g. '2 hours'. */
   durationText: string;
+  /** Fact title 'Group' instead of 'Role'. Default 'role'. */
+  kind?: 'role' | 'group';
   justification?: string | null;
   ticketNumber?: string | null;
   /** The form was clicked again after it had been submitted: nothing was sent the second time. */
@@ -22,16 +24,7 @@ const TEMPLATE: JsonObject = {
   msteams: { width: 'Full' },
   body: [
     { type: 'TextBlock', id: 'form-submitted-title', text: '${title}', style: 'heading', size: 'large', wrap: true },
-    {
-      type: 'FactSet',
-      id: 'form-submitted-facts',
-      facts: [
-        { title: '${targetTitle}', value: '${targetText}' },
-        { title: '${durationTitle}', value: '${durationText}' },
-        { $when: '${hasJustification}', title: '${justificationTitle}', value: '${justification}' },
-        { $when: '${hasTicket}', title: '${ticketTitle}', value: '${ticketNumber}' },
-      ],
-    },
+    requestFactSet('form-submitted-facts'),
     { type: 'TextBlock', id: 'form-submitted-note', text: '${note}', isSubtle: true, wrap: true },
   ],
 };
@@ -42,20 +35,9 @@ const TEMPLATE: JsonObject = {
  */
 export function submittedFormCard(model: SubmittedFormCardModel, viewer: Viewer = {}): AdaptiveCard {
   const t = translator(viewer.locale);
-  const justification = optionalDisplayText(model.justification, TEXT_LIMITS.justification);
-  const ticketNumber = optionalDisplayText(model.ticketNumber, TEXT_LIMITS.ticketNumber);
   return expandCard(TEMPLATE, {
+    ...requestFactValues({ ...model, targetName: model.targetText }, t),
     title: t('activation:submitted.title'),
-    targetTitle: t('activation:submitted.target'),
-    targetText: displayText(model.targetText, TEXT_LIMITS.name),
-    durationTitle: t('activation:submitted.duration'),
-    durationText: displayText(model.durationText, TEXT_LIMITS.shortText),
-    hasJustification: justification !== '',
-    justificationTitle: t('activation:submitted.justification'),
-    justification,
-    hasTicket: ticketNumber !== '',
-    ticketTitle: t('activation:submitted.ticket'),
-    ticketNumber,
     note: t(model.again ? 'activation:submitted.again' : 'activation:submitted.note'),
   });
 }

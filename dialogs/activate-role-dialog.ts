@@ -1,11 +1,11 @@
-import { type Activity, CardFactory, MessageFactory } from 'botbuilder';
+import { type Activity, MessageFactory } from 'botbuilder';
 import {
   type DialogTurnResult,
   type PromptValidatorContext,
   WaterfallDialog,
   type WaterfallStepContext,
 } from 'botbuilder-dialogs';
-import { confirmationCard, type FormSubmission } from '../cards';
+import type { FormSubmission } from '../cards';
 import type { ActivationRequest } from '../src/activation/activation-service';
 import { parseDuration, validateDuration } from '../src/activation/duration-parser';
 import { checkDurationAnswer, chosenTarget, isConfirmation } from './answer-checks';
@@ -17,7 +17,6 @@ import type { ActivationPolicy, PimTarget } from '../src/pim/pim-types';
 import { findTarget, targetKey } from '../src/pim/target-key';
 import { inputProblemText } from '../src/views/input-problem-words';
 import { plainMessage, plainPart } from '../src/views/plain-message';
-import { approvalText } from '../src/views/role-view';
 import {
   ACTIVATION_FORM_DIALOG,
   ActivationFormDialog,
@@ -26,6 +25,7 @@ import {
 } from './activation-form-dialog';
 import { formStart } from './activation-form-start';
 import { targetChoice } from './target-choice';
+import { confirmationPrompt } from './activation-confirmation';
 import { CancellableDialog } from './cancellable-dialog';
 import { type ChatInput, ChatInputPrompt } from './chat-input-prompt';
 import type { DialogServices } from './dialog-services';
@@ -261,26 +261,11 @@ export class ActivateRoleDialog extends CancellableDialog {
     const state = this.state(step);
     const answer = step.result as ChatInput | undefined;
     if (typeof answer?.text === 'string' && !state.ticket) state.ticket = answer.text;
-    const policy = state.policy!;
-    const { locale } = step.context.activity;
-    const t = translator(locale);
-    const card = confirmationCard(
-      {
-        key: state.targetKey!,
-        targetName: state.target!.displayName,
-        kind: state.target!.kind,
-        durationText: formatDuration(state.minutes!, locale),
-        justification: state.justification,
-        ticketNumber: state.ticket,
-        approvalText: approvalText(policy, locale),
-        stepUpText: policy.authContext ? t('activation:stepUpHint') : null,
-      },
-      { locale },
+    const prompt = confirmationPrompt(
+      { ...state, target: state.target!, policy: state.policy!, minutes: state.minutes! },
+      step.context.activity.locale,
     );
-    return step.prompt(CONFIRM_PROMPT, {
-      prompt: MessageFactory.attachment(CardFactory.adaptiveCard(card)) as Partial<Activity>,
-      retryPrompt: MessageFactory.text(t('activation:ask.confirmRetry')) as Partial<Activity>,
-    });
+    return step.prompt(CONFIRM_PROMPT, prompt);
   }
 
   /** Everything is collected and confirmed: the parent submits it. */

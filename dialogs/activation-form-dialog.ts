@@ -160,6 +160,7 @@ export class ActivationFormDialog extends Dialog<ActivationFormOptions> {
     const { locale } = dc.context.activity;
     const summary: SubmittedFormCardModel = {
       targetText: targetLabel(target, targets, locale),
+      kind: target.kind,
       durationText: formatDuration(check.minutes, locale),
       justification: check.justification,
       ticketNumber: check.ticket,

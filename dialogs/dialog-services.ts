@@ -21,8 +21,6 @@ export interface UserSessions {
   endedSession?(context: TurnContext): Promise<boolean>;
   /** A dialog that signs the user in interactively, when the deployment has one (Teams SSO). */
   readonly signInDialog?: Dialog;
-  /** Why there is no token and what to do, when there is no interactive sign-in. */
-  readonly missingTokenHelp: string;
   /** Why there is no token and what to do, in the reader's language. */
   signInHelp(locale?: string | null): string;
 }

@@ -1,12 +1,4 @@
-import {
-  type CloudAdapter,
-  ConfigurationBotFrameworkAuthentication,
-  ConversationState,
-  MemoryStorage,
-  type Storage,
-  TeamsSSOTokenExchangeMiddleware,
-  UserState,
-} from 'botbuilder';
+import { ConversationState, MemoryStorage, type Storage, TeamsSSOTokenExchangeMiddleware, UserState } from 'botbuilder';
 import { MainDialog } from '../dialogs/main-dialog';
 import type { ActivationLifecycle } from './activation/activation-lifecycle';
 import { type ApplicationServices, buildApplicationServices } from './application-services';
@@ -37,10 +29,8 @@ import { UserPreferencesStore } from './store/user-preferences-store';
 import { ApproverInstaller } from './teams/approver-installer';
 import { ConversationReferenceStore } from './teams/conversation-references';
 import { TeamsAppInstallations } from './teams/teams-app-installations';
-import { botCredentialsFactory, botFrameworkAuthOptions } from './teams/bot-framework-settings';
-import { FrontDoorAdapter } from './teams/front-door-adapter';
+import { createAdapter } from './teams/bot-adapter';
 import { StepUpResumer } from './teams/step-up-resumer';
-import { TeamsChannelAuthentication } from './teams/teams-channel-authentication';
 import { TeamsMessenger } from './teams/teams-messenger';
 import { tokenExchangeDedupeStorage } from './teams/token-exchange-dedupe-storage';
 import { TurnSessions } from './teams/turn-sessions';
@@ -87,33 +77,6 @@ function loggingObserver(logger: Logger): GraphCallObserver {
       );
     },
   };
-}
-
-/** Inbound Bot Framework authentication: verified in production, off in the playground (no app id). */
-function createAdapter(config: AppConfig, logger: Logger): CloudAdapter {
-  // Issue 13: only Teams activities of an allowed tenant get past authentication (src/teams/front-door.ts).
-  const adapter = new FrontDoorAdapter(
-    config.mode === 'production'
-      ? new TeamsChannelAuthentication(
-          botFrameworkAuthOptions(config.bot),
-          botCredentialsFactory(config.bot),
-          config.inbound.allowedTenantIds,
-        )
-      : new ConfigurationBotFrameworkAuthentication({}),
-    config.inbound.allowedTenantIds,
-    logger,
-  );
-  adapter.onTurnError = async (context, error) => {
-    logger.error({ err: errorSummary(error), activityId: context.activity.id }, 'unhandled error in a turn');
-    try {
-      await context.sendActivity(
-        'Sorry, something went wrong on my side. Type "active" or "pending" to check whether your request went through before trying again.',
-      );
-    } catch {
-      // The connector may be what failed; the error is already logged.
-    }
-  };
-  return adapter;
 }
 
 /** Issue 15: the bot installs itself (Graph) for approvers it has no chat with, unless INSTALL_FOR_APPROVERS=false. */

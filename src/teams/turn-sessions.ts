@@ -36,10 +36,6 @@ export class TurnSessions {
     return this.tokens.signInDialog;
   }
 
-  get missingTokenHelp(): string {
-    return this.tokens.missingTokenHelp;
-  }
-
   signInHelp(locale?: string | null): string {
     return this.tokens.signInHelp(locale);
   }

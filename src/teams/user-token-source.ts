@@ -15,9 +15,7 @@ export interface UserTokenSource {
   getUserAssertion(context: TurnContext): Promise<string | undefined>;
   /** A dialog that signs the user in interactively, when the source has one. */
   readonly signInDialog?: Dialog;
-  /** Why there is no token and what to do, when there is no interactive sign-in (English; see signInHelp). */
-  readonly missingTokenHelp: string;
-  /** The same advice in the reader's language. */
+  /** Why there is no token and what to do, in the reader's language (when there is no interactive sign-in). */
   signInHelp(locale?: string | null): string;
   /**
    * For card actions (Universal Actions): the invoke response asking Teams to sign the user in
@@ -36,8 +34,6 @@ export const SIGN_IN_DIALOG = 'pimbot.signIn';
 /** Production: Teams SSO through the Azure Bot OAuth connection (token exchange, then OAuthPrompt). */
 export class TeamsSsoTokenSource implements UserTokenSource {
   readonly signInDialog: OAuthPrompt;
-  readonly missingTokenHelp = 'Sign in with the card above, then ask again.';
-
   signInHelp(locale?: string | null): string {
     return translator(locale)('chat:signInHelp.sso');
   }
@@ -103,9 +99,6 @@ export interface DevSsoTokenIssuer {
  * set in the Playground config) is signed in through the local authority's dev endpoint.
  */
 export class DevIdentityTokenSource implements UserTokenSource {
-  readonly missingTokenHelp =
-    'In the demo, chat as one of the demo users (Adele, Megan, Nestor…): the Playground user needs their aadObjectId.';
-
   signInHelp(locale?: string | null): string {
     return translator(locale)('chat:signInHelp.demo');
   }

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
-import type { TenantFixture } from '../../simulators/tenant/tenant-fixture';
 import { assertValidCard } from '../cards/card-validation';
 import { cardActions, visibleText } from '../support/bot-harness';
 import { portalClient } from '../support/portal-client';
 import { useBotHarness } from '../support/use-bot-harness';
 import { submitPendingRequest } from '../support/pending-request';
+import { tenantWhereMeganApproves } from '../support/approval-tenant';
 
 /**
  * The approver's inbox over HTTP (issue 15): at most 5 requests per card with Next / Previous, requests made
@@ -26,21 +26,7 @@ const INBOX_ROLES: string[] = [
   demoRoles.globalReader,
   demoRoles.reportsReader,
 ];
-const inboxTenant: TenantFixture = {
-  ...demoTenant,
-  rolePolicies: demoTenant.rolePolicies.map((p) =>
-    INBOX_ROLES.includes(p.roleDefinitionId)
-      ? {
-          ...p,
-          activation: {
-            maximumDuration: 'PT8H',
-            enabledRules: ['Justification'],
-            approvers: [{ type: 'singleUser', userId: megan.id, description: 'Megan Bowen' }],
-          },
-        }
-      : p,
-  ),
-};
+const inboxTenant = tenantWhereMeganApproves(INBOX_ROLES);
 const roleName = (id: string) => demoTenant.roleDefinitions.find((r) => r.id === id)?.displayName ?? '';
 
 const h = useBotHarness({ tenant: inboxTenant, knownUsers: [megan] });

@@ -1,9 +1,10 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
-import type { FixtureUser, TenantFixture } from '../../simulators/tenant/tenant-fixture';
+import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { assertValidCard } from '../cards/card-validation';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
+import { tenantWhereMeganApproves } from '../support/approval-tenant';
 
 /**
  * Issue 15, "two languages", for the cards approvers and channels read, through the real bot over HTTP (capture
@@ -18,21 +19,7 @@ const GERMAN = { locale: 'de-DE' };
 
 /** Exchange and SharePoint Administrator need Megan's approval (justification only): the inbox's requests. */
 const INBOX_ROLES: string[] = [demoRoles.exchangeAdministrator, demoRoles.sharePointAdministrator];
-const inboxTenant: TenantFixture = {
-  ...demoTenant,
-  rolePolicies: demoTenant.rolePolicies.map((p) =>
-    INBOX_ROLES.includes(p.roleDefinitionId)
-      ? {
-          ...p,
-          activation: {
-            maximumDuration: 'PT8H',
-            enabledRules: ['Justification'],
-            approvers: [{ type: 'singleUser', userId: megan.id, description: 'Megan Bowen' }],
-          },
-        }
-      : p,
-  ),
-};
+const inboxTenant = tenantWhereMeganApproves(INBOX_ROLES);
 
 let h: BotHarness;
 let channels = 0;

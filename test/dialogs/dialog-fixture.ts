@@ -87,7 +87,6 @@ export function dialogWorld(t: () => PimTestStack): DialogWorld {
           : undefined;
       };
       const sessions: UserSessions = {
-        missingTokenHelp: 'Sign in first.',
         signInHelp: () => 'Sign in first.',
         async hasToken(context) {
           return (await assertion(context)) !== undefined;

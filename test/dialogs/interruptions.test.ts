@@ -36,7 +36,6 @@ function signedOut(services: DialogServices): DialogServices {
       signInDialog: SIGN_IN,
       hasToken: async () => false,
       pimFor: async () => undefined,
-      missingTokenHelp: 'Sign in with the card above, then ask again.',
       signInHelp: () => 'Sign in with the card above, then ask again.',
     },
   };

@@ -36,7 +36,7 @@ class CountingPimSessions extends PimSessions {
 
 /** What Teams hands the bot for this activity: here, whichever token the test presents. */
 function presenting(token: string): UserTokenSource {
-  return { missingTokenHelp: 'Sign in.', signInHelp: () => 'Sign in.', getUserAssertion: async () => token };
+  return { signInHelp: () => 'Sign in.', getUserAssertion: async () => token };
 }
 
 /** A turn from `aadObjectId` (only what TurnSessions reads: the activity's user and the turn's memory). */
