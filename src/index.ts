@@ -1,11 +1,23 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigError, parseConfig, resolveEnvironment } from './config';
 import { createLogger } from './observability/logger';
 import { errorSummary } from './observability/error-summary';
 
+/**
+ * The project folder (env/ and package.json): the nearest folder above this file with a package.json. The same
+ * folder whether this runs as src/index.ts (tsx) or compiled as dist/src/index.js (`npm start`).
+ */
+function projectRoot(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(join(dir, 'package.json')) && dirname(dir) !== dir) dir = dirname(dir);
+  return dir;
+}
+
 /** `npm start`: read config, start the bot, stop gracefully on SIGTERM/SIGINT. */
 async function main(): Promise<void> {
-  const root = fileURLToPath(new URL('..', import.meta.url));
+  const root = projectRoot();
   let config: ReturnType<typeof parseConfig>;
   try {
     config = parseConfig(resolveEnvironment(process.env, root));
