@@ -53,10 +53,7 @@ function relativeSpecifiers(
       if (!resolved || !/\.ts$/.test(resolved.resolvedFileName) || resolved.resolvedFileName.endsWith('.d.ts')) {
         throw new Error(`${relative(ROOT, from)}: cannot resolve "${specifier}" to a TypeScript source file`);
       }
-      const target = relative(dirname(from), resolved.resolvedFileName)
-        .replace(/\.ts$/, '.js')
-        .split('\\')
-        .join('/');
+      const target = relative(dirname(from), resolved.resolvedFileName).replace(/\.ts$/, '.js').split('\\').join('/');
       counter.rewritten++;
       return target.startsWith('.') ? target : `./${target}`;
     };
