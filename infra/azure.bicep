@@ -2,11 +2,16 @@
 // m365agents.local.yml), with infra/azure.parameters.json filled from env/.env.<env>. Or by hand:
 //   az deployment group create -g <rg> -f infra/azure.bicep -p botAadAppClientId=... botAadAppClientSecret=... ...
 //
-// hosting = 'appService' (default): Linux App Service (Node 20) running the bot, a Storage account whose blob
+// hosting = 'appService' (default): Linux App Service (Node.js 24 LTS) running the compiled bot, a Storage account whose blob
 //   container holds the bot's state and the activation watcher's leader lease and whose queues hold its jobs,
 //   a user-assigned managed identity, a Key Vault (RBAC) holding the bot secret and the step-up sealing key
 //   (app settings are Key Vault references), and the Azure Bot (Teams channel + the OAuth connection for
 //   Teams SSO) pointing at the App Service.
+// assignRoles = 'true' (default): this deployment gives the managed identity its roles (Key Vault Secrets User
+//   on the vault; with managedIdentity storage also Storage Blob/Queue Data Contributor on the account), which
+//   needs Microsoft.Authorization/roleAssignments/write: Owner, User Access Administrator or Role Based Access
+//   Control Administrator on the resource group. 'false': someone with that right assigns them (the outputs
+//   name the identity and the scopes; docs/deploy-to-your-tenant.md section 4.2). The bot needs them either way.
 // storageAccess = 'managedIdentity' (default): the bot reaches storage with the managed identity (Storage
 //   Blob/Queue Data Contributor on the account), the account refuses shared keys, and no account key is
 //   read anywhere in this template. 'connectionString': the older way, an account-key connection string
@@ -54,6 +59,13 @@ param botAadAppTenantId string = tenant().tenantId
   'connectionString'
 ])
 param storageAccess string = 'managedIdentity'
+
+@description('true: assign the managed identity its roles here (the deployer needs Owner, User Access Administrator or Role Based Access Control Administrator). false: they are assigned by someone else; the bot cannot start until they are.')
+@allowed([
+  'true'
+  'false'
+])
+param assignRoles string = 'true'
 
 @secure()
 @description('Seals pending step-up sign-ins (STEP_UP_SEALING_KEY), kept in Key Vault. Default: a new random key per deployment (sign-ins in progress during a deployment must be restarted).')
@@ -141,6 +153,9 @@ var storageQueueDataContributor = '974c5e8b-45b9-4653-ba55-5f855dd0fb88'
 var keyVaultSecretsUser = '4633458b-17de-408a-b874-0445c86b69e6'
 
 var useConnectionString = storageAccess == 'connectionString'
+var createRoleAssignments = deployApp && assignRoles == 'true'
+// Blob and queue roles only when the bot reaches storage with its identity (no shared key).
+var createStorageRoleAssignments = createRoleAssignments && !useConnectionString
 var useCertificate = !empty(clientCertificatePath)
 
 var stateContainerName = empty(storageContainer) ? 'pimbot-state' : storageContainer
@@ -207,7 +222,7 @@ resource jobsPoisonQueue 'Microsoft.Storage/storageAccounts/queueServices/queues
   name: '${jobsQueueName}-poison'
 }
 
-resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (deployApp) {
+resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (createStorageRoleAssignments) {
   name: guid(storage.id, identity.id, storageBlobDataContributor)
   scope: storage
   properties: {
@@ -217,7 +232,7 @@ resource blobRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (dep
   }
 }
 
-resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (deployApp) {
+resource queueRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (createStorageRoleAssignments) {
   name: guid(storage.id, identity.id, storageQueueDataContributor)
   scope: storage
   properties: {
@@ -257,8 +272,10 @@ resource webApp 'Microsoft.Web/sites@2022-09-01' = if (deployApp) {
     // Key Vault references are resolved with this identity (it has Key Vault Secrets User on the vault).
     keyVaultReferenceIdentity: identity.id
     siteConfig: {
-      linuxFxVersion: 'NODE|20-lts'
-      appCommandLine: 'npm start'
+      // Node.js 24 LTS (end of life 2028-04-30; package.json engines, docs section 3). The compiled bot, as
+      // `npm start` runs it, without npm in between: SIGTERM reaches the bot, which drains its turns.
+      linuxFxVersion: 'NODE|24-lts'
+      appCommandLine: 'node dist/src/index.js'
       alwaysOn: true
       http20Enabled: true
       minTlsVersion: '1.2'
@@ -287,7 +304,7 @@ resource vault 'Microsoft.KeyVault/vaults@2023-07-01' = if (deployApp) {
   }
 }
 
-resource vaultSecretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (deployApp) {
+resource vaultSecretsRole 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (createRoleAssignments) {
   name: guid(vault.id, identity.id, keyVaultSecretsUser)
   scope: vault
   properties: {
@@ -400,7 +417,8 @@ resource appSettings 'Microsoft.Web/sites/config@2022-09-01' = if (deployApp) {
     TEAMS_APP_ID: teamsAppId
     TEAMS_APP_CATALOG_ID: teamsAppCatalogId
     INSTALL_FOR_APPROVERS: installForApprovers
-    // The deployment zip already holds node_modules (m365agents.yml deploy: npm ci): no build on the server.
+    // The deployment zip already holds the compiled bot and its production node_modules (m365agents.yml deploy:
+    // npm run build, npm run stage, npm ci --omit=dev --ignore-scripts): no build on the server.
     SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'
   }
 }
@@ -466,3 +484,7 @@ output PUBLIC_BASE_URL string = publicBaseUrl
 output OAUTH_CONNECTION_NAME string = ssoConnection.name
 output AZURE_APP_SERVICE_RESOURCE_ID string = deployApp ? webApp.id : ''
 output AZURE_BOT_RESOURCE_ID string = bot.id
+// For whoever assigns the roles when assignRoles = 'false' (docs/deploy-to-your-tenant.md section 4.2).
+output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = deployApp ? identity.properties.principalId : ''
+output AZURE_STORAGE_ACCOUNT_RESOURCE_ID string = deployApp ? storage.id : ''
+output AZURE_KEY_VAULT_RESOURCE_ID string = deployApp ? vault.id : ''

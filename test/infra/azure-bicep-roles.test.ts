@@ -62,3 +62,77 @@ describe('infra/azure.bicep role assignments', () => {
     ]);
   });
 });
+
+/** The text of `resource <name> ... {` up to its closing brace at column 0. */
+function resourceBlock(text: string, name: string): string {
+  const start = text.indexOf(`resource ${name} `);
+  expect(start, `resource ${name}`).toBeGreaterThanOrEqual(0);
+  const rest = text.slice(start);
+  return rest.slice(0, rest.indexOf('\n}\n') + 2);
+}
+
+/**
+ * Issue 21: the bot uses its managed identity (src/azure/storage-account.ts, token mode: the Bicep gives it
+ * STORAGE_ACCOUNT_NAME and AZURE_CLIENT_ID, and Key Vault references), so the roles are needed; writing them needs
+ * Microsoft.Authorization/roleAssignments/write (Owner, User Access Administrator, Role Based Access Control
+ * Administrator: learn.microsoft.com/azure/role-based-access-control/role-assignments-portal, "Prerequisites").
+ * assignRoles='false' leaves them to someone who has that right.
+ */
+describe('infra/azure.bicep: role assignments are optional (assignRoles)', () => {
+  const roleAssignments = [
+    ...bicep.matchAll(/^resource (\w+) 'Microsoft\.Authorization\/roleAssignments@[^']+' = (.*)$/gm),
+  ];
+
+  it("declares assignRoles, 'true' by default, and passes it from PIMBOT_ASSIGN_ROLES", () => {
+    expect(bicep).toMatch(/@allowed\(\[\n {2}'true'\n {2}'false'\n\]\)\nparam assignRoles string = 'true'$/m);
+    expect(bicep).toMatch(/^var createRoleAssignments = deployApp && assignRoles == 'true'$/m);
+    const parameters = JSON.parse(readFileSync(new URL('../../infra/azure.parameters.json', import.meta.url), 'utf8'));
+    expect(parameters.parameters.assignRoles).toEqual({ value: '${{PIMBOT_ASSIGN_ROLES}}' });
+    for (const env of ['dev', 'local']) {
+      const text = readFileSync(new URL(`../../env/.env.${env}`, import.meta.url), 'utf8');
+      expect(text, `env/.env.${env}`).toMatch(/^PIMBOT_ASSIGN_ROLES=(true|false)$/m);
+    }
+  });
+
+  it('creates every role assignment only when assignRoles is true; the storage ones only for managed-identity storage', () => {
+    expect(roleAssignments.map((m) => m[1]).sort()).toEqual(['blobRole', 'queueRole', 'vaultSecretsRole']);
+    const condition = Object.fromEntries(roleAssignments.map((m) => [m[1], m[2]]));
+    expect(condition.vaultSecretsRole).toBe('if (createRoleAssignments) {');
+    expect(condition.blobRole).toBe('if (createStorageRoleAssignments) {');
+    expect(condition.queueRole).toBe('if (createStorageRoleAssignments) {');
+    expect(bicep).toMatch(/^var createStorageRoleAssignments = createRoleAssignments && !useConnectionString$/m);
+  });
+
+  it('the app uses the identity the roles are for: token storage and Key Vault references through it', () => {
+    const settings = resourceBlock(bicep, 'appSettings');
+    expect(settings).toMatch(/^ {4}STORAGE_ACCOUNT_NAME: useConnectionString \? '' : storage\.name$/m);
+    expect(settings).toMatch(/^ {4}AZURE_CLIENT_ID: identity\.properties\.clientId$/m);
+    expect(resourceBlock(bicep, 'webApp')).toContain('keyVaultReferenceIdentity: identity.id');
+    // The settings wait for the roles when this deployment creates them.
+    expect(settings).toMatch(/dependsOn: \[\n\s+vaultSecretsRole\n\s+blobRole\n\s+queueRole\n\s+\]/);
+  });
+
+  it('outputs what someone else needs to assign them: the principal id and the two scopes', () => {
+    expect(bicep).toMatch(
+      /^output AZURE_MANAGED_IDENTITY_PRINCIPAL_ID string = deployApp \? identity\.properties\.principalId : ''$/m,
+    );
+    expect(bicep).toMatch(/^output AZURE_STORAGE_ACCOUNT_RESOURCE_ID string = deployApp \? storage\.id : ''$/m);
+    expect(bicep).toMatch(/^output AZURE_KEY_VAULT_RESOURCE_ID string = deployApp \? vault\.id : ''$/m);
+  });
+
+  it('the deploy guide (section 4.2) names the three roles, who may assign them, and how to skip them', () => {
+    const guide = readFileSync(new URL('../../docs/deploy-to-your-tenant.md', import.meta.url), 'utf8');
+    // Whitespace folded: the guide wraps its lines anywhere.
+    const section = guide.slice(guide.indexOf('### 4.2 Azure'), guide.indexOf('### 4.3')).replace(/\s+/g, ' ');
+    for (const [role, id] of Object.entries(BUILT_IN_ROLES)) {
+      expect(section).toContain(role);
+      expect(section).toContain(id);
+    }
+    for (const who of ['Owner', 'User Access Administrator', 'Role Based Access Control Administrator']) {
+      expect(section).toContain(who);
+    }
+    expect(section).toContain('assignRoles=false');
+    expect(section).toContain('PIMBOT_ASSIGN_ROLES=false');
+    expect(section).toContain('AZURE_MANAGED_IDENTITY_PRINCIPAL_ID');
+  });
+});
