@@ -131,6 +131,8 @@ describe('Microsoft 365 Agents Toolkit files', () => {
     expect(dev.deploy!.map((a) => a.uses)).toEqual([
       'cli/runNpmCommand',
       'cli/runNpmCommand',
+      'cli/runNpmCommand',
+      'cli/runNpmCommand',
       'azureAppService/zipDeploy',
     ]);
     expect(read('env/.env.dev')).toMatch(/^PIMBOT_HOSTING=appService$/m);
@@ -225,7 +227,6 @@ describe('infra/azure.bicep', () => {
     expect(bicep).toContain("serviceProviderDisplayName: 'Azure Active Directory v2'");
     expect(bicep).toContain(`value: 'api://botid-${'$'}{botAadAppClientId}'`);
     expect(bicep).toContain("channelName: 'MsTeamsChannel'");
-    expect(bicep).toContain("linuxFxVersion: 'NODE|20-lts'");
     for (const role of [
       BUILT_IN_ROLES['Storage Blob Data Contributor']!,
       BUILT_IN_ROLES['Storage Queue Data Contributor']!,
@@ -360,5 +361,54 @@ describe('docs/deploy-to-your-tenant.md', () => {
     }
     expect(docs).toContain('```mermaid');
     expect(docs).toContain('/auth/callback');
+  });
+});
+
+/**
+ * Issue 21: `atk deploy --env dev` ships compiled JavaScript and production dependencies only, assembled on the
+ * admin's machine and never built again on App Service (docs/deploy-to-your-tenant.md, section 3). What the
+ * staged folder holds and that it starts: test/scripts/compiled-bot.test.ts.
+ */
+describe('m365agents.yml deploy', () => {
+  const dev = parseYaml(read('m365agents.yml')) as ToolkitFile;
+  const steps = dev.deploy!.map((a) => ({ uses: a.uses, ...(a.with ?? {}) }) as Record<string, unknown>);
+  const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+
+  it('installs, builds, stages, installs production dependencies in the staged folder, then zip-deploys it', () => {
+    expect(steps).toEqual([
+      { uses: 'cli/runNpmCommand', args: 'ci --no-audit --no-fund' },
+      { uses: 'cli/runNpmCommand', args: 'run build' },
+      { uses: 'cli/runNpmCommand', args: 'run stage' },
+      {
+        uses: 'cli/runNpmCommand',
+        workingDirectory: './.deployment',
+        args: 'ci --omit=dev --ignore-scripts --no-audit --no-fund',
+      },
+      {
+        uses: 'azureAppService/zipDeploy',
+        artifactFolder: './.deployment',
+        resourceId: `${'$'}{{AZURE_APP_SERVICE_RESOURCE_ID}}`,
+      },
+    ]);
+    expect(pkg.scripts.build).toBe('tsx scripts/build.ts');
+    expect(pkg.scripts.stage).toBe('tsx scripts/stage-deployment.ts');
+    // The staged folder is a build output: never committed, never linted.
+    expect(read('.gitignore')).toMatch(/^\.deployment\/$/m);
+    expect(read('.gitignore')).toMatch(/^dist\/$/m);
+  });
+
+  it('App Service runs what npm start runs, and builds nothing itself', () => {
+    const site = bicep.slice(bicep.indexOf("resource webApp 'Microsoft.Web/sites@"));
+    expect(site).toContain(`appCommandLine: '${pkg.scripts.start}'`);
+    expect(pkg.scripts.start).toBe('node dist/src/index.js');
+    expect(bicep).toMatch(/^ {4}SCM_DO_BUILD_DURING_DEPLOYMENT: 'false'$/m);
+  });
+});
+
+describe('TEAMS_APP_TENANT_ID', () => {
+  it('is gone: no Toolkit action writes it and nothing reads it', () => {
+    for (const file of ['env/.env.dev', 'env/.env.local', 'env/.env.playground', ...TOOLKIT_FILES.map((t) => t.file)]) {
+      expect(read(file), file).not.toContain('TEAMS_APP_TENANT_ID');
+    }
   });
 });

@@ -87,7 +87,7 @@ describe('infra/azure.bicep: role assignments are optional (assignRoles)', () =>
     expect(bicep).toMatch(/@allowed\(\[\n {2}'true'\n {2}'false'\n\]\)\nparam assignRoles string = 'true'$/m);
     expect(bicep).toMatch(/^var createRoleAssignments = deployApp && assignRoles == 'true'$/m);
     const parameters = JSON.parse(readFileSync(new URL('../../infra/azure.parameters.json', import.meta.url), 'utf8'));
-    expect(parameters.parameters.assignRoles).toEqual({ value: '${{PIMBOT_ASSIGN_ROLES}}' });
+    expect(parameters.parameters.assignRoles).toEqual({ value: `${'$'}{{PIMBOT_ASSIGN_ROLES}}` });
     for (const env of ['dev', 'local']) {
       const text = readFileSync(new URL(`../../env/.env.${env}`, import.meta.url), 'utf8');
       expect(text, `env/.env.${env}`).toMatch(/^PIMBOT_ASSIGN_ROLES=(true|false)$/m);
