@@ -1,7 +1,8 @@
 /**
  * `npm run stage [-- --dist <dir>] [-- --target <dir>]`: the folder App Service gets (m365agents.yml deploy).
  *
- * Copies the compiled bot (`npm run build` → dist/), package.json and package-lock.json into `.deployment/`.
+ * Copies the compiled bot (`npm run build` → dist/), package.json and package-lock.json into `dist-app-service/`.
+ * (Not `.deployment/`: `.deployment` is the name of Kudu's deployment configuration file on App Service.)
  * The Toolkit then runs `npm ci --omit=dev --ignore-scripts` in that folder and zip-deploys it, so the upload
  * holds compiled JavaScript and the production dependencies only: no TypeScript, no tsx, no esbuild, no
  * development tool, and no binary built for the deploying machine (docs/deploy-to-your-tenant.md, section 3).
@@ -18,7 +19,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 export const STAGED_FILES = ['package.json', 'package-lock.json'] as const;
 
 /** Replaces `target` with dist/ and STAGED_FILES. Throws when dist/ holds no build. */
-export function stageDeployment(distDir = join(ROOT, 'dist'), target = join(ROOT, '.deployment')): string {
+export function stageDeployment(distDir = join(ROOT, 'dist'), target = join(ROOT, 'dist-app-service')): string {
   if (!existsSync(join(distDir, ENTRY_POINT))) {
     throw new Error(`${join(distDir, ENTRY_POINT)} does not exist: run \`npm run build\` first.`);
   }

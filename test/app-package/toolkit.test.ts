@@ -381,19 +381,19 @@ describe('m365agents.yml deploy', () => {
       { uses: 'cli/runNpmCommand', args: 'run stage' },
       {
         uses: 'cli/runNpmCommand',
-        workingDirectory: './.deployment',
+        workingDirectory: './dist-app-service',
         args: 'ci --omit=dev --ignore-scripts --no-audit --no-fund',
       },
       {
         uses: 'azureAppService/zipDeploy',
-        artifactFolder: './.deployment',
+        artifactFolder: './dist-app-service',
         resourceId: `${'$'}{{AZURE_APP_SERVICE_RESOURCE_ID}}`,
       },
     ]);
     expect(pkg.scripts.build).toBe('tsx scripts/build.ts');
     expect(pkg.scripts.stage).toBe('tsx scripts/stage-deployment.ts');
     // The staged folder is a build output: never committed, never linted.
-    expect(read('.gitignore')).toMatch(/^\.deployment\/$/m);
+    expect(read('.gitignore')).toMatch(/^dist-app-service\/$/m);
     expect(read('.gitignore')).toMatch(/^dist\/$/m);
   });
 

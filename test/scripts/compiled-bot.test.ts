@@ -55,7 +55,7 @@ beforeAll(() => {
     ['--import', 'tsx', 'scripts/stage-deployment.ts', '--dist', join(work, 'dist'), '--target', app],
     ROOT,
   );
-  // What the Toolkit's deploy runs in .deployment/ (from npm's cache when it has the packages).
+  // What the Toolkit's deploy runs in dist-app-service/ (from npm's cache when it has the packages).
   run('npm', ['ci', '--omit=dev', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], app);
 }, 600_000);
 
@@ -63,7 +63,7 @@ afterAll(() => {
   if (work) rmSync(work, { recursive: true, force: true });
 });
 
-describe('the staged deployment (.deployment/)', () => {
+describe('the staged deployment (dist-app-service/)', () => {
   it('holds the compiled bot, package.json, the lock file and production dependencies only', () => {
     expect(readdirSync(app).sort()).toEqual(['dist', 'node_modules', 'package-lock.json', 'package.json']);
     expect(readdirSync(join(app, 'dist')).sort()).toEqual(['cards', 'dialogs', 'src']);
