@@ -166,7 +166,7 @@ export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
     id: '06dbc45d-6708-4ef0-a797-f797ee68bf4b',
     type: 'Scope',
     feature: '`activate`, `deactivate`, `active`, `pending`, approving group requests',
-    why: 'Least privileged to create and cancel group assignment requests (DOCS privilegedaccessgroup-post-assignmentschedulerequests.md) and to decide an approval stage (approvalstage-update.md); it also covers the reads.',
+    why: 'The only permission to create and cancel group assignment requests and to decide an approval stage (DOCS resources/privilegedidentitymanagement-for-groups-api-overview.md, approvalstage-update.md); it also covers the reads.',
     calls: [
       post(`${GROUPS}/assignmentScheduleRequests`, 'src/pim/pim-client.ts activate(), deactivate()'),
       post(`${GROUPS}/assignmentScheduleRequests/{id}/cancel`, 'src/pim/pim-client.ts cancel()'),
@@ -267,7 +267,7 @@ export const GRAPH_PERMISSIONS: readonly GraphPermission[] = [
     id: 'cd4161cb-f098-48f8-a884-1eda9a42434c',
     type: 'Role',
     feature: 'Activation watcher and follow-up (PIM for Groups)',
-    why: 'Group assignment requests of each WATCHED_GROUP_IDS group (Graph lists them only per group or principal) and instances to see when an activation ends. Least privileged app-only (DOCS privilegedaccessgroup-list-assignmentschedulerequests.md, privilegedaccessgroup-list-assignmentscheduleinstances.md).',
+    why: 'Group assignment requests of each WATCHED_GROUP_IDS group (Graph lists them only per group or principal) and instances to see when an activation ends. Least privileged app-only (DOCS privilegedaccessgroup-list-assignmentschedulerequests.md, privilegedaccessgroup-list-assignmentscheduleinstances.md; the PIM for Groups overview page names ReadWrite for requests: UNVERIFIED which one Graph enforces).',
     calls: [
       get(
         `${GROUPS}/assignmentScheduleRequests?$filter=groupId%20eq%20'{id}'&$select=id,status,createdDateTime,completedDateTime`,
