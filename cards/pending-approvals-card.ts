@@ -72,7 +72,17 @@ export interface PendingApprovalsCardModel {
    * bot answers with this page again, the decided item in place.
    */
   page?: PendingApprovalsPage | null;
+  /**
+   * Teams MRIs ('29:…') of who sees this card: the approver, in their 1:1 chat. With `page`, the card carries
+   * `refresh` (Action.Execute verb 'inboxPage' `{page}`, these `userIds`): Teams asks the bot for the page again
+   * whenever the approver looks at the card, so requests decided or withdrawn elsewhere (another approver, the
+   * Entra portal) leave it and new ones come in, instead of Approve buttons that can only say "already decided".
+   */
+  refreshUserIds?: readonly string[] | null;
 }
+
+/** Teams refreshes a card automatically for at most 60 listed users (learn.microsoft.com, user-specific views). */
+const MAX_REFRESH_USERS = 60;
 
 /** The empty inbox's text in English (inbox:empty), for callers not yet converted. */
 export const DEFAULT_NOTHING_PENDING_TEXT = translator('en')('inbox:empty');
@@ -150,7 +160,10 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, viewer: V
       denyData: { pimbot: paged ? 'inboxDeny' : 'deny', requestId, commentInputId, ...pageData },
     };
   });
-  return fitList(model.items.length, wanted, (listed) => {
+  const refreshUserIds = (model.refreshUserIds ?? [])
+    .slice(0, MAX_REFRESH_USERS)
+    .map((id) => opaqueId(id, 'refreshUserIds[]'));
+  const card = fitList(model.items.length, wanted, (listed) => {
     const more = model.items.length - listed;
     return expandCard(PENDING_APPROVALS_TEMPLATE, {
       title,
@@ -182,6 +195,19 @@ export function pendingApprovalsCard(model: PendingApprovalsCardModel, viewer: V
       },
     });
   });
+  if (!paged || refreshUserIds.length === 0) return card;
+  return {
+    ...card,
+    refresh: {
+      action: {
+        type: 'Action.Execute',
+        title: t('approval:refresh'),
+        verb: 'inboxPage',
+        data: { pimbot: 'inboxPage', page: String(page.index) },
+      },
+      userIds: refreshUserIds,
+    },
+  };
 }
 
 function pageOf(model: PendingApprovalsCardModel): PendingApprovalsPage | undefined {

@@ -79,6 +79,7 @@ export class Listings {
             inboxCardModel(ApprovalInbox.page(await inbox.entries(pim), 0), {
               now: this.services.now(),
               reader: { timeZone: context.activity.localTimezone, locale },
+              viewerId: context.activity.from?.id,
             }),
             { locale },
           )

@@ -1,38 +1,22 @@
 import { randomBytes } from 'node:crypto';
+import { graphPermissionsOfType } from '../src/pim/graph-permissions';
 import type { ApplicationRegistration, RegisteredApplication, RegisteredCertificate } from './entra';
 
 /** The PIM Bot app registration in the demo tenant: a fixed client id, a secret made at each start. */
 export const DEMO_BOT_CLIENT_ID = 'b07b0700-0000-4000-8000-00000000b075';
 
-/** Delegated Graph permissions PIM Bot asks for (least privileged per PIM-API.md §4.1). */
-export const BOT_DELEGATED_SCOPES = [
-  'User.Read',
-  'RoleEligibilitySchedule.Read.Directory',
-  'RoleAssignmentSchedule.ReadWrite.Directory',
-  'RoleManagement.Read.Directory',
-  'RoleManagementPolicy.Read.Directory',
-  'RoleManagementPolicy.Read.AzureADGroup',
-  'PrivilegedEligibilitySchedule.Read.AzureADGroup',
-  'PrivilegedAssignmentSchedule.ReadWrite.AzureADGroup',
-];
-
 /**
- * Application permissions: directory reads for approver routing and the activation watcher; installing the
- * bot itself for approvers who never opened it (TeamsAppInstallation.ReadWriteSelfForUser.All: its own app
- * only, the least privileged of the install permissions). Listing Entra
- * role requests app-only takes RoleManagement.ReadWrite.Directory, the only application permission the
- * reference lists for it (simulators/graph/FIDELITY.md); the watcher and follow-up jobs read them.
+ * The Graph permissions consented to PIM Bot in the demo tenant: exactly what its app registration asks
+ * for (src/pim/graph-permissions.ts, the table appPackage/aad.manifest.json is held to), so every flow the
+ * tests drive runs with the production permissions and no more. The OpenID Connect scopes (openid,
+ * profile) are the authority's business, not Graph permissions, and stay out of the Graph token's `scp`.
  */
-export const BOT_APPLICATION_PERMISSIONS = [
-  'User.Read.All',
-  'GroupMember.Read.All',
-  'RoleManagement.Read.Directory',
-  'RoleManagement.ReadWrite.Directory',
-  'RoleManagementPolicy.Read.Directory',
-  'RoleManagementPolicy.Read.AzureADGroup',
-  'PrivilegedAssignmentSchedule.Read.AzureADGroup',
-  'TeamsAppInstallation.ReadWriteSelfForUser.All',
-];
+export const BOT_DELEGATED_SCOPES: readonly string[] = graphPermissionsOfType('Scope')
+  .filter((p) => !p.openIdConnect)
+  .map((p) => p.name);
+
+/** Application permissions (the app-only token's `roles`), from the same table. */
+export const BOT_APPLICATION_PERMISSIONS: readonly string[] = graphPermissionsOfType('Role').map((p) => p.name);
 
 export interface DemoBotCredentials {
   /** Certificates to register on the app (e.g. createClientCertificate()); it may then use client assertions. */
@@ -64,7 +48,7 @@ export function demoBotApplication(
     displayName: 'PIM Bot (demo)',
     identifierUris: [`api://botid-${DEMO_BOT_CLIENT_ID}`],
     redirectUris,
-    graphApplicationPermissions: BOT_APPLICATION_PERMISSIONS,
-    graphDelegatedScopes: BOT_DELEGATED_SCOPES,
+    graphApplicationPermissions: [...BOT_APPLICATION_PERMISSIONS],
+    graphDelegatedScopes: [...BOT_DELEGATED_SCOPES],
   };
 }

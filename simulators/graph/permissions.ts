@@ -53,6 +53,12 @@ export const Permissions = {
     'RoleManagement.Read.Directory',
     'RoleManagement.ReadWrite.Directory',
   ],
+  /**
+   * GET roleAssignmentScheduleRequests/{id}: ReadWrite only, delegated and app-only alike (DOCS
+   * api-reference/beta/api/unifiedroleassignmentschedulerequest-get.md; the v1.0 include is not in the
+   * docs snapshot and is assumed the same). FIDELITY.md.
+   */
+  roleAssignmentRequestGet: ['RoleAssignmentSchedule.ReadWrite.Directory', 'RoleManagement.ReadWrite.Directory'],
   roleAssignmentRequestWrite: [
     'RoleAssignmentSchedule.ReadWrite.Directory',
     'RoleAssignmentSchedule.Remove.Directory',
@@ -108,13 +114,22 @@ export const Permissions = {
     'Directory.Read.All',
     'Directory.ReadWrite.All',
   ],
-  usersRead: [
-    'User.ReadBasic.All',
-    'User.Read.All',
-    'User.ReadWrite.All',
-    'Directory.Read.All',
-    'Directory.ReadWrite.All',
-  ],
+  /**
+   * GET /users/{id} and /users/{id}/manager. App-only, User.ReadBasic.All is not accepted although the
+   * permissions reference defines it as an application permission: DOCS user-get.md and user-list.md list
+   * User.Read.All as least privileged for Application, and a call with User.ReadBasic.All alone answers 403
+   * Authorization_RequestDenied (learn.microsoft.com/answers/questions/6019739). FIDELITY.md.
+   */
+  usersRead: {
+    delegated: [
+      'User.ReadBasic.All',
+      'User.Read.All',
+      'User.ReadWrite.All',
+      'Directory.Read.All',
+      'Directory.ReadWrite.All',
+    ],
+    application: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
+  },
   groupsRead: [
     'GroupMember.Read.All',
     'Group.Read.All',
@@ -220,7 +235,7 @@ export function teamsAppScope(
 }
 
 /** Directory endpoints (/me, /users, /groups): 403 Authorization_RequestDenied. */
-export function requireDirectoryPermission(caller: Caller, accepted: readonly string[]): void {
+export function requireDirectoryPermission(caller: Caller, accepted: Accepted): void {
   if (!hasAnyPermission(caller, accepted)) throw graphErrors.insufficientPrivileges();
 }
 

@@ -10,8 +10,8 @@ export interface BundleReader {
 /**
  * The Entra roles a role-assignable group grants its members (PIM for Groups "bundles"): the role
  * assignments whose principal is the group, read app-only from roleAssignmentScheduleInstances filtered on
- * `principalId` (the bot's existing RoleManagement.Read.Directory; a user may not list others'
- * assignments). Rarely changes and is the same for everyone: cached.
+ * `principalId` (RoleAssignmentSchedule.Read.Directory, role names with RoleManagement.Read.Directory:
+ * src/pim/graph-permissions.ts; a user may not list others' assignments). Rarely changes and is the same for everyone: cached.
  */
 export class GroupBundles {
   private readonly roles: TtlCache<string[]>;

@@ -18,9 +18,9 @@ const STATE_SELECT = 'id,status,createdDateTime,completedDateTime';
  * - PIM for Groups: Graph lists group requests only per group or per principal (the filter is required),
  *   so one list per group that has a pending request of ours.
  *
- * Permission: listing and reading schedule requests app-only takes RoleAssignmentSchedule.ReadWrite.Directory
- * at least (unifiedroleassignmentschedulerequest-get.md, rbacapplication-list-roleassignmentschedulerequests.md:
- * no Read permission is listed for requests) and PrivilegedAssignmentSchedule.Read.AzureADGroup for groups;
+ * Permission: listing role schedule requests app-only takes RoleManagement.ReadWrite.Directory, the only
+ * application permission listed (rbacapplication-list-roleassignmentschedulerequests.md; it also covers the
+ * read by id), and PrivilegedAssignmentSchedule.Read.AzureADGroup for groups (src/pim/graph-permissions.ts);
  * instances and schedules, readable with less, do not show a denial, a cancel or an expiry.
  */
 export class PimRequestStates {

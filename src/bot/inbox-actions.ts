@@ -54,7 +54,12 @@ export class InboxActions {
     return this.withPim(context, async (pim, reader) => {
       const all = await this.inbox().entries(pim);
       return pendingApprovalsCard(
-        inboxCardModel(ApprovalInbox.page(all, index), { now: this.deps.now(), reader, all }),
+        inboxCardModel(ApprovalInbox.page(all, index), {
+          now: this.deps.now(),
+          reader,
+          all,
+          viewerId: context.activity.from?.id,
+        }),
         { locale: reader.locale },
       );
     });
@@ -84,7 +89,14 @@ export class InboxActions {
       const shown = click.pageIds.length ? click.pageIds : [click.requestId];
       const view = shownAfter(outcome, click, position, reader, now);
       return pendingApprovalsCard(
-        inboxCardModel(ApprovalInbox.page(all, click.page), { now, reader, all, shownIds: shown, ...view }),
+        inboxCardModel(ApprovalInbox.page(all, click.page), {
+          now,
+          reader,
+          all,
+          shownIds: shown,
+          viewerId: context.activity.from?.id,
+          ...view,
+        }),
         { locale: reader.locale },
       );
     });

@@ -11,7 +11,10 @@ import { deactivationTime, effectiveAt, isAnnounceable, isInstanceOf, mayBecomeA
 import { readWatcherState, saveWatcherState } from './watcher-state';
 
 export interface ActivationWatcherOptions {
-  /** App-only PIM reads (RoleManagement.Read.Directory, PrivilegedAssignmentSchedule.Read.AzureADGroup). */
+  /**
+   * App-only PIM reads: RoleManagement.ReadWrite.Directory (role requests), RoleAssignmentSchedule.Read.Directory,
+   * RoleManagement.Read.Directory, PrivilegedAssignmentSchedule.Read.AzureADGroup (src/pim/graph-permissions.ts).
+   */
   reader: PimActivityReader;
   /** App-only directory reads for names (User.Read.All, GroupMember.Read.All). */
   directory: DirectoryClient;

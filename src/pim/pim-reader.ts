@@ -41,8 +41,10 @@ const ROLE_INSTANCE_SELECT = [
 const GROUP_INSTANCE_SELECT = [...INSTANCE_FIELDS, 'groupId', 'accessId', 'assignmentScheduleId'].join(',');
 
 /**
- * Tenant-wide PIM activity, read with the bot's own app-only credential (RoleManagement.Read.Directory,
- * PrivilegedAssignmentSchedule.Read.AzureADGroup): who asked for what (assignment schedule requests) and
+ * Tenant-wide PIM activity, read with the bot's own app-only credential (src/pim/graph-permissions.ts:
+ * RoleManagement.ReadWrite.Directory to list role requests, RoleAssignmentSchedule.Read.Directory for role
+ * instances, RoleManagement.Read.Directory for role names, PrivilegedAssignmentSchedule.Read.AzureADGroup
+ * for groups): who asked for what (assignment schedule requests) and
  * what is in effect (assignment schedule instances). For the activation feed and the jobs that follow an
  * activation; never used to act.
  *

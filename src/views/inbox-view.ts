@@ -37,6 +37,8 @@ export interface InboxViewOptions {
   shownIds?: readonly string[];
   /** Everything still waiting (with `shownIds`: where the shown ones are looked up). */
   all?: readonly InboxEntry[];
+  /** The approver's Teams id ('29:…'): the card refreshes itself for them when viewed (pendingApprovalsCard). */
+  viewerId?: string;
 }
 
 /** The inbox card for one page, times in the approver's time zone. */
@@ -68,6 +70,7 @@ export function inboxCardModel(page: InboxPage, options: InboxViewOptions): Pend
     items,
     noticeText: options.noticeText ?? null,
     page: { index: page.index, count: page.count, total: page.total },
+    refreshUserIds: options.viewerId ? [options.viewerId] : null,
   };
 }
 

@@ -324,15 +324,9 @@ describe('appPackage/aad.manifest.json (the bot app registration)', () => {
     signInAudience: string;
     api: { requestedAccessTokenVersion: number; oauth2PermissionScopes: { value: string }[] };
     web: { redirectUris: string[] };
-    requiredResourceAccess: { resourceAppId: string; resourceAccess: { id: string; type: string }[] }[];
   };
-  const graph = manifest.requiredResourceAccess.find((r) => r.resourceAppId === 'Microsoft Graph')!;
-  const ofType = (type: string) => graph.resourceAccess.filter((a) => a.type === type).map((a) => a.id);
-
-  it('asks for exactly the Graph permissions the bot uses (simulators/demo-app.ts), delegated and application', () => {
-    expect(new Set(ofType('Scope'))).toEqual(new Set([...BOT_DELEGATED_SCOPES, 'openid', 'profile']));
-    expect(new Set(ofType('Role'))).toEqual(new Set(BOT_APPLICATION_PERMISSIONS));
-  });
+  // Its Graph permissions (ids of the permissions reference, equal to src/pim/graph-permissions.ts) are
+  // checked in test/pim/graph-permissions.test.ts.
 
   it('is the Teams SSO resource and the step-up sign-in client', () => {
     expect(manifest.identifierUris).toEqual([`api://botid-${'$'}{{BOT_ID}}`]);

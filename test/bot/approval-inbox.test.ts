@@ -207,3 +207,55 @@ describe('deciding from the inbox', () => {
     expect(h.stack.graph.snapshot().requests.find((r) => r.id === tracked)?.status).not.toBe('PendingApproval');
   });
 });
+
+describe('the inbox card keeps itself current', () => {
+  it("carries Teams' automatic refresh for the approver; viewed again after decisions elsewhere, it lists only what still waits", async () => {
+    const ids = await outsideRequests(3);
+    const first = await openInbox();
+    // Universal Actions' refresh model: an Action.Execute the client invokes by itself when the card is viewed,
+    // for the users in userIds (Teams MRIs, learn.microsoft.com/microsoftteams/platform/task-modules-and-cards/
+    // cards/universal-actions-for-adaptive-cards/work-with-universal-actions-for-adaptive-cards).
+    const refresh = first.refresh as {
+      action: { type: string; verb: string; data: Record<string, string> };
+      userIds: string[];
+    };
+    expect(refresh.userIds).toEqual([`29:${megan.id}`]);
+    expect(refresh.action.type).toBe('Action.Execute');
+    expect(refresh.action.verb).toBe('inboxPage');
+
+    // Outside the bot: Adele withdraws her first request in PIM.
+    const adelesPim = await portalClient(h, adele);
+    await adelesPim.cancel('role', ids[0]!);
+    h.stack.graph.resetCalls();
+
+    const { status, body } = await h.invoke(megan, refresh.action.verb, refresh.action.data, {
+      value: { action: refresh.action, trigger: 'automatic' },
+    });
+    expect(status).toBe(200);
+    const card = invokeCard(body);
+    assertValidCard(card);
+    expect(textOf(card)).toContain('2 waiting');
+    expect(
+      actionsOf(card)
+        .filter((a) => a.verb === 'inboxApprove')
+        .map((a) => a.data?.requestId),
+    ).toEqual(ids.slice(1));
+    expect((card.refresh as { userIds: string[] }).userIds).toEqual([`29:${megan.id}`]);
+    // A refresh reads; it never decides.
+    expect(h.stack.graph.calls().filter((c) => c.method !== 'GET')).toEqual([]);
+  });
+
+  it('a refresh from someone the card was not for shows their own inbox, never the approver’s', async () => {
+    await outsideRequests(2);
+    const first = await openInbox();
+    const refresh = first.refresh as { action: { verb: string; data: Record<string, string> } };
+    const lee = demoUsers.noAccess;
+    await h.say(lee, 'help');
+    const { body } = await h.invoke(lee, refresh.action.verb, refresh.action.data, {
+      value: { action: { type: 'Action.Execute', ...refresh.action }, trigger: 'automatic' },
+    });
+    const card = invokeCard(body);
+    expect(actionsOf(card).filter((a) => a.verb === 'inboxApprove')).toEqual([]);
+    expect(textOf(card)).not.toContain('Requested by Adele Vance');
+  });
+});

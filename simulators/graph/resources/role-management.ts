@@ -232,8 +232,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       method: 'GET',
       path: `${BASE}/roleAssignmentScheduleRequests/{id}`,
       handler: (ctx, { id = '' }) => {
-        // UNVERIFIED: the docs page for GET by id was not found; the listing's permissions are assumed.
-        requirePimPermission(ctx.caller, Permissions.roleAssignmentRequestList);
+        requirePimPermission(ctx.caller, Permissions.roleAssignmentRequestGet);
         requireReaderRoleForRequest(ctx, ctx.state.request(id));
         return entityResponse(ctx.req, byId(requests(ctx), id), `${CTX}/roleAssignmentScheduleRequests`);
       },
