@@ -74,8 +74,9 @@ function resourceBlock(text: string, name: string): string {
 /**
  * Issue 21: the bot uses its managed identity (src/azure/storage-account.ts, token mode: the Bicep gives it
  * STORAGE_ACCOUNT_NAME and AZURE_CLIENT_ID, and Key Vault references), so the roles are needed; writing them needs
- * Microsoft.Authorization/roleAssignments/write (Owner, User Access Administrator, Role Based Access Control
- * Administrator: learn.microsoft.com/azure/role-based-access-control/role-assignments-portal, "Prerequisites").
+ * Microsoft.Authorization/roleAssignments/write, which Contributor lacks (its notActions hold every
+ * Microsoft.Authorization write) and Owner, User Access Administrator and Role Based Access Control Administrator
+ * have (learn.microsoft.com/azure/role-based-access-control/built-in-roles/privileged).
  * assignRoles='false' leaves them to someone who has that right.
  */
 describe('infra/azure.bicep: role assignments are optional (assignRoles)', () => {
