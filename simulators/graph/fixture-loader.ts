@@ -9,6 +9,7 @@ import type {
 } from '../tenant/tenant-fixture';
 import { parseDuration } from './duration';
 import { sameId, stableGuid } from './ids';
+import { indexTenant, type TenantIndex } from './tenant-index';
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time');
@@ -195,6 +196,8 @@ export class LoadedTenant {
   readonly groupAssignments: PermanentGroupAssignment[];
   /** Groups onboarded to PIM for Groups (they have a policy or an eligibility). */
   readonly pimGroupIds: string[];
+  /** The lists above by principal, id and group (key-index.ts), each in the list's own order. */
+  readonly index: TenantIndex;
   private readonly rolePolicies = new Map<string, ResolvedPolicy>();
   private readonly groupPolicies = new Map<string, ResolvedPolicy>();
 
@@ -276,6 +279,7 @@ export class LoadedTenant {
         start: defaultStart,
       })),
     );
+    this.index = indexTenant(this);
   }
 
   user(id: string): FixtureUser | undefined {
