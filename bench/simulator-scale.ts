@@ -252,7 +252,12 @@ async function main(): Promise<void> {
   const t0 = performance.now();
   const sim = await startGraphSimulator({ ca, fixture, trust: tok.trust });
   const loadMs = Math.round(performance.now() - t0);
-  const client = httpsClient(sim.url, ca.certPem);
+  // A fresh connection pool after each long in-process step (history), whose sockets the server closed.
+  let client = httpsClient(sim.url, ca.certPem);
+  const reconnect = () => {
+    client.close();
+    client = httpsClient(sim.url, ca.certPem);
+  };
   console.log(
     `Graph simulator, ${USER_COUNT.toLocaleString('en')} users, ${fixture.roleEligibilities.length.toLocaleString('en')} role eligibilities (loaded in ${loadMs} ms); ${TURNS} users per read`,
   );
@@ -271,6 +276,7 @@ async function main(): Promise<void> {
     makeHistory(sim, 10_000, eligible);
     const historyMs = Math.round(performance.now() - t1);
     console.log(`\n10,000 role activations made through the simulator in ${historyMs} ms`);
+    reconnect();
     // Activations in effect now, so the active-role reads have something to return.
     for (const u of benchUsers(TURNS)) {
       const role = eligible.get(u)?.[0] ?? ROLES.noApproval.id;
@@ -292,6 +298,7 @@ async function main(): Promise<void> {
         const t2 = performance.now();
         makeHistory(sim, total, eligible);
         const made = Math.round(performance.now() - t2);
+        reconnect();
         const tick = await watcherTick(sim, client, tok);
         watcher[String(total)] = { ...tick, historyMs: made };
         console.log(

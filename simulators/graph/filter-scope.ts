@@ -1,7 +1,7 @@
 import type { GraphRequest } from './http';
 import type { JsonObject } from './json';
 import { DATE_TIME, type FilterNode } from './odata/filter';
-import { type EntityNode, parseFilterOption } from './odata/query';
+import { type EntityNode, LazyNodes, parseFilterOption } from './odata/query';
 import type { ViewScope } from './views';
 
 /**
@@ -63,12 +63,13 @@ function parsedFilter(req: GraphRequest): FilterNode | undefined {
  * same order, hence the same pages), and the same refusals: a filter naming a property the type lacks is
  * refused when evaluated, which depends on the other items' values, so such a filter reads everything.
  * The entities of every type carry the same properties, so one entity tells which names are known.
+ * Without a pinned key the entities are built as read (only the page, when nothing filters them).
  */
 export function filterCandidates<T>(
   req: GraphRequest,
   source: ScopedSource<T>,
   keys: readonly ScopeKey[],
-): EntityNode[] {
+): EntityNode[] | LazyNodes {
   const filter = parsedFilter(req);
   const scope = filter && pinnedTerm(filter, keys);
   if (filter && scope) {
@@ -78,5 +79,5 @@ export function filterCandidates<T>(
     if (!sample) return [];
     if (namesOnly(filter, sample.json)) return nodes;
   }
-  return source.items({}).map((i) => source.node(i));
+  return LazyNodes.of(source.items({}), (i) => source.node(i));
 }

@@ -8,10 +8,8 @@ import {
   groupEligibilityScheduleNode,
   groupRequestNode,
 } from '../entities';
-import { graphErrors } from '../errors';
 import { jsonBody, noContent, queryOption } from '../http';
-import { sameId } from '../ids';
-import { collectionResponse, type EntityNode, entityResponse } from '../odata/query';
+import { collectionResponse, entityResponse } from '../odata/query';
 import { Permissions, requireDelegated, requirePimPermission } from '../permissions';
 import type { Route } from '../router';
 import type { GroupEligibility } from '../fixture-loader';

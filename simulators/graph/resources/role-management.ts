@@ -11,8 +11,7 @@ import {
 } from '../entities';
 import { graphErrors } from '../errors';
 import { jsonBody, noContent } from '../http';
-import { sameId } from '../ids';
-import { collectionResponse, type EntityNode, entityResponse } from '../odata/query';
+import { collectionResponse, entityResponse } from '../odata/query';
 import { requireReaderRoleForListing, requireReaderRoleForRequest } from '../reader-roles';
 import { Permissions, requireDelegated, requirePimPermission } from '../permissions';
 import type { Route } from '../router';
