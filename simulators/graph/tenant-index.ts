@@ -1,11 +1,20 @@
+import type { FixtureGroup } from '../tenant/tenant-fixture';
+import { KeyIndex } from './key-index';
 import type {
   GroupEligibility,
-  LoadedTenant,
   PermanentGroupAssignment,
   PermanentRoleAssignment,
   RoleEligibility,
-} from './fixture-loader';
-import { KeyIndex } from './key-index';
+} from './tenant-entities';
+
+/** What the index reads of a loaded tenant (fixture-loader.ts LoadedTenant). */
+interface IndexedTenant {
+  roleEligibilities: readonly RoleEligibility[];
+  groupEligibilities: readonly GroupEligibility[];
+  roleAssignments: readonly PermanentRoleAssignment[];
+  groupAssignments: readonly PermanentGroupAssignment[];
+  group(id: string): FixtureGroup | undefined;
+}
 
 /** Lookups over a loaded tenant's eligibilities and permanent assignments (built once per fixture). */
 export interface TenantIndex {
@@ -23,7 +32,7 @@ export interface TenantIndex {
   roleAssignmentsOfAssignableGroups: PermanentRoleAssignment[];
 }
 
-export function indexTenant(t: LoadedTenant): TenantIndex {
+export function indexTenant(t: IndexedTenant): TenantIndex {
   return {
     roleEligibilitiesByPrincipal: KeyIndex.of(t.roleEligibilities, (e) => e.principalId),
     roleEligibilitiesById: KeyIndex.of(t.roleEligibilities, (e) => e.id),
