@@ -322,7 +322,7 @@ function activeActivation(
   target: ActivationTarget,
   now: Date,
 ): StoredActivation | undefined {
-  for (const a of state.activations.values()) {
+  for (const a of state.activations.by('principal', principalId)) {
     if (a.kind !== target.kind || !sameId(a.principalId, principalId) || !state.isActive(a, now)) continue;
     if (target.kind === 'role' && sameId(a.roleDefinitionId, target.roleDefinitionId)) {
       if ((a.directoryScopeId ?? '/').toLowerCase() === target.directoryScopeId.toLowerCase()) return a;

@@ -184,7 +184,7 @@ export function roleEligibilityInstanceNode(e: RoleEligibility, view: View): Ent
 }
 
 function roleEligibilityById(view: View, id: string | null): RoleEligibility | undefined {
-  return id ? view.state.tenant.roleEligibilities.find((e) => e.id === id) : undefined;
+  return id ? view.state.tenant.index.roleEligibilitiesById.get(id).find((e) => e.id === id) : undefined;
 }
 
 export function roleAssignmentScheduleNode(r: RoleAssignmentRecord, view: View): EntityNode {
@@ -298,7 +298,10 @@ export function roleRequestNode(req: StoredRequest, view: View, statusOverride?:
         return e ? roleEligibilityScheduleNode(e, view) : null;
       },
       targetSchedule: () => {
-        const r = roleAssignmentSchedules(view.state, view.now).find((s) => s.scheduleId === req.targetScheduleId);
+        // The target schedule is the request's principal's (activations.ts), read from its index.
+        const r = roleAssignmentSchedules(view.state, view.now, { principalId: req.principalId }).find(
+          (s) => s.scheduleId === req.targetScheduleId,
+        );
         return r ? roleAssignmentScheduleNode(r, view) : null;
       },
     },
@@ -316,7 +319,7 @@ function groupNav(principalId: string, groupId: string, view: View): EntityNode[
 }
 
 function groupEligibilityById(view: View, id: string | null): GroupEligibility | undefined {
-  return id ? view.state.tenant.groupEligibilities.find((e) => e.id === id) : undefined;
+  return id ? view.state.tenant.index.groupEligibilitiesById.get(id).find((e) => e.id === id) : undefined;
 }
 
 export function groupEligibilityScheduleNode(e: GroupEligibility, view: View): EntityNode {
@@ -422,7 +425,9 @@ export function groupRequestNode(req: StoredRequest, view: View, statusOverride?
         return e ? groupEligibilityScheduleNode(e, view) : null;
       },
       targetSchedule: () => {
-        const r = groupAssignmentSchedules(view.state, view.now).find((s) => s.scheduleId === req.targetScheduleId);
+        const r = groupAssignmentSchedules(view.state, view.now, { principalId: req.principalId }).find(
+          (s) => s.scheduleId === req.targetScheduleId,
+        );
         return r ? groupAssignmentScheduleNode(r, view) : null;
       },
     },

@@ -9,6 +9,20 @@ import type {
 } from '../tenant/tenant-fixture';
 import { parseDuration } from './duration';
 import { sameId, stableGuid } from './ids';
+import type {
+  GroupEligibility,
+  PermanentGroupAssignment,
+  PermanentRoleAssignment,
+  RoleEligibility,
+} from './tenant-entities';
+import { indexTenant, type TenantIndex } from './tenant-index';
+
+export type {
+  GroupEligibility,
+  PermanentGroupAssignment,
+  PermanentRoleAssignment,
+  RoleEligibility,
+} from './tenant-entities';
 
 const guid = z.string().regex(/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i, 'must be a GUID');
 const isoDate = z.string().refine((s) => !Number.isNaN(Date.parse(s)), 'must be an ISO date-time');
@@ -131,46 +145,6 @@ export interface ResolvedPolicy {
   maximumDurationMs: number;
 }
 
-export interface RoleEligibility {
-  id: string;
-  instanceId: string;
-  principalId: string;
-  roleDefinitionId: string;
-  directoryScopeId: string;
-  start: Date;
-  end: Date | null;
-}
-
-export interface GroupEligibility {
-  id: string;
-  instanceId: string;
-  principalId: string;
-  groupId: string;
-  accessId: 'member' | 'owner';
-  start: Date;
-  end: Date | null;
-}
-
-/** A permanent (non-PIM) role assignment from the fixture. */
-export interface PermanentRoleAssignment {
-  id: string;
-  instanceId: string;
-  principalId: string;
-  roleDefinitionId: string;
-  directoryScopeId: string;
-  start: Date;
-}
-
-/** A permanent member of a PIM-managed group, shown by PIM for Groups as an 'assigned' assignment. */
-export interface PermanentGroupAssignment {
-  id: string;
-  instanceId: string;
-  principalId: string;
-  groupId: string;
-  accessId: 'member';
-  start: Date;
-}
-
 /** Entra's defaults for a role or group nobody configured. */
 export const DEFAULT_ACTIVATION: FixtureActivationPolicy = {
   maximumDuration: 'PT8H',
@@ -195,6 +169,8 @@ export class LoadedTenant {
   readonly groupAssignments: PermanentGroupAssignment[];
   /** Groups onboarded to PIM for Groups (they have a policy or an eligibility). */
   readonly pimGroupIds: string[];
+  /** The lists above by principal, id and group (key-index.ts), each in the list's own order. */
+  readonly index: TenantIndex;
   private readonly rolePolicies = new Map<string, ResolvedPolicy>();
   private readonly groupPolicies = new Map<string, ResolvedPolicy>();
 
@@ -276,6 +252,7 @@ export class LoadedTenant {
         start: defaultStart,
       })),
     );
+    this.index = indexTenant(this);
   }
 
   user(id: string): FixtureUser | undefined {

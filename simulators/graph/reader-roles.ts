@@ -8,11 +8,10 @@ import type { StoredRequest } from './state';
 /** Whether the user holds a reader-class Entra role now: permanently assigned or activated. */
 export function holdsReaderRole(ctx: HandlerContext, userId: string): boolean {
   const isReader = (roleId: string | null) => READER_ROLE_IDS.some((r) => sameId(r, roleId ?? ''));
-  if (ctx.state.tenant.roleAssignments.some((a) => sameId(a.principalId, userId) && isReader(a.roleDefinitionId))) {
-    return true;
-  }
+  const permanent = ctx.state.tenant.index.roleAssignmentsByPrincipal.get(userId);
+  if (permanent.some((a) => sameId(a.principalId, userId) && isReader(a.roleDefinitionId))) return true;
   return ctx.state
-    .roleActivations()
+    .activationsOf(userId, 'role')
     .some((a) => sameId(a.principalId, userId) && isReader(a.roleDefinitionId) && ctx.state.isActive(a, ctx.now));
 }
 

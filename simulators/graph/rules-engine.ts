@@ -105,7 +105,7 @@ function sameTarget(
 
 /** A PIM request of this principal for this target still waiting for approval. */
 export function hasPendingRequest(state: SimState, principalId: string, target: ActivationTarget, now: Date): boolean {
-  for (const r of state.requests.values()) {
+  for (const r of state.requests.by('principal', principalId)) {
     if (r.kind !== target.kind || r.action !== 'selfActivate' || !sameId(r.principalId, principalId)) continue;
     if (sameTarget(target, r) && state.isPendingApproval(r, now)) return true;
   }
@@ -115,9 +115,9 @@ export function hasPendingRequest(state: SimState, principalId: string, target: 
 /** A permanent assignment, or an activation that has not ended (including one scheduled to start later). */
 export function hasAssignment(state: SimState, principalId: string, target: ActivationTarget, now: Date): boolean {
   if (target.kind === 'role') {
-    const permanent = state.tenant.roleAssignments.some(
-      (a) => sameId(a.principalId, principalId) && sameTarget(target, { ...a, groupId: null, accessId: null }),
-    );
+    const permanent = state.tenant.index.roleAssignmentsByPrincipal
+      .get(principalId)
+      .some((a) => sameId(a.principalId, principalId) && sameTarget(target, { ...a, groupId: null, accessId: null }));
     if (permanent) return true;
   } else if (
     target.accessId === 'member' &&
@@ -125,7 +125,7 @@ export function hasAssignment(state: SimState, principalId: string, target: Acti
   ) {
     return true;
   }
-  for (const a of state.activations.values()) {
+  for (const a of state.activations.by('principal', principalId)) {
     if (
       a.kind === target.kind &&
       sameId(a.principalId, principalId) &&

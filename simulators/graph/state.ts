@@ -2,6 +2,7 @@ import type { ManualClock } from '../clock';
 import type { FixtureApprover, TenantFixture } from '../tenant/tenant-fixture';
 import { LoadedTenant } from './fixture-loader';
 import { sameId, stableGuid } from './ids';
+import { IndexedMap } from './key-index';
 import type { SessionRevocation } from './session-revocation';
 import { TeamsAppCatalog } from './teams-apps';
 
@@ -119,8 +120,19 @@ export interface RequestStatus {
 export class SimState {
   readonly clock: ManualClock;
   tenant: LoadedTenant;
-  readonly requests = new Map<string, StoredRequest>();
-  readonly activations = new Map<string, StoredActivation>();
+  /** Requests by id, also by principal, id, creator and group (the reads filtered on them touch only theirs). */
+  readonly requests = new IndexedMap<StoredRequest, 'principal' | 'id' | 'createdBy' | 'group'>({
+    principal: (r) => r.principalId,
+    id: (r) => r.id,
+    createdBy: (r) => r.createdById,
+    group: (r) => r.groupId,
+  });
+  /** Activations by schedule id, also by principal, request and group. */
+  readonly activations = new IndexedMap<StoredActivation, 'principal' | 'request' | 'group'>({
+    principal: (a) => a.principalId,
+    request: (a) => a.requestId,
+    group: (a) => a.groupId,
+  });
   calls: CallRecord[] = [];
   faults: FaultSpec[] = [];
   /** How an authentication-context refusal is worded (control API `/_sim/acrs-form`; FIDELITY.md). */
@@ -152,8 +164,7 @@ export class SimState {
   }
 
   request(id: string): StoredRequest | undefined {
-    for (const r of this.requests.values()) if (sameId(r.id, id)) return r;
-    return undefined;
+    return this.requests.by('id', id)[0];
   }
 
   /** Request status, evaluated lazily so moving the clock is enough to expire approvals. */
@@ -182,8 +193,7 @@ export class SimState {
   }
 
   activationForRequest(requestId: string): StoredActivation | undefined {
-    for (const a of this.activations.values()) if (a.requestId === requestId) return a;
-    return undefined;
+    return this.activations.by('request', requestId).find((a) => a.requestId === requestId);
   }
 
   /** Effective end of an activation (its end, or when it was deactivated). */
@@ -209,11 +219,21 @@ export class SimState {
     return [...this.activations.values()].filter((a) => a.kind === 'group');
   }
 
+  /** A principal's activations of one kind, in the order {@link roleActivations} / {@link groupActivations} list them. */
+  activationsOf(principalId: string, kind: 'role' | 'group'): StoredActivation[] {
+    return this.activations.by('principal', principalId).filter((a) => a.kind === kind);
+  }
+
+  /** A group's PIM activations (membership and ownership), in insertion order. */
+  activationsOfGroup(groupId: string): StoredActivation[] {
+    return this.activations.by('group', groupId).filter((a) => a.kind === 'group');
+  }
+
   /** Members of a group now: permanent members plus active PIM member activations. */
   groupMemberIds(groupId: string, now: Date = this.now()): string[] {
     const ids = new Set((this.tenant.group(groupId)?.memberIds ?? []).map((m) => m.toLowerCase()));
     const out = [...(this.tenant.group(groupId)?.memberIds ?? [])];
-    for (const a of this.groupActivations()) {
+    for (const a of this.activationsOfGroup(groupId)) {
       if (a.accessId === 'member' && sameId(a.groupId, groupId) && this.isActive(a, now)) {
         if (!ids.has(a.principalId.toLowerCase())) {
           ids.add(a.principalId.toLowerCase());
@@ -233,7 +253,7 @@ export class SimState {
     for (const m of this.tenant.group(groupId)?.memberIds ?? []) {
       out.push({ principalId: m, start: this.tenant.loadedAt, end: null, sourceId: stableGuid('member', groupId, m) });
     }
-    for (const a of this.groupActivations()) {
+    for (const a of this.activationsOfGroup(groupId)) {
       if (a.accessId === 'member' && sameId(a.groupId, groupId) && this.isActive(a, now)) {
         out.push({ principalId: a.principalId, start: a.start, end: this.activationEnd(a), sourceId: a.id });
       }

@@ -39,20 +39,44 @@ export interface GroupAssignmentRecord {
 
 const inWindow = (start: Date, end: Date | null, now: Date): boolean => start <= now && (end === null || now < end);
 
-export function roleEligibilitySchedules(state: SimState, now: Date): RoleEligibility[] {
-  return state.tenant.roleEligibilities.filter((e) => e.end === null || now < e.end);
+/**
+ * Narrows a view to one principal's (or one group's) items: the same items the whole view holds for it, in
+ * the same order, read from the indexes (tenant-index.ts, state.ts) instead of the whole tenant. A scope
+ * with both keeps the principal's. Without a scope, the whole view.
+ */
+export interface ViewScope {
+  principalId?: string;
+  groupId?: string;
 }
 
-export function roleEligibilityInstances(state: SimState, now: Date): RoleEligibility[] {
-  return state.tenant.roleEligibilities.filter((e) => inWindow(e.start, e.end, now));
+function roleEligibilitiesIn(state: SimState, scope: ViewScope): readonly RoleEligibility[] {
+  const index = state.tenant.index;
+  return scope.principalId !== undefined
+    ? index.roleEligibilitiesByPrincipal.get(scope.principalId)
+    : state.tenant.roleEligibilities;
 }
 
-export function groupEligibilitySchedules(state: SimState, now: Date): GroupEligibility[] {
-  return state.tenant.groupEligibilities.filter((e) => e.end === null || now < e.end);
+function groupEligibilitiesIn(state: SimState, scope: ViewScope): readonly GroupEligibility[] {
+  const index = state.tenant.index;
+  if (scope.principalId !== undefined) return index.groupEligibilitiesByPrincipal.get(scope.principalId);
+  if (scope.groupId !== undefined) return index.groupEligibilitiesByGroup.get(scope.groupId);
+  return state.tenant.groupEligibilities;
 }
 
-export function groupEligibilityInstances(state: SimState, now: Date): GroupEligibility[] {
-  return state.tenant.groupEligibilities.filter((e) => inWindow(e.start, e.end, now));
+export function roleEligibilitySchedules(state: SimState, now: Date, scope: ViewScope = {}): RoleEligibility[] {
+  return roleEligibilitiesIn(state, scope).filter((e) => e.end === null || now < e.end);
+}
+
+export function roleEligibilityInstances(state: SimState, now: Date, scope: ViewScope = {}): RoleEligibility[] {
+  return roleEligibilitiesIn(state, scope).filter((e) => inWindow(e.start, e.end, now));
+}
+
+export function groupEligibilitySchedules(state: SimState, now: Date, scope: ViewScope = {}): GroupEligibility[] {
+  return groupEligibilitiesIn(state, scope).filter((e) => e.end === null || now < e.end);
+}
+
+export function groupEligibilityInstances(state: SimState, now: Date, scope: ViewScope = {}): GroupEligibility[] {
+  return groupEligibilitiesIn(state, scope).filter((e) => inWindow(e.start, e.end, now));
 }
 
 /** The eligibility that lets `principalId` activate a role at `now`. */
@@ -63,7 +87,7 @@ export function activeRoleEligibility(
   directoryScopeId: string,
   now: Date,
 ): RoleEligibility | undefined {
-  return roleEligibilityInstances(state, now).find(
+  return roleEligibilityInstances(state, now, { principalId }).find(
     (e) =>
       sameId(e.principalId, principalId) &&
       sameId(e.roleDefinitionId, roleDefinitionId) &&
@@ -78,14 +102,19 @@ export function activeGroupEligibility(
   accessId: AccessId,
   now: Date,
 ): GroupEligibility | undefined {
-  return groupEligibilityInstances(state, now).find(
+  return groupEligibilityInstances(state, now, { principalId }).find(
     (e) => sameId(e.principalId, principalId) && sameId(e.groupId, groupId) && e.accessId === accessId,
   );
 }
 
 /** Permanent assignments and not-yet-ended activations (schedules include activations that start later). */
-export function roleAssignmentSchedules(state: SimState, now: Date): RoleAssignmentRecord[] {
-  const out: RoleAssignmentRecord[] = state.tenant.roleAssignments.map((a) => ({
+export function roleAssignmentSchedules(state: SimState, now: Date, scope: ViewScope = {}): RoleAssignmentRecord[] {
+  const principalId = scope.principalId;
+  const permanent =
+    principalId === undefined
+      ? state.tenant.roleAssignments
+      : state.tenant.index.roleAssignmentsByPrincipal.get(principalId);
+  const out: RoleAssignmentRecord[] = permanent.map((a) => ({
     scheduleId: a.id,
     instanceId: a.instanceId,
     principalId: a.principalId,
@@ -101,7 +130,8 @@ export function roleAssignmentSchedules(state: SimState, now: Date): RoleAssignm
     originId: a.id,
     eligibilityScheduleId: null,
   }));
-  for (const act of state.roleActivations()) {
+  const activations = principalId === undefined ? state.roleActivations() : state.activationsOf(principalId, 'role');
+  for (const act of activations) {
     if (!state.isCurrent(act, now)) continue;
     out.push({
       scheduleId: act.id,
@@ -128,14 +158,21 @@ export function roleAssignmentSchedules(state: SimState, now: Date): RoleAssignm
  * their membership ends. filterByCurrentUser leaves those out: "This API doesn't return active role
  * assignments through group memberships" (PIM-API.md §1.5).
  */
-export function roleAssignmentInstances(state: SimState, now: Date, throughGroups: boolean): RoleAssignmentRecord[] {
-  const direct = roleAssignmentSchedules(state, now).filter((r) => inWindow(r.start, r.end, now));
+export function roleAssignmentInstances(
+  state: SimState,
+  now: Date,
+  throughGroups: boolean,
+  scope: ViewScope = {},
+): RoleAssignmentRecord[] {
+  const principalId = scope.principalId;
+  const direct = roleAssignmentSchedules(state, now, { principalId }).filter((r) => inWindow(r.start, r.end, now));
   if (!throughGroups) return direct;
   const derived: RoleAssignmentRecord[] = [];
-  for (const a of state.tenant.roleAssignments) {
+  for (const a of state.tenant.index.roleAssignmentsOfAssignableGroups) {
     const group = state.tenant.group(a.principalId);
-    if (!group?.isAssignableToRole) continue;
+    if (!group) continue;
     for (const m of state.groupMemberships(group.id, now)) {
+      if (principalId !== undefined && !sameId(m.principalId, principalId)) continue;
       derived.push({
         scheduleId: a.id,
         instanceId: stableGuid('role-instance-through-group', a.id, m.sourceId),
@@ -156,8 +193,21 @@ export function roleAssignmentInstances(state: SimState, now: Date, throughGroup
   return [...direct, ...derived];
 }
 
-export function groupAssignmentSchedules(state: SimState, now: Date): GroupAssignmentRecord[] {
-  const out: GroupAssignmentRecord[] = state.tenant.groupAssignments.map((a) => ({
+export function groupAssignmentSchedules(state: SimState, now: Date, scope: ViewScope = {}): GroupAssignmentRecord[] {
+  const index = state.tenant.index;
+  const permanent =
+    scope.principalId !== undefined
+      ? index.groupAssignmentsByPrincipal.get(scope.principalId)
+      : scope.groupId !== undefined
+        ? index.groupAssignmentsByGroup.get(scope.groupId)
+        : state.tenant.groupAssignments;
+  const activations =
+    scope.principalId !== undefined
+      ? state.activationsOf(scope.principalId, 'group')
+      : scope.groupId !== undefined
+        ? state.activationsOfGroup(scope.groupId)
+        : state.groupActivations();
+  const out: GroupAssignmentRecord[] = permanent.map((a) => ({
     scheduleId: a.id,
     instanceId: a.instanceId,
     principalId: a.principalId,
@@ -171,7 +221,7 @@ export function groupAssignmentSchedules(state: SimState, now: Date): GroupAssig
     createdUsing: null,
     eligibilityScheduleId: null,
   }));
-  for (const act of state.groupActivations()) {
+  for (const act of activations) {
     if (!state.isCurrent(act, now)) continue;
     out.push({
       scheduleId: act.id,
@@ -191,6 +241,6 @@ export function groupAssignmentSchedules(state: SimState, now: Date): GroupAssig
   return out;
 }
 
-export function groupAssignmentInstances(state: SimState, now: Date): GroupAssignmentRecord[] {
-  return groupAssignmentSchedules(state, now).filter((r) => inWindow(r.start, r.end, now));
+export function groupAssignmentInstances(state: SimState, now: Date, scope: ViewScope = {}): GroupAssignmentRecord[] {
+  return groupAssignmentSchedules(state, now, scope).filter((r) => inWindow(r.start, r.end, now));
 }

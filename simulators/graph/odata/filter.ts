@@ -20,7 +20,7 @@ type Token =
   | { t: 'str'; v: string; pos: number }
   | { t: 'word'; v: string; pos: number };
 
-const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
+export const DATE_TIME = /^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/;
 
 function invalid(text: string, pos: number): Error {
   return graphErrors.badRequest(`Invalid filter clause: Syntax error at position ${pos} in '${text}'.`);

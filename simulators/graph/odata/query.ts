@@ -167,6 +167,29 @@ function orderValue(v: Json | undefined): string | number {
   return '';
 }
 
+/**
+ * A collection's entities, built only when read: an unfiltered listing builds just the page it answers,
+ * so paging through a large collection costs the pages, not the collection once per page.
+ */
+export class LazyNodes {
+  private constructor(
+    readonly length: number,
+    private readonly build: (start: number, end: number) => EntityNode[],
+  ) {}
+
+  static of<T>(items: readonly T[], node: (item: T) => EntityNode): LazyNodes {
+    return new LazyNodes(items.length, (start, end) => items.slice(start, end).map((i) => node(i)));
+  }
+
+  slice(start: number, end: number): EntityNode[] {
+    return this.build(start, end);
+  }
+
+  all(): EntityNode[] {
+    return this.build(0, this.length);
+  }
+}
+
 export interface CollectionOptions {
   /** Page size when the caller sends no $top. */
   defaultPageSize?: number;
@@ -209,22 +232,27 @@ function refuseUndocumentedOptions(req: GraphRequest): void {
  */
 export function collectionResponse(
   req: GraphRequest,
-  nodes: EntityNode[],
+  nodes: EntityNode[] | LazyNodes,
   contextPath: string,
   options: CollectionOptions = {},
 ): GraphResponse {
   refuseUndocumentedOptions(req);
   const filter = options.filter ?? parseFilterOption(req);
   const view = options.filterView ?? ((json: JsonObject) => json);
-  let items = filter ? nodes.filter((n) => evaluateFilter(filter, view(n.json), n.typeName)) : nodes;
-
   const orderby = queryOption(req, 'orderby');
+  const built = (): EntityNode[] => (nodes instanceof LazyNodes ? nodes.all() : nodes);
+  let items: EntityNode[] | LazyNodes = filter
+    ? built().filter((n) => evaluateFilter(filter, view(n.json), n.typeName))
+    : orderby
+      ? built()
+      : nodes;
+
   if (orderby) {
     const terms = orderby.split(',').map((t) => {
       const [path = '', dir = 'asc'] = t.trim().split(/\s+/);
       return { key: path, desc: dir.toLowerCase() === 'desc' };
     });
-    items = [...items].sort((a, b) => {
+    items = [...(items instanceof LazyNodes ? items.all() : items)].sort((a, b) => {
       for (const term of terms) {
         const ka = findKey(a.json, term.key);
         const kb = findKey(b.json, term.key);

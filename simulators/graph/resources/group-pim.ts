@@ -8,13 +8,16 @@ import {
   groupEligibilityScheduleNode,
   groupRequestNode,
 } from '../entities';
-import { graphErrors } from '../errors';
 import { jsonBody, noContent, queryOption } from '../http';
-import { sameId } from '../ids';
-import { collectionResponse, type EntityNode, entityResponse } from '../odata/query';
+import { collectionResponse, entityResponse } from '../odata/query';
 import { Permissions, requireDelegated, requirePimPermission } from '../permissions';
 import type { Route } from '../router';
+import type { GroupEligibility } from '../fixture-loader';
+import { filterCandidates, type ScopedSource } from '../filter-scope';
+import type { StoredRequest } from '../state';
+import { all, byId, callersOwn, oneOf, ownedById } from './scoped-reads';
 import {
+  type GroupAssignmentRecord,
   groupAssignmentInstances,
   groupAssignmentSchedules,
   groupEligibilityInstances,
@@ -24,37 +27,47 @@ import {
 const BASE = '/identityGovernance/privilegedAccess/group';
 const CTX = 'identityGovernance/privilegedAccess/group';
 
-function byId(nodes: EntityNode[], id: string): EntityNode {
-  const node = nodes.find((n) => sameId(String(n.json.id), id));
-  if (!node) throw graphErrors.pimNotFound();
-  return node;
-}
+const eligibilitySchedules = (ctx: HandlerContext): ScopedSource<GroupEligibility> => ({
+  items: (scope) => groupEligibilitySchedules(ctx.state, ctx.now, scope),
+  node: (e) => groupEligibilityScheduleNode(e, ctx.view),
+});
+const eligibilityInstances = (ctx: HandlerContext): ScopedSource<GroupEligibility> => ({
+  items: (scope) => groupEligibilityInstances(ctx.state, ctx.now, scope),
+  node: (e) => groupEligibilityInstanceNode(e, ctx.view),
+});
+const assignmentSchedules = (ctx: HandlerContext): ScopedSource<GroupAssignmentRecord> => ({
+  items: (scope) => groupAssignmentSchedules(ctx.state, ctx.now, scope),
+  node: (r) => groupAssignmentScheduleNode(r, ctx.view),
+});
+const assignmentInstances = (ctx: HandlerContext): ScopedSource<GroupAssignmentRecord> => ({
+  items: (scope) => groupAssignmentInstances(ctx.state, ctx.now, scope),
+  node: (r) => groupAssignmentInstanceNode(r, ctx.view),
+});
 
-function mine(ctx: HandlerContext, nodes: EntityNode[]): EntityNode[] {
-  return nodes.filter((n) => sameId(String(n.json.principalId), ctx.caller.objectId));
-}
+/** Group requests, oldest first (a stable sort, so one principal's or group's keep their relative order). */
+const requests = (ctx: HandlerContext): ScopedSource<StoredRequest> => ({
+  items: (scope) =>
+    (scope.principalId !== undefined
+      ? ctx.state.requests.by('principal', scope.principalId)
+      : scope.groupId !== undefined
+        ? ctx.state.requests.by('group', scope.groupId)
+        : [...ctx.state.requests.values()]
+    )
+      .filter((r) => r.kind === 'group')
+      .sort((a, b) => a.createdDateTime.getTime() - b.createdDateTime.getTime()),
+  node: (r) => groupRequestNode(r, ctx.view),
+});
 
-const eligibilitySchedules = (ctx: HandlerContext): EntityNode[] =>
-  groupEligibilitySchedules(ctx.state, ctx.now).map((e) => groupEligibilityScheduleNode(e, ctx.view));
-const eligibilityInstances = (ctx: HandlerContext): EntityNode[] =>
-  groupEligibilityInstances(ctx.state, ctx.now).map((e) => groupEligibilityInstanceNode(e, ctx.view));
-const assignmentSchedules = (ctx: HandlerContext): EntityNode[] =>
-  groupAssignmentSchedules(ctx.state, ctx.now).map((r) => groupAssignmentScheduleNode(r, ctx.view));
-const assignmentInstances = (ctx: HandlerContext): EntityNode[] =>
-  groupAssignmentInstances(ctx.state, ctx.now).map((r) => groupAssignmentInstanceNode(r, ctx.view));
+/** Every PIM for Groups collection is filterable on both (and needs one: hasGroupOrPrincipalFilter). */
+const SCOPE_KEYS = ['principalId', 'groupId'] as const;
 
-function requests(ctx: HandlerContext): EntityNode[] {
-  return [...ctx.state.requests.values()]
-    .filter((r) => r.kind === 'group')
-    .sort((a, b) => a.createdDateTime.getTime() - b.createdDateTime.getTime())
-    .map((r) => groupRequestNode(r, ctx.view));
-}
-
-interface ReadSet {
+interface ReadSet<T> {
   segment: string;
   typeName: string;
   permissions: readonly string[];
-  nodes: (ctx: HandlerContext) => EntityNode[];
+  source: (ctx: HandlerContext) => ScopedSource<T>;
+  /** GET /{id}: the entities with this id, when an index can tell (else the whole view is read). */
+  withId?: (ctx: HandlerContext, id: string) => readonly T[];
 }
 
 /**
@@ -68,7 +81,7 @@ function hasGroupOrPrincipalFilter(ctx: HandlerContext): boolean {
 }
 
 /** list, filterByCurrentUser(on='principal') and /{id} for one read-only PIM for Groups collection. */
-function readRoutes(set: ReadSet): Route<HandlerContext>[] {
+function readRoutes<T extends { principalId: string }>(set: ReadSet<T>): Route<HandlerContext>[] {
   return [
     {
       method: 'GET',
@@ -76,7 +89,7 @@ function readRoutes(set: ReadSet): Route<HandlerContext>[] {
       handler: (ctx, { on = '' }) => {
         requirePimPermission(ctx.caller, set.permissions);
         filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
-        return collectionResponse(ctx.req, mine(ctx, set.nodes(ctx)), functionContext(set.typeName));
+        return collectionResponse(ctx.req, callersOwn(ctx, set.source(ctx)), functionContext(set.typeName));
       },
     },
     {
@@ -84,7 +97,7 @@ function readRoutes(set: ReadSet): Route<HandlerContext>[] {
       path: `${BASE}/${set.segment}`,
       handler: (ctx) => {
         requirePimPermission(ctx.caller, set.permissions);
-        const nodes = hasGroupOrPrincipalFilter(ctx) ? set.nodes(ctx) : [];
+        const nodes = hasGroupOrPrincipalFilter(ctx) ? filterCandidates(ctx.req, set.source(ctx), SCOPE_KEYS) : [];
         return collectionResponse(ctx.req, nodes, `${CTX}/${set.segment}`);
       },
     },
@@ -93,7 +106,8 @@ function readRoutes(set: ReadSet): Route<HandlerContext>[] {
       path: `${BASE}/${set.segment}/{id}`,
       handler: (ctx, { id = '' }) => {
         requirePimPermission(ctx.caller, set.permissions);
-        return entityResponse(ctx.req, byId(set.nodes(ctx), id), `${CTX}/${set.segment}`);
+        const node = set.withId ? ownedById(set.source(ctx), set.withId(ctx, id), id) : byId(all(set.source(ctx)), id);
+        return entityResponse(ctx.req, node, `${CTX}/${set.segment}`);
       },
     },
   ];
@@ -106,25 +120,27 @@ export function groupPimRoutes(): Route<HandlerContext>[] {
       segment: 'eligibilitySchedules',
       typeName: 'privilegedAccessGroupEligibilitySchedule',
       permissions: Permissions.groupEligibilityRead,
-      nodes: eligibilitySchedules,
+      source: eligibilitySchedules,
+      withId: (ctx, id) => ctx.state.tenant.index.groupEligibilitiesById.get(id),
     }),
     ...readRoutes({
       segment: 'eligibilityScheduleInstances',
       typeName: 'privilegedAccessGroupEligibilityScheduleInstance',
       permissions: Permissions.groupEligibilityRead,
-      nodes: eligibilityInstances,
+      source: eligibilityInstances,
+      withId: (ctx, id) => ctx.state.tenant.index.groupEligibilitiesByInstanceId.get(id),
     }),
     ...readRoutes({
       segment: 'assignmentSchedules',
       typeName: 'privilegedAccessGroupAssignmentSchedule',
       permissions: Permissions.groupAssignmentRead,
-      nodes: assignmentSchedules,
+      source: assignmentSchedules,
     }),
     ...readRoutes({
       segment: 'assignmentScheduleInstances',
       typeName: 'privilegedAccessGroupAssignmentScheduleInstance',
       permissions: Permissions.groupAssignmentRead,
-      nodes: assignmentInstances,
+      source: assignmentInstances,
     }),
     {
       method: 'GET',
@@ -133,11 +149,12 @@ export function groupPimRoutes(): Route<HandlerContext>[] {
         requirePimPermission(ctx.caller, Permissions.groupAssignmentRead);
         const which = filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.groupAssignmentRequests);
         const me = ctx.caller.objectId;
-        const stored = [...ctx.state.requests.values()].filter((r) => r.kind === 'group');
         const picked =
           which === 'approver'
             ? requestsForApprover(ctx.state, 'group', me, ctx.now)
-            : stored.filter((r) => sameId(which === 'principal' ? r.principalId : r.createdById, me));
+            : ctx.state.requests
+                .by(which === 'principal' ? 'principal' : 'createdBy', me)
+                .filter((r) => r.kind === 'group');
         return collectionResponse(
           ctx.req,
           picked.map((r) => groupRequestNode(r, ctx.view)),
@@ -150,7 +167,7 @@ export function groupPimRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/assignmentScheduleRequests`,
       handler: (ctx) => {
         requirePimPermission(ctx.caller, Permissions.groupAssignmentRead);
-        const nodes = hasGroupOrPrincipalFilter(ctx) ? requests(ctx) : [];
+        const nodes = hasGroupOrPrincipalFilter(ctx) ? filterCandidates(ctx.req, requests(ctx), SCOPE_KEYS) : [];
         return collectionResponse(ctx.req, nodes, `${CTX}/assignmentScheduleRequests`);
       },
     },
@@ -159,7 +176,8 @@ export function groupPimRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/assignmentScheduleRequests/{id}`,
       handler: (ctx, { id = '' }) => {
         requirePimPermission(ctx.caller, Permissions.groupAssignmentRead);
-        return entityResponse(ctx.req, byId(requests(ctx), id), `${CTX}/assignmentScheduleRequests`);
+        const withId = ctx.state.requests.by('id', id).filter((r) => r.kind === 'group');
+        return entityResponse(ctx.req, oneOf(requests(ctx), withId, id), `${CTX}/assignmentScheduleRequests`);
       },
     },
     {

@@ -11,12 +11,16 @@ import {
 } from '../entities';
 import { graphErrors } from '../errors';
 import { jsonBody, noContent } from '../http';
-import { sameId } from '../ids';
-import { collectionResponse, type EntityNode, entityResponse } from '../odata/query';
+import { collectionResponse, entityResponse } from '../odata/query';
 import { requireReaderRoleForListing, requireReaderRoleForRequest } from '../reader-roles';
 import { Permissions, requireDelegated, requirePimPermission } from '../permissions';
 import type { Route } from '../router';
+import type { RoleEligibility } from '../fixture-loader';
+import { filterCandidates, type ScopedSource } from '../filter-scope';
+import { all, byId, callersOwn, oneOf, ownedById } from './scoped-reads';
+import type { StoredRequest } from '../state';
 import {
+  type RoleAssignmentRecord,
   roleAssignmentInstances,
   roleAssignmentSchedules,
   roleEligibilityInstances,
@@ -26,31 +30,34 @@ import {
 const BASE = '/roleManagement/directory';
 const CTX = 'roleManagement/directory';
 
-function byId(nodes: EntityNode[], id: string): EntityNode {
-  const node = nodes.find((n) => sameId(String(n.json.id), id));
-  if (!node) throw graphErrors.pimNotFound();
-  return node;
-}
+const eligibilitySchedules = (ctx: HandlerContext): ScopedSource<RoleEligibility> => ({
+  items: (scope) => roleEligibilitySchedules(ctx.state, ctx.now, scope),
+  node: (e) => roleEligibilityScheduleNode(e, ctx.view),
+});
+const eligibilityInstances = (ctx: HandlerContext): ScopedSource<RoleEligibility> => ({
+  items: (scope) => roleEligibilityInstances(ctx.state, ctx.now, scope),
+  node: (e) => roleEligibilityInstanceNode(e, ctx.view),
+});
+const assignmentSchedules = (ctx: HandlerContext): ScopedSource<RoleAssignmentRecord> => ({
+  items: (scope) => roleAssignmentSchedules(ctx.state, ctx.now, scope),
+  node: (r) => roleAssignmentScheduleNode(r, ctx.view),
+});
+const assignmentInstances = (ctx: HandlerContext, throughGroups: boolean): ScopedSource<RoleAssignmentRecord> => ({
+  items: (scope) => roleAssignmentInstances(ctx.state, ctx.now, throughGroups, scope),
+  node: (r) => roleAssignmentInstanceNode(r, ctx.view),
+});
 
-function mine(ctx: HandlerContext, nodes: EntityNode[]): EntityNode[] {
-  return nodes.filter((n) => sameId(String(n.json.principalId), ctx.caller.objectId));
-}
-
-const eligibilitySchedules = (ctx: HandlerContext): EntityNode[] =>
-  roleEligibilitySchedules(ctx.state, ctx.now).map((e) => roleEligibilityScheduleNode(e, ctx.view));
-const eligibilityInstances = (ctx: HandlerContext): EntityNode[] =>
-  roleEligibilityInstances(ctx.state, ctx.now).map((e) => roleEligibilityInstanceNode(e, ctx.view));
-const assignmentSchedules = (ctx: HandlerContext): EntityNode[] =>
-  roleAssignmentSchedules(ctx.state, ctx.now).map((r) => roleAssignmentScheduleNode(r, ctx.view));
-const assignmentInstances = (ctx: HandlerContext, throughGroups: boolean): EntityNode[] =>
-  roleAssignmentInstances(ctx.state, ctx.now, throughGroups).map((r) => roleAssignmentInstanceNode(r, ctx.view));
-
-function requests(ctx: HandlerContext): EntityNode[] {
-  return [...ctx.state.requests.values()]
-    .filter((r) => r.kind === 'role')
-    .sort((a, b) => a.createdDateTime.getTime() - b.createdDateTime.getTime())
-    .map((r) => roleRequestNode(r, ctx.view));
-}
+/** Role requests, oldest first (a stable sort, so one principal's keep the same relative order). */
+const requests = (ctx: HandlerContext): ScopedSource<StoredRequest> => ({
+  items: (scope) =>
+    (scope.principalId !== undefined
+      ? ctx.state.requests.by('principal', scope.principalId)
+      : [...ctx.state.requests.values()]
+    )
+      .filter((r) => r.kind === 'role')
+      .sort((a, b) => a.createdDateTime.getTime() - b.createdDateTime.getTime()),
+  node: (r) => roleRequestNode(r, ctx.view),
+});
 
 /** Entra role endpoints (v1.0, and the same paths under beta). */
 export function roleManagementRoutes(): Route<HandlerContext>[] {
@@ -84,7 +91,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
         filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(
           ctx.req,
-          mine(ctx, eligibilitySchedules(ctx)),
+          callersOwn(ctx, eligibilitySchedules(ctx)),
           functionContext('unifiedRoleEligibilitySchedule'),
         );
       },
@@ -94,7 +101,8 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleEligibilitySchedules`,
       handler: (ctx) => {
         requirePimPermission(ctx.caller, Permissions.roleEligibilityRead);
-        return collectionResponse(ctx.req, eligibilitySchedules(ctx), `${CTX}/roleEligibilitySchedules`);
+        const nodes = filterCandidates(ctx.req, eligibilitySchedules(ctx), ['principalId']);
+        return collectionResponse(ctx.req, nodes, `${CTX}/roleEligibilitySchedules`);
       },
     },
     {
@@ -102,7 +110,9 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleEligibilitySchedules/{id}`,
       handler: (ctx, { id = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleEligibilityRead);
-        return entityResponse(ctx.req, byId(eligibilitySchedules(ctx), id), `${CTX}/roleEligibilitySchedules`);
+        const owners = ctx.state.tenant.index.roleEligibilitiesById.get(id);
+        const node = ownedById(eligibilitySchedules(ctx), owners, id);
+        return entityResponse(ctx.req, node, `${CTX}/roleEligibilitySchedules`);
       },
     },
     {
@@ -113,7 +123,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
         filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(
           ctx.req,
-          mine(ctx, eligibilityInstances(ctx)),
+          callersOwn(ctx, eligibilityInstances(ctx)),
           functionContext('unifiedRoleEligibilityScheduleInstance'),
         );
       },
@@ -123,7 +133,8 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleEligibilityScheduleInstances`,
       handler: (ctx) => {
         requirePimPermission(ctx.caller, Permissions.roleEligibilityRead);
-        return collectionResponse(ctx.req, eligibilityInstances(ctx), `${CTX}/roleEligibilityScheduleInstances`);
+        const nodes = filterCandidates(ctx.req, eligibilityInstances(ctx), ['principalId']);
+        return collectionResponse(ctx.req, nodes, `${CTX}/roleEligibilityScheduleInstances`);
       },
     },
     {
@@ -131,7 +142,9 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleEligibilityScheduleInstances/{id}`,
       handler: (ctx, { id = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleEligibilityRead);
-        return entityResponse(ctx.req, byId(eligibilityInstances(ctx), id), `${CTX}/roleEligibilityScheduleInstances`);
+        const owners = ctx.state.tenant.index.roleEligibilitiesByInstanceId.get(id);
+        const node = ownedById(eligibilityInstances(ctx), owners, id);
+        return entityResponse(ctx.req, node, `${CTX}/roleEligibilityScheduleInstances`);
       },
     },
 
@@ -144,7 +157,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
         filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(
           ctx.req,
-          mine(ctx, assignmentSchedules(ctx)),
+          callersOwn(ctx, assignmentSchedules(ctx)),
           functionContext('unifiedRoleAssignmentSchedule'),
         );
       },
@@ -154,7 +167,8 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleAssignmentSchedules`,
       handler: (ctx) => {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentScheduleRead);
-        return collectionResponse(ctx.req, assignmentSchedules(ctx), `${CTX}/roleAssignmentSchedules`);
+        const nodes = filterCandidates(ctx.req, assignmentSchedules(ctx), ['principalId']);
+        return collectionResponse(ctx.req, nodes, `${CTX}/roleAssignmentSchedules`);
       },
     },
     {
@@ -162,7 +176,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleAssignmentSchedules/{id}`,
       handler: (ctx, { id = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentScheduleRead);
-        return entityResponse(ctx.req, byId(assignmentSchedules(ctx), id), `${CTX}/roleAssignmentSchedules`);
+        return entityResponse(ctx.req, byId(all(assignmentSchedules(ctx)), id), `${CTX}/roleAssignmentSchedules`);
       },
     },
     {
@@ -173,7 +187,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
         filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.schedulesAndInstances);
         return collectionResponse(
           ctx.req,
-          mine(ctx, assignmentInstances(ctx, false)),
+          callersOwn(ctx, assignmentInstances(ctx, false)),
           functionContext('unifiedRoleAssignmentScheduleInstance'),
         );
       },
@@ -183,7 +197,8 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       path: `${BASE}/roleAssignmentScheduleInstances`,
       handler: (ctx) => {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentScheduleRead);
-        return collectionResponse(ctx.req, assignmentInstances(ctx, true), `${CTX}/roleAssignmentScheduleInstances`);
+        const nodes = filterCandidates(ctx.req, assignmentInstances(ctx, true), ['principalId']);
+        return collectionResponse(ctx.req, nodes, `${CTX}/roleAssignmentScheduleInstances`);
       },
     },
     {
@@ -193,7 +208,7 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentScheduleRead);
         return entityResponse(
           ctx.req,
-          byId(assignmentInstances(ctx, true), id),
+          byId(all(assignmentInstances(ctx, true)), id),
           `${CTX}/roleAssignmentScheduleInstances`,
         );
       },
@@ -207,11 +222,10 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentRequestRead);
         const which = filterByCurrentUserOn(ctx, on, filterByCurrentUserValues.roleAssignmentRequests);
         const me = ctx.caller.objectId;
-        const stored = [...ctx.state.requests.values()].filter((r) => r.kind === 'role');
         const picked =
           which === 'approver'
             ? requestsForApprover(ctx.state, 'role', me, ctx.now)
-            : stored.filter((r) => sameId(r.principalId, me));
+            : ctx.state.requests.by('principal', me).filter((r) => r.kind === 'role');
         return collectionResponse(
           ctx.req,
           picked.map((r) => roleRequestNode(r, ctx.view)),
@@ -225,7 +239,8 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       handler: (ctx) => {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentRequestList);
         requireReaderRoleForListing(ctx);
-        return collectionResponse(ctx.req, requests(ctx), `${CTX}/roleAssignmentScheduleRequests`);
+        const nodes = filterCandidates(ctx.req, requests(ctx), ['principalId']);
+        return collectionResponse(ctx.req, nodes, `${CTX}/roleAssignmentScheduleRequests`);
       },
     },
     {
@@ -234,7 +249,8 @@ export function roleManagementRoutes(): Route<HandlerContext>[] {
       handler: (ctx, { id = '' }) => {
         requirePimPermission(ctx.caller, Permissions.roleAssignmentRequestGet);
         requireReaderRoleForRequest(ctx, ctx.state.request(id));
-        return entityResponse(ctx.req, byId(requests(ctx), id), `${CTX}/roleAssignmentScheduleRequests`);
+        const withId = ctx.state.requests.by('id', id).filter((r) => r.kind === 'role');
+        return entityResponse(ctx.req, oneOf(requests(ctx), withId, id), `${CTX}/roleAssignmentScheduleRequests`);
       },
     },
     {
