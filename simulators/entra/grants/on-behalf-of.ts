@@ -54,10 +54,7 @@ export async function onBehalfOfGrant(
   if (!scopes) throw AadErrors.missingScope();
 
   // Nothing consented for Graph (no admin consent, no user consent): `.default` has nothing to grant either.
-  if (
-    unconsentedPermissions(scopes, app.graphDelegatedScopes).length > 0 ||
-    app.graphDelegatedScopes.length === 0
-  ) {
+  if (unconsentedPermissions(scopes, app.graphDelegatedScopes).length > 0 || app.graphDelegatedScopes.length === 0) {
     throw AadErrors.consentRequired(app.clientId, app.displayName);
   }
   // Conditional Access on Graph: a sign-in without MFA cannot be stepped up here, whatever the claims asked.

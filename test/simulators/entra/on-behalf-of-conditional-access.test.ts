@@ -124,7 +124,9 @@ describe('on-behalf-of for Graph without any consented permission', () => {
     expect(status).toBe(400);
     expect(body).toMatchObject({ error: 'invalid_grant', suberror: 'consent_required', error_codes: [65001] });
     expect(body.error_description).toMatch(
-      new RegExp(`^AADSTS65001: The user or administrator has not consented to use the application with ID '${unconsented.clientId}'`),
+      new RegExp(
+        `^AADSTS65001: The user or administrator has not consented to use the application with ID '${unconsented.clientId}'`,
+      ),
     );
   });
 });
