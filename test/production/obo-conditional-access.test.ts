@@ -160,4 +160,45 @@ describe('production mode: Conditional Access on the on-behalf-of exchange', () 
       (c) => c.conversationId === conversationId && /Roles you can activate/.test(visibleText(c.body)),
     );
   });
+
+  it("a card button under the same policy says a stronger sign-in is needed and where to start it, in the clicker's language", async ({
+    expect,
+  }) => {
+    const megan = stack.teamsUser(demoUsers.approver.id);
+    stack.local.authority.addConditionalAccessPolicy({ id: POLICY_ID, userIds: [megan.aadObjectId] });
+    const passwordOnly = await stack.local.authority.issueTeamsSsoToken({
+      userId: megan.aadObjectId,
+      clientId: stack.botAppId,
+      amr: ['pwd'],
+    });
+    // Approve on an approval card, with the SSO token Teams attaches after a loginRequest (Universal Actions).
+    const click = (locale: string) =>
+      stack.driver.post({
+        ...stack.driver.personalMessage(megan, ''),
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        locale,
+        text: undefined,
+        value: {
+          action: { type: 'Action.Execute', verb: 'approve', data: { requestId: 'r-1', comment: '' } },
+          trigger: 'manual',
+          authentication: { token: passwordOnly },
+        },
+      });
+    const english = await click('en-US');
+    const german = await click('de-DE');
+    const text = (answer: { body: unknown }) =>
+      visibleText({
+        attachments: [
+          {
+            contentType: 'application/vnd.microsoft.card.adaptive',
+            content: (answer.body as { value?: unknown }).value,
+          },
+        ],
+      });
+    expect(english.status).toBe(200);
+    expect(text(english)).toMatch(/A stronger sign-in is needed/);
+    expect(text(english)).toMatch(/Type "pending" or "roles" in your chat with PIM Bot/);
+    expect(text(german)).toMatch(/Eine stärkere Anmeldung ist erforderlich/);
+  });
 });
