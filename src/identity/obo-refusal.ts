@@ -54,11 +54,11 @@ function parseRefusal(text: string | null | undefined): TokenEndpointRefusal | u
   } catch {
     return undefined;
   }
-  const text_ = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
+  const nonEmpty = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
   const codes = Array.isArray(body.error_codes)
     ? body.error_codes.filter((c): c is number => typeof c === 'number')
     : [];
-  return { error: text_(body.error), suberror: text_(body.suberror), claims: text_(body.claims), codes };
+  return { error: nonEmpty(body.error), suberror: nonEmpty(body.suberror), claims: nonEmpty(body.claims), codes };
 }
 
 /**
