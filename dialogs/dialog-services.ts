@@ -6,6 +6,7 @@ import type { AdaptiveCard } from '../cards';
 import type { ActivationService } from '../src/activation/activation-service';
 import type { RequestRules } from '../src/activation/request-rules';
 import type { ApprovalInbox } from '../src/approvals/approval-inbox';
+import type { SessionBlock } from '../src/identity/obo-refusal';
 import type { Logger } from '../src/observability/logger';
 import type { PimClient } from '../src/pim/pim-client';
 
@@ -17,6 +18,13 @@ export interface UserSessions {
   pimForToken(token: AccessToken, userId: string): PimClient;
   /** Whether the user has a token for the bot now. */
   hasToken(context: TurnContext): Promise<boolean>;
+  /**
+   * For a signed-in user: what a new Teams sign-in cannot fix, if anything: Conditional Access on the on-behalf-of
+   * exchange (run the step-up sign-in with its claims), or admin consent missing (tell the user).
+   */
+  blocked?(context: TurnContext): Promise<SessionBlock | undefined>;
+  /** The Graph token of the step-up sign-in that met that Conditional Access challenge serves the user from now on. */
+  adoptStepUp?(context: TurnContext, token: AccessToken): Promise<void>;
   /** After a failure: whether it was the user's session ending (then they are signed out, to sign in again). */
   endedSession?(context: TurnContext): Promise<boolean>;
   /** A dialog that signs the user in interactively, when the deployment has one (Teams SSO). */

@@ -27,6 +27,7 @@ import type { DialogServices } from './dialog-services';
 import { helpCommands } from './help-commands';
 import { type Interruption, readInterruption, unfinishedTargetName, waitingPromptId } from './interruptions';
 import { Listings } from './listings';
+import { unblockSession } from './session-unblock';
 import { STEP_UP_DIALOG, StepUpDialog, type StepUpOptions } from './step-up-dialog';
 
 export const MAIN_DIALOG = 'main';
@@ -46,6 +47,8 @@ export interface MainDialogOptions {
 const NEEDS_SIGN_IN = new Set<ChatCommand['type']>(['roles', 'active', 'activate', 'deactivate', 'pending']);
 
 interface MainState {
+  /** A step-up sign-in runs before the command (Conditional Access on the exchange): its result is read first. */
+  stepUpFirst?: boolean;
   /** The child dialog running: its result is read accordingly. */
   child?: 'activate' | 'deactivate';
   submission?: SubmissionState;
@@ -70,6 +73,7 @@ export class MainDialog extends CancellableDialog {
     this.addDialog(
       new WaterfallDialog(`${MAIN_DIALOG}.steps`, [
         (s) => this.signIn(s),
+        (s) => this.unblock(s),
         (s) => this.route(s),
         (s) => this.act(s),
         (s) => this.afterStepUp(s),
@@ -169,8 +173,24 @@ export class MainDialog extends CancellableDialog {
     return step.next();
   }
 
+  /** Signed in, but Entra will not exchange the token yet (./session-unblock): the step-up first, or a stop. */
+  private async unblock(step: WaterfallStepContext): Promise<DialogTurnResult> {
+    const { command } = step.options as MainDialogOptions;
+    if (!NEEDS_SIGN_IN.has(command.type)) return step.next();
+    const next = await unblockSession(step.context, this.services);
+    if (next === undefined) return step.next();
+    if (next === 'stop') return step.endDialog();
+    this.state(step).stepUpFirst = true;
+    return step.beginDialog(STEP_UP_DIALOG, next satisfies StepUpOptions);
+  }
+
   private async route(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const { command } = step.options as MainDialogOptions;
+    if (this.state(step).stepUpFirst) {
+      const signedIn = step.result as StepUpResult | undefined;
+      if (!signedIn) return step.endDialog();
+      await this.services.sessions.adoptStepUp?.(step.context, signedIn.token);
+    }
     switch (command.type) {
       case 'activate': {
         const { type: _type, ...options } = command;

@@ -20,6 +20,8 @@ export interface StepUpOptions {
   claims: string;
   /** PIM's reason, shown on the sign-in card. */
   message: string;
+  /** Signed in before the request began (Conditional Access on the exchange): the request carries on, nothing submitted yet. */
+  beforeRequest?: boolean;
 }
 
 const WAIT_PROMPT = 'stepUp.wait';
@@ -46,6 +48,7 @@ export class StepUpDialog extends CancellableDialog {
     const { locale } = step.context.activity;
     // The resume event comes from the sign-in callback, not from Teams, so it has no locale: keep the user's.
     (step.values as { locale?: string }).locale = locale;
+    (step.values as { beforeRequest?: boolean }).beforeRequest = (step.options as StepUpOptions).beforeRequest;
     const card = signInCard({ url, reason: message }, { locale });
     return step.prompt(WAIT_PROMPT, {
       prompt: cardMessage(card),
@@ -64,8 +67,10 @@ export class StepUpDialog extends CancellableDialog {
   private async signedIn(step: WaterfallStepContext): Promise<DialogTurnResult> {
     const result = step.context.turnState.get(STEP_UP_TOKEN) as StepUpResult | undefined;
     if (!result) return step.endDialog();
-    const { locale } = step.values as { locale?: string };
-    await step.context.sendActivity(translator(locale)('chat:stepUp.signedIn'));
+    const { locale, beforeRequest } = step.values as { locale?: string; beforeRequest?: boolean };
+    await step.context.sendActivity(
+      translator(locale)(beforeRequest ? 'chat:stepUp.signedInFirst' : 'chat:stepUp.signedIn'),
+    );
     return step.endDialog(result);
   }
 }

@@ -1,6 +1,7 @@
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { AuthorizationCodeStore } from './authorization-codes';
+import type { ConditionalAccessPolicy } from './conditional-access';
 import type { Directory } from './directory';
 import type { SigningKeys } from './signing-keys';
 import type { TokenMinter } from './token-minter';
@@ -18,6 +19,8 @@ export interface AuthorityContext {
   logger: Logger;
   /** signInSessionsValidFromDateTime per user (lower-case object id, epoch ms): set by revokeSignInSessions. */
   sessionsValidFrom: Map<string, number>;
+  /** Conditional Access policies on Microsoft Graph (addConditionalAccessPolicy). */
+  conditionalAccess: ConditionalAccessPolicy[];
   /** IDENTITY_HEADER of the managed identity endpoint; absent when the directory has no managed identities. */
   managedIdentityHeader?: string;
 }

@@ -84,6 +84,7 @@ export async function startEntraAuthority(options: EntraAuthorityOptions): Promi
     logger,
     managedIdentityHeader,
     sessionsValidFrom: new Map(),
+    conditionalAccess: [],
   };
   server.on('request', createRequestHandler(context));
   logger.info({ url, tenantId }, 'entra authority listening');
@@ -113,6 +114,12 @@ export async function startEntraAuthority(options: EntraAuthorityOptions): Promi
       const at = clock.now().getTime();
       context.sessionsValidFrom.set(user.id.toLowerCase(), at);
       return new Date(at);
+    },
+    addConditionalAccessPolicy(policy) {
+      for (const id of policy.userIds) {
+        if (!directory.user(id)) throw new Error(`No user '${id}' in the local directory.`);
+      }
+      context.conditionalAccess.push({ ...policy, userIds: [...policy.userIds] });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -5,6 +5,7 @@
  */
 export { AadError, type AadErrorBody } from './aad-errors';
 export { GRAPH_APP_ID, GRAPH_RESOURCE, TEAMS_CLIENT_APP_ID } from './constants';
+export type { ConditionalAccessPolicy } from './conditional-access';
 export { startEntraAuthority } from './entra-authority';
 export { CLIENT_ASSERTION_TYPE_JWT } from './client-assertion';
 export {

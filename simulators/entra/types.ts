@@ -2,6 +2,7 @@ import type { JSONWebKeySet } from 'jose';
 import type { Logger } from 'pino';
 import type { Clock } from '../clock';
 import type { CertificateAuthority } from '../tls/certificate-authority';
+import type { ConditionalAccessPolicy } from './conditional-access';
 
 /** An app registration (and its service principal) in the local tenant. */
 export interface ApplicationRegistration {
@@ -121,6 +122,12 @@ export interface EntraAuthority {
    * before it is refused on-behalf-of with invalid_grant AADSTS50173. Returns that instant.
    */
   revokeSignInSessions(userId: string): Date;
+  /**
+   * A Conditional Access policy requiring MFA for these users on Microsoft Graph, from now on: an on-behalf-of
+   * exchange for Graph of an assertion signed in without MFA is refused with the claims challenge
+   * (conditional-access.ts); interactive sign-ins (authorize endpoint) use MFA and satisfy it.
+   */
+  addConditionalAccessPolicy(policy: ConditionalAccessPolicy): void;
   /**
    * The App Service-style managed identity endpoint, when the directory has managed identities:
    * put `environment` into the process environment before the first ManagedIdentityCredential is

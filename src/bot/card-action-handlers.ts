@@ -24,7 +24,7 @@ import { activeItems } from '../views/active-view';
 import { approvalCardModel, decidedNote } from '../views/approval-view';
 import { pimErrorText, pimErrorWords } from '../views/pim-error-words';
 import { requestStatusModel } from '../views/status-view';
-import { decisionFailure, invalidAction, signInNeeded, unknownRequest } from './card-action-replies';
+import { blockedSession, decisionFailure, invalidAction, signInNeeded, unknownRequest } from './card-action-replies';
 import { InboxActions, refusalText } from './inbox-actions';
 
 export interface CardActionDependencies {
@@ -94,6 +94,9 @@ export class CardActionHandlers {
       );
     }
     if (!action) return cardResponse(invalidAction(rawVerb, context.activity.locale));
+    // Signed in, but Entra will not act for them (Conditional Access, consent): said, rather than "sign in".
+    const block = await this.deps.sessions.blocked(context);
+    if (block) return cardResponse(blockedSession(block, context.activity.locale));
     const handler = this.handlers[action.verb] as (
       context: TurnContext,
       action: ExecuteAction,

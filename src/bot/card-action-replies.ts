@@ -1,5 +1,6 @@
 import { type AdaptiveCard, errorCard } from '../../cards';
 import { type Translate, translator } from '../i18n';
+import type { SessionBlock } from '../identity/obo-refusal';
 import type { PimError } from '../pim/pim-error';
 import { pimErrorText } from '../views/pim-error-words';
 
@@ -28,6 +29,23 @@ export function signInNeeded(help: string, locale: string | undefined): Adaptive
   const t = translator(locale);
   return errorCard(
     { title: t('actions:signInNeeded.title'), message: t('actions:signInNeeded.notVerified'), fix: help },
+    { locale },
+  );
+}
+
+/**
+ * Entra will not exchange the clicker's token (./session-unblock in dialogs/ says the same in chat): Conditional
+ * Access wants a sign-in a card button cannot open (the chat's step-up card can), or admin consent is missing.
+ */
+export function blockedSession(block: SessionBlock, locale: string | undefined): AdaptiveCard {
+  const t = translator(locale);
+  const key = block.kind === 'consentMissing' ? 'consentMissing' : 'conditionalAccess';
+  return errorCard(
+    {
+      title: t(`actions:blocked.${key}.title`),
+      message: t(`actions:blocked.${key}.message`),
+      fix: t(`actions:blocked.${key}.fix`),
+    },
     { locale },
   );
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { approvalVariables } from './approval-env';
 import { approverInstallVariables } from './approver-install-env';
+import { publicCloudRules } from './cloud-env';
 import { credentialRules, credentialVariables } from './credential-env';
 import { feedVariables } from './feed-env';
 import { guid } from './guid';
@@ -207,6 +208,7 @@ export const productionSchema = z
         });
       }
       credentialRules(v, ctx, true);
+      publicCloudRules(v, ctx);
     },
     // Run even when a variable is missing, so one start reports every problem instead of one round at a time.
     { when: () => true },

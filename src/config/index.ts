@@ -10,6 +10,7 @@ export { ConfigError } from './config-error';
 export { DEFAULT_TICKET_PATTERN } from './ticket-env';
 export { isLoopbackHost, isLoopbackUrl } from './loopback';
 export { parseConfig } from './parse-config';
+export { PUBLIC_CLOUD } from './public-cloud';
 export { resolveEnvironment } from './resolve-environment';
 export type {
   AppConfig,

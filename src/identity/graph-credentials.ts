@@ -4,6 +4,7 @@ import {
   ManagedIdentityCredential,
   OnBehalfOfCredential,
   type TokenCredential,
+  type TokenCredentialOptions,
 } from '@azure/identity';
 import type { EntraAppConfig } from '../config';
 
@@ -33,10 +34,21 @@ function noCredential(purpose: string): Error {
  * Graph token on behalf of the user whose token Teams gave the bot. One credential per user token:
  * MSAL caches the exchanged token inside it, and it must never outlive or be shared beyond that user.
  * The app authenticates with its certificate when AAD_APP_CLIENT_CERTIFICATE_PATH is set (a signed
- * assertion, nothing reusable on the wire), else with its secret.
+ * assertion, nothing reusable on the wire), else with its secret. `additionalPolicies` go to the credential's own
+ * HTTP client (e.g. one that reads the token endpoint's refusals: ./obo-refusal).
  */
-export function onBehalfOfCredential(entra: EntraAppConfig, userAssertionToken: string): TokenCredential {
-  const common = { tenantId: entra.tenantId, clientId: entra.clientId, userAssertionToken, ...authorityOptions(entra) };
+export function onBehalfOfCredential(
+  entra: EntraAppConfig,
+  userAssertionToken: string,
+  additionalPolicies: TokenCredentialOptions['additionalPolicies'] = [],
+): TokenCredential {
+  const common = {
+    tenantId: entra.tenantId,
+    clientId: entra.clientId,
+    userAssertionToken,
+    additionalPolicies,
+    ...authorityOptions(entra),
+  };
   if (entra.clientCertificatePath) {
     return new OnBehalfOfCredential({ ...common, certificatePath: entra.clientCertificatePath });
   }

@@ -9,6 +9,7 @@ import {
   parseRetryAfter,
   type RetryPolicy,
 } from './graph-middleware';
+import { PUBLIC_CLOUD } from '../config';
 import type { GraphFailure } from './pim-error';
 
 export type GraphVersion = 'v1.0' | 'beta';
@@ -36,7 +37,8 @@ interface Page<T> {
   '@odata.nextLink'?: string;
 }
 
-const GRAPH_SCOPE = 'https://graph.microsoft.com/.default';
+/** Every consented permission of the global cloud's Graph (the only cloud supported: config/public-cloud.ts). */
+const GRAPH_SCOPE = PUBLIC_CLOUD.graphScope;
 
 /**
  * The one place that talks HTTP to Graph: @microsoft/microsoft-graph-client with an @azure/identity

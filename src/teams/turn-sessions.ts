@@ -1,7 +1,8 @@
 import type { AccessToken } from '@azure/identity';
 import type { InvokeResponse, TurnContext } from 'botbuilder';
 import type { Dialog } from 'botbuilder-dialogs';
-import type { PimSessions } from '../identity/pim-sessions';
+import type { SessionBlock } from '../identity/obo-refusal';
+import type { PimSessions, SessionCheck } from '../identity/pim-sessions';
 import { SsoTokenRejected, type SsoTokenVerifier } from '../identity/sso-token-verifier';
 import type { Logger } from '../observability/logger';
 import type { PimClient } from '../pim/pim-client';
@@ -9,6 +10,15 @@ import type { UserTokenSource } from './user-token-source';
 
 const TURN_CLIENT = Symbol('pimbot.turnPimClient');
 const TURN_USER = Symbol('pimbot.turnVerifiedUser');
+const TURN_CHECK = Symbol('pimbot.turnSessionCheck');
+
+/** What an administrator does when Entra says the app may not act for users (logged once, with the code). */
+const CONSENT_FIX: Record<65001 | 650057, string> = {
+  65001:
+    'admin consent to its delegated Microsoft Graph permissions is missing (AADSTS65001). Fix: a Privileged Role Administrator or Global Administrator opens Entra admin center > App registrations > PIM Bot > API permissions > Grant admin consent (docs/deploy-to-your-tenant.md section 6)',
+  650057:
+    'the app registration does not list the Microsoft Graph permissions the bot asks for (AADSTS650057). Fix: add the delegated permissions of docs/deploy-to-your-tenant.md section 5 under API permissions, then a Privileged Role Administrator or Global Administrator grants admin consent (section 6)',
+};
 
 /** The turn's user as their verified token names them, with that token. */
 interface VerifiedTurnUser {
@@ -25,6 +35,9 @@ interface VerifiedTurnUser {
  * share one client, so one exchange, kept in the turn's memory only (never in state).
  */
 export class TurnSessions {
+  /** Missing consent is logged once (until an exchange works again): it is the tenant's, not each user's. */
+  private consentLogged = false;
+
   constructor(
     private readonly tokens: UserTokenSource,
     private readonly pims: PimSessions,
@@ -48,9 +61,54 @@ export class TurnSessions {
   async hasToken(context: TurnContext): Promise<boolean> {
     const user = await this.verifiedUser(context);
     if (!user) return false;
-    if (await this.pims.confirm(user.assertion)) return true;
+    if ((await this.check(context, user)).kind !== 'ended') return true;
     await this.signOut(context, user);
     return false;
+  }
+
+  /**
+   * For a signed-in user: what stops the bot from acting for them that a new Teams sign-in cannot fix, if anything:
+   * a Conditional Access challenge on the on-behalf-of exchange (the caller runs the step-up sign-in with its
+   * claims), or missing admin consent (the caller tells the user; the fix is logged here, once).
+   */
+  async blocked(context: TurnContext): Promise<SessionBlock | undefined> {
+    const user = await this.verifiedUser(context);
+    if (!user) return undefined;
+    const check = await this.check(context, user);
+    if (check.kind === 'ok' || check.kind === 'ended') return undefined;
+    if (check.kind === 'consentMissing' && !this.consentLogged) {
+      this.consentLogged = true;
+      this.logger?.error(
+        { aadsts: check.code, aadObjectId: user.principalId, activityId: context.activity.id },
+        `Entra refused PIM Bot's on-behalf-of exchange for Microsoft Graph: ${CONSENT_FIX[check.code]}. Logged once; users are told an administrator must grant consent.`,
+      );
+    }
+    if (check.kind === 'conditionalAccess') {
+      this.logger?.info(
+        { aadsts: check.code, aadObjectId: user.principalId, withClaims: check.claims !== '' },
+        'Conditional Access requires an interactive sign-in for Microsoft Graph; offering the step-up sign-in',
+      );
+    }
+    return check;
+  }
+
+  /** The Graph token of a step-up sign-in that met the Conditional Access challenge: it serves this user's token now. */
+  async adoptStepUp(context: TurnContext, token: AccessToken): Promise<void> {
+    const user = await this.verifiedUser(context);
+    if (!user) return;
+    this.pims.adoptStepUp(user.assertion, token);
+    context.turnState.delete(TURN_CHECK);
+    context.turnState.delete(TURN_CLIENT);
+  }
+
+  /** The session check, once per turn (an on-behalf-of exchange, or MSAL's cache). */
+  private async check(context: TurnContext, user: VerifiedTurnUser): Promise<SessionCheck> {
+    const cached = context.turnState.get(TURN_CHECK) as SessionCheck | undefined;
+    if (cached) return cached;
+    const check = await this.pims.check(user.assertion);
+    if (check.kind === 'ok') this.consentLogged = false;
+    context.turnState.set(TURN_CHECK, check);
+    return check;
   }
 
   /**
@@ -99,6 +157,7 @@ export class TurnSessions {
     );
     context.turnState.delete(TURN_USER);
     context.turnState.delete(TURN_CLIENT);
+    context.turnState.delete(TURN_CHECK);
     await this.tokens.signOut?.(context);
   }
 

@@ -1,6 +1,6 @@
 import type { Storage } from 'botbuilder';
 import { ClaimsIdentity, type UserTokenClient } from 'botframework-connector';
-import pino from 'pino';
+import pino, { type Logger } from 'pino';
 import { type BotConnector, startBotConnector } from '../../simulators/botframework/bot-connector';
 import { type BotTokenAuthority, startBotTokenAuthority } from '../../simulators/botframework/bot-token-authority';
 import { type ChannelIssuer, startChannelIssuer } from '../../simulators/botframework/channel-issuer';
@@ -62,6 +62,13 @@ export interface ProductionStackOptions {
   connectionScopes?: string;
   /** Object ids of users who declined consent to the bot's app: Entra refuses on-behalf-of for them (AADSTS65001). */
   usersWithoutConsent?: string[];
+  /**
+   * The Graph delegated permissions consented to the bot's app (default: all it asks for). `[]`: admin consent never
+   * granted, so Entra refuses the bot's on-behalf-of exchange for Graph (AADSTS65001).
+   */
+  graphDelegatedScopes?: string[];
+  /** The bot's logger (default: pino at PIMBOT_TEST_LOG, or silent), e.g. one whose lines a test reads. */
+  logger?: Logger;
   /** More bot settings (e.g. FEED_ADMIN_GROUP_ID), on top of the stack's own. */
   env?: Record<string, string>;
   /** The bot's state storage (default: botbuilder's MemoryStorage), e.g. one that counts writes. */
@@ -80,6 +87,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     botApp: {
       ...demoBotApplication([`${PUBLIC_BASE_URL}/auth/callback`]),
       usersWithoutConsent: options.usersWithoutConsent ?? [],
+      ...(options.graphDelegatedScopes ? { graphDelegatedScopes: options.graphDelegatedScopes } : {}),
     },
   });
   const botAppId = local.botApp.clientId;
@@ -128,7 +136,7 @@ export async function startProductionStack(options: ProductionStackOptions = {})
     PORT: String(options.botPort ?? 0),
     LOG_LEVEL: 'silent',
   });
-  const logger = pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
+  const logger = options.logger ?? pino({ level: process.env.PIMBOT_TEST_LOG ?? 'silent' });
   const users = new Map(local.fixture.users.map((u) => [u.id, u]));
   const driverFor = (messagingEndpoint: string) =>
     new TeamsDriver({

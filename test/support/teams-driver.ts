@@ -100,16 +100,21 @@ export class TeamsDriver {
     return { ...this.personal(user), type: 'message', value };
   }
 
-  /** The signin/tokenExchange invoke Teams sends after the bot's OAuth card, with the user's SSO token. */
+  /**
+   * The signin/tokenExchange invoke Teams sends after the bot's OAuth card, with the user's SSO token (and the
+   * client's `locale`, as Teams puts on every activity, when given).
+   */
   async tokenExchange(
     user: TeamsUser,
     exchangeId: string,
     connectionName: string,
     ssoToken?: string,
+    locale?: string,
   ): Promise<DriverResponse> {
     const token = ssoToken ?? (await this.options.ssoTokenFor(user));
     return this.post({
       ...this.personal(user),
+      ...(locale ? { locale } : {}),
       type: 'invoke',
       name: 'signin/tokenExchange',
       value: { id: exchangeId, connectionName, token },

@@ -1,6 +1,7 @@
 import { AadErrors } from '../aad-errors';
 import type { AuthorityContext } from '../authority-context';
 import { evaluateStepUp, parseClaimsParameter } from '../claims-request';
+import { conditionalAccessRefusal } from '../conditional-access';
 import { GRAPH_RESOURCE } from '../constants';
 import { parseOwnApiScope } from '../own-api-scopes';
 import { grantedDelegatedScope, parseScopeParameter, unconsentedPermissions } from '../scopes';
@@ -52,9 +53,13 @@ export async function onBehalfOfGrant(
   }
   if (!scopes) throw AadErrors.missingScope();
 
-  if (unconsentedPermissions(scopes, app.graphDelegatedScopes).length > 0) {
+  // Nothing consented for Graph (no admin consent, no user consent): `.default` has nothing to grant either.
+  if (unconsentedPermissions(scopes, app.graphDelegatedScopes).length > 0 || app.graphDelegatedScopes.length === 0) {
     throw AadErrors.consentRequired(app.clientId, app.displayName);
   }
+  // Conditional Access on Graph: a sign-in without MFA cannot be stepped up here, whatever the claims asked.
+  const refusal = conditionalAccessRefusal(context.conditionalAccess, signIn.user.id, signIn.amr);
+  if (refusal) throw refusal;
   const stepUp = evaluateStepUp(claims, signIn);
   if (!stepUp.satisfied) throw AadErrors.mfaRequired(GRAPH_RESOURCE, claims?.json ?? '');
 

@@ -1,11 +1,11 @@
 import type { AccessToken } from '@azure/identity';
-import type { EntraAppConfig } from '../../config';
+import { type EntraAppConfig, PUBLIC_CLOUD } from '../../config';
 import { CLIENT_ASSERTION_TYPE, clientAssertion, loadClientCertificate } from '../client-assertion';
 
 const REQUEST_TIMEOUT_MS = 15_000;
 
 /** The delegated scopes the step-up sign-in asks for: Graph (all consented permissions) plus OpenID. */
-export const STEP_UP_SCOPE = 'https://graph.microsoft.com/.default openid profile';
+export const STEP_UP_SCOPE = `${PUBLIC_CLOUD.graphScope} openid profile`;
 
 export type RedemptionFailureKind = 'refused' | 'unreachable' | 'malformed';
 
