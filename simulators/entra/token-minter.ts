@@ -61,6 +61,19 @@ export class TokenMinter {
     });
   }
 
+  /** client_credentials for the app's own API: app-only (`idtyp: 'app'`, no `scp`), audience the app's client id. */
+  appOwnApiToken(app: ApplicationRegistration): Promise<IssuedToken> {
+    const servicePrincipalId = this.options.directory.servicePrincipalId(app.clientId);
+    return this.mint(this.options.lifetimeSeconds, {
+      aud: app.clientId,
+      azp: app.clientId,
+      azpacr: '1',
+      idtyp: 'app',
+      oid: servicePrincipalId,
+      sub: servicePrincipalId,
+    });
+  }
+
   /** OBO and authorization code: a delegated Graph token for the user, scp = the app's consented scopes. */
   delegatedGraphToken(
     app: ApplicationRegistration,

@@ -45,6 +45,8 @@ export type SsoTokenRefusal =
   | 'wrongIssuer'
   | 'otherTenant'
   | 'noUser'
+  /** An app-only token (no `scp`, or `idtyp: 'app'`): no user signed in with it. */
+  | 'notDelegated'
   /** A valid token of another user than the activity's (checked by the caller, which knows the activity). */
   | 'otherUser'
   | 'keysUnavailable';
@@ -87,6 +89,12 @@ export class SsoTokenVerifier {
     if (typeof payload.iss !== 'string' || !issuers.includes(payload.iss)) throw new SsoTokenRejected('wrongIssuer');
     const oid = typeof payload.oid === 'string' ? payload.oid.toLowerCase() : '';
     if (!oid) throw new SsoTokenRejected('noUser');
+    // A user's token has `scp` (the delegated scopes); an app's own token has `roles` and, with the optional
+    // claim the aad manifest asks for, `idtyp: 'app'` (learn.microsoft.com/entra/identity-platform/
+    // access-token-claims-reference). An app-only token addressed to the bot names a service principal, not
+    // the Teams user, so it is no sign-in, whatever its `oid`.
+    if (payload.idtyp === 'app' || typeof payload.scp !== 'string' || payload.scp.trim() === '')
+      throw new SsoTokenRejected('notDelegated');
     return { oid, tid };
   }
 

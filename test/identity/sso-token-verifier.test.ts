@@ -2,7 +2,7 @@ import type { TurnContext } from 'botbuilder';
 import { decodeJwt, decodeProtectedHeader, generateKeyPair, SignJWT, UnsecuredJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntraAppConfig } from '../../src/config';
-import { onBehalfOfCredential } from '../../src/identity/graph-credentials';
+import { appCredential, onBehalfOfCredential } from '../../src/identity/graph-credentials';
 import { PimSessions } from '../../src/identity/pim-sessions';
 import { SsoTokenRejected, SsoTokenVerifier } from '../../src/identity/sso-token-verifier';
 import type { PimClient } from '../../src/pim/pim-client';
@@ -104,6 +104,13 @@ async function refusedTokens(): Promise<
       kind: 'tampered payload (oid swapped, signature kept)',
       token: `${header}.${swappedOid}.${good.split('.')[2]}`,
       reason: 'badSignature',
+    },
+    {
+      // The bot's own app-only token for its API (client credentials with its secret): signed by Entra, right
+      // audience and tenant, but no user signed in with it (idtyp app, no scp).
+      kind: 'app-only token for the bot (client credentials)',
+      token: (await appCredential(entra).getToken(`${entra.clientId}/.default`))!.token,
+      reason: 'notDelegated',
     },
     { kind: 'unsigned (alg none)', token: new UnsecuredJWT(claims).encode(), reason: 'malformed' },
     { kind: 'not a JWT', token: `${header}.${payload}`, reason: 'malformed' },
