@@ -12,7 +12,6 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,6 +26,7 @@ import {
   type FixtureSpec,
   HEAVY_BASE,
   HEAVY_ELIGIBILITIES,
+  PUBLIC_BASE_URL,
   ROLES,
   roleKey,
 } from './fixtures';
@@ -74,14 +74,6 @@ const startedAt = Date.now();
 
 function log(line: string): void {
   process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -167,8 +159,6 @@ async function main(): Promise<void> {
     NODE_EXTRA_CA_CERTS: ca.trustBundlePath,
   };
   const connector = await startBenchConnector();
-  const botPort = await freePort();
-  const botUrl = `http://127.0.0.1:${botPort}`;
   const workers = new Set<Worker<unknown>>();
   const stopAll = async () => {
     await Promise.allSettled([...workers].map((w) => w.stop()));
@@ -208,7 +198,7 @@ async function main(): Promise<void> {
   try {
     log('starting the local Entra authority and Graph simulator (10,000 users)…');
     const stack = await startWorker<StackInfo>(here('stack.ts'), {
-      env: { ...baseEnv, BENCH_CA_DIR: caDir, BENCH_BOT_URL: botUrl },
+      env: { ...baseEnv, BENCH_CA_DIR: caDir, BENCH_PUBLIC_URL: PUBLIC_BASE_URL },
       timeoutMs: 120_000,
     });
     workers.add(stack as Worker<unknown>);
@@ -218,14 +208,14 @@ async function main(): Promise<void> {
       ...baseEnv,
       PIMBOT_MODE: 'playground',
       HOST: '127.0.0.1',
-      PORT: String(botPort),
+      PORT: '0',
       LOG_LEVEL: 'info',
       AAD_APP_TENANT_ID: stack.info.tenantId,
       AAD_APP_CLIENT_ID: stack.info.clientId,
       AAD_APP_CLIENT_SECRET: stack.info.clientSecret,
       AAD_APP_OAUTH_AUTHORITY_HOST: stack.info.authorityUrl,
       GRAPH_BASE_URL: stack.info.graphUrl,
-      PUBLIC_BASE_URL: botUrl,
+      PUBLIC_BASE_URL,
       TICKET_SYSTEM: 'ServiceNow',
     };
     const startBot = async (flags: string[] = []) => {

@@ -31,7 +31,7 @@ async function main(): Promise<void> {
     certPem: readFileSync(join(caDir, 'ca.crt'), 'utf8'),
     keyPem: readFileSync(join(caDir, 'ca.key'), 'utf8'),
   };
-  const botUrl = process.env.BENCH_BOT_URL!;
+  const publicUrl = process.env.BENCH_PUBLIC_URL!;
 
   // The authority logs one 'entra request' line per request (info): counted here, nothing is written.
   let authority: AuthorityCounts = { total: 0, byRoute: {} };
@@ -51,7 +51,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     ca,
     fixture,
-    botApp: demoBotApplication([`${botUrl}/auth/callback`]),
+    botApp: demoBotApplication([`${publicUrl}/auth/callback`]),
     logger,
   });
   const info: StackInfo = {

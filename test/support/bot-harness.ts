@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { Activity, Storage } from 'botbuilder';
 import { pino } from 'pino';
 import { type RunningApp, startApp } from '../../src/app';
@@ -13,22 +12,17 @@ import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { type ContractViolation, formatViolations } from '../contract/graph-contract';
 import { type CaptureConnector, startCaptureConnector } from './capture-connector';
 import { contractObserver } from './contract-observer';
+import { PUBLIC_BASE_URL, PUBLIC_CALLBACK_URL, viaFrontDoor } from './front-door';
 import { testCertificateAuthority } from './local-ca';
-
-/** A free loopback port: the bot's public URL (step-up redirect URI) must be known before it starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 export interface BotHarness {
   stack: LocalStack;
   connector: CaptureConnector;
   bot: RunningApp;
+  /** Where the bot listens (the port the kernel gave it): tests post here. */
   botUrl: string;
+  /** A URL the bot gave out under its public base URL (a step-up link), sent to the bot: `browse`'s rewriteUrl. */
+  viaFrontDoor(url: string): string;
   violations: ContractViolation[];
   exchanges: GraphExchangeRecord[];
   /** The 1:1 conversation id of a user with the bot (changes with newConversations). */
@@ -76,8 +70,6 @@ export async function startBotHarness(
   options: BotHarnessOptions = {},
 ): Promise<BotHarness> {
   const ca = testCertificateAuthority();
-  const port = await freePort();
-  const botUrl = `http://127.0.0.1:${port}`;
   // The authority logs one 'entra request' line per request: counted, nothing written.
   const authorityRequests: string[] = [];
   const stackLogger = pino(
@@ -90,7 +82,8 @@ export async function startBotHarness(
       },
     },
   );
-  const botApp = demoBotApplication([`${botUrl}/auth/callback`]);
+  // The step-up redirect URI is the public one: the bot's own port is known only once it listens.
+  const botApp = demoBotApplication([PUBLIC_CALLBACK_URL]);
   const stack = await startLocalStack({
     ca,
     botApp: options.applicationPermissions
@@ -105,14 +98,14 @@ export async function startBotHarness(
   const config = parseConfig({
     PIMBOT_MODE: 'playground',
     HOST: '127.0.0.1',
-    PORT: String(port),
+    PORT: '0',
     LOG_LEVEL: 'silent',
     AAD_APP_TENANT_ID: stack.fixture.tenantId,
     AAD_APP_CLIENT_ID: stack.botApp.clientId,
     AAD_APP_CLIENT_SECRET: stack.botApp.clientSecret,
     AAD_APP_OAUTH_AUTHORITY_HOST: stack.authority.url,
     GRAPH_BASE_URL: stack.graph.url,
-    PUBLIC_BASE_URL: botUrl,
+    PUBLIC_BASE_URL,
     TICKET_SYSTEM: 'ServiceNow',
     ...extraConfig,
   });
@@ -130,6 +123,7 @@ export async function startBotHarness(
     // The bot's clock for approvals, the feed and the watcher follows the simulated tenant's.
     now: () => stack.clock.now(),
   });
+  const botUrl = bot.url;
 
   let generation = 0;
   const base = (user: FixtureUser): Partial<Activity> => ({
@@ -175,6 +169,7 @@ export async function startBotHarness(
     connector,
     bot,
     botUrl,
+    viaFrontDoor: viaFrontDoor(botUrl),
     violations,
     exchanges,
     post,
