@@ -30,6 +30,7 @@ import {
   ROLES,
   roleKey,
 } from './fixtures';
+import { HOSTILE_USERS, hostileInputCosts } from './hostile-inputs';
 import { type MemoryReport, startWorker, type Worker } from './ipc';
 import type { BotGraphCounts, PendingApprovalSeen, StorageStats } from './pim-bot';
 import { type BenchResults, evaluateTargets, type OperationCalls, printReport, type Round } from './report';
@@ -64,6 +65,7 @@ const USERS = {
   liveTuned: 8_000, // 8000..8999
   scaleHeavy: HEAVY_BASE, // 9000..9007: 50 eligibilities each in the scale fixture
   ops: 9_900, // 9900..9909
+  hostile: 9_950, // 9950..9967 (HOSTILE_USERS)
 };
 
 interface BotInfo {
@@ -331,6 +333,12 @@ async function main(): Promise<void> {
     // 2. Graph calls per operation (sequential, one user at a time).
     results.graphCalls = await graphCallsPerOperation(ctx(), stack, bot, load);
     log('Graph calls per operation measured');
+
+    // 2b. Long inputs and Graph storms, in echo turns (the abuse tests' speed goals).
+    await load({ fixture: 'round', base: USERS.hostile, count: HOSTILE_USERS, roles: ['noApproval'] });
+    const echoCtx = { ...ctx(), botUrl: echo.info.url };
+    results.hostile = await hostileInputCosts({ echo: echoCtx, ctx, stack, base: USERS.hostile });
+    log(`hostile inputs measured (echo turn ${results.hostile.echoTurnMs} ms)`);
 
     // 3. Approval delivery.
     results.approval = await approvalDelivery(ctx(), connector, stack, bot, load);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { demoBotApplication } from '../simulators/demo-app';
+import type { FaultSpec } from '../simulators/graph';
 import { startLocalStack } from '../simulators/local-stack';
 import { type FixtureSpec, fixtureFor, roundFixture } from './fixtures';
 import { memoryReport, serveCommands } from './ipc';
@@ -100,6 +101,15 @@ async function main(): Promise<void> {
       lastPendingRequestId() {
         const pending = graph.snapshot().requests.filter((r) => r.status === 'PendingApproval');
         return pending.at(-1)?.id;
+      },
+      /** Graph answers the next calls with 429/503 (the simulator's fault injection), until cleared. */
+      injectFault(args) {
+        graph.injectFault(args as FaultSpec);
+        return true;
+      },
+      clearFaults() {
+        graph.clearFaults();
+        return true;
       },
       memory: () => memoryReport(),
     },
