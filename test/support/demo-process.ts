@@ -5,7 +5,8 @@
  *
  * - Port 0 for the bot (PORT) and the two Playgrounds (PLAYGROUND_PORT, APPROVER_PLAYGROUND_PORT): each binds a
  *   port the system picks (none is chosen here and released, for another process to take in between), and the
- *   walkthrough says where each listens; the simulators and Azurite bind theirs the same way.
+ *   walkthrough says where each listens. The simulators bind port 0 too; Azurite's ports are picked free and
+ *   its start retried when one was taken meanwhile (simulators/azurite/azurite-process.ts).
  * - A private copy of the project root in a temp dir: scripts/ is copied, everything else is a symlink. The
  *   script keeps its state under `<root>/.local` (CA, Azurite data, the Playgrounds' configs and logs), so a
  *   test run never reuses a previous run's bot state and never fights a developer's `npm run playground`.
