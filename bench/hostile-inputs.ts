@@ -75,18 +75,20 @@ export async function hostileInputCosts(options: {
   const echoTurns: number[] = [];
   for (let i = 0; i < 50; i++) echoTurns.push(await timed(() => say(echo, floorUser, 'help')));
 
-  // Each pair once unmeasured first (caches warm for both), then REPS of each, alternating.
-  const pair = async (name: string, long: () => Promise<unknown>, short: () => Promise<unknown>) => {
+  // Each pair once unmeasured first (caches warm for both), then REPS of each, alternating. Each resolves with
+  // the milliseconds of the turn that carries the input.
+  const pair = async (name: string, long: () => Promise<number>, short: () => Promise<number>) => {
     await short();
     await long();
     const longs: number[] = [];
     const shorts: number[] = [];
     for (let i = 0; i < REPS; i++) {
-      shorts.push(await timed(short));
-      longs.push(await timed(long));
+      shorts.push(await short());
+      longs.push(await long());
     }
     return { name, longMs: round1(p50(longs)), shortMs: round1(p50(shorts)) };
   };
+  const command = (u: BenchUser, text: string) => timed(() => say(ctx(), u, text));
   const answer = async (u: BenchUser, text: string) => {
     const c = ctx();
     await say(c, u, `activate ${role}`);
@@ -95,8 +97,8 @@ export async function hostileInputCosts(options: {
   const inputs = [
     await pair(
       'a one-line command of 60k characters',
-      () => say(ctx(), user(0), `activate ${role} 1h ${longTicket(K60)}`),
-      () => say(ctx(), user(0), `activate ${role} 1h INC-42 fix it`),
+      () => command(user(0), `activate ${role} 1h ${longTicket(K60)}`),
+      () => command(user(0), `activate ${role} 1h INC-42 fix it`),
     ),
     // The duration reader's worst case is punctuation (~10 s on 60k characters before the cap).
     await pair(
@@ -107,8 +109,8 @@ export async function hostileInputCosts(options: {
     // Before the parser fix, a 2 KB "activate me me me …" held the event loop ~10 s.
     await pair(
       'a 2 KB "activate me me me …"',
-      () => say(ctx(), user(2), `activate ${'me '.repeat(680)}`),
-      () => say(ctx(), user(2), 'activate me'),
+      () => command(user(2), `activate ${'me '.repeat(680)}`),
+      () => command(user(2), 'activate me'),
     ),
   ];
 
@@ -197,7 +199,9 @@ export function hostileInputTargets(h: HostileInputCosts): Target[] {
     measured: `${i.longMs} ms vs ${i.shortMs} ms short (+${x(i.longMs - i.shortMs)}; echo turn ${echo} ms)`,
     target: `≤ +${INPUT_ECHO_TURNS} echo turns`,
     pass: i.longMs - i.shortMs <= INPUT_ECHO_TURNS * echo,
-    why: 'A reader or a pattern ran on the whole text: every typed input is capped first (MESSAGE_TEXT_MAX, TICKET_MAX).',
+    why:
+      'Typed input is capped before any reader or pattern runs (MESSAGE_TEXT_MAX, TICKET_MAX): a miss is a reader ' +
+      'still slow on the capped text (the command parser tries readings per word: `npx tsx bench/profile.ts` shows where).',
   }));
   for (const p of h.patterns) {
     targets.push({
