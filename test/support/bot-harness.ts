@@ -6,6 +6,7 @@ import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { parseConfig } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import type { GraphExchangeRecord } from '../../src/pim/graph-middleware';
+import type { ManualClock } from '../../simulators/clock';
 import { demoBotApplication } from '../../simulators/demo-app';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
@@ -62,6 +63,12 @@ export interface BotHarnessOptions {
   productionGraphObserver?: boolean;
   /** The app registration's Graph application permissions (default: the demo app's), e.g. one left out. */
   applicationPermissions?: readonly string[];
+  /**
+   * The simulated tenant's clock, which the bot and its jobs follow (default: one running at real time). A
+   * ManualClock built with a start stands still until the test moves it: no timed job (the approval
+   * reconciliation every 15 s, reminders) falls due while a test counts what its own requests did.
+   */
+  clock?: ManualClock;
 }
 
 /** The whole product on loopback: local authority, Graph simulator, the bot in playground mode, a capture connector. */
@@ -90,6 +97,7 @@ export async function startBotHarness(
       ? { ...botApp, graphApplicationPermissions: [...options.applicationPermissions] }
       : botApp,
     logger: stackLogger,
+    clock: options.clock,
   });
   const connector = await startCaptureConnector();
   const violations: ContractViolation[] = [];
