@@ -31,6 +31,11 @@ export const HEAVY_ELIGIBILITIES = 50;
 export const ROLE_COUNT = 60;
 
 export const BENCH_TENANT_ID = 'b0000000-0000-4000-8000-7e4a47000000';
+/**
+ * The bot's public URL (PUBLIC_BASE_URL, the step-up redirect URI's base): a front door's name, not the bot's
+ * address. The bot listens on a port the system picks (PORT=0) and reports it once it listens.
+ */
+export const PUBLIC_BASE_URL = 'https://pimbot.bench.example';
 const DOMAIN = 'fabrikam-bench.example';
 
 /** Bench user i: the Lua script builds the same string (string.format('%012d', i)). */

@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
 import { startBenchConnector } from './connector';
-import { BENCH_TENANT_ID, ROLES, roleKey } from './fixtures';
+import { BENCH_TENANT_ID, PUBLIC_BASE_URL, ROLES, roleKey } from './fixtures';
 import { startWorker } from './ipc';
 import type { StackInfo } from './stack';
 import { runWrk, type Scenario } from './wrk';
@@ -85,10 +85,8 @@ async function main(): Promise<void> {
   mkdirSync(profileDir, { recursive: true });
   const env = { PATH: process.env.PATH, HOME: process.env.HOME, NODE_EXTRA_CA_CERTS: ca.trustBundlePath };
   const connector = await startBenchConnector();
-  const port = 30_000 + Math.floor(Math.random() * 20_000);
-  const botUrl = `http://127.0.0.1:${port}`;
   const stack = await startWorker<StackInfo>(join(root, 'bench', 'stack.ts'), {
-    env: { ...env, BENCH_CA_DIR: caDir, BENCH_BOT_URL: botUrl },
+    env: { ...env, BENCH_CA_DIR: caDir, BENCH_PUBLIC_URL: PUBLIC_BASE_URL },
     timeoutMs: 120_000,
   });
   const bot = await startWorker<{ url: string }>(join(root, 'bench', 'pim-bot.ts'), {
@@ -97,14 +95,14 @@ async function main(): Promise<void> {
       ...env,
       PIMBOT_MODE: 'playground',
       HOST: '127.0.0.1',
-      PORT: String(port),
+      PORT: '0',
       LOG_LEVEL: 'info',
       AAD_APP_TENANT_ID: stack.info.tenantId,
       AAD_APP_CLIENT_ID: stack.info.clientId,
       AAD_APP_CLIENT_SECRET: stack.info.clientSecret,
       AAD_APP_OAUTH_AUTHORITY_HOST: stack.info.authorityUrl,
       GRAPH_BASE_URL: stack.info.graphUrl,
-      PUBLIC_BASE_URL: botUrl,
+      PUBLIC_BASE_URL,
     },
   });
   try {

@@ -1,9 +1,11 @@
 import type { CardCosts } from './cards';
 import type { ConnectorCounts } from './connector';
 import type { CpuShare } from './cpu';
+import { type HostileInputCosts, hostileInputTargets } from './hostile-inputs';
 import type { MemoryReport } from './ipc';
 import type { StorageStats } from './pim-bot';
 import type { AuthorityCounts } from './stack';
+import type { Target } from './target';
 import type { LatencySummary, WrkResult } from './wrk';
 
 /** One wrk round and what happened around it. */
@@ -36,14 +38,7 @@ export interface OperationCalls {
   seenByBot: number;
 }
 
-export interface Target {
-  name: string;
-  measured: string;
-  target: string;
-  pass: boolean;
-  why?: string;
-  fix?: string;
-}
+export type { Target };
 
 type Sequential = LatencySummary & { graphMsPerTurn: number };
 
@@ -63,6 +58,8 @@ export interface BenchResults {
   rounds: Round[];
   echoMemory?: { idle: MemoryReport; afterLoad: MemoryReport };
   graphCalls?: Record<string, OperationCalls>;
+  /** What long inputs and Graph storms cost, in echo turns (bench/hostile-inputs.ts). */
+  hostile?: HostileInputCosts;
   approval?: {
     requests: number;
     concurrency: number;
@@ -334,6 +331,7 @@ export function evaluateTargets(results: BenchResults): Target[] {
     }
     targets.push(t);
   }
+  if (results.hostile) targets.push(...hostileInputTargets(results.hostile));
   return targets;
 }
 

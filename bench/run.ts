@@ -12,7 +12,6 @@
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -27,9 +26,11 @@ import {
   type FixtureSpec,
   HEAVY_BASE,
   HEAVY_ELIGIBILITIES,
+  PUBLIC_BASE_URL,
   ROLES,
   roleKey,
 } from './fixtures';
+import { HOSTILE_USERS, hostileInputCosts } from './hostile-inputs';
 import { type MemoryReport, startWorker, type Worker } from './ipc';
 import type { BotGraphCounts, PendingApprovalSeen, StorageStats } from './pim-bot';
 import { type BenchResults, evaluateTargets, type OperationCalls, printReport, type Round } from './report';
@@ -64,6 +65,7 @@ const USERS = {
   liveTuned: 8_000, // 8000..8999
   scaleHeavy: HEAVY_BASE, // 9000..9007: 50 eligibilities each in the scale fixture
   ops: 9_900, // 9900..9909
+  hostile: 9_950, // 9950..9967 (HOSTILE_USERS)
 };
 
 interface BotInfo {
@@ -74,14 +76,6 @@ const startedAt = Date.now();
 
 function log(line: string): void {
   process.stderr.write(`[bench ${((Date.now() - startedAt) / 1000).toFixed(1).padStart(5)}s] ${line}\n`);
-}
-
-async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -167,8 +161,6 @@ async function main(): Promise<void> {
     NODE_EXTRA_CA_CERTS: ca.trustBundlePath,
   };
   const connector = await startBenchConnector();
-  const botPort = await freePort();
-  const botUrl = `http://127.0.0.1:${botPort}`;
   const workers = new Set<Worker<unknown>>();
   const stopAll = async () => {
     await Promise.allSettled([...workers].map((w) => w.stop()));
@@ -208,7 +200,7 @@ async function main(): Promise<void> {
   try {
     log('starting the local Entra authority and Graph simulator (10,000 users)…');
     const stack = await startWorker<StackInfo>(here('stack.ts'), {
-      env: { ...baseEnv, BENCH_CA_DIR: caDir, BENCH_BOT_URL: botUrl },
+      env: { ...baseEnv, BENCH_CA_DIR: caDir, BENCH_PUBLIC_URL: PUBLIC_BASE_URL },
       timeoutMs: 120_000,
     });
     workers.add(stack as Worker<unknown>);
@@ -218,14 +210,14 @@ async function main(): Promise<void> {
       ...baseEnv,
       PIMBOT_MODE: 'playground',
       HOST: '127.0.0.1',
-      PORT: String(botPort),
+      PORT: '0',
       LOG_LEVEL: 'info',
       AAD_APP_TENANT_ID: stack.info.tenantId,
       AAD_APP_CLIENT_ID: stack.info.clientId,
       AAD_APP_CLIENT_SECRET: stack.info.clientSecret,
       AAD_APP_OAUTH_AUTHORITY_HOST: stack.info.authorityUrl,
       GRAPH_BASE_URL: stack.info.graphUrl,
-      PUBLIC_BASE_URL: botUrl,
+      PUBLIC_BASE_URL,
       TICKET_SYSTEM: 'ServiceNow',
     };
     const startBot = async (flags: string[] = []) => {
@@ -341,6 +333,12 @@ async function main(): Promise<void> {
     // 2. Graph calls per operation (sequential, one user at a time).
     results.graphCalls = await graphCallsPerOperation(ctx(), stack, bot, load);
     log('Graph calls per operation measured');
+
+    // 2b. Long inputs and Graph storms, in echo turns (the abuse tests' speed goals).
+    await load({ fixture: 'round', base: USERS.hostile, count: HOSTILE_USERS, roles: ['noApproval'] });
+    const echoCtx = { ...ctx(), botUrl: echo.info.url };
+    results.hostile = await hostileInputCosts({ echo: echoCtx, ctx, stack, base: USERS.hostile });
+    log(`hostile inputs measured (echo turn ${results.hostile.echoTurnMs} ms)`);
 
     // 3. Approval delivery.
     results.approval = await approvalDelivery(ctx(), connector, stack, bot, load);

@@ -7,6 +7,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import { demoBotApplication } from '../simulators/demo-app';
+import type { FaultSpec } from '../simulators/graph';
 import { startLocalStack } from '../simulators/local-stack';
 import { type FixtureSpec, fixtureFor, roundFixture } from './fixtures';
 import { memoryReport, serveCommands } from './ipc';
@@ -31,7 +32,7 @@ async function main(): Promise<void> {
     certPem: readFileSync(join(caDir, 'ca.crt'), 'utf8'),
     keyPem: readFileSync(join(caDir, 'ca.key'), 'utf8'),
   };
-  const botUrl = process.env.BENCH_BOT_URL!;
+  const publicUrl = process.env.BENCH_PUBLIC_URL!;
 
   // The authority logs one 'entra request' line per request (info): counted here, nothing is written.
   let authority: AuthorityCounts = { total: 0, byRoute: {} };
@@ -51,7 +52,7 @@ async function main(): Promise<void> {
   const stack = await startLocalStack({
     ca,
     fixture,
-    botApp: demoBotApplication([`${botUrl}/auth/callback`]),
+    botApp: demoBotApplication([`${publicUrl}/auth/callback`]),
     logger,
   });
   const info: StackInfo = {
@@ -100,6 +101,15 @@ async function main(): Promise<void> {
       lastPendingRequestId() {
         const pending = graph.snapshot().requests.filter((r) => r.status === 'PendingApproval');
         return pending.at(-1)?.id;
+      },
+      /** Graph answers the next calls with 429/503 (the simulator's fault injection), until cleared. */
+      injectFault(args) {
+        graph.injectFault(args as FaultSpec);
+        return true;
+      },
+      clearFaults() {
+        graph.clearFaults();
+        return true;
       },
       memory: () => memoryReport(),
     },

@@ -4,7 +4,8 @@
  * bot in playground mode, and two Microsoft 365 Agents Playgrounds as the Teams clients: Adele Vance (the
  * requester) on PLAYGROUND_PORT and Megan Bowen (an approver) on APPROVER_PLAYGROUND_PORT. The Playground
  * cannot switch its current user, so each person gets a window of their own. Once everything answers it
- * prints a short walkthrough. `--no-client` starts no Playground. Ctrl-C stops everything.
+ * prints a short walkthrough (with where each listens: a port of 0 takes one the system picks). `--no-client`
+ * starts no Playground. Ctrl-C stops everything.
  * `--production-stack` runs scripts/production-stack.ts instead: the bot in production mode against the
  * Bot Framework stand-ins too, driven from a console that plays Teams (the Playground cannot do SSO).
  */
@@ -17,6 +18,7 @@ import { startLocalStack } from '../simulators/local-stack';
 import { demoGroups, demoTenant, demoUsers } from '../simulators/tenant/demo-tenant';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
 import { startAzuriteProcess } from '../simulators/azurite/azurite-process';
+import { botListening } from './bot-listening';
 import { type PlaygroundSeat, playgroundConfigYaml, playgroundConversations } from './playground-config';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -34,7 +36,7 @@ interface DemoWindow {
   seat: PlaygroundSeat;
   /** "Adele Vance (requester)" */
   who: string;
-  /** The port asked for; the Playground moves to a free one when it is taken. */
+  /** The port asked for (0: any); the Playground moves to a free one when it is taken. */
   port: number;
   /** Its own config and log, under .local/. */
   dir: string;
@@ -72,7 +74,7 @@ interface StartedPlayground {
  * M365_AGENTS_PLAYGROUND_LOGFILE (default ./devTools/…); stdout then carries "Listening on N" and little
  * else. An exit with an error is reported with the log's error lines; the rest of the demo keeps running.
  */
-function startPlayground(win: DemoWindow): StartedPlayground {
+function startPlayground(win: DemoWindow, botUrl: string): StartedPlayground {
   const cli = createRequire(import.meta.url).resolve('@microsoft/m365agentsplayground/cli.js');
   const configPath = join(win.dir, '.m365agentsplayground.yml');
   const logPath = join(win.dir, 'm365agentsplayground.log');
@@ -80,16 +82,7 @@ function startPlayground(win: DemoWindow): StartedPlayground {
   writeFileSync(configPath, playgroundConfigYaml(demoTenant, demoUsers, win.seat));
   const client = spawn(
     process.execPath,
-    [
-      cli,
-      '-e',
-      `http://127.0.0.1:${BOT_PORT}/api/messages`,
-      '-c',
-      'msteams',
-      '-p',
-      String(win.port),
-      '--disable-telemetry',
-    ],
+    [cli, '-e', `${botUrl}/api/messages`, '-c', 'msteams', '-p', String(win.port), '--disable-telemetry'],
     {
       cwd: win.dir,
       stdio: ['ignore', 'pipe', 'inherit'],
@@ -148,7 +141,7 @@ async function answers(url: string, deadline: number, gone: () => boolean): Prom
 
 /** A note when a Playground listens elsewhere than asked (its port was taken). */
 function moved(win: DemoWindow): string {
-  return win.url.endsWith(`:${win.port}`) ? '' : `   (port ${win.port} was taken)`;
+  return win.port === 0 || win.url.endsWith(`:${win.port}`) ? '' : `   (port ${win.port} was taken)`;
 }
 
 /** What to print once the demo is up: where everything is, who you are in each window, what to type. */
@@ -233,7 +226,8 @@ async function main(): Promise<void> {
 
   const bot = spawn(process.execPath, ['--import', 'tsx', join(root, 'src', 'index.ts')], {
     cwd: root,
-    stdio: ['ignore', 'inherit', 'inherit'],
+    // stdout passed on as it comes, and read for where the bot listens (PORT=0).
+    stdio: ['ignore', 'pipe', 'inherit'],
     env: {
       ...process.env,
       PIMBOT_MODE: 'playground',
@@ -259,16 +253,19 @@ async function main(): Promise<void> {
     process.stderr.write(`The bot exited (code ${code}); stopping the demo.\n`);
     void stopAll(code ?? 1);
   });
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  // The Playgrounds need the bot's endpoint: with PORT=0 it is known once the bot listens (undefined: it exited).
+  const botUrl = await botListening(bot, BOT_PORT, READY_TIMEOUT_MS);
+  if (stopping || botUrl === undefined) return;
 
-  const clients = withPlayground ? demoWindows.map(startPlayground) : [];
+  const clients = withPlayground ? demoWindows.map((win) => startPlayground(win, botUrl)) : [];
   children.push(...clients.map((c) => c.child));
 
   // The walkthrough comes last, once the bot and the windows answer, so it is not lost in their start-up output.
   const gone = (child: ChildProcess) => () => stopping || child.exitCode !== null || child.signalCode !== null;
-  const deadline = Date.now() + READY_TIMEOUT_MS;
   const late = (what: string) => `${what} did not answer within ${READY_TIMEOUT_MS / 1000} s; see the output above.`;
   const botReady = async () =>
-    (await answers(`http://127.0.0.1:${BOT_PORT}/healthz`, deadline, gone(bot))) ? undefined : late('The bot');
+    (await answers(`${botUrl}/healthz`, deadline, gone(bot))) ? undefined : late('The bot');
   const playgroundReady = async ({ win, child, listening }: StartedPlayground) => {
     const timeout = new Promise<undefined>((resolve) =>
       setTimeout(() => resolve(undefined), deadline - Date.now()).unref(),
@@ -285,7 +282,7 @@ async function main(): Promise<void> {
   if (stopping) return;
 
   const services = [
-    `  Bot                 http://127.0.0.1:${BOT_PORT}/api/messages   (health: /healthz, /readyz)`,
+    `  Bot                 ${botUrl}/api/messages   (health: /healthz, /readyz)`,
     `  Entra authority     ${stack.authority.url}`,
     `  Graph simulator     ${stack.graph.url}/v1.0`,
     `  Azurite (storage)   ${azurite.blobUrl}`,

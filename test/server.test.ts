@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer, type Server as HttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -80,15 +79,11 @@ async function connector(options?: { delayMs?: number }): Promise<CaptureConnect
   return c;
 }
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createHttpServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/**
+ * A port nothing listens on: 1 (tcpmux, RFC 1078), privileged, which no test binds. A port bound and released
+ * instead could be taken by another worker's server in between, and the "unreachable" service would answer.
+ */
+const CLOSED_PORT = 1;
 
 /** A local HTTPS "Graph" (certificate from the test CA this process trusts) answering every request with `status`. */
 async function fakeGraph(status: number): Promise<string> {
@@ -143,7 +138,7 @@ function postActivity(
 describe('health endpoints', () => {
   it('GET /healthz answers 200 {status: "alive"} without consulting any dependency', async () => {
     // Graph is unreachable, yet liveness is unaffected: a restart would not fix Graph.
-    const server = await start(playgroundConfig({ GRAPH_BASE_URL: `https://127.0.0.1:${await closedPort()}` }));
+    const server = await start(playgroundConfig({ GRAPH_BASE_URL: `https://127.0.0.1:${CLOSED_PORT}` }));
 
     const res = await fetch(`${server.url}/healthz`);
 
@@ -173,7 +168,7 @@ describe('health endpoints', () => {
   });
 
   it('GET /readyz answers 503 naming the graph check when Graph cannot be reached', async () => {
-    const server = await start(playgroundConfig({ GRAPH_BASE_URL: `https://127.0.0.1:${await closedPort()}` }));
+    const server = await start(playgroundConfig({ GRAPH_BASE_URL: `https://127.0.0.1:${CLOSED_PORT}` }));
 
     const res = await fetch(`${server.url}/readyz`);
 

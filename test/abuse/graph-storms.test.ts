@@ -10,7 +10,8 @@ import { figure } from './abuse-support';
  * The bot's Graph retry budget is the production default (3 retries, 30 s of waiting in all): a Retry-After
  * that fits is waited out, one that does not makes it give up at once with "try again" (Graph did not act on
  * a 429/503, so nothing was submitted). Graph is the judge of duplicates: the number of selfActivate POSTs it
- * answered 201.
+ * answered 201. How long the turns take, in echo turns, is the bench's (bench/hostile-inputs.ts): here the calls
+ * made and what the user reads.
  */
 
 const { requester: adele } = demoUsers;
@@ -55,29 +56,21 @@ async function askExchange(): Promise<Record<string, unknown>> {
   return confirm!.data!;
 }
 
-async function timed<T>(fn: () => Promise<T>): Promise<{ value: T; ms: number }> {
-  const started = performance.now();
-  const value = await fn();
-  return { value, ms: performance.now() - started };
-}
-
 describe('Graph storms during activation', () => {
   it('429 then 503, each with Retry-After 1 s: waited out, then exactly one activation', async () => {
     const confirm = await askExchange();
     h.stack.graph.injectFault({ kind: 'status', status: 429, count: 1, retryAfterSeconds: 1 });
     h.stack.graph.injectFault({ kind: 'status', status: 503, count: 1, retryAfterSeconds: 1 });
-    const { ms } = await timed(() => h.submit(adele, confirm));
+    await h.submit(adele, confirm);
 
     const posts = activationPosts();
     figure(
       'graph-retry-after',
-      `selfActivate POSTs answered ${posts.map((p) => p.status).join(', ')}; waits ${gaps(posts).join(' ms, ')} ms for Retry-After 1 s each; ${created().length} created; turn ${Math.round(ms)} ms`,
+      `selfActivate POSTs answered ${posts.map((p) => p.status).join(', ')}; waits ${gaps(posts).join(' ms, ')} ms for Retry-After 1 s each; ${created().length} created`,
     );
     expect(posts.map((p) => p.status)).toEqual([429, 503, 201]);
-    for (const gap of gaps(posts)) {
-      expect(gap).toBeGreaterThanOrEqual(990); // Retry-After honoured (timer granularity aside)
-      expect(gap).toBeLessThan(4_000); // ... and not much more
-    }
+    // Retry-After honoured (timer granularity aside); by how much more is the bench's.
+    for (const gap of gaps(posts)) expect(gap).toBeGreaterThanOrEqual(990);
     expect(created()).toHaveLength(1);
     expect(selfActivations()).toHaveLength(1);
     expect(exchangeActive()).toBe(true);
@@ -103,15 +96,16 @@ describe('Graph storms during activation', () => {
     it(`a ${status} storm whose Retry-After exceeds the 30 s budget: gives up at once, says try again, nothing submitted; the retry later creates one request`, async () => {
       const confirm = await askExchange();
       h.stack.graph.injectFault({ kind: 'status', status, count: 50, retryAfterSeconds: 45 });
-      const { ms } = await timed(() => h.submit(adele, confirm));
+      await h.submit(adele, confirm);
       const shown = statusText();
-      const attempts = activationPosts().length;
+      const calls = h.stack.graph.calls();
       figure(
         `graph-${status}-storm`,
-        `gave up after ${attempts} POST attempt(s) in ${Math.round(ms)} ms; the user reads "${shown.replace(/\s+/g, ' ').slice(0, 200)}"; ${created().length} created`,
+        `gave up after ${calls.length} Graph call(s) (${calls.map((c) => `${c.method} ${c.status}`).join(', ')}); the user reads "${shown.replace(/\s+/g, ' ').slice(0, 200)}"; ${created().length} created`,
       );
-      expect(attempts).toBe(1); // waiting 45 s would break the budget: no retry, no sleep
-      expect(ms).toBeLessThan(5_000);
+      // Waiting 45 s would break the budget: the one POST refused, no retry, nothing else asked of Graph.
+      expect(calls.map((c) => `${c.method} ${c.status}`)).toEqual([`POST ${status}`]);
+      expect(activationPosts()).toHaveLength(1);
       expect(shown).toMatch(status === 429 ? /throttling/i : /temporarily unavailable/i);
       expect(shown).toMatch(/Nothing was submitted/);
       expect(shown).toMatch(/Try again in 45 seconds/);
@@ -130,12 +124,9 @@ describe('Graph storms during activation', () => {
 
   it('a 429 storm on reads ("active"): the user is told to try again, the bot does not crash', async () => {
     h.stack.graph.injectFault({ kind: 'status', status: 429, count: 50, retryAfterSeconds: 45 });
-    const { ms } = await timed(() => h.say(adele, 'active'));
+    await h.say(adele, 'active');
     const shown = h.connector.sentTexts().join('\n');
-    figure(
-      'graph-429-storm-reads',
-      `"active" answered in ${Math.round(ms)} ms: "${shown.replace(/\s+/g, ' ').slice(0, 200)}"`,
-    );
+    figure('graph-429-storm-reads', `"active" answered: "${shown.replace(/\s+/g, ' ').slice(0, 200)}"`);
     expect(shown).toMatch(/throttling/i);
     expect(shown).toMatch(/Try again in 45 seconds/);
     expect(shown).not.toMatch(/Sorry, something went wrong/);

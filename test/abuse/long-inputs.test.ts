@@ -1,6 +1,6 @@
 import type { Activity } from 'botbuilder';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { checkTicket, TICKET_MAX } from '../../src/activation/request-rules';
+import { checkTicket, JUSTIFICATION_MAX, TICKET_MAX } from '../../src/activation/request-rules';
 import { parseCommand } from '../../src/commands/command-parser';
 import { DEFAULT_TICKET_PATTERN } from '../../src/config';
 import { demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
@@ -12,6 +12,8 @@ import { figure } from './abuse-support';
  * overlapping repeats (the old default `^[A-Za-z][A-Za-z0-9]*-?\d+$`) costs quadratic time in its input, and the
  * readers behind the dialog's prompts grow faster than the text too. Every typed input is capped before any
  * pattern runs (a message at 2,000 characters, a ticket at TICKET_MAX), and the default pattern is linear.
+ * Here: what the pattern is run on and what the user reads. What these inputs cost, in echo turns, is the
+ * bench's (bench/hostile-inputs.ts; uncapped, a 60k-character answer took 1.5-10 s).
  */
 
 const K60 = 60_000;
@@ -29,38 +31,27 @@ class RecordingPattern extends RegExp {
   }
 }
 
-function timed<T>(fn: () => T): { value: T; ms: number } {
-  const started = performance.now();
-  const value = fn();
-  return { value, ms: performance.now() - started };
-}
-
 describe('the ticket pattern', () => {
-  it('the default pattern does bounded work per character, and still takes the documented ticket ids', () => {
+  it('the default pattern refuses its worst case on 60k characters, and still takes the documented ticket ids', () => {
     const pattern = new RegExp(DEFAULT_TICKET_PATTERN);
     // Examples from the pattern's documentation (INC-42, CHG-1042, INC0012345, SR12345) and the ticket prompt.
     for (const ticket of ['INC-42', 'CHG-1042', 'INC0012345', 'SR12345', 'CHG0012345'])
       expect(pattern.test(ticket), ticket).toBe(true);
     for (const text of ['not', '42', 'INC-', '-42', 'INC 42']) expect(pattern.test(text), text).toBe(false);
 
-    // Run directly on 60k characters (no cap in the way): the pattern itself must be linear.
-    const { value, ms } = timed(() => pattern.test(longTicket(K60)));
-    figure('ticket-pattern', `default TICKET_PATTERN on ${K60} chars: ${ms.toFixed(2)} ms`);
-    expect(value).toBe(false);
-    expect(ms).toBeLessThan(50);
+    // Its worst-case shape on 60k characters (no cap in the way) is refused; its cost there is the bench's.
+    expect(pattern.test(longTicket(K60))).toBe(false);
   });
 
   it(`no configured pattern is ever run on more than TICKET_MAX (${TICKET_MAX}) characters`, () => {
     const pattern = new RecordingPattern(QUADRATIC_PATTERN);
     const huge = longTicket(K60);
 
-    const prompt = timed(() => checkTicket(huge, { ticketPattern: pattern }));
-    const oneLine = timed(() =>
-      parseCommand(`activate Exchange Administrator 2h ${longTicket(1_500)} ticket: ${huge} fix it`, {
-        targetNames: ['Exchange Administrator'],
-        ticketPattern: pattern,
-      }),
-    );
+    const prompt = checkTicket(huge, { ticketPattern: pattern });
+    parseCommand(`activate Exchange Administrator 2h ${longTicket(1_500)} ticket: ${huge} fix it`, {
+      targetNames: ['Exchange Administrator'],
+      ticketPattern: pattern,
+    });
     const withTicket = parseCommand('activate Exchange Administrator 2h INC-42 fix mailbox rules', {
       targetNames: ['Exchange Administrator'],
       ticketPattern: pattern,
@@ -68,14 +59,13 @@ describe('the ticket pattern', () => {
 
     figure(
       'ticket-pattern-cap',
-      `${K60}-char ticket answered in ${prompt.ms.toFixed(2)} ms, ${K60}-char command read in ${oneLine.ms.toFixed(1)} ms; ` +
-        `pattern ran ${pattern.lengths.length}x on at most ${Math.max(...pattern.lengths)} chars (limit ${TICKET_MAX})`,
+      `a ${K60}-char ticket and a ${K60}-char command: the pattern ran ${pattern.lengths.length}x on at most ${Math.max(...pattern.lengths)} chars (limit ${TICKET_MAX})`,
     );
     // The pattern did run (the configured one, not a copy), and never on more than the limit.
     expect(pattern.lengths.length).toBeGreaterThan(0);
     expect(Math.max(...pattern.lengths)).toBeLessThanOrEqual(TICKET_MAX);
     // A clear answer, not a silent miss, and a real ticket still found.
-    expect(prompt.value).toEqual({
+    expect(prompt).toEqual({
       ok: false,
       code: 'ticketTooLong',
       values: { max: TICKET_MAX },
@@ -105,17 +95,12 @@ describe('60k-character answers in chat (the old default pattern configured)', (
     const sent = h.connector.calls.filter((c) => c.operation !== 'delete').map((c) => c.body as Partial<Activity>);
     return visibleText(sent[sent.length - 1] ?? {});
   }
-  async function sayTimed(text: string): Promise<number> {
-    const started = performance.now();
-    expect(await h.say(adele, text)).toBe(200);
-    return performance.now() - started;
-  }
 
-  it('a 60k-character ticket and duration are answered at once, and the request goes on', async () => {
+  it('a 60k-character ticket, duration and command each get an answer saying what to do, and the request goes on', async () => {
     // Ticket prompt (Global Administrator requires one in the demo tenant).
     await h.say(adele, 'activate Global Administrator 1h because tenant-wide setting change');
     expect(lastText()).toMatch(/requires a ticket number/);
-    const ticketMs = await sayTimed(longTicket(K60));
+    expect(await h.say(adele, longTicket(K60))).toBe(200);
     expect(lastText()).toMatch(/does not look like a ticket/);
     await h.say(adele, 'CHG-1042');
     expect(lastText()).toMatch(/CHG-1042/);
@@ -125,22 +110,20 @@ describe('60k-character answers in chat (the old default pattern configured)', (
     h.connector.reset();
     await h.say(adele, 'activate Exchange Administrator');
     expect(lastText()).toMatch(/How long do you need Exchange Administrator/);
-    const durationMs = await sayTimed(`${'!'.repeat(K60)}a`);
+    expect(await h.say(adele, `${'!'.repeat(K60)}a`)).toBe(200);
     expect(lastText()).toMatch(/Say cancel to stop/);
     await h.say(adele, '2h');
     // The duration is taken; the dialog goes on to the justification the role requires.
     expect(lastText()).toMatch(/requires a justification/);
 
-    // A one-line command of 60k characters.
+    // A one-line command of 60k characters: only its start is read.
     h.newConversations();
-    const messageMs = await sayTimed(`activate Exchange Administrator 2h ${longTicket(K60)}`);
-
-    figure(
-      'long-inputs',
-      `60k-char ticket answer ${ticketMs.toFixed(0)} ms, 60k-char duration answer ${durationMs.toFixed(0)} ms, ` +
-        `60k-char message ${messageMs.toFixed(0)} ms (whole turn, bot + simulators)`,
-    );
-    // A whole turn on this shared 2-core machine takes tens of ms; uncapped, these took 1.5-10 s.
-    for (const ms of [ticketMs, durationMs, messageMs]) expect(ms).toBeLessThan(1_000);
+    h.connector.reset();
+    expect(await h.say(adele, `activate Exchange Administrator 2h ${longTicket(K60)}`)).toBe(200);
+    const reply = lastText();
+    figure('long-inputs', `a 60k-char one-line command is answered: "${reply.replace(/\s+/g, ' ').slice(0, 200)}"`);
+    // The long ticket-less tail reads as the reason: refused with the limit (JUSTIFICATION_MAX), asked again.
+    expect(reply).toMatch(new RegExp(`keep the reason to ${JUSTIFICATION_MAX} characters or fewer`));
+    expect(reply).toMatch(/Exchange Administrator requires a justification/);
   });
 });

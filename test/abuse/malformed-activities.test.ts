@@ -473,6 +473,12 @@ describe('malformed activities in playground mode', () => {
       };
     };
     const results: Result[] = [];
+    // A probe of its own connection (not the client's 20 sockets, all busy with the flood): /healthz asked while
+    // the flood runs must be answered while it still runs. The order of events, not a time: a request that
+    // held the event loop (before the parser fix a 2 KB "activate me me me ..." took ~10 s) is the bench's
+    // (bench/hostile-inputs.ts, in echo turns).
+    let floodOver = false;
+    let healthDuringFlood: Promise<{ status: number; answeredDuringFlood: boolean }> | undefined;
     let rssAfterWarmup = 0;
     let heapAfterWarmup = 0;
     const rssSeries: number[] = [];
@@ -486,7 +492,14 @@ describe('malformed activities in playground mode', () => {
       for (let from = 300; from < probes.length; from += 2_500)
         slices.push([from, Math.min(from + 2_500, probes.length)]);
       for (const [i, [from, to]] of slices.entries()) {
-        results.push(...(await pool(probes.slice(from, to), 20, send)));
+        const slice = pool(probes.slice(from, to), 20, send);
+        if (i === 1) {
+          healthDuringFlood = fetch(`${server.url}/healthz`).then(async (r) => {
+            await r.arrayBuffer();
+            return { status: r.status, answeredDuringFlood: !floodOver };
+          });
+        }
+        results.push(...(await slice));
         teams.reset(); // the capture connector keeps every reply: test memory, not the bot's
         if (i === 0) {
           heapAfterWarmup = liveHeapMb();
@@ -497,6 +510,7 @@ describe('malformed activities in playground mode', () => {
         }
       }
     } finally {
+      floodOver = true;
       loop.disable();
       mute.restore();
     }
@@ -561,9 +575,8 @@ describe('malformed activities in playground mode', () => {
     // after the 10,000-request burst, so its bound is looser.
     expect(heapAfter - heapAfterWarmup).toBeLessThan(50);
     expect(rssAfter - rssAfterWarmup).toBeLessThan(300);
-    // No single request may hold the event loop (before the parser fix a 2 KB "activate me me me ..." took ~10 s);
-    // the bound leaves room for GC pauses and a loaded machine.
-    expect(loopMaxMs).toBeLessThan(2_000);
+    // The bot kept serving other requests during the flood.
+    expect(await healthDuringFlood).toEqual({ status: 200, answeredDuringFlood: true });
     // Multipart bodies are not parsed: no upload files left behind.
     expect(uploadsAfter).toBe(uploadsBefore);
   });

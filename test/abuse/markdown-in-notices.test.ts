@@ -1,8 +1,9 @@
 import type { Activity } from 'botbuilder';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser, TenantFixture } from '../../simulators/tenant/tenant-fixture';
-import { type BotHarness, cardActions, startBotHarness } from '../support/bot-harness';
+import { cardActions } from '../support/bot-harness';
+import { useBotHarness } from '../support/use-bot-harness';
 
 /**
  * Issue 13, finding 6: display names, role names and an approver's comment were put as they are into plain
@@ -36,13 +37,8 @@ const hostileTenant: TenantFixture = {
   ),
 };
 
-let h: BotHarness;
-
-beforeAll(async () => {
-  h = await startBotHarness({ FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id });
-  h.stack.graph.loadFixture(hostileTenant);
-});
-afterAll(async () => h?.close());
+// Each test starts from the hostile tenant afresh (no request or activation of another test in Graph) in new chats.
+const h = useBotHarness({ config: { FEED_ADMIN_GROUP_ID: demoGroups.pimApprovers.id }, tenant: hostileTenant });
 
 /** The text messages (no card) the bot sent. */
 function plainMessages(): Partial<Activity>[] {
@@ -59,7 +55,9 @@ describe('plain-text notices with hostile names and comments', () => {
     const confirm = h.connector.calls.flatMap((c) => cardActions(c.body)).find((a) => a.data?.pimbot === 'confirm');
     expect(confirm).toBeDefined();
     await h.submit(adele, confirm!.data!);
-    const request = h.stack.graph.snapshot().requests.find((r) => r.principalId === adele.id);
+    const request = h.stack.graph
+      .snapshot()
+      .requests.find((r) => r.principalId === adele.id && r.roleDefinitionId === demoRoles.globalAdministrator);
     expect(request?.status).toBe('PendingApproval');
     const requestId = request!.id as string;
     h.connector.reset();

@@ -68,6 +68,7 @@ async function confirm(user: FixtureUser, text: string): Promise<void> {
 /** Follows the sign-in card's link through the authority back to the bot, keeping the code it carried. */
 async function signIn(url: string): Promise<void> {
   const page = await browse(url, {
+    rewriteUrl: h.viaFrontDoor,
     onFields: (fields) => {
       const code = fields.get('code');
       if (code) knownSecrets.add(code);

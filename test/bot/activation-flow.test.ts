@@ -163,8 +163,8 @@ describe('step-up for an authentication context', () => {
     expect(signIn?.url, allText()).toMatch(/\/auth\/start\?state=/);
     expect(h.stack.graph.snapshot().requests.filter((r) => r.principalId === adele.id)).toEqual([]);
 
-    // The user's browser: bot → authority /authorize → bot /auth/callback.
-    const page = await browse(signIn!.url!);
+    // The user's browser: bot → authority /authorize → bot /auth/callback, through the bot's front door.
+    const page = await browse(signIn!.url!, { rewriteUrl: h.viaFrontDoor });
     expect(page.status).toBe(200);
     expect(page.text).toMatch(/signed in/i);
     await h.connector.waitFor(() => /Waiting for approval/.test(statusText()), 10_000);

@@ -46,8 +46,8 @@ describe('step-up whatever the wording of the authentication-context refusal', (
       console.log(`step-up (${form}): sign-in card sent = ${Boolean(signIn)}`);
       expect(signIn?.url, allText()).toMatch(/\/auth\/start\?state=/);
 
-      // The user's browser: bot → authority /authorize → form post to the bot's /auth/callback.
-      const page = await browse(signIn!.url!);
+      // The user's browser: bot → authority /authorize → form post to the bot's /auth/callback (front door).
+      const page = await browse(signIn!.url!, { rewriteUrl: h.viaFrontDoor });
       expect(page.status).toBe(200);
       await h.connector.waitFor(() => /Waiting for approval/.test(statusText()), 10_000);
       const request = h.stack.graph.snapshot().requests.find((r) => r.principalId === adele.id);

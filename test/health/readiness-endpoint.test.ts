@@ -1,5 +1,4 @@
 import { once } from 'node:events';
-import { createServer as createHttpServer } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -53,15 +52,11 @@ async function countingGraph(status: number): Promise<{ url: string; metadataReq
   };
 }
 
-/** A port nothing listens on: bound, then released. */
-async function closedPort(): Promise<number> {
-  const server = createHttpServer();
-  server.listen(0, '127.0.0.1');
-  await once(server, 'listening');
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
+/**
+ * A port nothing listens on: 1 (tcpmux, RFC 1078), privileged, which no test binds. A port bound and released
+ * instead could be taken by another worker's server in between, and the "unreachable" service would answer.
+ */
+const CLOSED_PORT = 1;
 
 async function startBot(graphBaseUrl: string): Promise<{ server: RunningServer; lines: LogLine[] }> {
   const lines: LogLine[] = [];
@@ -127,7 +122,7 @@ describe('GET /readyz', () => {
   });
 
   it('never shows the network error of an unreachable dependency', async () => {
-    const port = await closedPort();
+    const port = CLOSED_PORT;
     const { server, lines } = await startBot(`https://127.0.0.1:${port}`);
 
     const res = await fetch(`${server.url}/readyz`);

@@ -10,9 +10,10 @@ import { demoBotApplication } from '../../simulators/demo-app';
 import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { startAzurite, type TestAzurite, uniqueName } from '../support/azurite';
-import { cardActions, freePort, visibleText } from '../support/bot-harness';
+import { cardActions, visibleText } from '../support/bot-harness';
 import { type BotProcess, startBotProcess } from '../support/bot-process';
 import { type CaptureConnector, startCaptureConnector } from '../support/capture-connector';
+import { PUBLIC_BASE_URL, PUBLIC_CALLBACK_URL, viaFrontDoor } from '../support/front-door';
 import { testCertificateAuthority } from '../support/local-ca';
 
 /**
@@ -35,10 +36,10 @@ const azuriteData = mkdtempSync(join(tmpdir(), 'pimbot-scale-out-'));
 
 beforeAll(async () => {
   azurite = await startAzurite({ location: azuriteData });
-  const ports = [await freePort(), await freePort()];
   stack = await startLocalStack({
     ca: testCertificateAuthority(),
-    botApp: demoBotApplication(ports.map((p) => `http://127.0.0.1:${p}/auth/callback`)),
+    // Both instances behind one public URL (the load balancer's): one redirect URI.
+    botApp: demoBotApplication([PUBLIC_CALLBACK_URL]),
   });
   connector = await startCaptureConnector();
   env = {
@@ -48,7 +49,7 @@ beforeAll(async () => {
     JOB_POLL_SECONDS: '0.5',
     APPROVAL_REMINDER_MINUTES: '0.05',
   };
-  [a, b] = await Promise.all(ports.map((port) => startBotProcess(stack, env, port)));
+  [a, b] = await Promise.all([startBotProcess(stack, env), startBotProcess(stack, env)]);
 }, 120_000);
 
 afterAll(async () => {
@@ -161,9 +162,9 @@ describe('two instances on one Azure Storage', { shuffle: false }, () => {
     const other = leader === a ? b : a;
     await leader.kill();
     await other.waitForLog(/now runs the activation watcher/, 30_000);
-    // Same port: its redirect URI is the one registered for it (the step-up test below needs it).
-    if (leader === a) a = await startBotProcess(stack, env, leader.port);
-    else b = await startBotProcess(stack, env, leader.port);
+    // Restarted (on a new port; the load balancer's public URL stays), for the tests below.
+    if (leader === a) a = await startBotProcess(stack, env);
+    else b = await startBotProcess(stack, env);
   }, 60_000);
 
   it('a bot restarted in the middle of a dialog continues it', async () => {
@@ -171,9 +172,8 @@ describe('two instances on one Azure Storage', { shuffle: false }, () => {
     connector.reset();
     await say(a, adele, conv, 'activate Global Administrator');
     expect(connector.sentTexts().join('\n')).toMatch(/How long do you need Global Administrator/);
-    const port = a.port;
     await a.stop();
-    a = await startBotProcess(stack, env, port);
+    a = await startBotProcess(stack, env);
     connector.reset();
     await say(a, adele, conv, '1h');
     expect(connector.sentTexts().join('\n')).toMatch(/Global Administrator requires a justification/);
@@ -186,10 +186,10 @@ describe('two instances on one Azure Storage', { shuffle: false }, () => {
     const confirm = connector.calls.flatMap((c) => cardActions(c.body)).find((x) => x.data?.pimbot === 'confirm');
     await post(a, activity(adele, conv, { type: 'message', value: confirm!.data }));
     const signIn = connector.calls.flatMap((c) => cardActions(c.body)).find((x) => x.type === 'Action.OpenUrl');
-    expect(signIn?.url).toMatch(new RegExp(`^${a.url}/auth/start\\?state=`));
+    expect(signIn?.url?.startsWith(`${PUBLIC_BASE_URL}/auth/start?state=`), signIn?.url).toBe(true);
 
     // The browser reaches B for both /auth/start and the callback.
-    const landed = await browse(signIn!.url!, { rewriteUrl: (u) => u.replace(a.url, b.url) });
+    const landed = await browse(signIn!.url!, { rewriteUrl: viaFrontDoor(b.url) });
     const page = landed.text;
     const url = landed.url;
     expect(page).toMatch(/signed in/i);

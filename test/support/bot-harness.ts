@@ -1,5 +1,4 @@
 import { randomUUID } from 'node:crypto';
-import { createServer } from 'node:net';
 import type { Activity, Storage } from 'botbuilder';
 import { pino } from 'pino';
 import { type RunningApp, startApp } from '../../src/app';
@@ -7,28 +6,24 @@ import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { parseConfig } from '../../src/config';
 import { createLogger } from '../../src/observability/logger';
 import type { GraphExchangeRecord } from '../../src/pim/graph-middleware';
+import type { ManualClock } from '../../simulators/clock';
 import { demoBotApplication } from '../../simulators/demo-app';
 import { type LocalStack, startLocalStack } from '../../simulators/local-stack';
 import type { FixtureUser } from '../../simulators/tenant/tenant-fixture';
 import { type ContractViolation, formatViolations } from '../contract/graph-contract';
 import { type CaptureConnector, startCaptureConnector } from './capture-connector';
 import { contractObserver } from './contract-observer';
+import { PUBLIC_BASE_URL, PUBLIC_CALLBACK_URL, viaFrontDoor } from './front-door';
 import { testCertificateAuthority } from './local-ca';
-
-/** A free loopback port: the bot's public URL (step-up redirect URI) must be known before it starts. */
-export async function freePort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  const port = (server.address() as { port: number }).port;
-  await new Promise<void>((r) => server.close(() => r()));
-  return port;
-}
 
 export interface BotHarness {
   stack: LocalStack;
   connector: CaptureConnector;
   bot: RunningApp;
+  /** Where the bot listens (the port the kernel gave it): tests post here. */
   botUrl: string;
+  /** A URL the bot gave out under its public base URL (a step-up link), sent to the bot: `browse`'s rewriteUrl. */
+  viaFrontDoor(url: string): string;
   violations: ContractViolation[];
   exchanges: GraphExchangeRecord[];
   /** The 1:1 conversation id of a user with the bot (changes with newConversations). */
@@ -68,6 +63,12 @@ export interface BotHarnessOptions {
   productionGraphObserver?: boolean;
   /** The app registration's Graph application permissions (default: the demo app's), e.g. one left out. */
   applicationPermissions?: readonly string[];
+  /**
+   * The simulated tenant's clock, which the bot and its jobs follow (default: one running at real time). A
+   * ManualClock built with a start stands still until the test moves it: no timed job (the approval
+   * reconciliation every 15 s, reminders) falls due while a test counts what its own requests did.
+   */
+  clock?: ManualClock;
 }
 
 /** The whole product on loopback: local authority, Graph simulator, the bot in playground mode, a capture connector. */
@@ -76,8 +77,6 @@ export async function startBotHarness(
   options: BotHarnessOptions = {},
 ): Promise<BotHarness> {
   const ca = testCertificateAuthority();
-  const port = await freePort();
-  const botUrl = `http://127.0.0.1:${port}`;
   // The authority logs one 'entra request' line per request: counted, nothing written.
   const authorityRequests: string[] = [];
   const stackLogger = pino(
@@ -90,13 +89,15 @@ export async function startBotHarness(
       },
     },
   );
-  const botApp = demoBotApplication([`${botUrl}/auth/callback`]);
+  // The step-up redirect URI is the public one: the bot's own port is known only once it listens.
+  const botApp = demoBotApplication([PUBLIC_CALLBACK_URL]);
   const stack = await startLocalStack({
     ca,
     botApp: options.applicationPermissions
       ? { ...botApp, graphApplicationPermissions: [...options.applicationPermissions] }
       : botApp,
     logger: stackLogger,
+    clock: options.clock,
   });
   const connector = await startCaptureConnector();
   const violations: ContractViolation[] = [];
@@ -105,14 +106,14 @@ export async function startBotHarness(
   const config = parseConfig({
     PIMBOT_MODE: 'playground',
     HOST: '127.0.0.1',
-    PORT: String(port),
+    PORT: '0',
     LOG_LEVEL: 'silent',
     AAD_APP_TENANT_ID: stack.fixture.tenantId,
     AAD_APP_CLIENT_ID: stack.botApp.clientId,
     AAD_APP_CLIENT_SECRET: stack.botApp.clientSecret,
     AAD_APP_OAUTH_AUTHORITY_HOST: stack.authority.url,
     GRAPH_BASE_URL: stack.graph.url,
-    PUBLIC_BASE_URL: botUrl,
+    PUBLIC_BASE_URL,
     TICKET_SYSTEM: 'ServiceNow',
     ...extraConfig,
   });
@@ -130,6 +131,7 @@ export async function startBotHarness(
     // The bot's clock for approvals, the feed and the watcher follows the simulated tenant's.
     now: () => stack.clock.now(),
   });
+  const botUrl = bot.url;
 
   let generation = 0;
   const base = (user: FixtureUser): Partial<Activity> => ({
@@ -175,6 +177,7 @@ export async function startBotHarness(
     connector,
     bot,
     botUrl,
+    viaFrontDoor: viaFrontDoor(botUrl),
     violations,
     exchanges,
     post,

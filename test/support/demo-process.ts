@@ -3,14 +3,16 @@
  * two Microsoft 365 Agents Playgrounds, Adele Vance's and Megan Bowen's) as a child process group, for the
  * browser E2E tests.
  *
- * - Free random ports for the bot (PORT) and the two Playgrounds (PLAYGROUND_PORT, APPROVER_PLAYGROUND_PORT);
- *   the script picks its own free ports for the simulators and Azurite.
+ * - Port 0 for the bot (PORT) and the two Playgrounds (PLAYGROUND_PORT, APPROVER_PLAYGROUND_PORT): each binds a
+ *   port the system picks (none is chosen here and released, for another process to take in between), and the
+ *   walkthrough says where each listens. The simulators bind port 0 too; Azurite's ports are picked free and
+ *   its start retried when one was taken meanwhile (simulators/azurite/azurite-process.ts).
  * - A private copy of the project root in a temp dir: scripts/ is copied, everything else is a symlink. The
  *   script keeps its state under `<root>/.local` (CA, Azurite data, the Playgrounds' configs and logs), so a
  *   test run never reuses a previous run's bot state and never fights a developer's `npm run playground`.
  *   Node resolves the symlinks to the checkout's own paths, so the bot and simulators run from the real sources.
  * - Ready once the script printed its walkthrough (it does so when the bot and both Playgrounds answer);
- *   the Playgrounds' URLs are taken from it, so the test opens what a person would open.
+ *   the bot's and the Playgrounds' URLs are taken from it, so the test opens what a person would open.
  * - `stop()` ends the whole process group (SIGTERM, then SIGKILL), and so does a worker that exits without
  *   calling it.
  */
@@ -26,7 +28,6 @@ import {
   statSync,
   symlinkSync,
 } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +44,7 @@ export interface DemoOptions {
 }
 
 export interface Demo {
-  /** http://127.0.0.1:<PORT> (the bot; /api/messages, /healthz, /readyz). */
+  /** http://127.0.0.1:<port> (the bot; /api/messages, /healthz, /readyz), as the walkthrough names it. */
   botUrl: string;
   /** The Playground whose current user is Adele Vance (the requester), as the walkthrough names it. */
   playgroundUrl: string;
@@ -59,20 +60,6 @@ export interface Demo {
   output(): string;
   /** Stops every process of the demo (idempotent). */
   stop(): Promise<void>;
-}
-
-/** A free TCP port on loopback (released again; the child binds it a moment later). */
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.unref();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
-  });
 }
 
 /** The private root: scripts/ copied (so `..` from the script is this dir), the rest symlinked. */
@@ -214,11 +201,15 @@ function urlOf(walkthrough: string, name: string): string | undefined {
   return line ? /http:\/\/127\.0\.0\.1:\d+/.exec(line)?.[0] : undefined;
 }
 
+/** The bot's URL on the walkthrough's "Bot   http://…/api/messages" line. */
+function botUrlOf(walkthrough: string): string | undefined {
+  return /^\s*Bot\s+(http:\/\/127\.0\.0\.1:\d+)\/api\/messages/m.exec(walkthrough)?.[1];
+}
+
 /** Starts the demo and resolves once it printed its walkthrough and the bot and both Playgrounds answer. */
 export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
   const started = Date.now();
   const deadline = started + (options.startTimeoutMs ?? 60_000);
-  const [botPort, playgroundPort, approverPort] = await Promise.all([freePort(), freePort(), freePort()]);
   const root = makePrivateRoot();
   const output: string[] = [];
 
@@ -227,9 +218,9 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     ['--import', 'tsx', join(root, 'scripts', 'playground.ts')],
     root,
     demoEnvironment({
-      PORT: String(botPort),
-      PLAYGROUND_PORT: String(playgroundPort),
-      APPROVER_PLAYGROUND_PORT: String(approverPort),
+      PORT: '0',
+      PLAYGROUND_PORT: '0',
+      APPROVER_PLAYGROUND_PORT: '0',
     }),
     output,
   );
@@ -264,7 +255,6 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
       ? `The demo exited early (npm run playground, code ${demo.exitCode ?? demo.signalCode}).`
       : undefined;
 
-  const botUrl = `http://127.0.0.1:${botPort}`;
   try {
     while (!walkthrough) {
       const reason = exited();
@@ -274,10 +264,11 @@ export async function startDemo(options: DemoOptions = {}): Promise<Demo> {
     }
     const problems = walkthrough.split('\n').filter((line) => line.trimStart().startsWith('!'));
     if (problems.length > 0) throw new Error(`The demo started with problems:\n${problems.join('\n')}`);
+    const botUrl = botUrlOf(walkthrough);
     const playgroundUrl = urlOf(walkthrough, demoUsers.requester.displayName);
     const approverPlaygroundUrl = urlOf(walkthrough, demoUsers.approver.displayName);
-    if (!playgroundUrl || !approverPlaygroundUrl) {
-      throw new Error(`The walkthrough does not name both Playgrounds:\n${walkthrough}`);
+    if (!botUrl || !playgroundUrl || !approverPlaygroundUrl) {
+      throw new Error(`The walkthrough does not name the bot and both Playgrounds:\n${walkthrough}`);
     }
     await Promise.all([
       waitForHttp(`${botUrl}/healthz`, deadline, exited),

@@ -14,15 +14,13 @@ import { parseConfig } from '../../src/config';
 import { botCredentialsFactory, botFrameworkAuthOptions } from '../../src/teams/bot-framework-settings';
 import { TeamsChannelAuthentication } from '../../src/teams/teams-channel-authentication';
 import { fakeSecret } from './fake-secrets';
+import { PUBLIC_BASE_URL } from './front-door';
 import { testCertificateAuthority } from './local-ca';
 import { TeamsDriver, type TeamsUser } from './teams-driver';
 
 export const OAUTH_CONNECTION = 'PimBotSso';
-/**
- * Where browsers reach the bot (its front door, which ends TLS): the step-up sign-in's pages and redirect URI.
- * A test's browser sends it to the bot's own URL (`browse(…, { rewriteUrl })`), as the front door would.
- */
-export const PUBLIC_BASE_URL = 'https://pimbot.contoso.example';
+/** Where browsers reach the bot (its front door): the step-up sign-in's pages and redirect URI. */
+export { PUBLIC_BASE_URL };
 
 /** The bot in production mode, every Microsoft service it calls replaced by a local stand-in. */
 export interface ProductionStack {
