@@ -58,7 +58,16 @@ const NO_MATCH = 99;
  */
 const MAX_QUERY_LENGTH = 256;
 
-export function matchTarget(query: string, candidates: readonly PimTarget[]): TargetMatch {
+export interface MatchOptions {
+  /**
+   * Whether a miss lists near names ('none'.suggestions). Default true. The command parser tries up to 8 runs of
+   * words per reading and drops the suggestions, which cost more than the match itself (edit distances to
+   * every name): without them, "activate me me me …" reads in a fraction of the time.
+   */
+  suggestions?: boolean;
+}
+
+export function matchTarget(query: string, candidates: readonly PimTarget[], matching: MatchOptions = {}): TargetMatch {
   if (query.length > MAX_QUERY_LENGTH) return { kind: 'none', suggestions: [] };
   const unique = dedupe(candidates);
   const variants = queryVariants(query, unique);
@@ -67,7 +76,8 @@ export function matchTarget(query: string, candidates: readonly PimTarget[]): Ta
     const ranked = bestTier(variant.query, variant.candidates, unique);
     if (ranked.tier < best.tier) best = ranked;
   }
-  if (best.tier === NO_MATCH) return { kind: 'none', suggestions: suggest(query, unique) };
+  if (best.tier === NO_MATCH)
+    return { kind: 'none', suggestions: matching.suggestions === false ? [] : suggest(query, unique) };
   const how = HOW[best.tier]!;
   const options = [...best.targets].sort(compareTargets);
   return options.length === 1 ? { kind: 'exact', target: options[0]!, how } : { kind: 'ambiguous', options, how };

@@ -1,3 +1,4 @@
+import type { TargetMatch } from '../activation/target-matcher';
 import type { PimTarget } from '../pim/pim-types';
 
 /**
@@ -9,6 +10,11 @@ export interface ParseContext {
   candidates: PimTarget[];
   /** Run it through matchesTicketPattern (request-rules.ts), never directly. */
   ticket: RegExp;
+  /**
+   * What each text matched, for this message: the readers try the same runs of words again and again ("activate
+   * me me me …" reads up to 8 fillers, each with and without itself), and matching is the parser's main cost.
+   */
+  matches: Map<string, TargetMatch>;
 }
 
 export function parseContext(targetNames: readonly string[], ticketPattern: RegExp): ParseContext {
@@ -21,5 +27,6 @@ export function parseContext(targetNames: readonly string[], ticketPattern: RegE
     })),
     // The configured pattern itself, only ever run through matchesTicketPattern (length cap, lastIndex reset).
     ticket: ticketPattern,
+    matches: new Map(),
   };
 }

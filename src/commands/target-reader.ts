@@ -1,4 +1,4 @@
-import { type MatchHow, matchTarget } from '../activation/target-matcher';
+import { type MatchHow, matchTarget, type TargetMatch } from '../activation/target-matcher';
 import type { Token } from './command-tokens';
 import type { ParseContext } from './parse-context';
 import { AFTER_TARGET } from './role-request-vocabulary';
@@ -11,6 +11,8 @@ import { AFTER_TARGET } from './role-request-vocabulary';
 /** Matches strong enough to read a message without a verb as an activation. */
 export const STRONG: ReadonlySet<MatchHow> = new Set(['name', 'alias', 'words', 'acronym']);
 const MAX_TARGET_WORDS = 8;
+/** The reader only needs whether and how words match; the dialogs ask again for suggestions when they show them. */
+const NO_SUGGESTIONS = { suggestions: false } as const;
 
 export interface FoundTarget {
   text: string;
@@ -18,11 +20,21 @@ export interface FoundTarget {
   how: MatchHow;
 }
 
+/** matchTarget without suggestions, once per text per message. */
+function matchOnce(text: string, ctx: ParseContext): TargetMatch {
+  let match = ctx.matches.get(text);
+  if (!match) {
+    match = matchTarget(text, ctx.candidates, NO_SUGGESTIONS);
+    ctx.matches.set(text, match);
+  }
+  return match;
+}
+
 /** The longest run of leading words that names one (or several) of the candidates. */
 export function findTarget(tokens: Token[], ctx: ParseContext): FoundTarget | undefined {
   if (!ctx.candidates.length || !tokens.length) return undefined;
   if (tokens[0]!.quoted) {
-    const match = matchTarget(tokens[0]!.raw, ctx.candidates);
+    const match = matchOnce(tokens[0]!.raw, ctx);
     return match.kind === 'none' ? undefined : { text: tokens[0]!.raw, length: 1, how: match.how };
   }
   let max = 0;
@@ -35,7 +47,7 @@ export function findTarget(tokens: Token[], ctx: ParseContext): FoundTarget | un
         .join(' '),
     );
     if (!text) continue;
-    const match = matchTarget(text, ctx.candidates);
+    const match = matchOnce(text, ctx);
     if (match.kind !== 'none') return withoutTrailingFillers(tokens, { text, length, how: match.how }, ctx);
   }
   return undefined;
@@ -51,7 +63,7 @@ function withoutTrailingFillers(tokens: Token[], found: FoundTarget, ctx: ParseC
         .map((t) => t.raw)
         .join(' '),
     );
-    const match = matchTarget(text, ctx.candidates);
+    const match = matchOnce(text, ctx);
     if (match.kind === 'none') break;
     best = { text, length, how: match.how };
   }
