@@ -64,8 +64,9 @@ beforeEach(() => {
   metadataStatus = 200;
 });
 
+/** A user's token for the bot, as Teams SSO's: delegated (`scp`), signed with `key`. */
 function token(key: Key, claims: Record<string, unknown>): Promise<string> {
-  return new SignJWT({ oid: USER, tid: TENANT, ...claims })
+  return new SignJWT({ oid: USER, tid: TENANT, scp: 'access_as_user', ...claims })
     .setProtectedHeader({ alg: 'RS256', kid: key.kid })
     .setIssuer(`${authority.url}/${TENANT}/v2.0`)
     .setAudience(CLIENT_ID)
