@@ -25,8 +25,9 @@ import { cardMessage, userIdOf } from './dialog-replies';
 import type { StepUpResult } from '../src/identity/step-up/resume';
 import type { DialogServices } from './dialog-services';
 import { helpCommands } from './help-commands';
-import { type Interruption, readInterruption, unfinishedTargetName, waitingPromptId } from './interruptions';
+import { type Interruption, readInterruption, waitingPromptId } from './interruptions';
 import { Listings } from './listings';
+import { replacementText } from './replacement-text';
 import { unblockSession } from './session-unblock';
 import { STEP_UP_DIALOG, StepUpDialog, type StepUpOptions } from './step-up-dialog';
 
@@ -270,32 +271,4 @@ export class MainDialog extends CancellableDialog {
 function helpMessage(context: TurnContext, intro: TranslationKey) {
   const { locale } = context.activity;
   return cardMessage(helpCard({ intro: translator(locale)(intro), commands: helpCommands(locale) }, { locale }));
-}
-
-/**
- * "I dropped your unfinished request for X; starting Y.": what was dropped and what comes instead. One sentence
- * per combination (chat:replaced.<dropped>.<starting>), so each language words the whole of it.
- */
-function replacementText(inner: DialogContext, next: Extract<Interruption, { kind: 'replace' }>['command']): string {
-  const bottom = inner.stack[0]?.state as { options?: MainDialogOptions } | undefined;
-  const unfinished = bottom?.options?.command.type;
-  const name = unfinishedTargetName(inner);
-  const dropped =
-    unfinished === 'activate'
-      ? name
-        ? 'requestFor'
-        : 'request'
-      : unfinished === 'deactivate'
-        ? name
-          ? 'deactivationOf'
-          : 'deactivation'
-        : 'other';
-  const named = 'targetText' in next && next.targetText ? plainPart(next.targetText) : undefined;
-  const starting =
-    next.type === 'deactivate' ? (named ? 'deactivateNamed' : 'deactivate') : named ? 'activateNamed' : 'activate';
-  const t = translator(inner.context.activity.locale);
-  return t(`chat:replaced.${dropped}.${starting}`, {
-    unfinished: name ? plainPart(name) : '',
-    next: named ?? '',
-  });
 }

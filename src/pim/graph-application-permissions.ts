@@ -1,0 +1,112 @@
+import { get, GROUPS, post, ROLES, USER_SELECT, type GraphPermission } from './graph-permission-types';
+
+/** Application rows of the Graph permission table (graph-permissions.ts: the whole table and how it is checked). */
+export const APPLICATION_GRAPH_PERMISSIONS: readonly GraphPermission[] = [
+  // Application: reads with the bot's own identity (someone other than the signed-in user, or no one
+  // signed in: approver routing, the watcher, the jobs), and installing the bot itself for an approver.
+  {
+    name: 'User.Read.All',
+    id: 'df021288-bdef-4463-88db-98f22de89214',
+    type: 'Role',
+    feature: 'Approval cards, approver routing, activation watcher',
+    why: "Names, UPN and mail of requesters, approvers and whoever activated; the requester's manager for manager-approved policies. Least privileged app-only for both (DOCS user-get.md; manager: learn.microsoft.com/answers/questions/1298947); User.ReadBasic.All is not accepted app-only (learn.microsoft.com/answers/questions/6019739).",
+    calls: [
+      get(`/users/{id}?${USER_SELECT}`, 'src/pim/directory-client.ts getUser()'),
+      get(`/users/{id}/manager?${USER_SELECT}`, 'src/pim/directory-client.ts getManager()'),
+    ],
+    watcher: true,
+  },
+  {
+    name: 'GroupMember.Read.All',
+    id: '98830695-27a2-44f7-8c18-0c3ebc9698f6',
+    type: 'Role',
+    feature: 'Approver groups, feed admins, group names',
+    why: 'Members of approver groups and of FEED_ADMIN_GROUP_ID; the names of PIM for Groups groups. Least privileged, narrower than Group.Read.All (DOCS group-list-members.md, group-get.md).',
+    calls: [
+      get('/groups/{id}?$select=id,displayName', 'src/pim/directory-client.ts getGroup()'),
+      get(`/groups/{id}/members?${USER_SELECT}`, 'src/pim/directory-client.ts listGroupMembers()'),
+    ],
+    watcher: true,
+  },
+  {
+    name: 'RoleManagement.ReadWrite.Directory',
+    id: '9e3f62cf-ca93-4989-b6ce-bf83c28f9fe8',
+    type: 'Role',
+    feature: 'Activation watcher, approval follow-up and reconciliation',
+    why: 'Listing role assignment schedule requests app-only: the only application permission the reference lists (DOCS includes/permissions/rbacapplication-list-roleassignmentschedulerequests-permissions.md); only requests show a denial, cancel or expiry. The bot only reads with it.',
+    calls: [
+      get(
+        `${ROLES}/roleAssignmentScheduleRequests?$select=id,action,status,principalId,justification,ticketInfo,approvalId,createdDateTime,completedDateTime,scheduleInfo,isValidationOnly,targetScheduleId,roleDefinitionId,directoryScopeId`,
+        'src/pim/pim-reader.ts listRoleAssignmentRequests()',
+      ),
+      get(
+        `${ROLES}/roleAssignmentScheduleRequests?$filter=status%20eq%20'PendingApproval'&$select=id,status,createdDateTime,completedDateTime`,
+        'src/approvals/pim-request-states.ts read()',
+      ),
+      get(
+        `${ROLES}/roleAssignmentScheduleRequests/{id}?$select=id,status,createdDateTime,completedDateTime`,
+        'src/approvals/pim-request-states.ts one()',
+      ),
+    ],
+    watcher: true,
+  },
+  {
+    name: 'RoleAssignmentSchedule.Read.Directory',
+    id: 'd5fe8ce8-684c-4c83-a52c-46e882ce4be1',
+    type: 'Role',
+    feature: 'Approval follow-up, expiry jobs, watcher, group bundles in `roles`',
+    why: 'Who holds which role now (is an activation provisioned, still active, until when; the roles a PIM for Groups group holds). Least privileged for assignment schedule instances (DOCS rbacapplication-list-roleassignmentscheduleinstances.md); asked for on its own so these keep working where RoleManagement.ReadWrite.Directory is withheld.',
+    calls: [
+      get(
+        `${ROLES}/roleAssignmentScheduleInstances?$filter=principalId%20eq%20'{id}'&$select=id,principalId,startDateTime,endDateTime,assignmentType,memberType,roleDefinitionId,directoryScopeId,roleAssignmentScheduleId`,
+        'src/pim/pim-reader.ts listRoleAssignmentInstances()',
+      ),
+    ],
+    watcher: true,
+  },
+  {
+    name: 'RoleManagement.Read.Directory',
+    id: '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
+    type: 'Role',
+    feature: 'Role names: feed cards, channel subscriptions, group bundles',
+    why: 'Role definitions (names): the reference lists no narrower permission for them, RoleAssignmentSchedule.* do not cover roleDefinitions (DOCS rbacapplication-list-roledefinitions.md, unifiedroledefinition-get.md).',
+    calls: [
+      get(`${ROLES}/roleDefinitions?$select=id,displayName`, 'src/pim/pim-reader.ts listRoleNames()'),
+      get(`${ROLES}/roleDefinitions/{id}?$select=id,displayName`, 'src/pim/pim-reader.ts roleName()'),
+    ],
+    watcher: true,
+  },
+  {
+    name: 'PrivilegedAssignmentSchedule.Read.AzureADGroup',
+    id: 'cd4161cb-f098-48f8-a884-1eda9a42434c',
+    type: 'Role',
+    feature: 'Activation watcher and follow-up (PIM for Groups)',
+    why: 'Group assignment requests of each WATCHED_GROUP_IDS group (Graph lists them only per group or principal) and instances to see when an activation ends. Least privileged app-only (DOCS privilegedaccessgroup-list-assignmentschedulerequests.md, privilegedaccessgroup-list-assignmentscheduleinstances.md; the PIM for Groups overview page names ReadWrite for requests: UNVERIFIED which one Graph enforces).',
+    calls: [
+      get(
+        `${GROUPS}/assignmentScheduleRequests?$filter=groupId%20eq%20'{id}'&$select=id,status,createdDateTime,completedDateTime`,
+        'src/pim/pim-reader.ts listGroupAssignmentRequests(), src/approvals/pim-request-states.ts read()',
+      ),
+      get(
+        `${GROUPS}/assignmentScheduleInstances?$filter=principalId%20eq%20'{id}'&$select=id,principalId,startDateTime,endDateTime,assignmentType,memberType,groupId,accessId,assignmentScheduleId`,
+        'src/pim/pim-reader.ts listGroupAssignmentInstances()',
+      ),
+    ],
+    watcher: true,
+  },
+  {
+    name: 'TeamsAppInstallation.ReadWriteSelfForUser.All',
+    id: '908de74d-f8b2-4d6b-a9ed-2a17b3b78179',
+    type: 'Role',
+    feature: 'Approval cards for approvers who never opened PIM Bot',
+    why: 'Installs PIM Bot itself for such an approver and reads the chat to post in. Least privileged install permission; *Self* reaches only the app whose webApplicationInfo.id is this registration (DOCS userteamwork-post-installedapps.md, userteamwork-list-installedapps.md, userscopeteamsappinstallation-get-chat.md).',
+    calls: [
+      get(
+        "/users/{id}/teamwork/installedApps?$expand=teamsApp&$filter=teamsApp%2FexternalId%20eq%20'{id}'",
+        'src/teams/teams-app-installations.ts find()',
+      ),
+      post('/users/{id}/teamwork/installedApps', 'src/teams/teams-app-installations.ts install()'),
+      get('/users/{id}/teamwork/installedApps/{id}/chat?$select=id', 'src/teams/teams-app-installations.ts chatId()'),
+    ],
+  },
+];
