@@ -3,7 +3,6 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { type IncomingMessage, request as httpRequest } from 'node:http';
 import { request as httpsRequest } from 'node:https';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 
@@ -25,7 +24,7 @@ export interface AzuriteStartOptions {
   location?: string;
   /** Address to listen on; loopback unless you mean otherwise. */
   host?: string;
-  /** Fixed ports; each one left out is a free port picked at start. */
+  /** Fixed ports; each one left out is chosen by the OS as Azurite binds it (port 0). */
   ports?: { blob?: number; queue?: number; table?: number };
   /** How long to wait for Azurite to answer before giving up (default 20 s). */
   startTimeoutMs?: number;
@@ -94,28 +93,24 @@ export async function startAzuriteProcess(options: AzuriteStartOptions = {}): Pr
       "Azurite accepts bearer tokens (oauth: 'basic') over HTTPS only: pass https: { certPem, keyPem } too.",
     );
   }
-  const fixed = options.ports ?? {};
-  const canRetry = fixed.blob === undefined || fixed.queue === undefined || fixed.table === undefined;
-  // A port picked as free can be taken by someone else before Azurite binds it; try again then.
-  for (let attempt = 1; ; attempt++) {
-    try {
-      return await startOnce(options);
-    } catch (err) {
-      if (!(err instanceof PortTakenError) || !canRetry || attempt >= 3) throw err;
-    }
-  }
+  return launch(options);
 }
 
-class PortTakenError extends AzuriteStartError {}
+type ServiceName = 'blob' | 'queue' | 'table';
 
-async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> {
+/** Azurite's start banner line for each service, with the port it bound (printed even with --silent). */
+const LISTENING = /Azurite (Blob|Queue|Table) service is successfully listening at \S+:(\d+)/;
+
+async function launch(options: AzuriteStartOptions): Promise<AzuriteProcess> {
   const host = options.host ?? '127.0.0.1';
-  const picked = await freePorts(host, 3);
-  const ports = {
-    blob: options.ports?.blob ?? picked[0]!,
-    queue: options.ports?.queue ?? picked[1]!,
-    table: options.ports?.table ?? picked[2]!,
+  // Port 0 lets the OS choose while Azurite binds (no window in which another process can take a port
+  // picked beforehand); Azurite prints the port it got, read back below.
+  const requested = {
+    blob: options.ports?.blob ?? 0,
+    queue: options.ports?.queue ?? 0,
+    table: options.ports?.table ?? 0,
   };
+  const bound: Partial<Record<ServiceName, number>> = {};
   // Azurite reads --cert/--key from files: a private folder, removed when Azurite stops.
   const tlsDir = options.https ? mkdtempSync(join(tmpdir(), 'azurite-tls-')) : undefined;
   const removeTlsDir = () => {
@@ -134,9 +129,9 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
     '--silent',
     '--disableTelemetry',
     '--skipApiVersionCheck',
-    ...['--blobHost', host, '--blobPort', String(ports.blob)],
-    ...['--queueHost', host, '--queuePort', String(ports.queue)],
-    ...['--tableHost', host, '--tablePort', String(ports.table)],
+    ...['--blobHost', host, '--blobPort', String(requested.blob)],
+    ...['--queueHost', host, '--queuePort', String(requested.queue)],
+    ...['--tableHost', host, '--tablePort', String(requested.table)],
     ...(tlsDir ? ['--cert', join(tlsDir, 'cert.pem'), '--key', join(tlsDir, 'key.pem')] : []),
     ...(options.oauth ? ['--oauth', options.oauth] : []),
   ];
@@ -151,6 +146,8 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
       if (!line) continue;
       output.push(line);
       if (output.length > 50) output.shift();
+      const listening = LISTENING.exec(line);
+      if (listening) bound[listening[1]!.toLowerCase() as ServiceName] = Number(listening[2]);
       options.onOutput?.(line);
     }
   };
@@ -164,7 +161,6 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
   const scheme = tlsDir ? 'https' : 'http';
   const urlOf = (port: number) =>
     `${scheme}://${host.includes(':') ? `[${host}]` : host}:${port}/${AZURITE_ACCOUNT_NAME}`;
-  const endpoints = { blobUrl: urlOf(ports.blob), queueUrl: urlOf(ports.queue), tableUrl: urlOf(ports.table) };
 
   const timeoutMs = options.startTimeoutMs ?? 20_000;
   const deadline = Date.now() + timeoutMs;
@@ -172,21 +168,26 @@ async function startOnce(options: AzuriteStartOptions): Promise<AzuriteProcess> 
   exited.then(() => {
     running = false;
   });
-  while (!(await allAnswer(Object.values(endpoints)))) {
+  const ready = async (): Promise<boolean> => {
+    const ports = [bound.blob, bound.queue, bound.table];
+    return ports.every((port) => port !== undefined) && (await allAnswer(ports.map((port) => urlOf(port!))));
+  };
+  while (!(await ready())) {
     if (!running) {
       const log = output.join('\n');
-      const message = `Azurite exited during start (code ${child.exitCode}). Its output:\n${log || '(none)'}`;
-      if (/EADDRINUSE/.test(log)) throw new PortTakenError(message);
-      throw new AzuriteStartError(message);
+      throw new AzuriteStartError(
+        `Azurite exited during start (code ${child.exitCode})${/EADDRINUSE/.test(log) ? ': a port it was given is in use' : ''}. Its output:\n${log || '(none)'}`,
+      );
     }
     if (Date.now() > deadline) {
       await stopChild(child, exited);
       throw new AzuriteStartError(
-        `Azurite did not answer within ${timeoutMs} ms on ports ${ports.blob}/${ports.queue}/${ports.table}. Its output:\n${output.join('\n') || '(none)'}`,
+        `Azurite did not answer within ${timeoutMs} ms (requested ports ${requested.blob}/${requested.queue}/${requested.table}, 0 = any). Its output:\n${output.join('\n') || '(none)'}`,
       );
     }
     await new Promise((resolve) => setTimeout(resolve, 50));
   }
+  const endpoints = { blobUrl: urlOf(bound.blob!), queueUrl: urlOf(bound.queue!), tableUrl: urlOf(bound.table!) };
 
   return {
     ...endpoints,
@@ -233,28 +234,6 @@ function answers(url: string): Promise<boolean> {
     req.on('error', () => resolve(false));
     req.end();
   });
-}
-
-/** `count` distinct ports the OS reports free right now (held open together, so they differ). */
-async function freePorts(host: string, count: number): Promise<number[]> {
-  const servers = await Promise.all(
-    Array.from(
-      { length: count },
-      () =>
-        new Promise<ReturnType<typeof createServer>>((resolve, reject) => {
-          const server = createServer();
-          server.once('error', reject);
-          server.listen(0, host, () => resolve(server));
-        }),
-    ),
-  );
-  const ports = servers.map((server) => {
-    const address = server.address();
-    if (!address || typeof address === 'string') throw new AzuriteStartError('Could not pick a free port.');
-    return address.port;
-  });
-  await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
-  return ports;
 }
 
 function azuriteScript(): string {
