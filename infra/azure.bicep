@@ -206,6 +206,44 @@ resource stateContainer 'Microsoft.Storage/storageAccounts/blobServices/containe
   }
 }
 
+// Dedupe marks: one empty blob per message Teams delivers (activity-deliveries/, src/teams/delivery-marks.ts) and
+// per SSO token exchange (sso-token-exchange/, src/teams/token-exchange-dedupe-storage.ts). Each is needed for
+// minutes (Teams redelivers within about 30 s); the lifecycle rule deletes them after a day so they do not pile up.
+// Lifecycle rules run about once a day (learn.microsoft.com/azure/storage/blobs/lifecycle-management-overview).
+resource dedupeMarkCleanup 'Microsoft.Storage/storageAccounts/managementPolicies@2023-01-01' = if (deployApp) {
+  parent: storage
+  name: 'default'
+  properties: {
+    policy: {
+      rules: [
+        {
+          enabled: true
+          name: 'delete-dedupe-marks'
+          type: 'Lifecycle'
+          definition: {
+            filters: {
+              blobTypes: [
+                'blockBlob'
+              ]
+              prefixMatch: [
+                '${stateContainerName}/activity-deliveries/'
+                '${stateContainerName}/sso-token-exchange/'
+              ]
+            }
+            actions: {
+              baseBlob: {
+                delete: {
+                  daysAfterModificationGreaterThan: 1
+                }
+              }
+            }
+          }
+        }
+      ]
+    }
+  }
+}
+
 resource queueService 'Microsoft.Storage/storageAccounts/queueServices@2023-01-01' = if (deployApp) {
   parent: storage
   name: 'default'

@@ -17,6 +17,7 @@ import { registerStepUpRoutes, StepUpSessions, stepUpSealingSecret } from './ide
 import { stepUpCleanup } from './identity/step-up/cleanup';
 import type { ActivationFeed } from './notifications/activation-feed';
 import type { ActivationWatcher } from './notifications/activation-watcher';
+import { storageAccountOf } from './azure/storage-account';
 import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
 import type { GraphTransport } from './pim/graph-transport';
@@ -32,6 +33,8 @@ import { TeamsAppInstallations } from './teams/teams-app-installations';
 import { createAdapter } from './teams/bot-adapter';
 import { StepUpResumer } from './teams/step-up-resumer';
 import { TeamsMessenger } from './teams/teams-messenger';
+import { deliveryMarks } from './teams/delivery-marks';
+import { RedeliveryGuard } from './teams/redelivery-guard';
 import { tokenExchangeDedupeStorage } from './teams/token-exchange-dedupe-storage';
 import { TurnSessions } from './teams/turn-sessions';
 import { ProactiveRequesterSessions } from './teams/requester-sessions';
@@ -103,13 +106,21 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
   const storage = options.storage ?? new MemoryStorage();
   const now = options.now ?? (() => new Date());
   const adapter = createAdapter(config, logger);
+  // Azure Storage when the bot keeps its state there (shared by every instance); undefined in memory.
+  const storageAccount = storageAccountOf(config.storage);
+  adapter.use(new RedeliveryGuard(deliveryMarks(storageAccount, config.storage.container), logger));
 
   let tokens: UserTokenSource;
   if (config.mode === 'production') {
     const connection = config.oauthConnectionName!;
     // De-duplicates the SSO token exchange Teams sends to every client of the user.
     // Its dedupe needs create-if-absent, which BlobsStorage cannot do (see token-exchange-dedupe-storage).
-    adapter.use(new TeamsSSOTokenExchangeMiddleware(tokenExchangeDedupeStorage(storage, config.storage), connection));
+    adapter.use(
+      new TeamsSSOTokenExchangeMiddleware(
+        tokenExchangeDedupeStorage(storage, storageAccount, config.storage.container),
+        connection,
+      ),
+    );
     tokens = new TeamsSsoTokenSource(connection);
   } else {
     tokens = new DevIdentityTokenSource(new DevIdentity(config.entra, config.mode), options.now);

@@ -1,13 +1,14 @@
-import { type ContainerClient, BlobServiceClient } from '@azure/storage-blob';
+import type { ContainerClient } from '@azure/storage-blob';
 import type { Storage, StoreItems } from 'botbuilder';
+import { blobServiceClient, type StorageAccount } from '../azure/storage-account';
 import { blobNameOf } from './bot-storage';
 
 /**
  * Where the dedupe marks live in the bot's container: one virtual folder, so a lifecycle rule (prefixMatch) can age
  * them out. Only the key is encoded as BlobsStorage encodes keys; the prefix's `/` stays a folder separator.
  */
-const KEY_PREFIX = 'sso-token-exchange/';
-const markName = (key: string) => KEY_PREFIX + blobNameOf(key);
+export const TOKEN_EXCHANGE_MARK_PREFIX = 'sso-token-exchange/';
+const markName = (key: string) => TOKEN_EXCHANGE_MARK_PREFIX + blobNameOf(key);
 
 /**
  * The storage TeamsSSOTokenExchangeMiddleware dedupes the `signin/tokenExchange` invokes with (Teams
@@ -65,15 +66,16 @@ export class CreateIfAbsentBlobStorage implements Storage {
 
 /**
  * The storage to give TeamsSSOTokenExchangeMiddleware: create-if-absent blobs in the bot's container
- * when the bot keeps its state on Azure Storage, else the bot's own storage (MemoryStorage already
- * refuses a second write of the same key with a stale eTag, atomically, in its one process).
+ * when the bot keeps its state on Azure Storage — by connection string or by managed identity alike (with
+ * the managed identity the bot's state is BlobsStorage too, whose If-Match would drop every exchange) —
+ * else the bot's own storage (MemoryStorage already refuses a second write of the same key with a stale
+ * eTag, atomically, in its one process).
  */
 export function tokenExchangeDedupeStorage(
   botStorage: Storage,
-  blobs: { connectionString?: string; container: string },
+  account: StorageAccount | undefined,
+  container: string,
 ): Storage {
-  if (!blobs.connectionString) return botStorage;
-  return new CreateIfAbsentBlobStorage(
-    BlobServiceClient.fromConnectionString(blobs.connectionString).getContainerClient(blobs.container),
-  );
+  if (!account) return botStorage;
+  return new CreateIfAbsentBlobStorage(blobServiceClient(account).getContainerClient(container));
 }

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import type { CallRecord } from '../../simulators/graph';
 import { demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { type BotHarness, cardActions, startBotHarness, visibleText } from '../support/bot-harness';
@@ -133,7 +133,7 @@ describe('Graph storms during activation', () => {
     h.stack.graph.clearFaults();
   });
 
-  it('Teams redelivers the Activate click while the bot waits out a Retry-After: still one activation in Graph', async () => {
+  it('Teams redelivers the Activate click while the bot waits out a Retry-After: handled once, one activation, one status card', async () => {
     const confirm = await askExchange();
     h.stack.graph.injectFault({ kind: 'status', status: 429, count: 1, retryAfterSeconds: 1 });
     // The same activity (same id) twice, as the Bot Connector redelivers when the bot answers slowly.
@@ -157,7 +157,8 @@ describe('Graph storms during activation', () => {
       value: confirm,
     };
     const first = h.post(activity);
-    await new Promise((r) => setTimeout(r, 300));
+    // The redelivery arrives while the first delivery waits out the Retry-After Graph answered it with.
+    await vi.waitFor(() => expect(activationPosts().map((p) => p.status)).toContain(429), { timeout: 10_000 });
     const second = await h.post(activity);
     await first;
     const posts = activationPosts();
@@ -172,5 +173,10 @@ describe('Graph storms during activation', () => {
     expect(created()).toHaveLength(1);
     expect(selfActivations().filter((r) => r.status !== 'Failed')).toHaveLength(1);
     expect(exchangeActive()).toBe(true);
+    // The redelivery is not a second click: PIM is asked once (the 429, then its retry), and Adele sees one
+    // status card, which says Active (not a second one saying it is already active).
+    expect(posts.map((p) => p.status)).toEqual([429, 201]);
+    expect(updates).toHaveLength(1);
+    expect(updates[0]).toMatch(/^Active Exchange Administrator/);
   });
 });

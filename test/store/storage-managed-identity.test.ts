@@ -4,6 +4,8 @@ import { parseConfig } from '../../src/config';
 import { JobQueue } from '../../src/scheduler/job-queue';
 import { LeaseLeader } from '../../src/scheduler/lease-leader';
 import { createStorage } from '../../src/teams/bot-storage';
+import { deliveryMarks } from '../../src/teams/delivery-marks';
+import { tokenExchangeDedupeStorage } from '../../src/teams/token-exchange-dedupe-storage';
 import { type EntraAuthority, type ManagedIdentity, startEntraAuthority } from '../../simulators/entra';
 import { startAzuriteWithOAuth, type TestAzurite, uniqueName } from '../support/azurite';
 import { testCertificateAuthority } from '../support/local-ca';
@@ -84,5 +86,25 @@ describe('storage by managed identity against Azurite with OAuth (issue 13, find
     console.log(
       '[issue 13 / finding 10] managed identity → Azurite (OAuth): blob write/read ok, job queued, lease acquired; no account key given to the bot',
     );
+  });
+
+  it('the SSO exchange dedupe and the delivery marks create-if-absent with the identity too (no key)', async () => {
+    const container = uniqueName('pimbot-mi');
+    const account = storageAccountOf({ endpoints: { blob: azurite.blobUrl, queue: azurite.queueUrl } });
+    expect(account?.kind).toBe('token');
+    const botStorage = await createStorage({ account, container });
+    // The middleware's dedupe: a write with an eTag must succeed once. BlobsStorage (the bot's state with a
+    // managed identity) sends it as If-Match, which Blob Storage refuses on an absent blob: every exchange
+    // would be dropped as a duplicate and SSO would never complete.
+    await expect(botStorage.write({ 'msteams/a:chat/exchange-0': { eTag: 'exchange-0' } })).rejects.toThrow();
+    const dedupe = tokenExchangeDedupeStorage(botStorage, account, container);
+    expect(dedupe).not.toBe(botStorage);
+    const mark = { 'msteams/a:chat/exchange-1': { eTag: 'exchange-1' } };
+    await dedupe.write(mark);
+    await expect(dedupe.write(mark)).rejects.toThrow(/eTag conflict/);
+
+    const marks = deliveryMarks(account, container);
+    expect(await marks.claim('msteams/a:chat/1')).toBe(true);
+    expect(await marks.claim('msteams/a:chat/1')).toBe(false);
   });
 });

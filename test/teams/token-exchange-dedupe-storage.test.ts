@@ -40,7 +40,10 @@ async function botInstance(container: string): Promise<{ adapter: TestAdapter }>
   const botStorage = await createStorage(config);
   const adapter = new TestAdapter();
   adapter.addExchangeableToken(CONNECTION, 'msteams', USER, SSO_TOKEN, 'connection-token');
-  adapter.use(new TeamsSSOTokenExchangeMiddleware(tokenExchangeDedupeStorage(botStorage, config), CONNECTION));
+  const account = { kind: 'connectionString' as const, connectionString: azurite.connectionString };
+  adapter.use(
+    new TeamsSSOTokenExchangeMiddleware(tokenExchangeDedupeStorage(botStorage, account, container), CONNECTION),
+  );
   return { adapter };
 }
 
