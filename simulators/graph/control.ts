@@ -16,7 +16,7 @@ export const faultSchema = z.discriminatedUnion('kind', [
   }),
   z.object({
     kind: z.literal('status'),
-    status: z.union([z.literal(429), z.literal(503)]),
+    status: z.union([z.literal(429), z.literal(503), z.literal(504)]),
     count: z.number().int().min(1),
     retryAfterSeconds: z.number().int().min(0).optional(),
   }),

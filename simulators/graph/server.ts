@@ -54,6 +54,9 @@ async function applyLatency(state: SimState): Promise<void> {
 function faultError(fault: Extract<FaultSpec, { kind: 'status' }>): GraphError {
   const headers: Record<string, string> =
     fault.retryAfterSeconds !== undefined ? { 'Retry-After': String(fault.retryAfterSeconds) } : {};
+  if (fault.status === 504) {
+    return new GraphError(504, 'GatewayTimeout', 'The gateway did not receive a timely response.', headers);
+  }
   return fault.status === 429
     ? new GraphError(
         429,
@@ -89,7 +92,7 @@ export function createRequestListener(deps: PipelineDeps): (req: IncomingMessage
       callerKind = caller.kind;
       checkSessionRevocation(state.revokedSessions, caller);
       const fault = takeStatusFault(state);
-      if (fault) throw faultError(fault);
+      if (fault && fault.status !== 504) throw faultError(fault);
       const graphReq: GraphRequest = {
         method: (req.method ?? 'GET').toUpperCase(),
         version: version as GraphVersion,
@@ -115,6 +118,8 @@ export function createRequestListener(deps: PipelineDeps): (req: IncomingMessage
         service: { state, now, caller, requireCp1ForAcrs: deps.requireCp1ForAcrs },
       };
       const response: GraphResponse = await route.handler(ctx, params);
+      // A 504 comes from a gateway that stopped waiting: the service behind it has acted all the same.
+      if (fault) throw faultError(fault);
       status = response.status;
       writeJson(res, response.status, response.body, { ...ids, 'OData-Version': '4.0', ...response.headers });
     } catch (err) {

@@ -101,7 +101,8 @@ export interface CallRecord {
 
 export type FaultSpec =
   | { kind: 'latency'; ms: number; count?: number }
-  | { kind: 'status'; status: 429 | 503; count: number; retryAfterSeconds?: number };
+  /** 429/503 refuse the call before it is handled; 504 answers after it was handled (a gateway gave up waiting). */
+  | { kind: 'status'; status: 429 | 503 | 504; count: number; retryAfterSeconds?: number };
 
 /**
  * The forms of PIM's authentication-context refusal seen in the wild (FIDELITY.md, PIM-API.md §3): `raw`

@@ -32,6 +32,17 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = { maxRetries: 3, maxTotalWaitMs
 
 const RETRYABLE = new Set([429, 503, 504]);
 
+/**
+ * 429 and 503 say the service did not take the request ("You may repeat the request after a delay", Graph's
+ * HTTP status codes, DOCS resources/errors.md), so any method may be sent again. A 504 only says a gateway
+ * stopped waiting: the service behind it may still have created the activation or recorded the decision, so
+ * only reads are sent again after one.
+ */
+function mayResend(status: number, method: string | undefined): boolean {
+  if (status === 504) return (method ?? 'GET').toUpperCase() === 'GET';
+  return RETRYABLE.has(status);
+}
+
 abstract class ChainedMiddleware implements Middleware {
   protected next: Middleware | undefined;
   setNext(next: Middleware): void {
@@ -56,7 +67,7 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
 /**
  * Retries throttling (429) and unavailability (503, 504) honoring Retry-After, within a total wait
  * budget, so a user turn never hangs for minutes. A 429/503 means Graph did not act on the request,
- * so resending a POST cannot create a duplicate. When the budget runs out the last response is
+ * so resending a POST cannot create a duplicate; a 504 is resent for reads only (see mayResend). When the budget runs out the last response is
  * returned and becomes a Throttled/Unavailable error with Graph's Retry-After.
  */
 export class BudgetedRetryMiddleware extends ChainedMiddleware {
@@ -72,7 +83,7 @@ export class BudgetedRetryMiddleware extends ChainedMiddleware {
     for (let attempt = 0; ; attempt++) {
       await this.callNext(context);
       const res = context.response;
-      if (!res || !RETRYABLE.has(res.status) || attempt >= this.policy.maxRetries) return;
+      if (!res || !mayResend(res.status, context.options?.method) || attempt >= this.policy.maxRetries) return;
       if (context.options?.body !== undefined && typeof context.options.body !== 'string') return; // a stream cannot be resent
       const retryAfter = parseRetryAfter(res.headers.get('Retry-After'));
       const delay = retryAfter !== null ? retryAfter * 1000 : this.policy.baseDelayMs * 2 ** attempt;

@@ -31,6 +31,7 @@ export type PimErrorReasonCode =
   | 'throttledWait'
   | 'unavailable'
   | 'unavailableWait'
+  | 'unansweredWrite'
   | 'badRequest'
   | 'unknown'
   | 'unknownCode';

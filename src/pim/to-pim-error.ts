@@ -237,6 +237,17 @@ export function toPimError(failure: GraphFailure, ctx: FailureContext): PimError
       reasons: reason('notFound', named, { graphCode: code || 'NotFound' }),
     });
   }
+  if (failure.httpStatus === 504 && ctx.operation !== 'read') {
+    // A gateway gave up waiting: the write may have reached PIM (it is not resent, see graph-middleware).
+    return new PimError({
+      ...base,
+      kind: 'Unavailable',
+      retryAfterSeconds: failure.retryAfterSeconds,
+      message: 'Microsoft Graph did not answer in time (504 Gateway Timeout).',
+      fix: 'PIM may have taken it anyway: check before you try again (type "active", or open the card again).',
+      reasons: reason('unansweredWrite', named),
+    });
+  }
   if (failure.httpStatus === 429 || failure.httpStatus === 503 || failure.httpStatus === 504) {
     const wait = failure.retryAfterSeconds;
     return new PimError({

@@ -179,4 +179,27 @@ describe('Graph storms during activation', () => {
     expect(updates).toHaveLength(1);
     expect(updates[0]).toMatch(/^Active Exchange Administrator/);
   });
+
+  it('a 504 on the Activate POST (PIM acted, the gateway gave up): not sent again; Adele is told to check', async () => {
+    const confirm = await askExchange();
+    h.stack.graph.injectFault({ kind: 'status', status: 504, count: 1 });
+    await h.submit(adele, confirm);
+    // One POST: resending it would ask PIM a second time for an activation it already made.
+    expect(activationPosts().map((p) => p.status)).toEqual([504]);
+    expect(selfActivations()).toHaveLength(1);
+    expect(exchangeActive()).toBe(true);
+    const shown = statusText();
+    expect(shown).toMatch(/did not answer in time/);
+    expect(shown).toMatch(/check before you try again/);
+    expect(shown).not.toMatch(/Nothing was submitted/);
+  });
+
+  it('a 504 on a read ("active") is read again: the user gets the answer', async () => {
+    h.stack.graph.injectFault({ kind: 'status', status: 504, count: 1 });
+    await h.say(adele, 'active');
+    const reads = h.stack.graph.calls().filter((c) => c.method === 'GET');
+    expect(reads.filter((c) => c.status === 504)).toHaveLength(1);
+    const text = h.connector.calls.map((c) => visibleText(c.body)).join(' ');
+    expect(text).not.toMatch(/did not answer in time|unavailable/i);
+  });
 });
