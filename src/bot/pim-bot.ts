@@ -1,4 +1,5 @@
 import {
+  type Activity,
   type AdaptiveCardInvokeResponse,
   type AdaptiveCardInvokeValue,
   CardFactory,
@@ -113,7 +114,10 @@ export class PimBot extends TeamsActivityHandler {
     const { type } = context.activity;
     if (type !== 'message' && type !== 'conversationUpdate' && type !== 'installationUpdate') return;
     try {
-      await this.deps.refs.rememberFrom(context.activity);
+      // Uninstalled (or the bot removed from the team): a stored reference would only get 403s from now on,
+      // and the approver installer would take it for "reachable" and never install the app again.
+      if (removesBot(context.activity)) await this.deps.refs.forgetFrom(context.activity);
+      else await this.deps.refs.rememberFrom(context.activity);
     } catch (err) {
       turnLogger(context, this.deps.logger).warn(
         { err: errorSummary(err) },
@@ -261,4 +265,14 @@ export function commandFromActivity(context: TurnContext, options: { ticketPatte
     targetNames: BUILT_IN_ROLE_NAMES,
     ticketPattern: options.ticketPattern,
   });
+}
+
+/**
+ * The bot leaves this conversation: installationUpdate `remove` (also `remove-upgrade`), or the bot among
+ * conversationUpdate's membersRemoved (https://learn.microsoft.com/microsoftteams/platform/bots/how-to/conversations/subscribe-to-conversation-events).
+ */
+function removesBot(activity: Activity): boolean {
+  if (activity.type === 'installationUpdate') return String(activity.action ?? '').startsWith('remove');
+  const botId = activity.recipient?.id;
+  return activity.type === 'conversationUpdate' && (activity.membersRemoved ?? []).some((m) => m.id === botId);
 }

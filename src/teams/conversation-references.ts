@@ -20,6 +20,17 @@ export class ConversationReferenceStore {
     }
   }
 
+  /** Forgets where this activity came from (the bot was removed there): nothing can be sent to it any more. */
+  async forgetFrom(activity: Activity): Promise<void> {
+    const type = activity.conversation?.conversationType ?? 'personal';
+    if (type === 'personal' && activity.from?.aadObjectId) {
+      await this.forgetUser(activity.from.aadObjectId);
+    } else if (type === 'channel') {
+      const channelId = channelIdOf(activity.conversation?.id, activity.channelData);
+      if (channelId) await this.storage.delete([channelKey(channelId)]);
+    }
+  }
+
   async rememberUser(aadObjectId: string, reference: Partial<ConversationReference>): Promise<void> {
     await this.storage.write({ [userKey(aadObjectId)]: { reference, eTag: '*' } });
   }

@@ -28,6 +28,12 @@ async function retryThrottled<T>(send: () => Promise<T>, attempts = 4): Promise<
   }
 }
 
+/** A send refused because the conversation is closed to the bot for good, not for a while. */
+function chatGone(err: unknown): boolean {
+  const status = (err as { statusCode?: number }).statusCode;
+  return status === 403 || status === 404;
+}
+
 /**
  * Runs proactive `logic` and hands its outcome back to the caller. botbuilder runs proactive logic
  * through its middleware, which passes a thrown error to the adapter's onTurnError and swallows it:
@@ -77,7 +83,17 @@ export class TeamsMessenger implements Messenger {
   async sendToPerson(person: Person, notice: Notice, via: ConversationAddress): Promise<PostedMessage> {
     const activity = await this.render(notice, noticeReaderId(notice) ?? person.aadObjectId);
     const remembered = await this.refs.user(person.aadObjectId);
-    if (remembered) return this.sendActivity(remembered, activity);
+    if (remembered) {
+      try {
+        return await this.sendActivity(remembered, activity);
+      } catch (err) {
+        if (!chatGone(err)) throw err;
+        // The user removed or blocked the bot since (Teams answers 403 MessageWritesBlocked or
+        // BotNotInConversationRoster; 404 for a chat that is gone): the reference is no use any more. Forget it,
+        // and open the 1:1 chat again (which works once the app is back, e.g. installed for approvers).
+        await this.refs.forgetUser(person.aadObjectId);
+      }
+    }
     return this.openChat(
       via,
       { id: person.mri ?? person.aadObjectId, aadObjectId: person.aadObjectId, name: person.name },
