@@ -5,6 +5,9 @@ import type { PimRequest } from '../requests/pim-request';
 import type { ConversationAddress, PostedMessage } from '../shared/conversation-address';
 import { isDecided } from './approval-rules';
 
+/** Copies updated at once (each is its own conversation; Teams' limits are per conversation). */
+const UPDATE_CONCURRENCY = 5;
+
 /**
  * Every Teams copy of a request's approval: the approval cards (approvers' 1:1 chats, the approvals
  * channel, the fallback channel), and the requester's status card and chat. Updates are best effort per
@@ -36,11 +39,24 @@ export class ApprovalCopies {
    * to the requester. `skipActivityId`: the card the deciding approver clicked (the invoke answers it).
    */
   async publish(request: PimRequest, skipActivityId?: string): Promise<void> {
-    for (const copy of request.approval?.copies ?? []) {
-      if (skipActivityId && copy.message.activityId === skipActivityId) continue;
-      await this.messenger
-        .update(copy.message, { kind: 'approvalCard', request, viewerId: copy.userAadObjectId })
-        .catch((err) => this.logger.warn({ err: errorSummary(err), audience: copy.audience }, 'card update failed'));
+    const copies = (request.approval?.copies ?? []).filter(
+      (copy) => !skipActivityId || copy.message.activityId !== skipActivityId,
+    );
+    // A few copies at a time, each in its own conversation: the deciding approver's click waits for this, and
+    // Teams stops waiting for an answer after about 15 s (one update after another would reach that with a
+    // dozen approvers on a slow connector).
+    for (let i = 0; i < copies.length; i += UPDATE_CONCURRENCY) {
+      await Promise.all(
+        copies
+          .slice(i, i + UPDATE_CONCURRENCY)
+          .map((copy) =>
+            this.messenger
+              .update(copy.message, { kind: 'approvalCard', request, viewerId: copy.userAadObjectId })
+              .catch((err) =>
+                this.logger.warn({ err: errorSummary(err), audience: copy.audience }, 'card update failed'),
+              ),
+          ),
+      );
     }
     const chat = request.chat;
     if (!chat) return;
