@@ -1,4 +1,4 @@
-import { randomUUID } from 'node:crypto';
+import { randomInt, randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { CertificateAuthority } from '../tls/certificate-authority';
 import { bearerToken, readBody, sendJson, startHttps } from './https-server';
@@ -31,6 +31,12 @@ export interface TokenService {
   readonly exchanges: { userId: string; connectionName: string; ok: boolean; error?: string; errorCode?: number }[];
   /** SignOut calls, in order, as the bot made them (connectionName '' when it named none). */
   readonly signOuts: { userId: string; connectionName: string; channelId: string }[];
+  /**
+   * The user signs in through the sign-in link (the card's button, when SSO could not be used): the service
+   * gets the connection's token with `userToken` as the user's sign-in, holds it for a magic code and returns the
+   * code, which Teams hands to the bot (`state` of the resent invoke). GetToken with that code redeems it.
+   */
+  signInByLink(sign: { userId: string; connectionName: string; channelId: string; userToken: string }): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -53,6 +59,8 @@ function errorResponse(res: ServerResponse, status: number, code: string, messag
  */
 export async function startTokenService(options: TokenServiceOptions): Promise<TokenService> {
   const tokens = new Map<string, StoredToken>();
+  /** Magic code → the sign-in it completes (one use each). */
+  const pendingCodes = new Map<string, StoredToken & { key: string }>();
   const exchanges: TokenService['exchanges'] = [];
   const signOuts: TokenService['signOuts'] = [];
   const keyOf = (userId: string, connectionName: string, channelId: string) =>
@@ -105,6 +113,12 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
     const channelId = q.get('channelId') ?? '';
     const conn = options.connections.find((c) => c.name === connectionName);
     if (req.method === 'GET' && path === 'api/usertoken/GetToken') {
+      const code = q.get('code');
+      const pending = code ? pendingCodes.get(code) : undefined;
+      if (pending && pending.key === keyOf(userId, connectionName, channelId)) {
+        pendingCodes.delete(code!);
+        tokens.set(pending.key, { token: pending.token, expiration: pending.expiration });
+      }
       const stored = tokens.get(keyOf(userId, connectionName, channelId));
       if (!stored || Date.parse(stored.expiration) <= Date.now()) {
         // No body: botbuilder reads any parsed body as a token response, and OAuthPrompt would take `{}` for a sign-in.
@@ -150,5 +164,18 @@ export async function startTokenService(options: TokenServiceOptions): Promise<T
   };
   const server = await startHttps(options.ca, handle);
   base = server.url;
-  return { url: server.url, exchanges, signOuts, close: server.close };
+  const signInByLink: TokenService['signInByLink'] = async ({ userId, connectionName, channelId, userToken }) => {
+    const conn = options.connections.find((c) => c.name === connectionName);
+    if (!conn) throw new Error(`No OAuth connection '${connectionName}'.`);
+    const granted = await exchange(conn, userToken);
+    if (!granted.access_token) throw new Error(`The sign-in failed: ${granted.error ?? 'no token'}.`);
+    const code = String(100_000 + randomInt(900_000));
+    pendingCodes.set(code, {
+      key: keyOf(userId, connectionName, channelId),
+      token: granted.access_token,
+      expiration: new Date(Date.now() + (granted.expires_in ?? 3600) * 1000).toISOString(),
+    });
+    return code;
+  };
+  return { url: server.url, exchanges, signOuts, signInByLink, close: server.close };
 }

@@ -49,10 +49,19 @@ export class TeamsSsoTokenSource implements UserTokenSource {
   }
 
   async getUserAssertion(context: TurnContext): Promise<string | undefined> {
-    // Universal Actions: after a loginRequest, Teams sends the SSO token with the action itself.
-    const fromInvoke = (context.activity.value as { authentication?: { token?: unknown } } | undefined)?.authentication
-      ?.token;
-    if (context.activity.type === 'invoke' && typeof fromInvoke === 'string' && fromInvoke) return fromInvoke;
+    const value = context.activity.value as { authentication?: { token?: unknown }; state?: unknown } | undefined;
+    if (context.activity.type === 'invoke') {
+      // Universal Actions: after a loginRequest, Teams sends the SSO token with the action itself.
+      const fromInvoke = value?.authentication?.token;
+      if (typeof fromInvoke === 'string' && fromInvoke) return fromInvoke;
+      // Or, when SSO could not be used and the user signed in with the loginRequest's button, the magic code
+      // ("the 'state' or magic code for an OAuth flow", AdaptiveCardInvokeValue.state), which the Token Service
+      // trades for the token; without it there is none yet and every click would ask to sign in again.
+      const magicCode = value?.state;
+      if (typeof magicCode === 'string' && magicCode) {
+        return (await this.signInDialog.getUserToken(context, magicCode))?.token;
+      }
+    }
     return (await this.signInDialog.getUserToken(context))?.token;
   }
 

@@ -39,4 +39,23 @@ describe('production mode: Universal Action sign-in', () => {
     expect(text).toContain('Nothing is active for you right now.');
     expect(graphCalls).toBeGreaterThan(0);
   });
+
+  it('signed in with the button instead (no SSO): Teams resends the action with the magic code, which the bot redeems', async ({
+    expect,
+  }) => {
+    const megan = stack.teamsUser(demoTenant.users.find((u) => u.displayName === 'Megan Bowen')!.id);
+    const graphCallsBefore = stack.local.graph.calls().length;
+    const response = await stack.driver.universalActionAfterSignInLink(
+      megan,
+      { target: 'role:62e90394-69f5-4237-9190-012177145e10:/' },
+      'deactivate',
+    );
+    expect(response.loginRequest).toMatchObject({ connectionName: OAUTH_CONNECTION });
+    // The second answer is the action's, not another request to sign in.
+    const body = response.body as { type?: string; statusCode?: number } | undefined;
+    expect(body?.type).not.toBe('application/vnd.microsoft.activity.loginRequest');
+    expect(response.status).toBe(200);
+    expect(JSON.stringify(response.body)).toContain('Nothing is active for you right now.');
+    expect(stack.local.graph.calls().length - graphCallsBefore).toBeGreaterThan(0);
+  });
 });

@@ -145,6 +145,19 @@ export async function startProductionStack(options: ProductionStackOptions = {})
       channel,
       ssoTokenFor: (user) =>
         local.authority.issueTeamsSsoToken({ userId: user.aadObjectId, clientId: botAppId, amr: ['pwd', 'mfa'] }),
+      // The sign-in page behind the loginRequest's button: the user signs in (as with SSO, a token for the bot's
+      // API), the Token Service keeps the connection's token for the magic code it gives Teams.
+      signInByLink: async (user) =>
+        tokenService.signInByLink({
+          userId: user.id,
+          connectionName: OAUTH_CONNECTION,
+          channelId: 'msteams',
+          userToken: await local.authority.issueTeamsSsoToken({
+            userId: user.aadObjectId,
+            clientId: botAppId,
+            amr: ['pwd', 'mfa'],
+          }),
+        }),
     });
   const bots: RunningApp[] = [];
   const startBot = async (more: { storage?: Storage; env?: Record<string, string> } = {}) => {

@@ -26,6 +26,8 @@ export interface TeamsDriverOptions {
   channel: ChannelIssuer;
   /** Teams SSO: a token for the bot's app, for this user, from the local authority. */
   ssoTokenFor(user: TeamsUser): Promise<string>;
+  /** The user completes the sign-in page of the loginRequest's button; resolves with the magic code Teams gets. */
+  signInByLink?(user: TeamsUser): Promise<string>;
 }
 
 /**
@@ -146,6 +148,30 @@ export class TeamsDriver {
     if (body?.statusCode !== 401 || body.type !== 'application/vnd.microsoft.activity.loginRequest') return first;
     // Teams gets the SSO token for the tokenExchangeResource in the loginRequest and resends the action.
     return { ...(await invoke({ token: await this.options.ssoTokenFor(user) })), loginRequest: body.value };
+  }
+
+  /**
+   * A Universal Action when SSO cannot be used: after the loginRequest the user signs in with its button
+   * (the sign-in link), and Teams resends the action with the magic code in `value.state`, not with a token.
+   */
+  async universalActionAfterSignInLink(
+    user: TeamsUser,
+    data: Record<string, unknown>,
+    verb: string,
+  ): Promise<DriverResponse & { loginRequest?: unknown }> {
+    const signInByLink = this.options.signInByLink;
+    if (!signInByLink) throw new Error('This driver has no sign-in page (signInByLink).');
+    const invoke = (state?: string) =>
+      this.post({
+        ...this.personal(user),
+        type: 'invoke',
+        name: 'adaptiveCard/action',
+        value: { action: { type: 'Action.Execute', verb, data }, trigger: 'manual', ...(state ? { state } : {}) },
+      });
+    const first = await invoke();
+    const body = first.body as { statusCode?: number; type?: string; value?: unknown } | undefined;
+    if (body?.statusCode !== 401 || body.type !== 'application/vnd.microsoft.activity.loginRequest') return first;
+    return { ...(await invoke(await signInByLink(user))), loginRequest: body.value };
   }
 
   private personal(user: TeamsUser): Partial<Activity> {
