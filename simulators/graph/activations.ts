@@ -426,7 +426,9 @@ export function decideApproval(
   approval.decision = { result, reviewerId: caller.objectId, at: now, justification };
   // The activation runs from the approval (or the requested start, if later) for the requested duration.
   const activation =
-    result === 'Approve' ? createActivation(state, req, new Date(Math.max(req.start.getTime(), now.getTime()))) : undefined;
+    result === 'Approve'
+      ? createActivation(state, req, new Date(Math.max(req.start.getTime(), now.getTime())))
+      : undefined;
   auditDecision(state, req, caller.objectId, now, activation);
 }
 

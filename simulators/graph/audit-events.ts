@@ -93,7 +93,10 @@ function event(state: SimState, req: StoredRequest, activity: Activity, at: Date
     initiatedBy: actorId
       ? { user: userIdentity(state, actorId), app: null }
       : // PIM itself (expiry, timeout): its own service, no user (UNVERIFIED display name).
-        { user: null, app: { appId: null, displayName: 'MS-PIM', servicePrincipalId: null, servicePrincipalName: null } },
+        {
+          user: null,
+          app: { appId: null, displayName: 'MS-PIM', servicePrincipalId: null, servicePrincipalName: null },
+        },
     targetResources: targets(state, req),
     additionalDetails: [{ key: 'RequestId', value: req.id }],
   };

@@ -114,7 +114,8 @@ export class DirectoryAuditLog {
     let i = 0;
     for (const e of kept) {
       const t = e.activityDateTime.getTime();
-      while (i < this.events.length && (this.events[i]?.activityDateTime.getTime() ?? 0) <= t) out.push(this.events[i++] as AuditEvent);
+      while (i < this.events.length && (this.events[i]?.activityDateTime.getTime() ?? 0) <= t)
+        out.push(this.events[i++] as AuditEvent);
       out.push(e);
     }
     while (i < this.events.length) out.push(this.events[i++] as AuditEvent);

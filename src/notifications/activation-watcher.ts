@@ -198,9 +198,7 @@ export class ActivationWatcher {
     const pass = await this.pass.step(reconcile, {
       now,
       due,
-      pages: audit.available
-        ? (this.options.reconcilePagesPerTick ?? 5)
-        : (this.options.fallbackPagesPerTick ?? 40),
+      pages: audit.available ? (this.options.reconcilePagesPerTick ?? 5) : (this.options.fallbackPagesPerTick ?? 40),
       floor,
       overlapMs: this.overlapMs,
       groupIds: groups,

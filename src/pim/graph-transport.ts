@@ -98,7 +98,10 @@ export class GraphTransport {
    * One page of a collection: a path (first page) or an @odata.nextLink followed verbatim. For reads that
    * page across ticks (the watcher's reconciliation), where `list`'s page limit would fail the whole read.
    */
-  async page<T>(pathOrNextLink: string, version: GraphVersion = 'v1.0'): Promise<{ items: T[]; nextLink: string | null }> {
+  async page<T>(
+    pathOrNextLink: string,
+    version: GraphVersion = 'v1.0',
+  ): Promise<{ items: T[]; nextLink: string | null }> {
     const page = /^https:\/\//i.test(pathOrNextLink)
       ? await this.call<Page<T>>(() => this.client.api(pathOrNextLink).get())
       : await this.get<Page<T>>(pathOrNextLink, version);

@@ -24,7 +24,10 @@ const MAX_PAGE = 1_000;
  * permission that grants audit data; Directory.Read.All alone is refused for audit reports (issue
  * microsoftgraph/microsoft-graph-docs-contrib#8997), so only AuditLog.Read.All is accepted here.
  */
-export const AUDIT_LOG_READ: PermissionsByKind = { delegated: ['AuditLog.Read.All'], application: ['AuditLog.Read.All'] };
+export const AUDIT_LOG_READ: PermissionsByKind = {
+  delegated: ['AuditLog.Read.All'],
+  application: ['AuditLog.Read.All'],
+};
 
 /** Which operators each documented filterable property takes (FEATURES-API.md §2.2; `category`: UNVERIFIED, widely used). */
 const FILTERABLE: Record<string, ReadonlySet<string>> = {
@@ -49,7 +52,8 @@ function checkFilter(node: FilterNode): { from?: Date; to?: Date } {
   switch (node.kind) {
     case 'and':
     case 'or': {
-      if (node.kind === 'or') throw refuse("'or' is not supported on directoryAudits (documented: eq, ge, le, startswith).");
+      if (node.kind === 'or')
+        throw refuse("'or' is not supported on directoryAudits (documented: eq, ge, le, startswith).");
       const l = checkFilter(node.left);
       const r = checkFilter(node.right);
       const from = [l.from, r.from].filter((d): d is Date => d !== undefined).sort((a, b) => +b - +a)[0];
@@ -79,7 +83,8 @@ function orderOf(req: GraphRequest): 'asc' | 'desc' {
   // Newest first when unordered, as the signIns page says of its own results (UNVERIFIED for directoryAudits).
   if (text === undefined) return 'desc';
   const m = /^\s*activityDateTime(?:\s+(asc|desc))?\s*$/i.exec(text);
-  if (!m) throw graphErrors.badRequest(`The $orderby '${text}' is not supported on directoryAudits (activityDateTime only).`);
+  if (!m)
+    throw graphErrors.badRequest(`The $orderby '${text}' is not supported on directoryAudits (activityDateTime only).`);
   return (m[1]?.toLowerCase() as 'asc' | 'desc' | undefined) ?? 'asc';
 }
 
@@ -88,7 +93,9 @@ function pageSize(req: GraphRequest): number {
   if (text === undefined) return MAX_PAGE;
   const n = Number(text);
   if (!Number.isInteger(n) || n < 1 || n > MAX_PAGE) {
-    throw graphErrors.badRequest(`Invalid page size specified: '${text}'. Must be between 1 and ${MAX_PAGE} inclusive.`);
+    throw graphErrors.badRequest(
+      `Invalid page size specified: '${text}'. Must be between 1 and ${MAX_PAGE} inclusive.`,
+    );
   }
   return n;
 }
@@ -96,7 +103,11 @@ function pageSize(req: GraphRequest): number {
 function offsetOf(req: GraphRequest): number {
   const token = queryOption(req, 'skiptoken');
   if (token === undefined) return 0;
-  const n = Number(Buffer.from(token, 'base64url').toString('utf8').replace(/^audit:/, ''));
+  const n = Number(
+    Buffer.from(token, 'base64url')
+      .toString('utf8')
+      .replace(/^audit:/, ''),
+  );
   if (!Number.isInteger(n) || n < 0) throw graphErrors.badRequest('The $skiptoken is invalid.');
   return n;
 }
@@ -134,7 +145,9 @@ function list(ctx: HandlerContext): GraphResponse {
     ['search', 'Search'],
   ] as const) {
     if (queryOption(req, option) !== undefined) {
-      throw graphErrors.badRequest(`The query specified in the URI is not valid. Query option '${name}' is not allowed.`);
+      throw graphErrors.badRequest(
+        `The query specified in the URI is not valid. Query option '${name}' is not allowed.`,
+      );
     }
   }
   const filter = parseFilterOption(req);
