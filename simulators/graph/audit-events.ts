@@ -77,16 +77,13 @@ function targets(state: SimState, req: StoredRequest): JsonObject[] {
 
 function event(state: SimState, req: StoredRequest, activity: Activity, at: Date, actorId: string | null): AuditEvent {
   const id = newGuid();
-  const category = req.kind === 'role' ? 'RoleManagement' : 'GroupManagement';
-  const correlationId = stableGuid('audit-correlation', req.id);
-  const activityDisplayName = PIM_ACTIVITIES[activity];
-  const json: JsonObject = {
+  const json = (): JsonObject => ({
     id,
-    category,
-    correlationId,
+    category: req.kind === 'role' ? 'RoleManagement' : 'GroupManagement',
+    correlationId: stableGuid('audit-correlation', req.id),
     result: 'success',
     resultReason: req.justification ?? '',
-    activityDisplayName,
+    activityDisplayName: PIM_ACTIVITIES[activity],
     activityDateTime: at.toISOString(),
     loggedByService: PIM_SERVICE,
     operationType: activity.startsWith('deactivation') || activity === 'expired' ? 'Remove' : 'Add',
@@ -99,8 +96,8 @@ function event(state: SimState, req: StoredRequest, activity: Activity, at: Date
         },
     targetResources: targets(state, req),
     additionalDetails: [{ key: 'RequestId', value: req.id }],
-  };
-  return { id, category, activityDisplayName, activityDateTime: at, correlationId, json };
+  });
+  return { id, activityDateTime: at, json };
 }
 
 /** A selfActivate stored (portal or Graph): requested, then approval requested or completed; its timeout and end scheduled. */

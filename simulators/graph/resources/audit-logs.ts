@@ -132,7 +132,7 @@ function requireAuditAccess(ctx: HandlerContext): void {
 }
 
 function node(e: AuditEvent): EntityNode {
-  return { typeName: TYPE, json: e.json };
+  return { typeName: TYPE, json: e.json() };
 }
 
 function list(ctx: HandlerContext): GraphResponse {
@@ -155,15 +155,18 @@ function list(ctx: HandlerContext): GraphResponse {
   const order = orderOf(req);
   const top = pageSize(req);
   const offset = offsetOf(req);
-  let events = ctx.state.audit.range(ctx.now, window.from, window.to);
-  if (filter) events = events.filter((e) => evaluateFilter(filter, e.json, TYPE));
-  if (order === 'desc') events = events.reverse();
+  const events = ctx.state.audit.range(ctx.now, window.from, window.to);
+  // Built only when filtered or answered: a window read costs its own entries, an unfiltered page its page.
+  let nodes: Array<AuditEvent | EntityNode> = filter
+    ? events.map(node).filter((n) => evaluateFilter(filter, n.json, TYPE))
+    : events;
+  if (order === 'desc') nodes = nodes.reverse();
   const select = parseSelect(queryOption(req, 'select'));
   const body: JsonObject = {
     '@odata.context': `${req.baseUrl}/${req.version}/$metadata#${CONTEXT}${select ? `(${select.join(',')})` : ''}`,
-    value: events.slice(offset, offset + top).map((e) => shape(node(e), { select })),
+    value: nodes.slice(offset, offset + top).map((n) => shape('typeName' in n ? n : node(n), { select })),
   };
-  if (offset + top < events.length) {
+  if (offset + top < nodes.length) {
     const kept = req.rawQuery.split('&').filter((kv) => kv && !/^(%24|\$)?skiptoken=/i.test(kv));
     kept.push(`$skiptoken=${Buffer.from(`audit:${offset + top}`).toString('base64url')}`);
     body['@odata.nextLink'] = `${req.baseUrl}${req.pathname}?${kept.join('&')}`;
