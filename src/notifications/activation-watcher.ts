@@ -10,10 +10,11 @@ import type { ActivationFeed } from './activation-feed';
 import { AuditChanges, type AuditRead } from './audit-changes';
 import { ExternalActivations } from './external-activations';
 import { RequestPass } from './request-pass';
-import { detectEnded, InstanceCache } from './watcher-ends';
-import { effectiveAt, isAnnounceable, mayBecomeAnnounceable } from './watcher-rules';
+import { announceRequests } from './watcher-announce';
+import { detectEnded } from './watcher-ends';
 import { readWatcherState, saveWatcherState } from './watcher-state';
 
+export { MAX_ANNOUNCE_ATTEMPTS } from './watcher-announce';
 export { DEACTIVATION_GRACE_MS } from './watcher-ends';
 
 export interface ActivationWatcherOptions {
@@ -71,8 +72,6 @@ export interface TickResult {
 export const DEFAULT_OVERLAP_MS = 5 * 60_000;
 export const DEFAULT_AUDIT_LOOK_BACK_MS = 15 * 60_000;
 export const DEFAULT_RECONCILE_INTERVAL_MS = 60 * 60_000;
-/** After this many failed ticks in a row, an activation is given up on (logged as an error). */
-export const MAX_ANNOUNCE_ATTEMPTS = 10;
 
 /** What the last tick read, for logs, tests and the bench. */
 export interface TickInfo {
@@ -209,7 +208,8 @@ export class ActivationWatcher {
     this.lastTick = { mode: audit.available ? 'audit' : 'requests', principals, passPages: pass.pages };
 
     const requests = [...batch.values()].map((b) => b.request);
-    const result = await this.announce(now, requests, (r) => batch.get(r.id)?.from ?? since, {
+    const deps = { ...this.options, external: this.external };
+    const result = await announceRequests(deps, now, requests, (r) => batch.get(r.id)?.from ?? since, {
       seen,
       attempts,
       waiting,
@@ -249,77 +249,5 @@ export class ActivationWatcher {
     const groupIds = this.options.groupIds;
     const groups = typeof groupIds === 'function' ? await groupIds() : (groupIds ?? []);
     return [...new Set(groups.map((g) => g.trim().toLowerCase()).filter(Boolean))];
-  }
-
-  private async announce(
-    now: Date,
-    requests: readonly ScheduleRequest[],
-    windowOf: (r: ScheduleRequest) => number,
-    state: { seen: Record<string, string>; attempts: Record<string, number>; waiting: Record<string, string> },
-  ) {
-    const { seen, attempts, waiting } = state;
-    const instances = new InstanceCache(this.options.reader);
-    // In its window, or seen waiting (for approval, or to start) in an earlier one: whatever Graph puts in
-    // completedDateTime on approval, an activation approved hours later is still announced.
-    const inScope = (r: ScheduleRequest) =>
-      !Object.hasOwn(seen, r.id) && (effectiveAt(r).getTime() >= windowOf(r) || Object.hasOwn(waiting, r.id));
-    const nowWaiting: Record<string, string> = {};
-    const waitingOf: Record<string, string> = {};
-    const follow = (r: ScheduleRequest) => {
-      nowWaiting[r.id] = waiting[r.id] ?? now.toISOString();
-      waitingOf[r.id] = `${r.kind}:${r.principalId.toLowerCase()}`;
-    };
-    const settled: string[] = [];
-    for (const r of requests) {
-      if (!inScope(r)) continue;
-      if (mayBecomeAnnounceable(r, now)) follow(r);
-      else if (!isAnnounceable(r, now)) settled.push(r.id);
-    }
-    const candidates = requests
-      .filter((r) => isAnnounceable(r, now) && inScope(r))
-      .sort((a, b) => effectiveAt(a).getTime() - effectiveAt(b).getTime());
-
-    const handled: Record<string, string> = {};
-    const failedAttempts: Record<string, number> = {};
-    let announced = 0;
-    let heldBackTo = now.getTime();
-    for (const request of candidates) {
-      const at = effectiveAt(request);
-      try {
-        if (await this.options.isBotMade(request.id)) {
-          handled[request.id] = at.toISOString();
-          continue;
-        }
-        await this.options.feed.announce(
-          await this.external.activation(request, (principalId, kind) => instances.of(principalId, kind)),
-        );
-        handled[request.id] = at.toISOString();
-        announced++;
-      } catch (err) {
-        const count = (attempts[request.id] ?? 0) + 1;
-        if (count >= MAX_ANNOUNCE_ATTEMPTS) {
-          this.options.logger.error(
-            { err: errorSummary(err), requestId: request.id, attempts: count },
-            'activation feed: giving up on announcing an activation',
-          );
-          handled[request.id] = at.toISOString();
-        } else {
-          this.options.logger.warn(
-            { err: errorSummary(err), requestId: request.id, attempts: count },
-            'activation feed: could not announce an activation; retrying next tick',
-          );
-          failedAttempts[request.id] = count;
-          // Followed like a waiting request, so its principal is read again next tick.
-          follow(request);
-          heldBackTo = Math.min(heldBackTo, at.getTime());
-        }
-      }
-    }
-    return {
-      announced,
-      heldBackTo,
-      instances,
-      changes: { handled, failedAttempts, waiting: nowWaiting, waitingOf, settled },
-    };
   }
 }
