@@ -28,6 +28,7 @@ const auditLogSchema = z.object({
   premium: z.boolean().optional(),
   latencySeconds: z.number().min(0).optional(),
   withhold: z.number().int().min(0).optional(),
+  refuseCategoryFilter: z.boolean().optional(),
 });
 
 const revokeSchema = z.object({ userId: z.string().min(1), acrs: z.string().min(1).optional() });
@@ -198,12 +199,13 @@ export function handleControl(state: SimState, method: string, path: string, bod
       // The directory audit log's licence, latency and withheld events (directory-audits.ts).
       const parsed = auditLogSchema.safeParse(body);
       if (!parsed.success) return invalid(issues(parsed.error));
-      const { premium, latencySeconds, withhold } = parsed.data;
+      const { premium, latencySeconds, withhold, refuseCategoryFilter } = parsed.data;
       const s = state.audit.settings;
       state.audit.settings = {
         premium: premium ?? s.premium,
         latencyMs: latencySeconds === undefined ? s.latencyMs : latencySeconds * 1000,
         withhold: withhold ?? s.withhold,
+        refuseCategoryFilter: refuseCategoryFilter ?? s.refuseCategoryFilter,
       };
       return { status: 204 };
     }

@@ -32,6 +32,11 @@ export interface AuditLogSettings {
   latencyMs: number;
   /** The next this many events are never written (a missed event, for the watcher's reconciliation). */
   withhold: number;
+  /**
+   * Refuse `$filter` on `category` as the page's list of filterable properties would (it is not listed;
+   * third parties use it: UNVERIFIED, FEATURES-API.md §2.2). Default false: accepted.
+   */
+  refuseCategoryFilter: boolean;
 }
 
 export class DirectoryAuditLog {
@@ -39,13 +44,13 @@ export class DirectoryAuditLog {
   private scheduled: Scheduled[] = [];
   /** Scheduled events before this index are written (an index, not shift(): cheap with 100,000 queued). */
   private head = 0;
-  settings: AuditLogSettings = { premium: true, latencyMs: 0, withhold: 0 };
+  settings: AuditLogSettings = { premium: true, latencyMs: 0, withhold: 0, refuseCategoryFilter: false };
 
   clear(): void {
     this.events = [];
     this.scheduled = [];
     this.head = 0;
-    this.settings = { premium: true, latencyMs: 0, withhold: 0 };
+    this.settings = { premium: true, latencyMs: 0, withhold: 0, refuseCategoryFilter: false };
   }
 
   get size(): number {

@@ -249,6 +249,25 @@ describe('the activation watcher on the audit path', () => {
     expect(messenger.posts).toHaveLength(1);
   });
 
+  it('Graph refusing the category filter: the time filter alone, PIM entries picked by the client, said once', async () => {
+    sim.configureAuditLog({ refuseCategoryFilter: true });
+    const graph = new GraphTransport({
+      credential: appCredential(TABLE_ROLES),
+      graphBaseUrl: sim.url,
+      retry: TEST_RETRY,
+    });
+    const shapes: string[] = [];
+    const watcher = await started(newWatcher(TABLE_ROLES, { audit: new PimAuditReader(graph, (m) => shapes.push(m)) }));
+    sim.activate({ principalId: adele.id, roleDefinitionId: demoRoles.reportsReader, duration: 'PT1H' });
+    sim.resetCalls();
+    expect(await watcher.tick()).toEqual({ announced: 1, ended: 0 });
+    const audits = sim.calls().filter((c) => c.path.startsWith('/v1.0/auditLogs/'));
+    expect(audits.map((c) => c.status)).toEqual([200]);
+    expect(decodeURIComponent(audits[0]?.path ?? '')).not.toContain('category');
+    expect(shapes).toHaveLength(1);
+    expect(shapes[0]).toContain('category');
+  });
+
   it('an audit entry that shows up late, within the look-back, is still acted on', async () => {
     const watcher = await started(newWatcher());
     sim.configureAuditLog({ latencyMs: 8 * MINUTE });

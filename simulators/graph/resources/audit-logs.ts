@@ -48,14 +48,14 @@ function refuse(detail: string): GraphError {
 }
 
 /** Refuses what the page does not document; returns the time window its top-level `and` terms pin. */
-function checkFilter(node: FilterNode): { from?: Date; to?: Date } {
+function checkFilter(node: FilterNode, refuseCategory: boolean): { from?: Date; to?: Date } {
   switch (node.kind) {
     case 'and':
     case 'or': {
       if (node.kind === 'or')
         throw refuse("'or' is not supported on directoryAudits (documented: eq, ge, le, startswith).");
-      const l = checkFilter(node.left);
-      const r = checkFilter(node.right);
+      const l = checkFilter(node.left, refuseCategory);
+      const r = checkFilter(node.right, refuseCategory);
       const from = [l.from, r.from].filter((d): d is Date => d !== undefined).sort((a, b) => +b - +a)[0];
       const to = [l.to, r.to].filter((d): d is Date => d !== undefined).sort((a, b) => +a - +b)[0];
       return { from, to };
@@ -67,7 +67,7 @@ function checkFilter(node: FilterNode): { from?: Date; to?: Date } {
     case 'cmp': {
       const op = node.kind === 'fn' ? node.name : node.op;
       const name = node.path.join('/');
-      const ops = FILTERABLE[name.toLowerCase()];
+      const ops = refuseCategory && name.toLowerCase() === 'category' ? undefined : FILTERABLE[name.toLowerCase()];
       if (!ops) throw refuse(`filtering on '${name}' is not supported on directoryAudits.`);
       if (!ops.has(op)) throw refuse(`the operator '${op}' is not supported for '${name}'.`);
       if (name.toLowerCase() !== 'activitydatetime' || node.kind !== 'cmp') return {};
@@ -151,7 +151,7 @@ function list(ctx: HandlerContext): GraphResponse {
     }
   }
   const filter = parseFilterOption(req);
-  const window = filter ? checkFilter(filter) : {};
+  const window = filter ? checkFilter(filter, ctx.state.audit.settings.refuseCategoryFilter) : {};
   const order = orderOf(req);
   const top = pageSize(req);
   const offset = offsetOf(req);
