@@ -21,6 +21,7 @@ import { errorSummary } from './observability/error-summary';
 import type { Logger } from './observability/logger';
 import { DirectoryClient } from './pim/directory-client';
 import type { GraphCallObserver } from './pim/graph-middleware';
+import { PimAuditReader } from './pim/audit-reader';
 import { GraphTransport } from './pim/graph-transport';
 import { PimActivityReader } from './pim/pim-reader';
 import { PimRequestStore } from './requests/pim-request-store';
@@ -189,6 +190,8 @@ export function buildApplicationServices(deps: ApplicationServicesDependencies):
     isBotMade: async (requestId) => (await requests.get(requestId))?.source === 'bot',
     logger,
     groupIds: config.feed.watchedGroupIds,
+    // The change cursor (AuditLog.Read.All); without it the watcher reads every request.
+    audit: new PimAuditReader(appGraph, (message) => logger.warn(`activation feed: ${message}`)),
     now,
   });
 

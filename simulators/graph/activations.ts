@@ -1,4 +1,5 @@
 import { isApprover } from './approvers';
+import { auditActivation, auditCancel, auditDeactivation, auditDecision } from './audit-events';
 import type { Caller } from './auth';
 import { parseDuration } from './duration';
 import { GraphError, graphErrors } from './errors';
@@ -311,7 +312,7 @@ function activate(ctx: ServiceContext, p: ParsedRequest, policy: ResolvedPolicy 
   const status = verdict.approvalRequired ? 'PendingApproval' : startsNow ? 'Provisioned' : 'Granted';
   if (p.isValidationOnly) return { request: req, status };
   state.requests.set(id, req);
-  if (!req.approval) createActivation(state, req, start);
+  auditActivation(state, req, req.approval ? undefined : createActivation(state, req, start));
   return { request: req, status };
 }
 
@@ -362,6 +363,7 @@ function deactivate(ctx: ServiceContext, p: ParsedRequest): SubmitResult {
   if (!p.isValidationOnly) {
     act.revokedAt = now;
     state.requests.set(id, req);
+    auditDeactivation(state, req);
   }
   return { request: req, status: 'Revoked' };
 }
@@ -381,6 +383,7 @@ export function cancelRequest(ctx: ServiceContext, kind: 'role' | 'group', id: s
   req.canceledAt = now;
   const act = state.activationForRequest(req.id);
   if (act && !act.revokedAt) act.revokedAt = now;
+  auditCancel(state, req, now);
 }
 
 /** PATCH .../approvals/{id}/steps|stages/{stepId} with {reviewResult, justification}. */
@@ -421,10 +424,12 @@ export function decideApproval(
   }
   const result = reviewResult.toLowerCase() === 'approve' ? 'Approve' : 'Deny';
   approval.decision = { result, reviewerId: caller.objectId, at: now, justification };
-  if (result === 'Approve') {
-    // The activation runs from the approval (or the requested start, if later) for the requested duration.
-    createActivation(state, req, new Date(Math.max(req.start.getTime(), now.getTime())));
-  }
+  // The activation runs from the approval (or the requested start, if later) for the requested duration.
+  const activation =
+    result === 'Approve'
+      ? createActivation(state, req, new Date(Math.max(req.start.getTime(), now.getTime())))
+      : undefined;
+  auditDecision(state, req, caller.objectId, now, activation);
 }
 
 export interface PortalActivationInput {

@@ -24,6 +24,13 @@ export const faultSchema = z.discriminatedUnion('kind', [
 
 const acrsFormSchema = z.object({ form: z.enum(ACRS_FORMS) });
 
+const auditLogSchema = z.object({
+  premium: z.boolean().optional(),
+  latencySeconds: z.number().min(0).optional(),
+  withhold: z.number().int().min(0).optional(),
+  refuseCategoryFilter: z.boolean().optional(),
+});
+
 const revokeSchema = z.object({ userId: z.string().min(1), acrs: z.string().min(1).optional() });
 
 const clockSchema = z.union([
@@ -186,6 +193,20 @@ export function handleControl(state: SimState, method: string, path: string, bod
       const parsed = revokeSchema.safeParse(body);
       if (!parsed.success) return invalid(issues(parsed.error));
       revokeSessions(state, parsed.data.userId, parsed.data.acrs);
+      return { status: 204 };
+    }
+    case 'POST /_sim/audit-log': {
+      // The directory audit log's licence, latency and withheld events (directory-audits.ts).
+      const parsed = auditLogSchema.safeParse(body);
+      if (!parsed.success) return invalid(issues(parsed.error));
+      const { premium, latencySeconds, withhold, refuseCategoryFilter } = parsed.data;
+      const s = state.audit.settings;
+      state.audit.settings = {
+        premium: premium ?? s.premium,
+        latencyMs: latencySeconds === undefined ? s.latencyMs : latencySeconds * 1000,
+        withhold: withhold ?? s.withhold,
+        refuseCategoryFilter: refuseCategoryFilter ?? s.refuseCategoryFilter,
+      };
       return { status: 204 };
     }
     case 'GET /_sim/state':

@@ -16,6 +16,7 @@
  * - approvers.ts, policies.ts (the 17 rules), entities.ts (JSON for each Graph type)
  * - resources/: the route families (role management, policies, PIM for Groups, approvals, directory, Teams apps)
  * - teams-apps.ts: the Teams app catalog and personal-scope installations
+ * - directory-audits.ts, audit-events.ts, resources/audit-logs.ts: PIM's directory audit events
  * - control.ts: /_sim control API (fixture, clock, faults, calls, portal activations, state)
  */
 import { createServer } from 'node:https';
@@ -26,12 +27,14 @@ import { ManualClock } from '../clock';
 import type { TenantFixture } from '../tenant/tenant-fixture';
 import { type CertificateAuthority, issueServerCertificate } from '../tls/certificate-authority';
 import type { PortalActivationInput } from './activations';
+import type { AuditLogSettings } from './directory-audits';
 import { createTokenVerifier } from './auth';
 import type { HandlerContext } from './context';
 import { createPortalActivation, revokeSessions, type SimulatorSnapshot, snapshot } from './control';
 import { parseFixture } from './fixture-loader';
 import type { JsonObject } from './json';
 import { approvalRoutesAll } from './resources/approvals';
+import { auditLogRoutes } from './resources/audit-logs';
 import { directoryRoutes } from './resources/directory';
 import { groupPimRoutes } from './resources/group-pim';
 import { policyRoutes } from './resources/policies';
@@ -43,6 +46,7 @@ import { type AcrsForm, type CallRecord, type FaultSpec, SimState } from './stat
 import type { UserAppInstallation } from './teams-apps';
 
 export type { PortalActivationInput } from './activations';
+export type { AuditLogSettings } from './directory-audits';
 export type { SimulatorSnapshot } from './control';
 export type { AcrsForm, CallRecord, FaultSpec } from './state';
 export type { UserAppInstallation } from './teams-apps';
@@ -93,6 +97,8 @@ export interface GraphSimulator {
    * bot); false when the user already has it.
    */
   installTeamsApp(userId: string, teamsAppId: string): boolean;
+  /** The directory audit log's licence, latency and withheld events (reset by loadFixture). Same as POST /_sim/audit-log. */
+  configureAuditLog(settings: Partial<AuditLogSettings>): void;
 }
 
 /** Starts the Microsoft Graph (PIM) simulator on HTTPS with a certificate from the local CA. */
@@ -107,6 +113,7 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     ...approvalRoutesAll(),
     ...directoryRoutes(),
     ...teamsAppRoutes(),
+    ...auditLogRoutes(),
   );
   const cert = issueServerCertificate(o.ca);
   let url = '';
@@ -161,6 +168,9 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
       const app = state.teamsApps.app(teamsAppId);
       if (!app) throw new Error(`No Teams app ${teamsAppId} in the catalog.`);
       return state.teamsApps.install(userId, app, state.now());
+    },
+    configureAuditLog: (settings) => {
+      state.audit.settings = { ...state.audit.settings, ...settings };
     },
     setAcrsForm: (form) => {
       state.acrsForm = form;

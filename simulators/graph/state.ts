@@ -1,5 +1,6 @@
 import type { ManualClock } from '../clock';
 import type { FixtureApprover, TenantFixture } from '../tenant/tenant-fixture';
+import { DirectoryAuditLog } from './directory-audits';
 import { LoadedTenant } from './fixture-loader';
 import { sameId, stableGuid } from './ids';
 import { IndexedMap } from './key-index';
@@ -141,6 +142,9 @@ export class SimState {
   /** Users whose sessions were revoked (control API `/_sim/sessions/revoke`), by lower-case object id. */
   readonly revokedSessions = new Map<string, SessionRevocation>();
 
+  /** PIM's directory audit events (directory-audits.ts, audit-events.ts). */
+  readonly audit = new DirectoryAuditLog();
+
   /** The Teams app catalog and personal-scope installations (teams-apps.ts). */
   teamsApps: TeamsAppCatalog;
 
@@ -159,6 +163,7 @@ export class SimState {
     this.teamsApps = new TeamsAppCatalog(fixture, this.now());
     this.requests.clear();
     this.activations.clear();
+    this.audit.clear();
     this.faults = [];
     this.acrsForm = 'raw';
     this.revokedSessions.clear();

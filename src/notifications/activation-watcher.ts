@@ -1,14 +1,21 @@
 import { errorSummary } from '../observability/error-summary';
 import type { Logger } from '../observability/logger';
+import type { PimAuditReader, PimKind } from '../pim/audit-reader';
 import type { DirectoryClient } from '../pim/directory-client';
+import { sameId } from '../pim/graph-wire';
 import type { PimActivityReader } from '../pim/pim-reader';
-import type { AssignmentInstance, ScheduleRequest } from '../pim/pim-types';
-import type { PimRequest } from '../requests/pim-request';
+import type { ScheduleRequest } from '../pim/pim-types';
 import type { KeyValueStore } from '../store/key-value-store';
 import type { ActivationFeed } from './activation-feed';
+import { AuditChanges, type AuditRead } from './audit-changes';
 import { ExternalActivations } from './external-activations';
-import { deactivationTime, effectiveAt, isAnnounceable, isInstanceOf, mayBecomeAnnounceable } from './watcher-rules';
+import { RequestPass } from './request-pass';
+import { announceRequests } from './watcher-announce';
+import { detectEnded } from './watcher-ends';
 import { readWatcherState, saveWatcherState } from './watcher-state';
+
+export { MAX_ANNOUNCE_ATTEMPTS } from './watcher-announce';
+export { DEACTIVATION_GRACE_MS } from './watcher-ends';
 
 export interface ActivationWatcherOptions {
   /**
@@ -37,6 +44,21 @@ export interface ActivationWatcherOptions {
    * and the bot). Default {@link DEFAULT_OVERLAP_MS}.
    */
   overlapMs?: number;
+  /**
+   * The directory audit log (AuditLog.Read.All): which principals changed. Without it, or when Graph refuses
+   * it (permission, licence), every tick reads every request, page by page, as before.
+   */
+  audit?: PimAuditReader;
+  /** How far behind its cursor each audit read looks again (audit latency, UNVERIFIED). Default 15 minutes. */
+  auditLookBackMs?: number;
+  /** Audit pages per kind per tick (1,000 entries each); the rest is read next tick. Default 5. */
+  auditMaxPages?: number;
+  /** How often the full read of every request runs behind the audit log. Default hourly. */
+  reconcileIntervalMs?: number;
+  /** Request pages (Graph's page size) the full read may take per tick with the audit log. Default 5. */
+  reconcilePagesPerTick?: number;
+  /** Request pages per tick without the audit log. Default 40 (the transport used to stop a read at 50). */
+  fallbackPagesPerTick?: number;
 }
 
 export interface TickResult {
@@ -48,28 +70,38 @@ export interface TickResult {
 
 /** Default look-back behind the watermark. */
 export const DEFAULT_OVERLAP_MS = 5 * 60_000;
-/**
- * PIM refuses to deactivate within 5 minutes of activation, so an instance missing sooner than this is
- * Graph catching up, not an end.
- */
-export const DEACTIVATION_GRACE_MS = 5 * 60_000;
-/** After this many failed ticks in a row, an activation is given up on (logged as an error). */
-export const MAX_ANNOUNCE_ATTEMPTS = 10;
+export const DEFAULT_AUDIT_LOOK_BACK_MS = 15 * 60_000;
+export const DEFAULT_RECONCILE_INTERVAL_MS = 60 * 60_000;
+
+/** What the last tick read, for logs, tests and the bench. */
+export interface TickInfo {
+  /** 'audit': changes from the directory audit log; 'requests': every request read (no audit log). */
+  mode: 'audit' | 'requests';
+  /** Principals whose requests were read (changed, or waiting for approval or a later start). */
+  principals: number;
+  /** Pages of the full read this tick (0 between reconciliations). */
+  passPages: number;
+}
 
 /**
  * Watches PIM for activations made outside PIM Bot (Entra portal, PowerShell, other tools) and for the
  * end of every announced activation, with the bot's app-only identity. One `tick()`:
  *
- * 1. Reads the Entra role assignment schedule requests, and the PIM for Groups ones of each watched group
- *    (all pages; Graph documents no date filter, so the time window is applied here).
- * 2. Announces each request that took effect since the stored watermark (minus the overlap) and was not
+ * 1. Finds what changed. With the directory audit log (AuditLog.Read.All): PIM's entries since the audit
+ *    cursor name the principals whose requests changed, and only those principals' requests are read
+ *    (`$filter=principalId eq`), plus those of requests still waiting (for approval or a later start). So a
+ *    tick's Graph calls grow with the changes, not with the tenant's history (issue 19). Behind it, a full
+ *    read of every request runs hourly, a few pages per tick (request-pass.ts), and catches what the audit
+ *    log missed. Without the audit log (403: permission or licence, said once with the fix), that full read
+ *    runs every tick instead, as before, but a few dozen pages per tick, so a large tenant never fails it.
+ * 2. Announces each request that took effect since the stored watermark (minus the overlap; for a principal
+ *    the audit log named, since its entry; for the full read, since the previous one began) and was not
  *    handled yet: selfActivate/adminAssign, status Provisioned (or Granted once started), not
  *    validation-only, not made by the bot (`isBotMade`). Names come from the directory (cached), start
  *    and end from the assignment instance when it is there yet. Source 'external'.
- * 3. Advances the watermark (held back to the earliest activation whose announce failed, so it is retried).
- * 4. For every open activation of the feed (announced by the watcher or by the bot): its principal's
- *    assignment instances are read; no matching instance (or past its end) → ended: 'expired' at the end
- *    time when that has passed, else 'deactivated' (at the deactivation request's time when seen).
+ * 3. Advances the watermark and the audit cursor (held back when a read failed, so nothing is lost); a
+ *    failed announce is retried through its principal next tick.
+ * 4. Detects the end of every open activation of the feed (watcher-ends.ts).
  *
  * Safe on any instance and after a crash: state is written with compare-and-swap and merged, and the
  * feed itself never posts twice. The host should still run it on one instance (leader lease).
@@ -77,179 +109,145 @@ export const MAX_ANNOUNCE_ATTEMPTS = 10;
 export class ActivationWatcher {
   private readonly now: () => Date;
   private readonly overlapMs: number;
+  private readonly lookBackMs: number;
+  private readonly reconcileMs: number;
   private readonly external: ExternalActivations;
+  private readonly audit: AuditChanges | undefined;
+  private readonly pass: RequestPass;
+  /** What the last tick read. */
+  lastTick: TickInfo | undefined;
 
   constructor(private readonly options: ActivationWatcherOptions) {
     this.now = options.now ?? (() => new Date());
     this.external = new ExternalActivations(options.reader, options.directory, options.logger, this.now);
     this.overlapMs = options.overlapMs ?? DEFAULT_OVERLAP_MS;
+    this.lookBackMs = options.auditLookBackMs ?? DEFAULT_AUDIT_LOOK_BACK_MS;
+    this.reconcileMs = options.reconcileIntervalMs ?? DEFAULT_RECONCILE_INTERVAL_MS;
+    this.audit = options.audit && new AuditChanges(options.audit, options.logger, this.reconcileMs);
+    this.pass = new RequestPass(options.reader, options.logger);
   }
 
   async tick(): Promise<TickResult> {
     const now = this.now();
     const state = await readWatcherState(this.options.storage);
     const watermark = state ? new Date(state.watermark) : now;
-    const since = watermark.getTime() - this.overlapMs;
+    // States written before the audit log was used have no start: their watermark stands for it.
+    const startedAt = state?.startedAt ?? state?.watermark ?? now.toISOString();
+    const floor = Date.parse(startedAt) - this.overlapMs;
+    const since = Math.max(floor, watermark.getTime() - this.overlapMs);
     const seen = state?.seen ?? {};
     const attempts = state?.attempts ?? {};
     const waiting = state?.waiting ?? {};
+    const waitingOf = state?.waitingOf ?? {};
+    const groups = await this.watchedGroups();
 
-    const { requests, complete } = await this.readRequests();
-    const instances = new InstanceCache(this.options.reader);
+    // Every request read this tick, each with the start of the window it was read for.
+    const batch = new Map<string, { request: ScheduleRequest; from: number }>();
+    const add = (requests: readonly ScheduleRequest[], from: number) => {
+      for (const request of requests) {
+        const known = batch.get(request.id);
+        batch.set(request.id, { request, from: Math.min(from, known?.from ?? from) });
+      }
+    };
+    let complete = true;
 
-    // In the window, or seen waiting (for approval, or to start) in an earlier one: whatever Graph puts in
-    // completedDateTime on approval, an activation approved hours later is still announced.
-    const inScope = (r: ScheduleRequest) =>
-      !Object.hasOwn(seen, r.id) && (effectiveAt(r).getTime() >= since || Object.hasOwn(waiting, r.id));
-    const nowWaiting: Record<string, string> = {};
-    const settled: string[] = [];
-    for (const r of requests) {
-      if (!inScope(r)) continue;
-      if (mayBecomeAnnounceable(r, now)) nowWaiting[r.id] = waiting[r.id] ?? now.toISOString();
-      else if (!isAnnounceable(r, now)) settled.push(r.id);
-    }
-    const candidates = requests
-      .filter((r) => isAnnounceable(r, now) && inScope(r))
-      .sort((a, b) => effectiveAt(a).getTime() - effectiveAt(b).getTime());
-
-    const handled: Record<string, string> = {};
-    const failedAttempts: Record<string, number> = {};
-    let announced = 0;
-    let heldBackTo = now.getTime();
-    for (const request of candidates) {
-      const at = effectiveAt(request);
-      try {
-        if (await this.options.isBotMade(request.id)) {
-          handled[request.id] = at.toISOString();
-          continue;
-        }
-        await this.options.feed.announce(
-          await this.external.activation(request, (principalId, kind) => instances.of(principalId, kind)),
-        );
-        handled[request.id] = at.toISOString();
-        announced++;
-      } catch (err) {
-        const count = (attempts[request.id] ?? 0) + 1;
-        if (count >= MAX_ANNOUNCE_ATTEMPTS) {
-          this.options.logger.error(
-            { err: errorSummary(err), requestId: request.id, attempts: count },
-            'activation feed: giving up on announcing an activation',
-          );
-          handled[request.id] = at.toISOString();
-        } else {
+    const kinds: PimKind[] = groups.length > 0 ? ['role', 'group'] : ['role'];
+    const audit: AuditRead = this.audit
+      ? await this.audit.read({
+          now,
+          cursor: state?.audit,
+          watermark,
+          floor,
+          lookBackMs: this.lookBackMs,
+          kinds,
+          maxPages: this.options.auditMaxPages ?? 5,
+        })
+      : { available: false };
+    let principals = 0;
+    if (audit.available) {
+      const toRead = new Map<string, { principalId: string; kind: PimKind; from: number }>();
+      for (const p of audit.principals) {
+        const from = Math.max(floor, Math.min(since, p.earliest.getTime() - this.overlapMs));
+        toRead.set(`${p.kind}:${p.principalId.toLowerCase()}`, { principalId: p.principalId, kind: p.kind, from });
+      }
+      for (const [id, key] of Object.entries(waitingOf)) {
+        const [kind, principalId] = key.split(':') as [PimKind, string];
+        if (Object.hasOwn(waiting, id) && !toRead.has(key)) toRead.set(key, { principalId, kind, from: since });
+      }
+      principals = toRead.size;
+      for (const p of toRead.values()) {
+        try {
+          add(await this.requestsOf(p.principalId, p.kind, groups), p.from);
+        } catch (err) {
+          complete = false;
           this.options.logger.warn(
-            { err: errorSummary(err), requestId: request.id, attempts: count },
-            'activation feed: could not announce an activation; retrying next tick',
+            { err: errorSummary(err), principalId: p.principalId, kind: p.kind },
+            'activation feed: could not read the requests of a principal the audit log named',
           );
-          failedAttempts[request.id] = count;
-          heldBackTo = Math.min(heldBackTo, at.getTime());
         }
       }
     }
 
-    // A group that could not be read may hide activations: keep the window where it was.
-    const nextWatermark = complete ? new Date(Math.max(watermark.getTime(), heldBackTo)) : watermark;
+    // The full read: hourly behind the audit log (never on the first tick: nothing to catch up on yet), every tick without it.
+    const reconcile = state?.reconcile ?? (state ? undefined : { current: null, lastStartedAt: now.toISOString() });
+    const due =
+      !audit.available ||
+      !reconcile?.lastStartedAt ||
+      now.getTime() - Date.parse(reconcile.lastStartedAt) >= this.reconcileMs;
+    const pass = await this.pass.step(reconcile, {
+      now,
+      due,
+      pages: audit.available ? (this.options.reconcilePagesPerTick ?? 5) : (this.options.fallbackPagesPerTick ?? 40),
+      floor,
+      overlapMs: this.overlapMs,
+      groupIds: groups,
+    });
+    if (pass.from !== null) add(pass.requests, pass.from);
+    // Without the audit log, a page that could not be read may hide activations: keep the window where it was.
+    if (!audit.available && !pass.complete) complete = false;
+    this.lastTick = { mode: audit.available ? 'audit' : 'requests', principals, passPages: pass.pages };
+
+    const requests = [...batch.values()].map((b) => b.request);
+    const deps = { ...this.options, external: this.external };
+    const result = await announceRequests(deps, now, requests, (r) => batch.get(r.id)?.from ?? since, {
+      seen,
+      attempts,
+      waiting,
+    });
+
+    const nextWatermark = complete ? new Date(Math.max(watermark.getTime(), result.heldBackTo)) : watermark;
+    // Handled requests are remembered while any read may bring them back: the audit look-back, or the full read's window.
+    const passFrom = pass.next.current
+      ? Date.parse(pass.next.current.from)
+      : Date.parse(pass.next.lastStartedAt ?? startedAt) - this.overlapMs;
+    const keepFrom = Math.min(nextWatermark.getTime() - this.overlapMs - this.lookBackMs, passFrom);
     await saveWatcherState(
       this.options.storage,
       nextWatermark,
-      { handled, failedAttempts, waiting: nowWaiting, settled },
-      this.overlapMs,
+      {
+        ...result.changes,
+        startedAt,
+        // Without the audit log the full read covers everything, so the cursor follows the clock.
+        audit: audit.available ? (complete ? audit.next : undefined) : { cursor: now.toISOString() },
+        reconcile: pass.next,
+      },
+      Math.max(this.overlapMs, nextWatermark.getTime() - keepFrom),
     );
 
-    const ended = await this.detectEnded(now, instances, requests);
-    return { announced, ended };
+    const ended = await detectEnded(this.options, now, result.instances, requests);
+    return { announced: result.announced, ended };
   }
 
-  /** Role requests, then each watched group's; `complete` is false when a group could not be read. */
-  private async readRequests(): Promise<{ requests: ScheduleRequest[]; complete: boolean }> {
-    const requests = await this.options.reader.listRoleAssignmentRequests();
-    let complete = true;
+  /** One principal's requests of a kind; for groups only the watched groups'. */
+  private async requestsOf(principalId: string, kind: PimKind, groups: readonly string[]): Promise<ScheduleRequest[]> {
+    if (kind === 'role') return this.options.reader.listRoleAssignmentRequestsOf(principalId);
+    const all = await this.options.reader.listGroupAssignmentRequestsOf(principalId);
+    return all.filter((r) => groups.some((g) => sameId(g, r.groupId)));
+  }
+
+  private async watchedGroups(): Promise<string[]> {
     const groupIds = this.options.groupIds;
     const groups = typeof groupIds === 'function' ? await groupIds() : (groupIds ?? []);
-    for (const groupId of new Set(groups.map((g) => g.trim().toLowerCase()).filter(Boolean))) {
-      try {
-        requests.push(...(await this.options.reader.listGroupAssignmentRequests(groupId)));
-      } catch (err) {
-        complete = false;
-        this.options.logger.warn(
-          { err: errorSummary(err), groupId },
-          'activation feed: could not read the requests of a group',
-        );
-      }
-    }
-    return { requests, complete };
-  }
-
-  private async detectEnded(
-    now: Date,
-    instances: InstanceCache,
-    requests: readonly ScheduleRequest[],
-  ): Promise<number> {
-    let ended = 0;
-    for (const record of await this.options.feed.open()) {
-      try {
-        if (record.status === 'expired' || record.status === 'deactivated') {
-          // Ended, but some cards were not updated yet: retry them.
-          await this.options.ends.ended(record.id, record.status, new Date(record.endedAt ?? now));
-          continue;
-        }
-        const end = await this.endOf(record, now, instances, requests);
-        if (!end) continue;
-        await this.options.ends.ended(record.id, end.state, end.at);
-        ended++;
-      } catch (err) {
-        this.options.logger.warn(
-          { err: errorSummary(err), key: record.id },
-          'activation feed: could not check or mark the end of an activation',
-        );
-      }
-    }
-    return ended;
-  }
-
-  /** How and when the activation ended, or undefined while it is still in effect. */
-  private async endOf(
-    record: PimRequest,
-    now: Date,
-    instances: InstanceCache,
-    requests: readonly ScheduleRequest[],
-  ): Promise<{ state: 'expired' | 'deactivated'; at: Date } | undefined> {
-    const start = Date.parse(record.activeFrom ?? record.requestedAt);
-    const plannedEnd = record.activeUntil ? new Date(record.activeUntil) : null;
-    // A deactivation request settles it, even if the same target was activated again since.
-    const deactivatedAt = deactivationTime(record, requests);
-    if (deactivatedAt && (!plannedEnd || deactivatedAt < plannedEnd)) {
-      return { state: 'deactivated', at: deactivatedAt };
-    }
-    const live = (await instances.of(record.requester.aadObjectId, record.target.kind)).find((i) =>
-      isInstanceOf(i, record),
-    );
-    if (live) {
-      // Still listed: ended only once past its (possibly extended) end.
-      const end = live.endDateTime ?? plannedEnd;
-      return end && now >= end ? { state: 'expired', at: end } : undefined;
-    }
-    if (plannedEnd && now >= plannedEnd) return { state: 'expired', at: plannedEnd };
-    if (now.getTime() - start < DEACTIVATION_GRACE_MS) return undefined;
-    return { state: 'deactivated', at: now };
-  }
-}
-
-/** Each principal's assignment instances, read at most once per tick and kind. */
-class InstanceCache {
-  private readonly lists = new Map<string, Promise<AssignmentInstance[]>>();
-
-  constructor(private readonly reader: PimActivityReader) {}
-
-  of(principalId: string, kind: 'role' | 'group'): Promise<AssignmentInstance[]> {
-    const key = `${kind}:${principalId.toLowerCase()}`;
-    let list = this.lists.get(key);
-    if (!list) {
-      list = this.reader.listAssignmentInstances(principalId, kind);
-      // A failed read is not remembered: the next activation of the same principal tries again.
-      list.catch(() => this.lists.delete(key));
-      this.lists.set(key, list);
-    }
-    return list;
+    return [...new Set(groups.map((g) => g.trim().toLowerCase()).filter(Boolean))];
   }
 }

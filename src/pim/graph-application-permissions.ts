@@ -40,6 +40,10 @@ export const APPLICATION_GRAPH_PERMISSIONS: readonly GraphPermission[] = [
         'src/pim/pim-reader.ts listRoleAssignmentRequests()',
       ),
       get(
+        `${ROLES}/roleAssignmentScheduleRequests?$filter=principalId%20eq%20'{id}'&$select=id,action,status,principalId,createdDateTime,completedDateTime,scheduleInfo,targetScheduleId,roleDefinitionId,directoryScopeId`,
+        'src/pim/pim-reader.ts listRoleAssignmentRequestsOf()',
+      ),
+      get(
         `${ROLES}/roleAssignmentScheduleRequests?$filter=status%20eq%20'PendingApproval'&$select=id,status,createdDateTime,completedDateTime`,
         'src/approvals/pim-request-states.ts read()',
       ),
@@ -88,8 +92,26 @@ export const APPLICATION_GRAPH_PERMISSIONS: readonly GraphPermission[] = [
         'src/pim/pim-reader.ts listGroupAssignmentRequests(), src/approvals/pim-request-states.ts read()',
       ),
       get(
+        `${GROUPS}/assignmentScheduleRequests?$filter=principalId%20eq%20'{id}'&$select=id,action,status,principalId,createdDateTime,groupId,accessId`,
+        'src/pim/pim-reader.ts listGroupAssignmentRequestsOf()',
+      ),
+      get(
         `${GROUPS}/assignmentScheduleInstances?$filter=principalId%20eq%20'{id}'&$select=id,principalId,startDateTime,endDateTime,assignmentType,memberType,groupId,accessId,assignmentScheduleId`,
         'src/pim/pim-reader.ts listGroupAssignmentInstances()',
+      ),
+    ],
+    watcher: true,
+  },
+  {
+    name: 'AuditLog.Read.All',
+    id: 'b0afded3-3588-46d8-8b3d-9842eff778da',
+    type: 'Role',
+    feature: 'Activation watcher: what changed, without reading every request',
+    why: "PIM's directory audit entries since the last tick name the principals whose requests changed, so a tick reads only theirs (issue 19; FEATURES-API.md §5). The page lists 'AuditLog.Read.All and Directory.Read.All' (DOCS directoryaudit-list.md): AuditLog.Read.All is the one that grants audit data (Directory.Read.All alone is refused for audit reports, microsoft-graph-docs-contrib#8997) and Directory.Read.All would read the whole directory, so only AuditLog.Read.All is asked for. Without it (or without a P1/P2 licence) the watcher falls back to reading every request.",
+    calls: [
+      get(
+        "/auditLogs/directoryAudits?$filter=category%20eq%20'RoleManagement'%20and%20activityDateTime%20ge%202026-01-01T00%3A00%3A00.000Z&$orderby=activityDateTime%20asc&$top=1000",
+        'src/pim/audit-reader.ts changesSince()',
       ),
     ],
     watcher: true,

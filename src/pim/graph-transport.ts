@@ -94,6 +94,20 @@ export class GraphTransport {
     }
   }
 
+  /**
+   * One page of a collection: a path (first page) or an @odata.nextLink followed verbatim. For reads that
+   * page across ticks (the watcher's reconciliation), where `list`'s page limit would fail the whole read.
+   */
+  async page<T>(
+    pathOrNextLink: string,
+    version: GraphVersion = 'v1.0',
+  ): Promise<{ items: T[]; nextLink: string | null }> {
+    const page = /^https:\/\//i.test(pathOrNextLink)
+      ? await this.call<Page<T>>(() => this.client.api(pathOrNextLink).get())
+      : await this.get<Page<T>>(pathOrNextLink, version);
+    return { items: page.value ?? [], nextLink: page['@odata.nextLink'] ?? null };
+  }
+
   async post<T>(path: string, body: unknown, version: GraphVersion = 'v1.0'): Promise<T> {
     return this.call(() => this.client.api(path).version(version).post(body));
   }

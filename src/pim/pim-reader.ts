@@ -73,6 +73,43 @@ export class PimActivityReader {
     return items.map((r) => toScheduleRequest('group', r));
   }
 
+  /**
+   * One principal's Entra role assignment schedule requests (`$filter=principalId eq`, documented:
+   * PIM-API.md §5), all pages: what the watcher reads for a principal the audit log says changed.
+   */
+  async listRoleAssignmentRequestsOf(principalId: string): Promise<ScheduleRequest[]> {
+    const filter = encodeURIComponent(`principalId eq ${odataString(principalId)}`);
+    const items = await this.run(() =>
+      this.graph.list<WireRequest>(`${requestsPath('role')}?$filter=${filter}&$select=${ROLE_REQUEST_SELECT}`),
+    );
+    return items.map((r) => toScheduleRequest('role', r));
+  }
+
+  /** One principal's PIM for Groups assignment schedule requests, every group (Graph takes principalId or groupId). */
+  async listGroupAssignmentRequestsOf(principalId: string): Promise<ScheduleRequest[]> {
+    const filter = encodeURIComponent(`principalId eq ${odataString(principalId)}`);
+    const items = await this.run(() =>
+      this.graph.list<WireRequest>(`${requestsPath('group')}?$filter=${filter}&$select=${GROUP_REQUEST_SELECT}`),
+    );
+    return items.map((r) => toScheduleRequest('group', r));
+  }
+
+  /**
+   * One page of the tenant's role requests (no `source`: the whole collection) or of one group's, from the
+   * start or from an @odata.nextLink: the watcher's reconciliation pages through them over several ticks.
+   */
+  async requestPage(
+    source: { kind: 'role' } | { kind: 'group'; groupId: string },
+    nextLink: string | null,
+  ): Promise<{ requests: ScheduleRequest[]; nextLink: string | null }> {
+    const first =
+      source.kind === 'role'
+        ? `${requestsPath('role')}?$select=${ROLE_REQUEST_SELECT}`
+        : `${requestsPath('group')}?$filter=${encodeURIComponent(`groupId eq ${odataString(source.groupId)}`)}&$select=${GROUP_REQUEST_SELECT}`;
+    const page = await this.run(() => this.graph.page<WireRequest>(nextLink ?? first));
+    return { requests: page.items.map((r) => toScheduleRequest(source.kind, r)), nextLink: page.nextLink };
+  }
+
   /** One principal's Entra role assignments in effect now (activated, assigned, and through groups). */
   async listRoleAssignmentInstances(principalId: string): Promise<AssignmentInstance[]> {
     const filter = encodeURIComponent(`principalId eq ${odataString(principalId)}`);

@@ -12,6 +12,7 @@ import { WATCHER_STATE_KEY, type WatcherState } from '../../src/notifications/wa
 import { DirectoryClient } from '../../src/pim/directory-client';
 import type { GraphExchangeRecord } from '../../src/pim/graph-middleware';
 import { GraphTransport } from '../../src/pim/graph-transport';
+import { PimAuditReader } from '../../src/pim/audit-reader';
 import { PimActivityReader } from '../../src/pim/pim-reader';
 import type { PimTargetRef } from '../../src/pim/pim-types';
 import { PimRequestStore } from '../../src/requests/pim-request-store';
@@ -19,7 +20,8 @@ import { MemoryScheduler } from '../../src/scheduler/memory-scheduler';
 import { noticeActivity } from '../../src/teams/notice-activity';
 import { demoGroups, demoRoles, demoTenant, demoUsers } from '../../simulators/tenant/demo-tenant';
 import { assertValidCard, factsOf, findById } from '../cards/card-validation';
-import { type ContractViolation, formatViolations, GraphContract } from '../contract/graph-contract';
+import { type ContractViolation, formatViolations } from '../contract/graph-contract';
+import { contractObserver } from '../support/contract-observer';
 import { type PimTestStack, startPimTestStack, TEST_RETRY } from '../support/pim-stack';
 
 /**
@@ -105,6 +107,7 @@ function newWatcher(overrides: Partial<ActivationWatcherOptions> = {}): Activati
   return new ActivationWatcher({
     reader: new PimActivityReader(graph),
     directory: new DirectoryClient(graph),
+    audit: new PimAuditReader(graph),
     storage,
     feed,
     // The watcher's ends go where production sends them: the lifecycle records them and updates the cards.
@@ -131,18 +134,12 @@ function newWatcher(overrides: Partial<ActivationWatcherOptions> = {}): Activati
 
 beforeAll(async () => {
   t = await startPimTestStack();
-  const contract = GraphContract.load();
   graph = new GraphTransport({
     credential: appCredential(t.entra),
     graphBaseUrl: t.stack.graph.url,
     retry: TEST_RETRY,
-    observer: {
-      wantsBodies: true,
-      onExchange(record) {
-        exchanges.push(record);
-        violations.push(...contract.check(record));
-      },
-    },
+    // PIM paths held to the PIM description, the audit log to the features one.
+    observer: contractObserver(exchanges, violations),
   });
 });
 afterAll(async () => {
@@ -412,44 +409,40 @@ describe('ActivationWatcher.tick', () => {
     expect(findById(card, 'feed-header').style).toBe('attention');
   });
 
-  it('Graph calls per tick: the requests (roles, each watched group), then instances of open activations', async () => {
+  it('Graph calls per tick: the audit log (roles, and groups when some are watched), then only what changed', async () => {
     const watcher = newWatcher();
     t.stack.graph.resetCalls();
     await watcher.tick();
     const paths = () =>
       t.stack.graph.calls().map((c) => `${c.method} ${decodeURIComponent(c.path.split('?')[0] ?? '')}`);
-    expect(paths()).toEqual([
-      'GET /v1.0/roleManagement/directory/roleAssignmentScheduleRequests',
-      'GET /v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
-      'GET /v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
-    ]);
+    const AUDIT = 'GET /v1.0/auditLogs/directoryAudits';
+    // Nothing changed: one audit read per kind, no request listing (the full read waits an hour).
+    expect(paths()).toEqual([AUDIT, AUDIT]);
     expect(t.stack.graph.calls().every((c) => c.status === 200)).toBe(true);
+    const queries = () => t.stack.graph.calls().map((c) => decodeURIComponent(c.path.split('?')[1] ?? ''));
+    expect(queries()[0]).toContain("$filter=category eq 'RoleManagement' and activityDateTime ge ");
+    expect(queries()[1]).toContain("$filter=category eq 'GroupManagement' and activityDateTime ge ");
 
     t.stack.graph.activate({ principalId: adele.id, roleDefinitionId: demoRoles.reportsReader, duration: 'PT1H' });
     t.stack.graph.resetCalls();
     await watcher.tick();
-    // Announcing: the user's name, the role's name, her role instances (start and end), read once per tick.
+    // Announcing: her requests (the audit log named her), her name, the role's name, her role instances (start and end), once each.
     expect(paths()).toEqual([
+      AUDIT,
+      AUDIT,
       'GET /v1.0/roleManagement/directory/roleAssignmentScheduleRequests',
-      'GET /v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
-      'GET /v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
       `GET /v1.0/users/${adele.id}`,
       `GET /v1.0/roleManagement/directory/roleDefinitions/${demoRoles.reportsReader}`,
       'GET /v1.0/roleManagement/directory/roleAssignmentScheduleInstances',
     ]);
+    // Request and instance lists are scoped to the principal (documented eq on principalId).
+    expect(queries()[2]).toContain(`$filter=principalId eq '${adele.id}'`);
+    expect(queries()[5]).toContain(`$filter=principalId eq '${adele.id}'`);
 
     t.stack.graph.resetCalls();
     await watcher.tick();
-    expect(paths()).toEqual([
-      'GET /v1.0/roleManagement/directory/roleAssignmentScheduleRequests',
-      'GET /v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
-      'GET /v1.0/identityGovernance/privilegedAccess/group/assignmentScheduleRequests',
-      'GET /v1.0/roleManagement/directory/roleAssignmentScheduleInstances',
-    ]);
-    // Group lists are always scoped to a group, instance lists to a principal (Graph requires it for groups).
-    const queries = t.stack.graph.calls().map((c) => decodeURIComponent(c.path.split('?')[1] ?? ''));
-    expect(queries[1]).toContain(`$filter=groupId eq '${demoGroups.helpdeskBundle.id}'`);
-    expect(queries[3]).toContain(`$filter=principalId eq '${adele.id}'`);
+    // Her entries were acted on already: only the open activation's instances.
+    expect(paths()).toEqual([AUDIT, AUDIT, 'GET /v1.0/roleManagement/directory/roleAssignmentScheduleInstances']);
   });
 
   it('a failing Graph read fails the tick and loses nothing: the next tick announces', async () => {

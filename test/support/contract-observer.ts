@@ -7,10 +7,11 @@ import { type ContractViolation, GraphContract } from '../contract/graph-contrac
  */
 export const OUTSIDE_DESCRIPTIONS = [/^\/v1\.0\/groups\/[^/]+\/members$/, /^\/v1\.0\/users\/[^/]+\/manager$/];
 
-/** Teams app installations: held to the features description (FEATURES-API.md §3, features-openapi-*.yaml). */
+/** Teams app installations and directory audits: held to the features description (FEATURES-API.md §2-3, features-openapi-*.yaml). */
 export const FEATURES_PATHS = [
   /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps(\/.*)?$/,
   /^\/v1\.0\/appCatalogs\/teamsApps$/,
+  /^\/v1\.0\/auditLogs\/directoryAudits(\/[^/]+)?$/,
 ];
 
 /**

@@ -64,6 +64,7 @@ export const GRAPH_PERMISSION_IDS: Readonly<Record<string, { Scope?: string; Rol
     Role: '41202f2c-f7ab-45be-b001-85c9728b9d69',
   },
   'TeamsAppInstallation.ReadWriteSelfForUser.All': { Role: '908de74d-f8b2-4d6b-a9ed-2a17b3b78179' },
+  'AuditLog.Read.All': { Scope: 'e4c9e354-4dc5-45b8-9e7c-e1393b0b1a20', Role: 'b0afded3-3588-46d8-8b3d-9842eff778da' },
 };
 
 /** Microsoft Graph's application id: the `resourceAppId` of its permissions in an app registration. */
