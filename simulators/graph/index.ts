@@ -35,6 +35,7 @@ import { approvalRoutesAll } from './resources/approvals';
 import { directoryRoutes } from './resources/directory';
 import { groupPimRoutes } from './resources/group-pim';
 import { policyRoutes } from './resources/policies';
+import { roleAssignmentRoutes } from './resources/role-assignments';
 import { roleManagementRoutes } from './resources/role-management';
 import { teamsAppRoutes } from './resources/teams-apps';
 import { Router } from './router';
@@ -107,6 +108,7 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     ...approvalRoutesAll(),
     ...directoryRoutes(),
     ...teamsAppRoutes(),
+    ...roleAssignmentRoutes(),
   );
   const cert = issueServerCertificate(o.ca);
   let url = '';
