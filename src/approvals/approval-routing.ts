@@ -107,7 +107,7 @@ export class ApprovalRouting {
       if (approvers.length === 0) {
         deps.logger.warn(
           { requestId: request.id, roleDefinitionId: target.roleDefinitionId, policyId: policy.policyId },
-          'the PIM policy names no approvers and nobody else holds Privileged Role Administrator or Global Administrator: nobody gets an approval card. Fix: name approvers in the role\'s PIM policy',
+          "the PIM policy names no approvers and nobody else holds Privileged Role Administrator or Global Administrator: nobody gets an approval card. Fix: name approvers in the role's PIM policy",
         );
       }
       return { approvers, byDefault: true };

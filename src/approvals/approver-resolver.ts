@@ -22,7 +22,8 @@ export async function resolveApprovers(
       const user = await directory.getUser(approver.userId).catch(() => undefined);
       add(approver.userId, user?.displayName ?? approver.description ?? approver.userId);
     } else if (approver.type === 'group') {
-      for (const member of await directory.listGroupUsersTransitive(approver.groupId)) add(member.id, member.displayName);
+      for (const member of await directory.listGroupUsersTransitive(approver.groupId))
+        add(member.id, member.displayName);
     } else {
       const manager = await directory.getManager(requesterId);
       if (manager) add(manager.id, manager.displayName);
