@@ -26,7 +26,10 @@ export const DEFAULT_APPROVER_ROLES = [
  * UNVERIFIED: FEATURES-API.md §6), it lists each active assignment once, activated ones included, and
  * RoleManagement.Read.Directory is already granted for role names.
  */
-export async function defaultApprovers(directory: DirectoryClient, requesterId: string): Promise<Person[]> {
+export async function defaultApprovers(
+  directory: Pick<DirectoryClient, 'listRoleHolders' | 'listGroupUsersTransitive'>,
+  requesterId: string,
+): Promise<Person[]> {
   const found = new Map<string, Person>();
   const add = (id: string, name: string) => {
     const key = id.toLowerCase();
