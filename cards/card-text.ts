@@ -7,7 +7,13 @@ const MAX_HINTS = 10;
 
 const ENGLISH = translator('en');
 
-export type ApprovalHintKind = 'outsideBusinessHours' | 'severalRoles' | 'firstTime' | 'breakGlass' | 'highPrivilege';
+export type ApprovalHintKind =
+  | 'outsideBusinessHours'
+  | 'severalRoles'
+  | 'firstTime'
+  | 'breakGlass'
+  | 'highPrivilege'
+  | 'defaultApprovers';
 
 /** Something the approver should notice before deciding. Shown as a '⚠' line, warning-coloured. */
 export interface ApprovalHint {

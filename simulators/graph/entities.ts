@@ -107,7 +107,7 @@ function scheduleInfo(start: Date, end: Date | null): JsonObject {
   };
 }
 
-function roleNav(
+export function roleNav(
   principalId: string,
   roleDefinitionId: string,
   view: View,

@@ -116,4 +116,15 @@ export const graphErrors = {
   /** Teams entities (catalog apps, installations) that do not exist; wording UNVERIFIED. */
   teamsNotFound: (what: string) => new GraphError(404, 'NotFound', `${what} not found.`),
   notImplemented: (message: string) => new GraphError(501, 'NotImplemented', message),
+  /**
+   * A directory query that works only as an advanced query (ConsistencyLevel: eventual and $count=true) sent
+   * without them (DOCS concepts/aad-advanced-queries.md: "the request returns an error"; code from its $search
+   * sample, message UNVERIFIED for an OData cast).
+   */
+  advancedQueryRequired: (what: string) =>
+    new GraphError(
+      400,
+      'Request_UnsupportedQuery',
+      `${what} only works through MSGraph with a special request header: 'ConsistencyLevel: eventual' and the query string '$count=true'.`,
+    ),
 };

@@ -38,6 +38,7 @@ const activationSchema = z.object({
   maximumDuration: duration,
   enabledRules: z.array(z.enum(['MultiFactorAuthentication', 'Justification', 'Ticketing'])),
   approvers: z.array(approverSchema).optional(),
+  requiresApproval: z.boolean().optional(),
   authenticationContext: z
     .string()
     .regex(/^c([1-9]|[1-9]\d)$/)

@@ -38,6 +38,7 @@ import { auditLogRoutes } from './resources/audit-logs';
 import { directoryRoutes } from './resources/directory';
 import { groupPimRoutes } from './resources/group-pim';
 import { policyRoutes } from './resources/policies';
+import { roleAssignmentRoutes } from './resources/role-assignments';
 import { roleManagementRoutes } from './resources/role-management';
 import { teamsAppRoutes } from './resources/teams-apps';
 import { Router } from './router';
@@ -114,6 +115,7 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     ...directoryRoutes(),
     ...teamsAppRoutes(),
     ...auditLogRoutes(),
+    ...roleAssignmentRoutes(),
   );
   const cert = issueServerCertificate(o.ca);
   let url = '';

@@ -14,6 +14,17 @@ export const Permissions = {
     'Directory.Read.All',
     'Directory.ReadWrite.All',
   ],
+  /**
+   * GET roleManagement/directory/roleAssignments (DOCS api-reference/v1.0/api/rbacapplication-list-roleassignments.md;
+   * ../shared/graph/features-openapi-v1.0.yaml x-permissions), delegated and application alike.
+   */
+  roleAssignmentsRead: [
+    'RoleManagement.Read.Directory',
+    'RoleManagement.Read.All',
+    'Directory.Read.All',
+    'RoleManagement.ReadWrite.Directory',
+    'Directory.ReadWrite.All',
+  ],
   roleEligibilityRead: [
     'RoleEligibilitySchedule.Read.Directory',
     'RoleEligibilitySchedule.ReadWrite.Directory',
@@ -130,6 +141,7 @@ export const Permissions = {
     ],
     application: ['User.Read.All', 'User.ReadWrite.All', 'Directory.Read.All', 'Directory.ReadWrite.All'],
   },
+  /** Also GET /groups/{id}/transitiveMembers (DOCS api-reference/v1.0/api/group-list-transitivemembers.md; GroupMember.ReadWrite.All too). */
   groupsRead: [
     'GroupMember.Read.All',
     'Group.Read.All',

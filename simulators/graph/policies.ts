@@ -1,4 +1,4 @@
-import type { FixtureApprover } from '../tenant/tenant-fixture';
+import { approvalRequired as isApprovalRequired, type FixtureApprover } from '../tenant/tenant-fixture';
 import type { ResolvedPolicy } from './fixture-loader';
 import type { JsonObject } from './json';
 import type { EntityNode } from './odata/query';
@@ -46,7 +46,7 @@ function notification(
 export function policyRules(policy: ResolvedPolicy): JsonObject[] {
   const a = policy.activation;
   const approvers = a.approvers ?? [];
-  const approvalRequired = approvers.length > 0;
+  const approvalRequired = isApprovalRequired(a);
   return [
     {
       '@odata.type': '#microsoft.graph.unifiedRoleManagementPolicyExpirationRule',

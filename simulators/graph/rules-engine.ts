@@ -1,3 +1,4 @@
+import { approvalRequired as isApprovalRequired } from '../tenant/tenant-fixture';
 import type { Caller } from './auth';
 import { GraphError } from './errors';
 import type { ResolvedPolicy } from './fixture-loader';
@@ -188,6 +189,6 @@ export function checkActivation(state: SimState, input: ActivationCheck): Activa
   }
   return {
     eligibilityScheduleId: eligibility?.id ?? null,
-    approvalRequired: caller !== null && (policy?.activation.approvers?.length ?? 0) > 0,
+    approvalRequired: caller !== null && policy !== undefined && isApprovalRequired(policy.activation),
   };
 }

@@ -54,8 +54,14 @@ export interface FixtureActivationPolicy {
   maximumDuration: string;
   /** Enablement_EndUser_Assignment.enabledRules. */
   enabledRules: Array<'MultiFactorAuthentication' | 'Justification' | 'Ticketing'>;
-  /** Approval_EndUser_Assignment; absent or empty means no approval. */
+  /** Approval_EndUser_Assignment primaryApprovers; absent or empty means no approval unless `requiresApproval`. */
   approvers?: FixtureApprover[];
+  /**
+   * Approval_EndUser_Assignment isApprovalRequired. Absent: true exactly when `approvers` lists someone. True with
+   * no approvers is the portal's "Require approval to activate" with nobody selected: Privileged Role
+   * Administrators and Global Administrators decide (simulators/graph/approvers.ts, FIDELITY.md).
+   */
+  requiresApproval?: boolean;
   /** AuthenticationContext_EndUser_Assignment claimValue ('c1'...'c99'); absent means disabled. */
   authenticationContext?: string;
   /**
@@ -63,6 +69,11 @@ export interface FixtureActivationPolicy {
    * (Entra's default). When true, an approval decision without a justification is refused.
    */
   approverJustificationRequired?: boolean;
+}
+
+/** Whether activating under this policy needs an approval (see {@link FixtureActivationPolicy.requiresApproval}). */
+export function approvalRequired(activation: FixtureActivationPolicy): boolean {
+  return activation.requiresApproval ?? (activation.approvers?.length ?? 0) > 0;
 }
 
 export interface FixtureRolePolicy {

@@ -20,6 +20,8 @@ export interface HintInput {
   /** Has the requester asked for this target before (through the bot)? */
   askedBefore: boolean;
   isBreakGlass: boolean;
+  /** The approvers are PIM's defaults (Privileged Role and Global Administrators): the policy names nobody. */
+  defaultApprovers?: boolean;
 }
 
 /** What a reviewer should notice before approving, as codes (the target's name is the request's): views word them. */
@@ -27,6 +29,9 @@ export function approvalHints(input: HintInput): ApprovalHint[] {
   const hints: ApprovalHint[] = [];
   if (input.isBreakGlass) {
     hints.push({ kind: 'breakGlass' });
+  }
+  if (input.defaultApprovers) {
+    hints.push({ kind: 'defaultApprovers' });
   }
   if (input.target.kind === 'role' && HIGH_PRIVILEGE_ROLES.has(input.target.roleDefinitionId)) {
     hints.push({ kind: 'highPrivilege' });

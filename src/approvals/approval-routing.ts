@@ -12,6 +12,7 @@ import { APPROVAL_JOBS } from './approval-jobs';
 import type { ApprovalTimers } from './approval-timers';
 import type { ApproverReach } from './approver-reach';
 import { resolveApprovers } from './approver-resolver';
+import { defaultApprovers } from './default-approvers';
 
 export interface ApprovalRoutingDependencies {
   requests: PimRequestStore;
@@ -43,12 +44,15 @@ const DELIVERY_CONCURRENCY = 5;
  * hold up the requester, and a delivery that fails is retried for the copies still missing.
  */
 export class ApprovalRouting {
+  /** PIM for Groups groups whose policy names no approvers, already warned about (lower case). */
+  private readonly warnedGroups = new Set<string>();
+
   constructor(private readonly deps: ApprovalRoutingDependencies) {}
 
   async route(request: PimRequest, policy: ActivationPolicy, approvalId: string): Promise<void> {
     const { deps } = this;
     const requesterId = request.requester.aadObjectId;
-    const approvers = await resolveApprovers(deps.directory, policy.approvers, requesterId);
+    const { approvers, byDefault } = await this.approversOf(request, policy);
     for (const approver of approvers) {
       const mri = await deps.messenger.teamsUserId(approver.aadObjectId);
       if (mri) approver.mri = mri;
@@ -64,15 +68,58 @@ export class ApprovalRouting {
       otherPending: others.length,
       askedBefore: await deps.requests.askedBefore(requesterId, request.target),
       isBreakGlass: deps.settings.breakGlassIds.has(requesterId.toLowerCase()),
+      defaultApprovers: byDefault,
     });
     const routed = await deps.requests.update(request.id, (current) => ({
       ...current,
-      approval: { approvalId, copies: current.approval?.copies ?? [], approvers, hints },
+      approval: {
+        approvalId,
+        copies: current.approval?.copies ?? [],
+        approvers,
+        hints,
+        ...(byDefault ? { defaultApprovers: true as const } : {}),
+      },
     }));
     if (!routed) throw new Error(`Request ${request.id} is not tracked.`);
     await deps.requests.rememberAsked(requesterId, request.target, deps.now());
     await deps.scheduler.at(deps.now(), { type: APPROVAL_JOBS.deliver, id: request.id, payload: null });
     await deps.timers.schedule(routed.value);
+  }
+
+  /**
+   * Who decides: the policy's approvers; for an Entra role whose policy requires approval but names nobody,
+   * PIM's default approvers (`byDefault`: Privileged Role Administrators and Global Administrators,
+   * default-approvers.ts). What PIM does for a PIM for Groups policy without approvers is UNVERIFIED: nobody
+   * gets a card, as before, and the log says how to fix it, once per group.
+   */
+  private async approversOf(
+    request: PimRequest,
+    policy: ActivationPolicy,
+  ): Promise<{ approvers: Person[]; byDefault: boolean }> {
+    const { deps } = this;
+    const requesterId = request.requester.aadObjectId;
+    if (policy.approvers.length > 0) {
+      return { approvers: await resolveApprovers(deps.directory, policy.approvers, requesterId), byDefault: false };
+    }
+    const target = request.target;
+    if (target.kind === 'role') {
+      const approvers = await defaultApprovers(deps.directory, requesterId);
+      if (approvers.length === 0) {
+        deps.logger.warn(
+          { requestId: request.id, roleDefinitionId: target.roleDefinitionId, policyId: policy.policyId },
+          "the PIM policy names no approvers and nobody else holds Privileged Role Administrator or Global Administrator: nobody gets an approval card. Fix: name approvers in the role's PIM policy",
+        );
+      }
+      return { approvers, byDefault: true };
+    }
+    if (!this.warnedGroups.has(target.groupId.toLowerCase())) {
+      this.warnedGroups.add(target.groupId.toLowerCase());
+      deps.logger.warn(
+        { requestId: request.id, groupId: target.groupId, accessId: target.accessId, policyId: policy.policyId },
+        "the group's PIM policy requires approval but names no approvers: nobody gets an approval card (who PIM lets approve is unverified). Fix: name approvers in the group's PIM policy",
+      );
+    }
+    return { approvers: [], byDefault: false };
   }
 
   /**

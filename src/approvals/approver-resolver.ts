@@ -4,7 +4,8 @@ import type { Person } from '../requests/pim-request';
 
 /**
  * Who may approve, as PIM sees it: single users, members of approver groups (read with the bot's
- * app-only identity) and the requester's manager. The requester is never their own approver.
+ * app-only identity; nested groups followed, [3p] UNVERIFIED: DirectoryClient.listGroupUsersTransitive) and
+ * the requester's manager. The requester is never their own approver.
  */
 export async function resolveApprovers(
   directory: DirectoryClient,
@@ -21,7 +22,8 @@ export async function resolveApprovers(
       const user = await directory.getUser(approver.userId).catch(() => undefined);
       add(approver.userId, user?.displayName ?? approver.description ?? approver.userId);
     } else if (approver.type === 'group') {
-      for (const member of await directory.listGroupMembers(approver.groupId)) add(member.id, member.displayName);
+      for (const member of await directory.listGroupUsersTransitive(approver.groupId))
+        add(member.id, member.displayName);
     } else {
       const manager = await directory.getManager(requesterId);
       if (manager) add(manager.id, manager.displayName);

@@ -21,10 +21,15 @@ export const APPLICATION_GRAPH_PERMISSIONS: readonly GraphPermission[] = [
     id: '98830695-27a2-44f7-8c18-0c3ebc9698f6',
     type: 'Role',
     feature: 'Approver groups, feed admins, group names',
-    why: 'Members of approver groups and of FEED_ADMIN_GROUP_ID; the names of PIM for Groups groups. Least privileged, narrower than Group.Read.All (DOCS group-list-members.md, group-get.md).',
+    why: 'Members of approver groups (nested ones too) and of FEED_ADMIN_GROUP_ID; the names of PIM for Groups groups. Least privileged, narrower than Group.Read.All (DOCS group-list-members.md, group-list-transitivemembers.md, group-get.md).',
     calls: [
       get('/groups/{id}?$select=id,displayName', 'src/pim/directory-client.ts getGroup()'),
       get(`/groups/{id}/members?${USER_SELECT}`, 'src/pim/directory-client.ts listGroupMembers()'),
+      // Approver groups, nested ones followed; with ConsistencyLevel: eventual (an advanced query).
+      get(
+        `/groups/{id}/transitiveMembers/microsoft.graph.user?$count=true&${USER_SELECT}`,
+        'src/pim/directory-client.ts listGroupUsersTransitive()',
+      ),
     ],
     watcher: true,
   },
@@ -72,11 +77,16 @@ export const APPLICATION_GRAPH_PERMISSIONS: readonly GraphPermission[] = [
     name: 'RoleManagement.Read.Directory',
     id: '483bed4a-2ad3-4361-a73b-c83ccdbdc53c',
     type: 'Role',
-    feature: 'Role names: feed cards, channel subscriptions, group bundles',
-    why: 'Role definitions (names): the reference lists no narrower permission for them, RoleAssignmentSchedule.* do not cover roleDefinitions (DOCS rbacapplication-list-roledefinitions.md, unifiedroledefinition-get.md).',
+    feature: 'Role names: feed cards, channel subscriptions, group bundles; default approvers',
+    why: 'Role definitions (names), and who holds Privileged Role Administrator or Global Administrator when a PIM policy names no approvers (they then approve): the reference lists no narrower permission for either, RoleAssignmentSchedule.* do not cover roleDefinitions or roleAssignments (DOCS rbacapplication-list-roledefinitions.md, unifiedroledefinition-get.md, rbacapplication-list-roleassignments.md).',
     calls: [
       get(`${ROLES}/roleDefinitions?$select=id,displayName`, 'src/pim/pim-reader.ts listRoleNames()'),
       get(`${ROLES}/roleDefinitions/{id}?$select=id,displayName`, 'src/pim/pim-reader.ts roleName()'),
+      // Default approvers: who holds Privileged Role Administrator or Global Administrator now.
+      get(
+        `${ROLES}/roleAssignments?$filter=roleDefinitionId%20eq%20'{id}'&$expand=principal`,
+        'src/pim/directory-client.ts listRoleHolders()',
+      ),
     ],
     watcher: true,
   },

@@ -69,14 +69,18 @@ export class GraphTransport {
     this.maxPages = options.maxPages ?? 50;
   }
 
-  async get<T>(path: string, version: GraphVersion = 'v1.0'): Promise<T> {
-    return this.call(() => this.client.api(path).version(version).get());
+  /** `headers`: request headers Graph asks for on some queries (ConsistencyLevel for advanced directory queries). */
+  async get<T>(path: string, version: GraphVersion = 'v1.0', headers?: Record<string, string>): Promise<T> {
+    return this.call(() => {
+      const request = this.client.api(path).version(version);
+      return (headers ? request.headers(headers) : request).get();
+    });
   }
 
-  /** Every item of a collection, following @odata.nextLink verbatim. */
-  async list<T>(path: string, version: GraphVersion = 'v1.0'): Promise<T[]> {
+  /** Every item of a collection, following @odata.nextLink verbatim (each page sent with the same `headers`). */
+  async list<T>(path: string, version: GraphVersion = 'v1.0', headers?: Record<string, string>): Promise<T[]> {
     const items: T[] = [];
-    let page: Page<T> = await this.get<Page<T>>(path, version);
+    let page: Page<T> = await this.get<Page<T>>(path, version, headers);
     for (let pages = 1; ; pages++) {
       items.push(...(page.value ?? []));
       const next = page['@odata.nextLink'];
@@ -90,7 +94,7 @@ export class GraphTransport {
           retryAfterSeconds: null,
         });
       }
-      page = await this.call(() => this.client.api(next).get());
+      page = await this.call(() => (headers ? this.client.api(next).headers(headers) : this.client.api(next)).get());
     }
   }
 

@@ -86,7 +86,13 @@ export interface RequesterChat {
   locale?: string;
 }
 
-export type ApprovalHintKind = 'outsideBusinessHours' | 'severalRoles' | 'firstTime' | 'breakGlass' | 'highPrivilege';
+export type ApprovalHintKind =
+  | 'outsideBusinessHours'
+  | 'severalRoles'
+  | 'firstTime'
+  | 'breakGlass'
+  | 'highPrivilege'
+  | 'defaultApprovers';
 
 /**
  * Something an approver should notice, as data: the views word it in each reader's language (approval:hint.*).
@@ -103,6 +109,11 @@ export interface ApprovalPart {
   approvalId: string;
   /** Who may decide (the requester never). */
   approvers: Person[];
+  /**
+   * The role's PIM policy requires approval but names nobody, so `approvers` are PIM's defaults: whoever held
+   * Privileged Role Administrator or Global Administrator when the request was routed (approvals/default-approvers.ts).
+   */
+  defaultApprovers?: true;
   hints: ApprovalHint[];
   decision?: { by: Person; at: string; comment?: string };
   /** Every approval card posted: 1:1 to approvers, in the approvals channel, escalated to the fallback channel. */

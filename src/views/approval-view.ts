@@ -90,6 +90,8 @@ function hintText(hint: ApprovalHint, name: string, t: Translate, otherPending?:
       return t('approval:hint.outsideBusinessHours');
     case 'firstTime':
       return t('approval:hint.firstTime', { name });
+    case 'defaultApprovers':
+      return t('approval:hint.defaultApprovers', { name });
     case 'severalRoles': {
       const count = otherPending ?? hint.count;
       if (count === undefined) return hint.text; // a record from before hints were codes

@@ -5,13 +5,19 @@ import { type ContractViolation, GraphContract } from '../contract/graph-contrac
  * Graph paths PIM Bot uses that lie outside both of Microsoft's descriptions we hold (the PIM subset keeps users
  * and groups as boundary types only, PIM-API.md §0). Their responses are checked by the simulator's own tests.
  */
-export const OUTSIDE_DESCRIPTIONS = [/^\/v1\.0\/groups\/[^/]+\/members$/, /^\/v1\.0\/users\/[^/]+\/manager$/];
+export const OUTSIDE_DESCRIPTIONS = [
+  /^\/v1\.0\/groups\/[^/]+\/members$/,
+  /^\/v1\.0\/users\/[^/]+\/manager$/,
+  /^\/v1\.0\/groups\/[^/]+\/transitiveMembers\/microsoft\.graph\.user$/,
+];
 
 /** Teams app installations and directory audits: held to the features description (FEATURES-API.md §2-3, features-openapi-*.yaml). */
 export const FEATURES_PATHS = [
   /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps(\/.*)?$/,
   /^\/v1\.0\/appCatalogs\/teamsApps$/,
   /^\/v1\.0\/auditLogs\/directoryAudits(\/[^/]+)?$/,
+  // Default approvers (FEATURES-API.md §4).
+  /^\/v1\.0\/roleManagement\/directory\/roleAssignments$/,
 ];
 
 /**

@@ -1,6 +1,8 @@
 import type { HandlerContext } from '../context';
 import { directoryObjectNode, groupNode, userNode } from '../entities';
 import { graphErrors } from '../errors';
+import { transitiveMemberIds } from '../group-members';
+import { queryOption } from '../http';
 import { sameId } from '../ids';
 import { collectionResponse, type EntityNode, entityResponse } from '../odata/query';
 import { Permissions, requireDirectoryPermission } from '../permissions';
@@ -88,5 +90,45 @@ export function directoryRoutes(): Route<HandlerContext>[] {
         return collectionResponse(ctx.req, nodes, 'directoryObjects', { typeName: 'microsoft.graph.directoryObject' });
       },
     },
+    {
+      // Nested groups followed: "a flat list of all nested members" (DOCS group-list-transitivemembers.md).
+      method: 'GET',
+      path: '/groups/{id}/transitiveMembers',
+      handler: (ctx, { id = '' }) => transitiveMembers(ctx, id, false),
+    },
+    {
+      // The OData cast keeps the users only; an advanced query (FIDELITY.md).
+      method: 'GET',
+      path: '/groups/{id}/transitiveMembers/microsoft.graph.user',
+      handler: (ctx, { id = '' }) => transitiveMembers(ctx, id, true),
+    },
   ];
+}
+
+/**
+ * A group's members, nested groups followed. The cast to microsoft.graph.user answers users only, as
+ * `users`, and is an advanced query: "This header and `$count` are required when using the `$search`,
+ * `$filter`, `$orderby`, or OData cast query parameters" (DOCS group-list-transitivemembers.md,
+ * concepts/aad-advanced-queries.md "Use of OData cast with transitive members list").
+ */
+function transitiveMembers(ctx: HandlerContext, id: string, usersOnly: boolean) {
+  requireDirectoryPermission(ctx.caller, Permissions.groupsRead);
+  if (usersOnly) {
+    const eventual = String(ctx.req.headers.consistencylevel ?? '').toLowerCase() === 'eventual';
+    if (!eventual || queryOption(ctx.req, 'count')?.toLowerCase() !== 'true') {
+      throw graphErrors.advancedQueryRequired('OData cast on transitiveMembers');
+    }
+  }
+  const group = ctx.state.tenant.group(id);
+  if (!group) throw graphErrors.directoryNotFound(id);
+  const ids = transitiveMemberIds(ctx.state, group.id, ctx.now);
+  if (usersOnly) {
+    const users = ids.flatMap((m) => {
+      const user = ctx.state.tenant.user(m);
+      return user ? [userNode(user, false)] : [];
+    });
+    return collectionResponse(ctx.req, users, 'users', { typeName: 'microsoft.graph.user' });
+  }
+  const nodes = ids.map((m) => directoryObjectNode(m, ctx.view)).filter((n): n is EntityNode => n !== null);
+  return collectionResponse(ctx.req, nodes, 'directoryObjects', { typeName: 'microsoft.graph.directoryObject' });
 }
