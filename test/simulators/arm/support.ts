@@ -1,0 +1,99 @@
+import { type ArmFixture, type ArmSimulator, startArmSimulator } from '../../../simulators/arm';
+import { demoArm } from '../../../simulators/arm/demo-arm';
+import type { FixtureUser } from '../../../simulators/tenant/tenant-fixture';
+import { ArmContract, armRecordingFetch, type ContractViolation } from '../../contract/arm-contract';
+import { testCertificateAuthority } from '../../support/local-ca';
+import { createTestIssuer, type TestIssuer } from '../graph/support';
+
+/** ARM's resource URI as the audience of tokens minted for `https://management.azure.com/user_impersonation`. */
+export const ARM_AUDIENCE = 'https://management.azure.com/';
+export const PIM_API = 'api-version=2020-10-01';
+export const APPROVALS_API = 'api-version=2021-01-01-preview';
+export const AUTHZ = '/providers/Microsoft.Authorization';
+
+export interface ArmTokenOptions {
+  /** Default ['pwd', 'mfa']. */
+  amr?: string[];
+  acrs?: string[];
+  audience?: string;
+  expiresIn?: number;
+  appOnly?: boolean;
+}
+
+export interface ArmResult<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  text: string;
+  headers: Headers;
+}
+
+export interface ArmHarness {
+  sim: ArmSimulator;
+  issuer: TestIssuer;
+  contract: ArmContract;
+  /** Contract violations of every exchange made through `fetch` since the last reset. */
+  violations: ContractViolation[];
+  /** Global fetch, every Microsoft.Authorization exchange held to the contract. */
+  fetch: typeof fetch;
+  token(user: FixtureUser, opts?: ArmTokenOptions): Promise<string>;
+  call<T = Record<string, unknown>>(
+    method: string,
+    path: string,
+    init?: { token?: string; body?: unknown },
+  ): Promise<ArmResult<T>>;
+  reset(fixture?: ArmFixture): void;
+  close(): Promise<void>;
+}
+
+/** The ARM simulator over HTTPS (local CA), trusting a throw-away issuer that stands in for the Entra authority. */
+export async function startArmHarness(fixture: ArmFixture = demoArm): Promise<ArmHarness> {
+  const issuer = await createTestIssuer(fixture.tenantId);
+  const sim = await startArmSimulator({
+    fixture,
+    trust: { issuer: issuer.issuer, jwks: issuer.jwks },
+    ca: testCertificateAuthority(),
+  });
+  const contract = ArmContract.load();
+  const violations: ContractViolation[] = [];
+  const checked = armRecordingFetch(contract, violations);
+  const token = (user: FixtureUser, o: ArmTokenOptions = {}): Promise<string> =>
+    issuer.sign(
+      o.appOnly
+        ? { tid: fixture.tenantId, oid: user.id, idtyp: 'app', roles: [] }
+        : {
+            tid: fixture.tenantId,
+            oid: user.id,
+            idtyp: 'user',
+            scp: 'user_impersonation',
+            amr: o.amr ?? ['pwd', 'mfa'],
+            ...(o.acrs ? { acrs: o.acrs } : {}),
+          },
+      { audience: o.audience ?? ARM_AUDIENCE, ...(o.expiresIn !== undefined ? { expiresIn: o.expiresIn } : {}) },
+    );
+  return {
+    sim,
+    issuer,
+    contract,
+    violations,
+    fetch: checked,
+    token,
+    async call<T>(method: string, path: string, init: { token?: string; body?: unknown } = {}): Promise<ArmResult<T>> {
+      const headers: Record<string, string> = {};
+      if (init.token) headers.Authorization = `Bearer ${init.token}`;
+      if (init.body !== undefined) headers['Content-Type'] = 'application/json';
+      const res = await checked(path.startsWith('http') ? path : `${sim.url}${path}`, {
+        method,
+        headers,
+        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+      });
+      const text = await res.text();
+      return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, text, headers: res.headers };
+    },
+    reset(next?: ArmFixture) {
+      if (next) sim.loadFixture(next);
+      else sim.reset();
+      violations.length = 0;
+    },
+    close: () => sim.close(),
+  };
+}
