@@ -16,6 +16,19 @@ import type { StoredRequest, TicketInfo } from './state';
 /** Deactivation is refused within 5 minutes of activation (ARM-PIM.md §3.3). */
 const MIN_ACTIVE_MS = 5 * 60_000;
 
+/** The spec's RequestType values, compared exactly (case-sensitivity of ARM's enum parsing is UNVERIFIED). */
+const REQUEST_TYPES = [
+  'AdminAssign',
+  'AdminRemove',
+  'AdminUpdate',
+  'AdminExtend',
+  'AdminRenew',
+  'SelfActivate',
+  'SelfDeactivate',
+  'SelfExtend',
+  'SelfRenew',
+];
+
 interface RequestInput {
   principalId: string;
   roleGuid: string;
@@ -68,6 +81,11 @@ export function submitRequest(ctx: ArmContext, name: string, persist: boolean): 
     throw armErrors.badRequest(`A request named '${name}' already exists with different content.`);
   }
   const input = parseInput(ctx);
+  if (!REQUEST_TYPES.includes(input.requestType)) {
+    throw armErrors.badRequest(
+      `The requestType '${input.requestType}' is not valid. Valid values: ${REQUEST_TYPES.join(', ')}.`,
+    );
+  }
   if (input.requestType !== 'SelfActivate' && input.requestType !== 'SelfDeactivate') {
     throw armErrors.notImplemented(`requestType '${input.requestType}'`);
   }

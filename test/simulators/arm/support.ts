@@ -27,6 +27,12 @@ export interface ArmResult<T = Record<string, unknown>> {
   headers: Headers;
 }
 
+export interface CallInit {
+  token?: string;
+  body?: unknown;
+  unchecked?: boolean;
+}
+
 export interface ArmHarness {
   sim: ArmSimulator;
   issuer: TestIssuer;
@@ -36,11 +42,8 @@ export interface ArmHarness {
   /** Global fetch, every Microsoft.Authorization exchange held to the contract. */
   fetch: typeof fetch;
   token(user: FixtureUser, opts?: ArmTokenOptions): Promise<string>;
-  call<T = Record<string, unknown>>(
-    method: string,
-    path: string,
-    init?: { token?: string; body?: unknown },
-  ): Promise<ArmResult<T>>;
+  /** One call; `unchecked` bypasses the contract (calls malformed on purpose, or outside the subset). */
+  call<T = Record<string, unknown>>(method: string, path: string, init?: CallInit): Promise<ArmResult<T>>;
   reset(fixture?: ArmFixture): void;
   close(): Promise<void>;
 }
@@ -77,14 +80,16 @@ export async function startArmHarness(fixture: ArmFixture = demoArm): Promise<Ar
     violations,
     fetch: checked,
     token,
-    async call<T>(method: string, path: string, init: { token?: string; body?: unknown } = {}): Promise<ArmResult<T>> {
+    async call<T>(method: string, path: string, init: CallInit = {}): Promise<ArmResult<T>> {
       const headers: Record<string, string> = {};
       if (init.token) headers.Authorization = `Bearer ${init.token}`;
       if (init.body !== undefined) headers['Content-Type'] = 'application/json';
-      const res = await checked(path.startsWith('http') ? path : `${sim.url}${path}`, {
+      const send = init.unchecked ? globalThis.fetch : checked;
+      const res = await send(path.startsWith('http') ? path : `${sim.url}${path}`, {
         method,
         headers,
-        body: init.body === undefined ? undefined : JSON.stringify(init.body),
+        body:
+          init.body === undefined ? undefined : typeof init.body === 'string' ? init.body : JSON.stringify(init.body),
       });
       const text = await res.text();
       return { status: res.status, body: (text ? JSON.parse(text) : undefined) as T, text, headers: res.headers };
