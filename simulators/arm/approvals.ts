@@ -77,7 +77,8 @@ export function getStage(ctx: ArmContext, id: string, stageId: string): ArmRespo
 
 /**
  * PUT/PATCH a stage: `{reviewResult, justification}` at the top level as the spec has it, or wrapped in
- * `properties` as one Learn page shows (ARM-PIM.md §4: UNVERIFIED which ARM insists on; both accepted).
+ * `properties` as one Learn page shows (ARM-PIM.md §4: UNVERIFIED which ARM insists on). Both by default;
+ * `stageBodyForm` (control API) makes the simulator insist on one, so clients can be tested against either.
  */
 export function decideStage(ctx: ArmContext, id: string, stageId: string): ArmResponse {
   const approval = approvalById(ctx, id);
@@ -93,8 +94,10 @@ export function decideStage(ctx: ArmContext, id: string, stageId: string): ArmRe
     );
   }
   const outer = isJsonObject(ctx.body) ? ctx.body : undefined;
-  const body = outer && isJsonObject(outer.properties) ? outer.properties : outer;
-  const result = body?.reviewResult;
+  const wrapped = outer !== undefined && isJsonObject(outer.properties);
+  const form = ctx.state.stageBodyForm;
+  const body = (form === 'either' && wrapped) || form === 'wrapped' ? (wrapped ? outer?.properties : undefined) : outer;
+  const result = isJsonObject(body) ? body.reviewResult : undefined;
   if (result !== 'Approve' && result !== 'Deny') {
     throw armErrors.badRequest("The reviewResult must be 'Approve' or 'Deny'.");
   }
@@ -103,7 +106,7 @@ export function decideStage(ctx: ArmContext, id: string, stageId: string): ArmRe
   stage.reviewResult = result;
   stage.reviewedBy = me;
   stage.reviewedDateTime = ctx.now;
-  if (typeof body?.justification === 'string') stage.justification = body.justification;
+  if (isJsonObject(body) && typeof body.justification === 'string') stage.justification = body.justification;
   if (result === 'Deny') r.status = 'Denied';
   else provision(ctx, r, ctx.now);
   return { status: 200, body: stageJson(ctx.state, approval, stage, me) };

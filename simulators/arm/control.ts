@@ -12,6 +12,7 @@ import type { ArmState } from './state';
  *   POST /_sim/faults           {kind:'status', status:429|503, count, retryAfterSeconds?} or {kind:'drop', count}
  *   DELETE /_sim/faults
  *   POST /_sim/mfa-for-writes   {enabled}: mandatory MFA on writes (401 claims challenge)
+ *   POST /_sim/stage-body-form  {form: 'either'|'top-level'|'wrapped'}: the stage decision body taken
  *   GET/DELETE /_sim/calls      the ARM calls received
  */
 
@@ -162,6 +163,12 @@ export function handleControl(state: ArmState, method: string, path: string, bod
       const parsed = z.object({ enabled: z.boolean() }).safeParse(body);
       if (!parsed.success) return invalid(parsed.error);
       state.requireMfaForWrites = parsed.data.enabled;
+      return { status: 204 };
+    }
+    case 'POST /_sim/stage-body-form': {
+      const parsed = z.object({ form: z.enum(['either', 'top-level', 'wrapped']) }).safeParse(body);
+      if (!parsed.success) return invalid(parsed.error);
+      state.stageBodyForm = parsed.data.form;
       return { status: 204 };
     }
     case 'GET /_sim/calls':

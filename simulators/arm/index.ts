@@ -22,11 +22,11 @@ import { type ArmTrust, createArmTokenVerifier } from './auth';
 import { type ArmSnapshot, armFixtureSchema, snapshot } from './control';
 import type { ArmFixture } from './fixture';
 import { createArmListener } from './server';
-import { ArmState, type CallRecord, type FaultSpec } from './state';
+import { ArmState, type CallRecord, type FaultSpec, type StageBodyForm } from './state';
 
 export type { ArmSnapshot } from './control';
 export type { ArmFixture } from './fixture';
-export type { CallRecord as ArmCallRecord, FaultSpec as ArmFaultSpec } from './state';
+export type { CallRecord as ArmCallRecord, FaultSpec as ArmFaultSpec, StageBodyForm } from './state';
 
 export interface ArmSimulatorOptions {
   fixture: ArmFixture;
@@ -53,6 +53,8 @@ export interface ArmSimulator {
   injectFault(fault: FaultSpec): void;
   /** Mandatory MFA for writes: a non-MFA token gets 401 with a claims challenge (ARM-PIM.md §2). */
   requireMfaForWrites(enabled: boolean): void;
+  /** Which stage-decision body to take (ARM-PIM.md §4: UNVERIFIED); back to 'either' on reset. */
+  setStageBodyForm(form: StageBodyForm): void;
   close(): Promise<void>;
 }
 
@@ -97,6 +99,9 @@ export async function startArmSimulator(o: ArmSimulatorOptions): Promise<ArmSimu
     },
     requireMfaForWrites: (enabled) => {
       state.requireMfaForWrites = enabled;
+    },
+    setStageBodyForm: (form) => {
+      state.stageBodyForm = form;
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

@@ -77,6 +77,8 @@ export type FaultSpec =
   | { kind: 'status'; status: 429 | 503; count: number; retryAfterSeconds?: number }
   | { kind: 'drop'; count: number };
 
+export type StageBodyForm = 'either' | 'top-level' | 'wrapped';
+
 export interface CallRecord {
   method: string;
   path: string;
@@ -96,6 +98,8 @@ export class ArmState {
   calls: CallRecord[] = [];
   /** Mandatory MFA on writes (ARM-PIM.md §2): off until a test turns it on. */
   requireMfaForWrites = false;
+  /** Which stage-decision body the simulator takes (ARM-PIM.md §4: UNVERIFIED which ARM insists on). */
+  stageBodyForm: StageBodyForm = 'either';
   private loadedAt = new Date(0);
 
   constructor(
@@ -113,6 +117,7 @@ export class ArmState {
     this.faults = [];
     this.calls = [];
     this.requireMfaForWrites = false;
+    this.stageBodyForm = 'either';
     this.activations = (fixture.standingAssignments ?? []).map((a) => ({
       id: a.id,
       principalId: a.principalId,

@@ -97,6 +97,32 @@ describe('approval', () => {
   });
 });
 
+describe('approval: the stage body ARM insists on (ARM-PIM.md §4, UNVERIFIED)', () => {
+  it("when ARM takes only the body wrapped in 'properties', the decision goes through on the second form", async () => {
+    const pending = await ownerRequest();
+    h.sim.setStageBodyForm('wrapped');
+    await clientFor(h, megan).client.decide(pending.approvalId ?? '', 'Approve', 'ok');
+    expect(await clientFor(h, adele).client.listActive()).toHaveLength(1);
+    const decisions = h.sim.calls().filter((c) => c.method === 'PUT' && c.path.includes('/stages/'));
+    expect(decisions.map((c) => c.status)).toEqual([400, 200]);
+    // The wrapped body is not the spec's form: the contract says so, for that request only.
+    expect(h.violations.map((v) => `${v.where} ${v.method}`)).toEqual(['request PUT']);
+    h.violations.length = 0;
+  });
+
+  it('when ARM takes only the top-level body, one PUT is enough', async () => {
+    const pending = await ownerRequest();
+    h.sim.setStageBodyForm('top-level');
+    await clientFor(h, megan).client.decide(pending.approvalId ?? '', 'Deny', 'no');
+    expect(
+      h.sim
+        .calls()
+        .filter((c) => c.path.includes('/stages/') && c.method === 'PUT')
+        .map((c) => c.status),
+    ).toEqual([200]);
+  });
+});
+
 describe('step-up', () => {
   it('authentication context: RoleAssignmentRequestAcrsValidationFailed becomes StepUpRequired with the decoded claims; a c1 token succeeds', async () => {
     const uaa = await eligible(AzureBuiltInRoles.userAccessAdministrator);

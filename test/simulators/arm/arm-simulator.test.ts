@@ -1,5 +1,9 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { demoArmEligibilities, demoResourceGroups, demoSubscriptions } from '../../../simulators/arm/demo-arm';
+import { startArmSimulator } from '../../../simulators/arm';
+import { demoArm, demoArmEligibilities, demoResourceGroups, demoSubscriptions } from '../../../simulators/arm/demo-arm';
+import { demoBotApplication } from '../../../simulators/demo-app';
+import { startEntraAuthority } from '../../../simulators/entra';
+import { testCertificateAuthority } from '../../support/local-ca';
 import { AzureBuiltInRoles } from '../../../simulators/arm/fixture';
 import { demoUsers } from '../../../simulators/tenant/demo-tenant';
 import { assertNoArmContractViolations } from '../../contract/arm-contract';
@@ -76,6 +80,39 @@ describe('api-version, envelope and tokens', () => {
     expect(expired.body.error.code).toBe('ExpiredAuthenticationToken');
     for (const audience of ['https://management.azure.com/', 'https://management.azure.com']) {
       expect((await h.call('GET', path, { token: await h.token(adele, { audience }) })).status).toBe(200);
+    }
+  });
+});
+
+describe('tokens from the local Entra authority', () => {
+  it("trusts the authority's keys (remote JWKS), and refuses its Teams SSO token: ARM wants an on-behalf-of token of its own", async () => {
+    const authority = await startEntraAuthority({
+      ca: testCertificateAuthority(),
+      directory: {
+        tenantId: demoArm.tenantId,
+        users: [{ id: adele.id, userPrincipalName: adele.userPrincipalName, displayName: adele.displayName }],
+        applications: [demoBotApplication()],
+      },
+    });
+    const sim = await startArmSimulator({
+      fixture: demoArm,
+      trust: { issuer: authority.issuer, jwksUri: authority.jwksUri },
+      ca: testCertificateAuthority(),
+    });
+    try {
+      const sso = await authority.issueTeamsSsoToken({ userId: adele.id, clientId: demoBotApplication().clientId });
+      const res = await fetch(`${sim.url}${AUTHZ}/roleEligibilityScheduleInstances?$filter=asTarget()&${PIM_API}`, {
+        headers: { Authorization: `Bearer ${sso}` },
+      });
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as Cloud).error.code).toBe('InvalidAuthenticationTokenAudience'); // signature and issuer passed
+      const forged = await h.token(adele); // signed by a key the authority does not hold
+      const refused = await fetch(`${sim.url}${AUTHZ}/roleEligibilityScheduleInstances?$filter=asTarget()&${PIM_API}`, {
+        headers: { Authorization: `Bearer ${forged}` },
+      });
+      expect(((await refused.json()) as Cloud).error.code).toBe('InvalidAuthenticationToken');
+    } finally {
+      await Promise.allSettled([sim.close(), authority.close()]);
     }
   });
 });
@@ -242,7 +279,7 @@ describe('requests', () => {
     expect(h.sim.snapshot().active).toEqual([]);
   });
 
-  it("a stage decision wrapped in 'properties' (Learn's form) is accepted as the spec's top-level one is", async () => {
+  it("a stage decision wrapped in 'properties' (Learn's form) is accepted by default, refused when the spec's form is insisted on", async () => {
     const put = await h.call<Obj>('PUT', `${DEV}${AUTHZ}/roleAssignmentScheduleRequests/${guid(8)}?${PIM_API}`, {
       token: await h.token(adele),
       body: ownerBody(),
@@ -256,6 +293,10 @@ describe('requests', () => {
     const wrapped = { properties: { reviewResult: 'Approve', justification: 'ok' } };
     const url = `${AUTHZ}/roleAssignmentApprovals/${approvalId}/stages/${stage}?${APPROVALS_API}`;
     expect(h.contract.checkRequest('PATCH', url, wrapped).length).toBeGreaterThan(0); // not the spec's form
+    h.sim.setStageBodyForm('top-level');
+    const refused = await h.call<Cloud>('PATCH', url, { token: t, body: wrapped, unchecked: true });
+    expect([refused.status, refused.body.error.code]).toEqual([400, 'BadRequest']);
+    h.sim.setStageBodyForm('either');
     const res = await h.call<Obj>('PATCH', url, { token: t, body: wrapped, unchecked: true });
     expect([res.status, res.body.properties.reviewResult]).toEqual([200, 'Approve']);
     expect(h.sim.snapshot().active).toHaveLength(1);
