@@ -1,3 +1,4 @@
+import { existsSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { ArmContract } from './arm-contract';
 
@@ -28,6 +29,16 @@ const guideBody = {
 };
 
 const messages = (v: { message: string }[]) => v.map((x) => x.message).join('\n');
+
+/** ../shared/arm beside the project (the team's researched contracts); absent in a fresh clone. */
+const SHARED = new URL('../../../shared/arm/arm-pim-openapi.json', import.meta.url);
+const VENDORED = new URL('./openapi/arm-pim-openapi.json', import.meta.url);
+
+describe('ARM contract: the vendored description', () => {
+  it.skipIf(!existsSync(SHARED))('equals the shared copy (as JSON)', () => {
+    expect(JSON.parse(readFileSync(VENDORED, 'utf8'))).toEqual(JSON.parse(readFileSync(SHARED, 'utf8')));
+  });
+});
 
 describe('ARM contract: routing', () => {
   it.each([
