@@ -137,6 +137,14 @@ describe('step-up', () => {
     );
   });
 
+  it("the policy's MFA rule with a token that has no 'mfa' in amr: PolicyValidationFailed naming MfaRule (ARM-PIM.md §5)", async () => {
+    const uaa = await eligible(AzureBuiltInRoles.userAccessAdministrator);
+    const noMfa = clientFor(h, adele, { acrs: ['c1'], amr: ['pwd'] }).client;
+    const err = await refusal(noMfa.activate({ eligible: uaa, durationMinutes: 60, justification: 'Grant access' }));
+    expect(err).toMatchObject({ kind: 'PolicyValidationFailed', failedRules: ['MfaRule'] });
+    expect(err.fix).toMatch(/MFA/);
+  });
+
   it('mandatory MFA on writes: a 401 claims challenge; the token source is asked once with the claims, then the call succeeds', async () => {
     h.sim.requireMfaForWrites(true);
     const role = await eligible(AzureBuiltInRoles.contributor);

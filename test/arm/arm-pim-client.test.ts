@@ -109,6 +109,23 @@ describe('activation and deactivation', () => {
     });
     expect(active?.scope.id).toBe(demoResourceGroups.webProd.id);
     expect(Date.parse(active?.endDateTime ?? '') - Date.parse(active?.startDateTime ?? '')).toBe(60 * 60_000);
+    // What went over the wire: ARM-PIM.md §3.3's SelfActivate body, at the eligibility's scope, under a fresh GUID.
+    const put = h.exchanges.find((e) => e.method === 'PUT');
+    expect(new URL(put?.url ?? '').pathname).toMatch(
+      new RegExp(
+        `^${demoResourceGroups.webProd.id}/providers/Microsoft.Authorization/roleAssignmentScheduleRequests/[0-9a-f-]{36}$`,
+      ),
+    );
+    expect(put?.requestBody).toEqual({
+      properties: {
+        principalId: adele.id,
+        roleDefinitionId: `${demoSubscriptions.production.id}/providers/Microsoft.Authorization/roleDefinitions/${AzureBuiltInRoles.contributor}`,
+        requestType: 'SelfActivate',
+        linkedRoleEligibilityScheduleId: `${demoResourceGroups.webProd.id}/providers/Microsoft.Authorization/roleEligibilitySchedules/${demoArmEligibilities.adeleContributorWeb}`,
+        scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+        justification: 'Deploy hotfix',
+      },
+    });
   });
 
   it('deactivation within 5 minutes is refused (ActiveDurationTooShort), allowed after', async () => {
@@ -124,6 +141,11 @@ describe('activation and deactivation', () => {
     expect(early).toMatchObject({ kind: 'DurationTooShort', armCode: 'ActiveDurationTooShort', httpStatus: 400 });
     h.sim.clock.advance(6 * 60_000);
     expect(await client.deactivate(active)).toMatchObject({ requestType: 'SelfDeactivate', outcome: 'done' });
+    const puts = h.exchanges.filter((e) => e.method === 'PUT' && e.status === 201);
+    expect(puts.at(-1)?.requestBody).toEqual({
+      properties: { principalId: adele.id, roleDefinitionId: active.role.id, requestType: 'SelfDeactivate' },
+    });
+    expect(new Set(puts.map((e) => new URL(e.url).pathname)).size).toBe(2); // a new request name for each action
     expect(await client.listActive()).toEqual([]);
     const again = await refusal(client.deactivate(active));
     expect(again).toMatchObject({ kind: 'NotActive', armCode: 'RoleAssignmentDoesNotExist' });

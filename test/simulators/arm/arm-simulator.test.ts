@@ -215,6 +215,22 @@ describe('requests', () => {
     expect([unknown.status, unknown.body.error.code]).toEqual([404, 'RoleAssignmentScheduleRequestNotFound']);
   });
 
+  it("linkedRoleEligibilityScheduleId must name the caller's eligibility for that role: another one fails EligibilityRule", async () => {
+    const rg = demoResourceGroups.webProd.id;
+    const wrongLink = activation(rg, AzureBuiltInRoles.contributor, {
+      linkedRoleEligibilityScheduleId: `${DEV}${AUTHZ}/roleEligibilitySchedules/${demoArmEligibilities.adeleOwnerDev}`,
+    });
+    const res = await h.call<Cloud>('PUT', `${rg}${AUTHZ}/roleAssignmentScheduleRequests/${guid(10)}?${PIM_API}`, {
+      token: await h.token(adele),
+      body: wrongLink,
+    });
+    expect([res.status, res.body.error.code, res.body.error.message]).toEqual([
+      400,
+      'RoleAssignmentRequestPolicyValidationFailed',
+      'The following policy rules failed: ["EligibilityRule"].',
+    ]);
+  });
+
   it('the same name with the same body is a replay (one request); with another body, refused', async () => {
     const t = await h.token(adele);
     const path = `${DEV}${AUTHZ}/roleAssignmentScheduleRequests/${guid(3)}?${PIM_API}`;

@@ -1,7 +1,7 @@
 import { type ArmFixture, type ArmSimulator, startArmSimulator } from '../../../simulators/arm';
 import { demoArm } from '../../../simulators/arm/demo-arm';
 import type { FixtureUser } from '../../../simulators/tenant/tenant-fixture';
-import { ArmContract, armRecordingFetch, type ContractViolation } from '../../contract/arm-contract';
+import { ArmContract, type ArmExchange, armRecordingFetch, type ContractViolation } from '../../contract/arm-contract';
 import { testCertificateAuthority } from '../../support/local-ca';
 import { createTestIssuer, type TestIssuer } from '../graph/support';
 
@@ -39,6 +39,8 @@ export interface ArmHarness {
   contract: ArmContract;
   /** Contract violations of every exchange made through `fetch` since the last reset. */
   violations: ContractViolation[];
+  /** Every Microsoft.Authorization exchange made through `fetch` since the last reset, oldest first. */
+  exchanges: ArmExchange[];
   /** Global fetch, every Microsoft.Authorization exchange held to the contract. */
   fetch: typeof fetch;
   token(user: FixtureUser, opts?: ArmTokenOptions): Promise<string>;
@@ -58,7 +60,8 @@ export async function startArmHarness(fixture: ArmFixture = demoArm): Promise<Ar
   });
   const contract = ArmContract.load();
   const violations: ContractViolation[] = [];
-  const checked = armRecordingFetch(contract, violations);
+  const exchanges: ArmExchange[] = [];
+  const checked = armRecordingFetch(contract, violations, exchanges);
   const token = (user: FixtureUser, o: ArmTokenOptions = {}): Promise<string> =>
     issuer.sign(
       o.appOnly
@@ -78,6 +81,7 @@ export async function startArmHarness(fixture: ArmFixture = demoArm): Promise<Ar
     issuer,
     contract,
     violations,
+    exchanges,
     fetch: checked,
     token,
     async call<T>(method: string, path: string, init: CallInit = {}): Promise<ArmResult<T>> {
@@ -98,6 +102,7 @@ export async function startArmHarness(fixture: ArmFixture = demoArm): Promise<Ar
       if (next) sim.loadFixture(next);
       else sim.reset();
       violations.length = 0;
+      exchanges.length = 0;
     },
     close: () => sim.close(),
   };
