@@ -1,5 +1,6 @@
 import { type ArmFixture, type ArmSimulator, startArmSimulator } from '../../../simulators/arm';
 import { demoArm } from '../../../simulators/arm/demo-arm';
+import { demoUsers } from '../../../simulators/tenant/demo-tenant';
 import type { FixtureUser } from '../../../simulators/tenant/tenant-fixture';
 import { ArmContract, type ArmExchange, armRecordingFetch, type ContractViolation } from '../../contract/arm-contract';
 import { testCertificateAuthority } from '../../support/local-ca';
@@ -105,5 +106,30 @@ export async function startArmHarness(fixture: ArmFixture = demoArm): Promise<Ar
       exchanges.length = 0;
     },
     close: () => sim.close(),
+  };
+}
+
+export type Obj = Record<string, unknown> & { properties: Record<string, unknown> };
+export type List = { value: Obj[]; nextLink?: string };
+export type Cloud = { error: { code: string; message: string } };
+
+/** Request names for tests: GUIDs numbered so a test can name several. */
+export const guid = (n: number) => `7a1b2c3d-4e5f-4a6b-8c7d-${String(n).padStart(12, '0')}`;
+
+/** A role definition's id as ARM-PIM.md §3.1 writes it: subscription-scoped below a subscription. */
+export const roleId = (scope: string, role: string) =>
+  `${scope.match(/^\/subscriptions\/[^/]+/)?.[0] ?? ''}${AUTHZ}/roleDefinitions/${role}`;
+
+/** Adele's SelfActivate body of ARM-PIM.md §3.3, one hour, with a justification. */
+export function activation(scope: string, role: string, extra: Record<string, unknown> = {}) {
+  return {
+    properties: {
+      principalId: demoUsers.requester.id,
+      roleDefinitionId: roleId(scope, role),
+      requestType: 'SelfActivate',
+      scheduleInfo: { expiration: { type: 'AfterDuration', duration: 'PT1H' } },
+      justification: 'Release',
+      ...extra,
+    },
   };
 }
