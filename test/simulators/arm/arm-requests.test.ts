@@ -23,7 +23,6 @@ import {
 
 const { requester: adele, approver: megan } = demoUsers;
 const DEV = demoSubscriptions.development.id;
-const _PROD = demoSubscriptions.production.id;
 let h: ArmHarness;
 beforeAll(async () => {
   h = await startArmHarness();
