@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { minutesToIsoDuration } from '../pim/iso-duration';
-import { type ArmFailureContext, toArmError } from './arm-error';
+import { ArmError, type ArmFailureContext, toArmError } from './arm-error';
 import type { ArmTokenSource } from './arm-token-source';
 import { ArmCallFailed, ArmTransport, type ArmTransportOptions } from './arm-transport';
 import type {
@@ -213,7 +213,7 @@ export class ArmPimClient {
     try {
       return await this.getRequest(scope, name);
     } catch (err) {
-      if (!(err instanceof Error && 'kind' in err && err.kind === 'NotFound')) throw err;
+      if (!(err instanceof ArmError && err.kind === 'NotFound')) throw err;
     }
     return toRequest(await this.run(ctx, put));
   }
