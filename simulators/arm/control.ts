@@ -9,7 +9,7 @@ import type { ArmState } from './state';
  *   GET  /_sim/state            requests, active assignments and approvals at the simulated now
  *   POST /_sim/fixture          replace the fixture (resets state); POST /_sim/reset reloads the current one
  *   POST /_sim/clock            {advanceSeconds} or {set: ISO}
- *   POST /_sim/faults           {kind:'status', status:429|503, count, retryAfterSeconds?} or {kind:'drop', count}
+ *   POST /_sim/faults           {kind:'status', status:429|503, count, retryAfterSeconds?} or {kind:'drop'|'reset', count}
  *   DELETE /_sim/faults
  *   POST /_sim/mfa-for-writes   {enabled}: mandatory MFA on writes (401 claims challenge)
  *   POST /_sim/stage-body-form  {form: 'either'|'top-level'|'wrapped'}: the stage decision body taken
@@ -24,6 +24,7 @@ export const armFaultSchema = z.discriminatedUnion('kind', [
     retryAfterSeconds: z.number().int().min(0).optional(),
   }),
   z.object({ kind: z.literal('drop'), count: z.number().int().min(1) }),
+  z.object({ kind: z.literal('reset'), count: z.number().int().min(1) }),
 ]);
 
 const scopeSchema = z.object({

@@ -58,6 +58,11 @@ export function createArmListener(deps: PipelineDeps): (req: IncomingMessage, re
       }
       if (unreadable) throw armErrors.unreadableBody();
       const handler = resolve(path, method, pathname);
+      if (takeFault(state, 'reset')) {
+        status = 0;
+        req.socket.destroy();
+        return;
+      }
       const ctx: ArmContext = {
         state,
         caller,

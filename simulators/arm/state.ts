@@ -75,7 +75,9 @@ export interface Approval {
 
 export type FaultSpec =
   | { kind: 'status'; status: 429 | 503; count: number; retryAfterSeconds?: number }
-  | { kind: 'drop'; count: number };
+  /** drop: the call is carried out, then the connection cut (a lost answer); reset: cut before anything is done. */
+  | { kind: 'drop'; count: number }
+  | { kind: 'reset'; count: number };
 
 export type StageBodyForm = 'either' | 'top-level' | 'wrapped';
 

@@ -224,4 +224,20 @@ describe('throttling and lost answers', () => {
     expect(calls.filter((c) => c.method === 'PUT')).toHaveLength(1);
     expect(h.sim.snapshot().requests).toHaveLength(1);
   });
+
+  it('the connection broke before ARM acted: read-back finds nothing, the same name is PUT once more, one request results', async () => {
+    const role = await eligible(AzureBuiltInRoles.contributor);
+    h.sim.injectFault({ kind: 'reset', count: 1 });
+    expect(
+      await clientFor(h, adele).client.activate({ eligible: role, durationMinutes: 30, justification: 'x' }),
+    ).toMatchObject({ outcome: 'done' });
+    const calls = h.sim.calls().filter((c) => c.path.includes('roleAssignmentScheduleRequests'));
+    expect(calls.map((c) => [c.method, c.status])).toEqual([
+      ['PUT', 0],
+      ['GET', 404],
+      ['PUT', 201],
+    ]);
+    expect(new Set(calls.map((c) => c.path.split('?')[0])).size).toBe(1);
+    expect(h.sim.snapshot().requests).toHaveLength(1);
+  });
 });
