@@ -151,6 +151,32 @@ describe('requests', () => {
   });
 });
 
+describe('who may decide', () => {
+  it('not the requester even when listed as an approver (self-approval), not an app; the other approver may', async () => {
+    const { demoArm } = await import('../../../simulators/arm/demo-arm');
+    const policies = demoArm.policies.map((p) =>
+      p.roleDefinitionId === AzureBuiltInRoles.owner ? { ...p, approverIds: [adele.id, megan.id] } : p,
+    );
+    h.reset({ ...demoArm, policies });
+    const put = await h.call<Obj>('PUT', `${DEV}${AUTHZ}/roleAssignmentScheduleRequests/${guid(11)}?${PIM_API}`, {
+      token: await h.token(adele),
+      body: ownerBody(),
+    });
+    const approvalId = String(put.body.properties.approvalId).split('/').pop();
+    const approval = await h.call<Obj>('GET', `${AUTHZ}/roleAssignmentApprovals/${approvalId}?${APPROVALS_API}`, {
+      token: await h.token(megan),
+    });
+    const url = `${AUTHZ}/roleAssignmentApprovals/${approvalId}/stages/${(approval.body.properties.stages as Obj[])[0]?.name}?${APPROVALS_API}`;
+    const review = { reviewResult: 'Approve', justification: 'ok' };
+    const self = await h.call<Cloud>('PUT', url, { token: await h.token(adele), body: review });
+    expect([self.status, self.body.error.code]).toEqual([403, 'AuthorizationFailed']);
+    const app = await h.call<Cloud>('PUT', url, { token: await h.token(megan, { appOnly: true }), body: review });
+    expect(app.status).toBe(403);
+    expect((await h.call('PUT', url, { token: await h.token(megan), body: review })).status).toBe(200);
+    expect(h.sim.snapshot().active).toHaveLength(1);
+  });
+});
+
 describe('the contract check on the wire', () => {
   it('a Graph-shaped activation sent to ARM is flagged by the contract, and refused by the simulator', async () => {
     const graphish = {
