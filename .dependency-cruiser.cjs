@@ -5,7 +5,7 @@
  *                ↑              ↑
  *            src/views/    src/teams/ (botbuilder adapters of the ports)
  *                ↑              ↑
- *   the domain: src/pim, src/requests, src/activation, src/approvals, src/notifications, src/scheduler,
+ *   the domain: src/pim, src/arm, src/requests, src/activation, src/approvals, src/notifications, src/scheduler,
  *               src/store, src/identity, src/commands (+ src/config, src/shared, src/observability)
  *
  * The domain talks to Teams through ports (Messenger, KeyValueStore) and never imports botbuilder,
@@ -17,7 +17,7 @@
  * scripts/, nor a devDependency.
  */
 const DOMAIN =
-  '^src/(pim|requests|activation|approvals|notifications|scheduler|store|identity|commands|config|shared|observability|health)/';
+  '^src/(pim|arm|requests|activation|approvals|notifications|scheduler|store|identity|commands|config|shared|observability|health)/';
 const COMPOSITION = '^src/(app|server|index|application-services|background-work)[.]ts$';
 const BOTBUILDER = '^node_modules/(botbuilder|botframework-|adaptivecards|adaptive-expressions)';
 
