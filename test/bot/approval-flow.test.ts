@@ -116,9 +116,10 @@ describe('routing', () => {
 
 describe('delivery', () => {
   it('an approver the connector cannot reach gets the card when the delivery job retries; nobody gets it twice', async () => {
-    // The first card into an approver's chat fails with a 404 that botbuilder does not retry.
+    // The first card into an approver's chat fails with an error botbuilder does not retry (not a 403/404,
+    // which say the chat is gone for good: test/bot/removed-bot.test.ts).
     const approverChats = [megan, nestor].map((u) => h.personalConversationId(u));
-    h.connector.failNext(404, 'ConversationNotFound', (c) => approverChats.includes(c.conversationId));
+    h.connector.failNext(400, 'BadArgument', (c) => approverChats.includes(c.conversationId));
     const requestId = await requestGlobalAdmin();
     const cardsFor = (u: FixtureUser) =>
       callsIn(h.personalConversationId(u)).filter(
