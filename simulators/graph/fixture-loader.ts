@@ -7,6 +7,7 @@ import type {
   FixtureUser,
   TenantFixture,
 } from '../tenant/tenant-fixture';
+import { accessReviewsFixtureSchema } from './access-reviews-model';
 import { parseDuration } from './duration';
 import { sameId, stableGuid } from './ids';
 import type {
@@ -116,6 +117,7 @@ export const tenantFixtureSchema = z.object({
   administrativeUnits: z
     .array(z.object({ id: guid, displayName: z.string(), description: z.string().optional() }))
     .optional(),
+  accessReviews: accessReviewsFixtureSchema.optional(),
 });
 
 export class FixtureError extends Error {}

@@ -31,6 +31,7 @@ import type { HandlerContext } from './context';
 import { createPortalActivation, revokeSessions, type SimulatorSnapshot, snapshot } from './control';
 import { parseFixture } from './fixture-loader';
 import type { JsonObject } from './json';
+import { accessReviewRoutes } from './resources/access-reviews';
 import { approvalRoutesAll } from './resources/approvals';
 import { directoryRoutes } from './resources/directory';
 import { groupPimRoutes } from './resources/group-pim';
@@ -107,6 +108,7 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     ...approvalRoutesAll(),
     ...directoryRoutes(),
     ...teamsAppRoutes(),
+    ...accessReviewRoutes(),
   );
   const cert = issueServerCertificate(o.ca);
   let url = '';
