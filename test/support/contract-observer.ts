@@ -11,6 +11,7 @@ export const OUTSIDE_DESCRIPTIONS = [/^\/v1\.0\/groups\/[^/]+\/members$/, /^\/v1
 export const FEATURES_PATHS = [
   /^\/v1\.0\/users\/[^/]+\/teamwork\/installedApps(\/.*)?$/,
   /^\/v1\.0\/appCatalogs\/teamsApps$/,
+  /^\/v1\.0\/identityGovernance\/accessReviews\//,
 ];
 
 /**
