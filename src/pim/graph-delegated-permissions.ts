@@ -145,7 +145,7 @@ export const DELEGATED_GRAPH_PERMISSIONS: readonly GraphPermission[] = [
     why: 'The only permission for recording a decision (PATCH) and acceptRecommendations, neither available to an application (FEATURES-API.md §1.7; DOCS accessreviewinstancedecisionitem-update.md, accessreviewinstance-acceptrecommendations.md); it also covers the reviewer reads, for which AccessReview.Read.All alone would do. Graph limits it to reviews the user may see.',
     calls: [
       get(
-        `${REVIEWS}/filterByCurrentUser(on='reviewer')`,
+        "/identityGovernance/accessReviews/definitions/filterByCurrentUser(on='reviewer')",
         'src/reviews/access-review-client.ts listMyPendingReviews()',
       ),
       get(

@@ -144,7 +144,9 @@ export class AccessReviewClient {
   /** In-progress instances the caller reviews, soonest due first. */
   async listMyPendingReviews(): Promise<PendingReview[]> {
     const defs = await this.call('read', () =>
-      this.graph.list<WireDefinition>(`${ACCESS_REVIEWS}/filterByCurrentUser(on='reviewer')`),
+      this.graph.list<WireDefinition>(
+        "/identityGovernance/accessReviews/definitions/filterByCurrentUser(on='reviewer')",
+      ),
     );
     const perDefinition = await Promise.all(
       defs.map(async (def) => {
