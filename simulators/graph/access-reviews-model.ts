@@ -58,6 +58,32 @@ export const accessReviewsFixtureSchema = z.array(
   }),
 );
 
+/** References a review fixture makes to users and roles that the tenant does not have. */
+export function accessReviewProblems(
+  reviews: readonly FixtureAccessReview[],
+  isUser: (id: string) => boolean,
+  isRole: (id: string) => boolean,
+): string[] {
+  const problems: string[] = [];
+  for (const r of reviews) {
+    const where = `accessReview ${r.id}`;
+    if (!isRole(r.roleDefinitionId)) problems.push(`${where}: unknown role ${r.roleDefinitionId}`);
+    for (const id of [...r.reviewerIds, r.createdById]) if (!isUser(id)) problems.push(`${where}: unknown user ${id}`);
+    for (const inst of r.instances) {
+      for (const item of inst.items) {
+        if (!isUser(item.principalId))
+          problems.push(`${where}: item ${item.id}: unknown principal ${item.principalId}`);
+        if (item.decision && !item.reviewedById)
+          problems.push(`${where}: item ${item.id}: a decision needs reviewedById`);
+        if (item.reviewedById && !isUser(item.reviewedById)) {
+          problems.push(`${where}: item ${item.id}: unknown reviewer ${item.reviewedById}`);
+        }
+      }
+    }
+  }
+  return problems;
+}
+
 export type Decision = 'Approve' | 'Deny' | 'DontKnow' | 'NotReviewed';
 
 /** A decision item as it stands now. */

@@ -7,7 +7,7 @@ import type {
   FixtureUser,
   TenantFixture,
 } from '../tenant/tenant-fixture';
-import { accessReviewsFixtureSchema } from './access-reviews-model';
+import { accessReviewProblems, accessReviewsFixtureSchema } from './access-reviews-model';
 import { parseDuration } from './duration';
 import { sameId, stableGuid } from './ids';
 import type {
@@ -385,6 +385,13 @@ export class LoadedTenant {
       if (!principal(a.principalId)) problems.push(`roleAssignment: unknown principal ${a.principalId}`);
       if (!this.roles.has(key(a.roleDefinitionId))) problems.push(`roleAssignment: unknown role ${a.roleDefinitionId}`);
     }
+    problems.push(
+      ...accessReviewProblems(
+        f.accessReviews ?? [],
+        (id) => this.users.has(key(id)),
+        (id) => this.roles.has(key(id)),
+      ),
+    );
     if (problems.length) throw new FixtureError(`Invalid tenant fixture: ${problems.join('; ')}`);
   }
 }

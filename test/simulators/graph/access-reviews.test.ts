@@ -200,3 +200,13 @@ describe('paging (§1.1: default page 100, $top/$skip, @odata.nextLink)', () => 
     expect(seen.size).toBe(500);
   });
 });
+
+describe('review fixtures', () => {
+  it('a review naming a user the tenant lacks is refused when loaded', () => {
+    const fixture: TenantFixture = structuredClone(demoTenant);
+    const review = fixture.accessReviews?.[0];
+    if (!review) throw new Error('demo review missing');
+    review.reviewerIds = ['0d0d0d0d-0000-4000-8000-000000000001'];
+    expect(() => h.reset(fixture)).toThrow(/accessReview .*unknown user 0d0d0d0d-0000-4000-8000-000000000001/);
+  });
+});
