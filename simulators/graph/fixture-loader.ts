@@ -7,6 +7,7 @@ import type {
   FixtureUser,
   TenantFixture,
 } from '../tenant/tenant-fixture';
+import { accessReviewProblems, accessReviewsFixtureSchema } from './access-reviews-model';
 import { parseDuration } from './duration';
 import { sameId, stableGuid } from './ids';
 import type {
@@ -117,6 +118,7 @@ export const tenantFixtureSchema = z.object({
   administrativeUnits: z
     .array(z.object({ id: guid, displayName: z.string(), description: z.string().optional() }))
     .optional(),
+  accessReviews: accessReviewsFixtureSchema.optional(),
 });
 
 export class FixtureError extends Error {}
@@ -384,6 +386,13 @@ export class LoadedTenant {
       if (!principal(a.principalId)) problems.push(`roleAssignment: unknown principal ${a.principalId}`);
       if (!this.roles.has(key(a.roleDefinitionId))) problems.push(`roleAssignment: unknown role ${a.roleDefinitionId}`);
     }
+    problems.push(
+      ...accessReviewProblems(
+        f.accessReviews ?? [],
+        (id) => this.users.has(key(id)),
+        (id) => this.roles.has(key(id)),
+      ),
+    );
     if (problems.length) throw new FixtureError(`Invalid tenant fixture: ${problems.join('; ')}`);
   }
 }

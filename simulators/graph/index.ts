@@ -33,6 +33,7 @@ import type { HandlerContext } from './context';
 import { createPortalActivation, revokeSessions, type SimulatorSnapshot, snapshot } from './control';
 import { parseFixture } from './fixture-loader';
 import type { JsonObject } from './json';
+import { accessReviewRoutes } from './resources/access-reviews';
 import { approvalRoutesAll } from './resources/approvals';
 import { auditLogRoutes } from './resources/audit-logs';
 import { directoryRoutes } from './resources/directory';
@@ -116,6 +117,7 @@ export async function startGraphSimulator(o: GraphSimulatorOptions): Promise<Gra
     ...teamsAppRoutes(),
     ...auditLogRoutes(),
     ...roleAssignmentRoutes(),
+    ...accessReviewRoutes(),
   );
   const cert = issueServerCertificate(o.ca);
   let url = '';

@@ -8,6 +8,7 @@ import {
   type FixtureUser,
   type TenantFixture,
 } from './tenant-fixture';
+import { demoAccessReviews } from './demo-access-reviews';
 
 /**
  * "Contoso (demo)": the tenant every simulator test and the local demo run against. Fixed GUIDs, real
@@ -339,4 +340,11 @@ export const demoTenant: TenantFixture = {
     { principalId: demoGroups.securityOperators.id, roleDefinitionId: demoRoles.reportsReader, directoryScopeId: '/' },
   ],
   teamsApps: [demoTeamsApp, otherTeamsApp],
+  accessReviews: demoAccessReviews({
+    reviewer: ids.megan,
+    creator: ids.isaiah,
+    adele: ids.adele,
+    isaiah: ids.isaiah,
+    globalAdministrator: demoRoles.globalAdministrator,
+  }),
 };

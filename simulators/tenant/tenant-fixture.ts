@@ -1,3 +1,4 @@
+import type { FixtureAccessReview } from './access-review-fixture';
 /**
  * The shape of a simulated Entra tenant: who exists, which roles and groups they are eligible for,
  * and the PIM policy of each. Both stand-ins (the Entra authority and the Graph PIM simulator) are
@@ -158,4 +159,6 @@ export interface TenantFixture {
   teamsApps?: FixtureTeamsApp[];
   /** Administrative units that role eligibilities may be scoped to (none when absent). */
   administrativeUnits?: FixtureAdministrativeUnit[];
+  /** Access reviews of directory-role eligibilities (access-review-fixture.ts; none when absent). */
+  accessReviews?: FixtureAccessReview[];
 }

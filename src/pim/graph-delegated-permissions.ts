@@ -1,5 +1,8 @@
 import { get, GROUPS, post, ROLES, type GraphPermission } from './graph-permission-types';
 
+/** Access review definitions (FEATURES-API.md §1). */
+const REVIEWS = '/identityGovernance/accessReviews/definitions';
+
 /** Delegated rows of the Graph permission table (graph-permissions.ts: the whole table and how it is checked). */
 export const DELEGATED_GRAPH_PERMISSIONS: readonly GraphPermission[] = [
   // Delegated: PIM acts on the signed-in user (selfActivate, approvals), which Graph accepts only on a
@@ -132,6 +135,37 @@ export const DELEGATED_GRAPH_PERMISSIONS: readonly GraphPermission[] = [
         version: 'v1.0',
         by: 'src/pim/pim-client.ts decide()',
       },
+    ],
+  },
+  {
+    name: 'AccessReview.ReadWrite.All',
+    id: 'e4aa47b9-9a69-4109-82ed-36ec70d85ff1',
+    type: 'Scope',
+    feature: 'Access reviews (deciding as the reviewer)',
+    why: 'The only permission for recording a decision (PATCH) and acceptRecommendations, neither available to an application (FEATURES-API.md §1.7; DOCS accessreviewinstancedecisionitem-update.md, accessreviewinstance-acceptrecommendations.md); it also covers the reviewer reads, for which AccessReview.Read.All alone would do. Graph limits it to reviews the user may see.',
+    calls: [
+      get(
+        "/identityGovernance/accessReviews/definitions/filterByCurrentUser(on='reviewer')",
+        'src/reviews/access-review-client.ts listMyPendingReviews()',
+      ),
+      get(
+        `${REVIEWS}/{id}/instances/filterByCurrentUser(on='reviewer')?$filter=status%20eq%20'InProgress'`,
+        'src/reviews/access-review-client.ts listMyPendingReviews()',
+      ),
+      get(
+        `${REVIEWS}/{id}/instances/{id}/decisions/filterByCurrentUser(on='reviewer')?$top=100&$skip=0`,
+        'src/reviews/access-review-client.ts listItems(), recordDecision() (read before and after)',
+      ),
+      {
+        method: 'PATCH',
+        path: `${REVIEWS}/{id}/instances/{id}/decisions/{id}`,
+        version: 'v1.0',
+        by: 'src/reviews/access-review-client.ts recordDecision()',
+      },
+      post(
+        `${REVIEWS}/{id}/instances/{id}/acceptRecommendations`,
+        'src/reviews/access-review-client.ts acceptRecommendations()',
+      ),
     ],
   },
 ];

@@ -21,6 +21,11 @@ const DOCUMENTED: Record<string, readonly string[]> = {
   assignmentScheduleRequests: ['principal', 'createdBy', 'approver'],
   roleAssignmentApprovals: ['approver'],
   assignmentApprovals: ['approver'],
+  // Access reviews: `reviewer` only (../shared/graph/FEATURES-API.md §1.1; accessreviewscheduledefinition-,
+  // accessreviewinstance- and accessreviewinstancedecisionitem-filterbycurrentuser.md).
+  definitions: ['reviewer'],
+  instances: ['reviewer'],
+  decisions: ['reviewer'],
 };
 
 const SRC = join(__dirname, '../../src');

@@ -18,6 +18,7 @@ export const FEATURES_PATHS = [
   /^\/v1\.0\/auditLogs\/directoryAudits(\/[^/]+)?$/,
   // Default approvers (FEATURES-API.md §4).
   /^\/v1\.0\/roleManagement\/directory\/roleAssignments$/,
+  /^\/v1\.0\/identityGovernance\/accessReviews\//,
 ];
 
 /**

@@ -16,6 +16,11 @@
  */
 export const GRAPH_PERMISSION_IDS: Readonly<Record<string, { Scope?: string; Role?: string }>> = {
   'User.Read': { Scope: 'e1fe6dd8-ba31-4d61-89e7-88639da4683d' },
+  // FEATURES-API.md §1.7; ProvisioningInfo.json ids as the permissions reference lists them.
+  'AccessReview.ReadWrite.All': {
+    Scope: 'e4aa47b9-9a69-4109-82ed-36ec70d85ff1',
+    Role: 'ef5f7d5c-338f-44b0-86c3-351f46c8bb5f',
+  },
   openid: { Scope: '37f7f235-527c-4136-accd-4a02d197296e' },
   profile: { Scope: '14dad69e-099b-42c9-810b-d002981feec1' },
   'User.Read.All': { Scope: 'a154be20-db9c-4678-8ab7-66f6cc099a59', Role: 'df021288-bdef-4463-88db-98f22de89214' },
