@@ -7,7 +7,7 @@ import type {
   FixtureUser,
   TenantFixture,
 } from '../tenant/tenant-fixture';
-import { accessReviewProblems, accessReviewsFixtureSchema } from './access-reviews-model';
+import { accessReviewProblems, accessReviewsFixtureSchema } from './access-review-fixture-checks';
 import { parseDuration } from './duration';
 import { sameId, stableGuid } from './ids';
 import type {
