@@ -145,10 +145,18 @@ export interface MemoryReport {
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
+  /** heapUsed in bytes: per-conversation figures need more than 0.1 MB resolution. */
+  heapUsedBytes?: number;
 }
 
 export function memoryReport(): MemoryReport {
   const m = process.memoryUsage();
   const mb = (n: number) => Math.round((n / 1_048_576) * 10) / 10;
-  return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) };
+  return {
+    rssMb: mb(m.rss),
+    heapUsedMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
+    externalMb: mb(m.external),
+    heapUsedBytes: m.heapUsed,
+  };
 }

@@ -81,6 +81,8 @@ async function main(): Promise<void> {
       },
       pendingSeen: () => pendingSeen,
       storage: () => storageStats(memory),
+      /** The on-behalf-of exchange's counts and its caches' sizes (PimSessions.stats()). */
+      identity: () => app.pimSessions.stats(),
 
       graphCounts() {
         const result = counts;

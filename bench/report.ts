@@ -2,6 +2,8 @@ import type { CardCosts } from './cards';
 import type { ConnectorCounts } from './connector';
 import type { CpuShare } from './cpu';
 import { type HostileInputCosts, hostileInputTargets } from './hostile-inputs';
+import type { PimSessionsStats } from '../src/identity/pim-sessions';
+import { identityLines, identityTargets } from './identity-targets';
 import type { MemoryReport } from './ipc';
 import type { StorageStats } from './pim-bot';
 import type { AuthorityCounts } from './stack';
@@ -87,12 +89,16 @@ export interface BenchResults {
   memory?: {
     conversations: number;
     idle: MemoryReport;
+    /** After GC with half the conversations live: (afterGc - halfway) / (conversations / 2) is one more's cost. */
+    halfway?: MemoryReport;
     afterConversations: MemoryReport;
     afterGc: MemoryReport;
     storage: StorageStats;
     modules?: Record<string, number>;
     /** The same 1,000 conversations in a bot started with V8 heap caps. */
     tuned?: { flags: string; afterConversations: MemoryReport };
+    /** PimSessions.stats() after the conversations: exchanges made, tokens kept and their bytes. */
+    identity?: PimSessionsStats;
   };
   targets?: Target[];
 }
@@ -332,6 +338,7 @@ export function evaluateTargets(results: BenchResults): Target[] {
     targets.push(t);
   }
   if (results.hostile) targets.push(...hostileInputTargets(results.hostile));
+  targets.push(...identityTargets(results));
   return targets;
 }
 
@@ -557,6 +564,7 @@ export function printReport(results: BenchResults): void {
         ),
       );
     }
+    out.push(...identityLines(results).map((line) => wrap(line, '  ')));
     if (mem.tuned) {
       out.push(
         `  the same with ${mem.tuned.flags}: ${mem.tuned.afterConversations.rssMb} MB RSS (heap ${mem.tuned.afterConversations.heapUsedMb} MB)`,

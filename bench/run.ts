@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PimSessionsStats } from '../src/identity/pim-sessions';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
 import { measureCards } from './cards';
 import { type BenchUser, benchUser, type ClientContext, invoke, pool, say, submit } from './client';
@@ -212,7 +213,10 @@ async function main(): Promise<void> {
       timeoutMs: 120_000,
     });
     workers.add(stack as Worker<unknown>);
-    const echo = await startWorker<BotInfo>(here('echo-bot.ts'), { env: { ...baseEnv, PORT: '0' } });
+    const echo = await startWorker<BotInfo>(here('echo-bot.ts'), {
+      env: { ...baseEnv, PORT: '0' },
+      execArgv: ['--expose-gc'],
+    });
     workers.add(echo as Worker<unknown>);
     const botEnv = {
       ...baseEnv,
@@ -234,7 +238,7 @@ async function main(): Promise<void> {
       return w;
     };
     let bot = await startBot();
-    const echoIdle = await echo.call<MemoryReport>('memory');
+    const echoIdle = await echo.call<MemoryReport>('gc');
     log(`up: bot ${bot.info.url}, echo ${echo.info.url}, graph ${stack.info.graphUrl}`);
 
     let runCounter = 0;
@@ -625,9 +629,16 @@ async function liveConversations(
   await snapshot('idle');
   connector.reset();
   const users = Array.from({ length: LIVE_CONVERSATIONS }, (_, i) => benchUser(firstUser + i));
-  await pool(users, 20, async (u) => {
+  const half = LIVE_CONVERSATIONS / 2;
+  const start = async (u: BenchUser) => {
     await say(ctx, u, `activate ${ROLES.noApproval.name} 1h`);
-  });
+  };
+  // Half, GC, the other half: the second half's growth is what one more conversation costs, without the one-time
+  // costs of the first turns (JIT code, pools, the shared policy cache).
+  await pool(users.slice(0, half), 20, start);
+  const halfway = await bot.call<MemoryReport>('gc');
+  await snapshot('half');
+  await pool(users.slice(half), 20, start);
   const confirmations = connector.counts().confirmCards;
   if (confirmations !== LIVE_CONVERSATIONS) {
     throw new Error(`expected ${LIVE_CONVERSATIONS} dialogs waiting at the confirmation, got ${confirmations}`);
@@ -636,7 +647,8 @@ async function liveConversations(
   const afterGc = await bot.call<MemoryReport>('gc');
   await snapshot('live');
   const storage = await bot.call<StorageStats>('storage');
-  return { conversations: LIVE_CONVERSATIONS, idle, afterConversations, afterGc, storage };
+  const identity = await bot.call<PimSessionsStats>('identity');
+  return { conversations: LIVE_CONVERSATIONS, idle, halfway, afterConversations, afterGc, storage, identity };
 }
 
 main().catch((err: unknown) => {

@@ -22,8 +22,10 @@ export interface GraphTokenCacheOptions {
 /** A Map entry, its object and the key's string, roughly (V8, 64-bit): counted so many small tokens still add up. */
 const ENTRY_OVERHEAD_BYTES = 160;
 
+/** One object per user token: the token's text and times, no AccessToken object kept beside it. */
 interface Entry {
-  token: AccessToken;
+  token: string;
+  expiresOn: number;
   /** Dropped from this moment (the token nears expiry, or the user token it was exchanged for does). */
   until: number;
   bytes: number;
@@ -48,7 +50,7 @@ export class GraphTokenCache {
     const entry = this.entries.get(key);
     if (entry && entry.until > this.options.now()) {
       this.hits++;
-      return entry.token;
+      return { token: entry.token, expiresOnTimestamp: entry.expiresOn };
     }
     if (entry) this.delete(key);
     this.misses++;
@@ -66,9 +68,8 @@ export class GraphTokenCache {
       this.delete(oldKey);
     }
     // Only what the Graph transport reads: a caller's richer object (MSAL's result) is not kept alive here.
-    const kept: AccessToken = { token: token.token, expiresOnTimestamp: token.expiresOnTimestamp };
     const bytes = token.token.length + key.length + ENTRY_OVERHEAD_BYTES;
-    this.entries.set(key, { token: kept, until, bytes });
+    this.entries.set(key, { token: token.token, expiresOn: token.expiresOnTimestamp, until, bytes });
     this.bytes += bytes;
     while (this.entries.size > this.options.maxEntries || this.bytes > this.options.maxBytes) {
       const oldest = this.entries.keys().next().value;
