@@ -118,10 +118,14 @@ export class OboTokenExchange {
   }
 
   private keep(cacheKey: string, assertion: string, token: AccessToken): void {
+    // MSAL times the token on the wall clock (expires_in from now); the cache runs on the app's clock, which tests
+    // move: the token's remaining lifetime carries over. The user token's exp is the authority's time.
+    const now = this.options.now();
+    const fromWall = (at: number) => now + (at - Date.now());
     const assertionExpiry = tokenExpiry(assertion)?.getTime() ?? 0;
     const renewAt = Math.min(
-      token.expiresOnTimestamp - TOKEN_RENEWAL_MS,
-      token.refreshAfterTimestamp ?? Number.POSITIVE_INFINITY,
+      fromWall(token.expiresOnTimestamp) - TOKEN_RENEWAL_MS,
+      token.refreshAfterTimestamp !== undefined ? fromWall(token.refreshAfterTimestamp) : Number.POSITIVE_INFINITY,
       assertionExpiry - ASSERTION_MARGIN_MS,
     );
     this.tokens.set(cacheKey, token, renewAt);

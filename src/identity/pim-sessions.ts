@@ -133,11 +133,11 @@ export class PimSessions {
   }
 
   /**
-   * The session's credential: the kept Graph token or one exchange, CP1 declared (the CAE claims refresh Graph's
-   * challenge asks for keeps its new token), and Entra's refusals remembered. Refusals are watched on the plain
-   * exchange and the CAE claims refresh alike.
+   * The session's credential (what the user's Graph transport is given): the kept Graph token or one exchange, CP1
+   * declared (the CAE claims refresh Graph's challenge asks for keeps its new token), and Entra's refusals remembered.
+   * Refusals are watched on the plain exchange and the CAE claims refresh alike.
    */
-  private credentialFor(assertion: string): TokenCredential {
+  credentialFor(assertion: string): TokenCredential {
     const key = keyOf(assertion);
     return new ExchangeCredential(this.exchange, {
       key,
