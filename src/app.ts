@@ -133,6 +133,8 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     graphBaseUrl: config.graphBaseUrl,
     observer,
     now: options.now,
+    // The metadata the verifier reads: the exchange asks the authority for tokens only.
+    authorityMetadata: async () => (await openIdKeys.keySet()).document,
   });
   const sessions = new TurnSessions(tokens, pimSessions, verifier, logger);
   const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);

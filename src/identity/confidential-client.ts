@@ -23,7 +23,8 @@ export class NoAppCredentialError extends Error {
 /**
  * The app's one MSAL confidential client for on-behalf-of exchanges, shared by every user (./obo-exchange). MSAL
  * resolves the authority's metadata once per application object and keeps it, so one object means one metadata
- * request per process instead of one per user token.
+ * request per process instead of one per user token; none when `authorityMetadata` (the document the SSO token
+ * verifier read, ./openid-keys) is given.
  *
  * - The app proves itself with its certificate (AAD_APP_CLIENT_CERTIFICATE_PATH: a client assertion signed by
  *   ./client-assertion, as the step-up redemption does, the file read at each exchange so a renewed one is picked
@@ -35,7 +36,7 @@ export class NoAppCredentialError extends Error {
  *   disableInstanceDiscovery did.
  * - MSAL logs nothing (its lines could carry request details; the bot logs refusals itself, without tokens).
  */
-export function confidentialClient(entra: EntraAppConfig): ConfidentialClientApplication {
+export function confidentialClient(entra: EntraAppConfig, authorityMetadata?: string): ConfidentialClientApplication {
   const authorityHost = entra.authorityHost.replace(/\/+$/, '');
   const host = new URL(authorityHost).hostname;
   const authority = `${authorityHost}/${encodeURIComponent(entra.tenantId)}`;
@@ -62,6 +63,8 @@ export function confidentialClient(entra: EntraAppConfig): ConfidentialClientApp
       ...credential,
       clientCapabilities: ['CP1'],
       knownAuthorities: MICROSOFT_AUTHORITY_HOSTS.includes(host) ? [] : [authority],
+      // The tenant's OpenID metadata when the bot already read it (../identity/openid-keys): no second request.
+      ...(authorityMetadata ? { authorityMetadata } : {}),
     },
     system: { loggerOptions: { logLevel: LogLevel.Error, piiLoggingEnabled: false, loggerCallback: () => undefined } },
   });

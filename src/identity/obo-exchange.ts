@@ -12,9 +12,15 @@ export interface OboExchangeOptions {
   /** Graph tokens kept (one per live user token): default 5,000 and 16 MiB, whichever is reached first. */
   maxTokens?: number;
   maxTokenBytes?: number;
-  /** For tests: the confidential client to use (default: ./confidential-client's, built on first use). */
-  client?: Pick<ConfidentialClientApplication, 'acquireTokenOnBehalfOf' | 'clearCache'>;
+  /**
+   * The authority's OpenID metadata document, when the process reads it anyway (OpenIdKeys, for the SSO tokens):
+   * the confidential client is built with it and asks the authority nothing but tokens. Undefined or a failure: MSAL
+   * fetches it itself, once.
+   */
+  authorityMetadata?: () => Promise<string | undefined>;
 }
+
+type ExchangeClient = Pick<ConfidentialClientApplication, 'acquireTokenOnBehalfOf' | 'clearCache'>;
 
 export interface ExchangeRequest {
   /** The user token's hash (PimSessions' key): what the cache is keyed by, never the token itself. */
@@ -62,7 +68,7 @@ const ASSERTION_MARGIN_MS = 2 * 60_000;
  *   AuthenticationError otherwise), so the Graph transport reports it as before.
  */
 export class OboTokenExchange {
-  private client: OboExchangeOptions['client'];
+  private client: Promise<ExchangeClient> | undefined;
   private readonly tokens: GraphTokenCache;
   private readonly inFlight = new Map<string, Promise<AccessToken>>();
   private exchanges = 0;
@@ -70,7 +76,6 @@ export class OboTokenExchange {
   private refusals = 0;
 
   constructor(private readonly options: OboExchangeOptions) {
-    this.client = options.client;
     this.tokens = new GraphTokenCache({
       maxEntries: options.maxTokens ?? 5_000,
       maxBytes: options.maxTokenBytes ?? 16 * 1_048_576,
@@ -131,9 +136,15 @@ export class OboTokenExchange {
     this.tokens.set(cacheKey, token, renewAt);
   }
 
+  /** The one client, built at the first exchange (concurrent first exchanges share it). */
+  private async createClient(): Promise<ExchangeClient> {
+    const metadata = await this.options.authorityMetadata?.().catch(() => undefined);
+    return confidentialClient(this.options.entra, metadata);
+  }
+
   private async exchange(request: ExchangeRequest): Promise<AccessToken> {
-    this.client ??= confidentialClient(this.options.entra);
-    const client = this.client;
+    this.client ??= this.createClient();
+    const client = await this.client;
     this.exchanges++;
     let result: AuthenticationResult | null;
     try {

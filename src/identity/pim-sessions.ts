@@ -20,6 +20,8 @@ export interface PimSessionsOptions {
   now?: () => Date;
   /** The exchange (default: one for `entra`, with this clock): tests pass one with smaller bounds. */
   exchange?: OboTokenExchange;
+  /** The authority's OpenID metadata document the process reads anyway (OpenIdKeys): see OboTokenExchange. */
+  authorityMetadata?: () => Promise<string | undefined>;
 }
 
 /** What PimSessions keeps, for the bench and diagnostics (counts and sizes, never a token or key). */
@@ -63,7 +65,9 @@ export class PimSessions {
   constructor(private readonly options: PimSessionsOptions) {
     this.now = options.now ?? (() => new Date());
     const clock = () => this.now().getTime();
-    this.exchange = options.exchange ?? new OboTokenExchange({ entra: options.entra, now: clock });
+    this.exchange =
+      options.exchange ??
+      new OboTokenExchange({ entra: options.entra, now: clock, authorityMetadata: options.authorityMetadata });
     this.refusals = new TtlCache<OboRefusal>(60 * 60_000, MAX_REFUSALS, clock);
   }
 

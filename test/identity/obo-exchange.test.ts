@@ -3,6 +3,7 @@ import pino from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntraAppConfig } from '../../src/config';
 import { OboTokenExchange } from '../../src/identity/obo-exchange';
+import { OpenIdKeys } from '../../src/identity/openid-keys';
 import { PimSessions } from '../../src/identity/pim-sessions';
 import { ManualClock } from '../../simulators/clock';
 import { demoBotApplication } from '../../simulators/demo-app';
@@ -102,6 +103,21 @@ describe('on-behalf-of exchange: authority requests', () => {
     expect(parallel).toEqual(Array.from({ length: 4 }, () => ({ kind: 'ok' })));
     expect(await take(1)).toEqual({ [OBO_GRANT]: 1 });
     expect(pims.stats().exchange).toMatchObject({ exchanges: 3, tokens: { entries: 3 } });
+  });
+
+  it("with the metadata the SSO verifier read (OpenIdKeys), even the process's first user costs 1 request", async () => {
+    const keys = new OpenIdKeys({ authorityHost: entra.authorityHost, tenantId: entra.tenantId });
+    await keys.keySet();
+    expect(await take(1)).toEqual({ [METADATA]: 1 });
+    const pims = new PimSessions({
+      entra,
+      graphBaseUrl: 'https://graph.invalid',
+      now: () => clock.now(),
+      authorityMetadata: async () => (await keys.keySet()).document,
+    });
+    expect(await pims.check(await ssoToken(demoUsers.admin.id))).toEqual({ kind: 'ok' });
+    expect(await take(1)).toEqual({ [OBO_GRANT]: 1 });
+    expect(keys.metadataFetches).toBe(1);
   });
 
   it("two users' tokens are never shared: each exchange is for its own user token", async () => {
