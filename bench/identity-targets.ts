@@ -35,16 +35,17 @@ function authority(results: BenchResults, prefix: string): { total: number; exch
  */
 function perConversation(
   results: BenchResults,
-): { fromIdle: number; marginal: number | undefined; storage: number } | undefined {
+): { fromIdle: number; marginal: number | undefined; code: number; storage: number } | undefined {
   const m = results.memory;
   if (!m) return undefined;
   const heap = (r: { heapUsedBytes?: number; heapUsedMb: number }) => r.heapUsedBytes ?? r.heapUsedMb * 1_048_576;
   const stored = Object.values(m.storage.byKind).reduce((s, k) => s + k.bytes, 0);
+  const second = m.conversations - m.conversations / 2;
   return {
     fromIdle: Math.round((heap(m.afterGc) - heap(m.idle)) / m.conversations),
-    marginal: m.halfway
-      ? Math.round((heap(m.afterGc) - heap(m.halfway)) / (m.conversations - m.conversations / 2))
-      : undefined,
+    marginal: m.halfway ? Math.round((heap(m.afterGc) - heap(m.halfway)) / second) : undefined,
+    // JIT code compiled meanwhile (V8's code and trusted spaces): the program's, bounded by its size, not per user.
+    code: m.halfway ? Math.round(((m.afterGc.codeBytes ?? 0) - (m.halfway.codeBytes ?? 0)) / second) : 0,
     storage: Math.round(stored / m.conversations),
   };
 }
@@ -70,13 +71,14 @@ export function identityTargets(results: BenchResults): Target[] {
   const per = perConversation(results);
   const m = results.memory;
   if (per && m) {
-    // What one more conversation costs the bot's own memory: the marginal growth without MemoryStorage's JSON.
-    const own = (per.marginal ?? per.fromIdle) - per.storage;
+    // What one more conversation costs the bot's own memory: the marginal growth without MemoryStorage's JSON and
+    // without the JIT code compiled meanwhile.
+    const own = (per.marginal ?? per.fromIdle) - per.storage - per.code;
     const t: Target = {
       name: `heap per live conversation ≤ ${MAX_HEAP_PER_CONVERSATION / 1024} KB besides its stored state (after GC, ${m.conversations} conversations)`,
       measured:
-        `${own} B (one more conversation ${per.marginal ?? '?'} B, from idle ${per.fromIdle} B, ` +
-        `MemoryStorage's JSON ${per.storage} B of each)`,
+        `${own} B (one more conversation ${per.marginal ?? '?'} B, from idle ${per.fromIdle} B; of each, ` +
+        `MemoryStorage's JSON ${per.storage} B and JIT code ${per.code} B)`,
       target: `≤ ${MAX_HEAP_PER_CONVERSATION} B`,
       pass: own <= MAX_HEAP_PER_CONVERSATION,
     };
@@ -118,7 +120,7 @@ export function identityLines(results: BenchResults): string[] {
   if (per) {
     lines.push(
       `heap retained per live conversation after GC: ${per.fromIdle} B from idle, ${per.marginal ?? '?'} B for one more ` +
-        `(the second half's growth); MemoryStorage's JSON ${per.storage} B of each`,
+        `(the second half's growth); of each, MemoryStorage's JSON ${per.storage} B, JIT code ${per.code} B`,
     );
   }
   if (id) {
