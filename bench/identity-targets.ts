@@ -2,8 +2,26 @@
  * The token exchange's targets (issue 19): authority requests per activation, heap per live conversation, idle RSS
  * against the echo floor, and the lines the report prints about them.
  */
-import type { BenchResults } from './report';
+import type { PimSessionsStats } from '../src/identity/pim-sessions';
+import type { MemoryReport } from './ipc';
+import type { StorageStats } from './pim-bot';
+import type { AuthorityCounts } from './stack';
 import type { Target } from './target';
+
+/** What these targets read of the results (report.ts's BenchResults has these fields; kept apart: no import cycle). */
+export interface BenchResults {
+  graphCalls?: Record<string, { authority: AuthorityCounts }>;
+  echoMemory?: { idle: MemoryReport };
+  memory?: {
+    conversations: number;
+    idle: MemoryReport;
+    halfway?: MemoryReport;
+    afterGc: MemoryReport;
+    storage: StorageStats;
+    modules?: Record<string, number>;
+    identity?: PimSessionsStats;
+  };
+}
 
 /** The playground's stand-in for Teams SSO (the dev identity's token mint); production's is the Bot Framework Token Service. */
 const DEV_SSO_ROUTE = '_dev/teams-sso-token';

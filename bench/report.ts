@@ -156,15 +156,13 @@ export function evaluateTargets(results: BenchResults): Target[] {
         `Each activation turn waits on ${a.authorityCallsPerTurn} Entra authority requests and ${a.graphCallsPerTurn} Graph calls ` +
         `(${a.graphMsPerTurn} ms of Graph time per turn as the bot sees it) and burns ${a.cpuMsPerTurn} ms of bot CPU, against ` +
         `${e.cpuMsPerTurn} ms and no outbound call for the echo bot. Every request of the bench comes from a different user ` +
-        '(wrk builds each from a new user id), so every command turn is a cold user: the (demo) SSO token, the authority ' +
-        'metadata and one on-behalf-of exchange, before the Graph reads. PimSessions keeps that credential (and its Graph ' +
-        'token) per user token, so the same user’s confirm turn makes no authority request.' +
+        '(wrk builds each from a new user id), so every command turn is a cold user: the (demo) SSO token and one ' +
+        'on-behalf-of exchange, before the Graph reads. The Graph token is kept per user token (src/identity/obo-exchange.ts), ' +
+        'so the same user’s confirm turn makes no authority request.' +
         shared;
       t.fix =
-        'For the cold turn: share the authority metadata between credentials (one MSAL ConfidentialClientApplication ' +
-        'whose OBO cache is keyed by assertion, instead of one OnBehalfOfCredential per user token). Even then a turn that ' +
-        'makes network round trips cannot match a turn that makes none at c=1: the realistic floor for the confirm turn is ' +
-        'echo + one Graph POST.' +
+        'A turn that makes network round trips cannot match a turn that makes none at c=1: the realistic floor for the ' +
+        'cold command turn is echo + the SSO token + one exchange + the Graph reads, for the confirm turn echo + one Graph POST.' +
         (coldAuth
           ? ` Measured: an activation (command + confirm) makes ${coldAuth} authority requests for a cold user and ` +
             `${warmAuth} for a user whose token the bot already holds.`
@@ -485,8 +483,8 @@ export function printReport(results: BenchResults): void {
       wrap(
         'Cached (src/activation/activation-service.ts): activation policies, shared by all users, 5 min (2,000 entries); ' +
           'each user’s eligibility 60 s (10,000 users), dropped after the user activates or deactivates. Not cached: active ' +
-          'assignments, approvals, the user’s Graph token (a new on-behalf-of credential every time PimSessions.forTurn runs), ' +
-          'approver look-ups.',
+          'assignments, approvals, approver look-ups. The user’s Graph token is kept per user token until 5 minutes before it ' +
+          'expires (src/identity/obo-exchange.ts, 5,000 tokens / 16 MiB at most).',
         '  ',
       ),
     );
