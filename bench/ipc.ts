@@ -1,4 +1,5 @@
 import { type ChildProcess, fork } from 'node:child_process';
+import { getHeapSpaceStatistics } from 'node:v8';
 
 /**
  * Request/response over the Node IPC channel between the bench runner and its child processes (the
@@ -145,10 +146,23 @@ export interface MemoryReport {
   heapUsedMb: number;
   heapTotalMb: number;
   externalMb: number;
+  /** heapUsed in bytes: per-conversation figures need more than 0.1 MB resolution. */
+  heapUsedBytes?: number;
+  /** Of heapUsed, V8's code and trusted spaces (JIT code, bytecode metadata): the program's, not its data's. */
+  codeBytes?: number;
 }
 
 export function memoryReport(): MemoryReport {
   const m = process.memoryUsage();
   const mb = (n: number) => Math.round((n / 1_048_576) * 10) / 10;
-  return { rssMb: mb(m.rss), heapUsedMb: mb(m.heapUsed), heapTotalMb: mb(m.heapTotal), externalMb: mb(m.external) };
+  return {
+    rssMb: mb(m.rss),
+    heapUsedMb: mb(m.heapUsed),
+    heapTotalMb: mb(m.heapTotal),
+    externalMb: mb(m.external),
+    heapUsedBytes: m.heapUsed,
+    codeBytes: getHeapSpaceStatistics()
+      .filter((space) => /^(code|trusted)(_large_object)?_space$/.test(space.space_name))
+      .reduce((sum, space) => sum + space.space_used_size, 0),
+  };
 }

@@ -6,6 +6,7 @@
  * The only addition is a Graph call observer (the one tests use to see every call): it counts calls and,
  * while the approval bench runs, notes the wall-clock time each PendingApproval request came back.
  */
+import { writeHeapSnapshot } from 'node:v8';
 import { MemoryStorage } from 'botbuilder';
 import { startApp } from '../src/app';
 import { parseConfig } from '../src/config';
@@ -71,6 +72,8 @@ async function main(): Promise<void> {
         gc?.();
         return memoryReport();
       },
+      /** A V8 heap snapshot to `path` (bench/heap-breakdown.ts compares two): what the heap holds, by object. */
+      heapSnapshot: (args) => writeHeapSnapshot((args as { path: string }).path),
       watchApprovals(args) {
         watchApprovals = (args as { on: boolean }).on;
         pendingSeen.length = 0;
@@ -78,6 +81,8 @@ async function main(): Promise<void> {
       },
       pendingSeen: () => pendingSeen,
       storage: () => storageStats(memory),
+      /** The on-behalf-of exchange's counts and its caches' sizes (PimSessions.stats()). */
+      identity: () => app.pimSessions.stats(),
 
       graphCounts() {
         const result = counts;

@@ -2,6 +2,8 @@ import type { CardCosts } from './cards';
 import type { ConnectorCounts } from './connector';
 import type { CpuShare } from './cpu';
 import { type HostileInputCosts, hostileInputTargets } from './hostile-inputs';
+import type { PimSessionsStats } from '../src/identity/pim-sessions';
+import { identityLines, identityTargets } from './identity-targets';
 import type { MemoryReport } from './ipc';
 import type { StorageStats } from './pim-bot';
 import type { AuthorityCounts } from './stack';
@@ -87,12 +89,16 @@ export interface BenchResults {
   memory?: {
     conversations: number;
     idle: MemoryReport;
+    /** After GC with half the conversations live: (afterGc - halfway) / (conversations / 2) is one more's cost. */
+    halfway?: MemoryReport;
     afterConversations: MemoryReport;
     afterGc: MemoryReport;
     storage: StorageStats;
     modules?: Record<string, number>;
     /** The same 1,000 conversations in a bot started with V8 heap caps. */
     tuned?: { flags: string; afterConversations: MemoryReport };
+    /** PimSessions.stats() after the conversations: exchanges made, tokens kept and their bytes. */
+    identity?: PimSessionsStats;
   };
   targets?: Target[];
 }
@@ -150,15 +156,13 @@ export function evaluateTargets(results: BenchResults): Target[] {
         `Each activation turn waits on ${a.authorityCallsPerTurn} Entra authority requests and ${a.graphCallsPerTurn} Graph calls ` +
         `(${a.graphMsPerTurn} ms of Graph time per turn as the bot sees it) and burns ${a.cpuMsPerTurn} ms of bot CPU, against ` +
         `${e.cpuMsPerTurn} ms and no outbound call for the echo bot. Every request of the bench comes from a different user ` +
-        '(wrk builds each from a new user id), so every command turn is a cold user: the (demo) SSO token, the authority ' +
-        'metadata and one on-behalf-of exchange, before the Graph reads. PimSessions keeps that credential (and its Graph ' +
-        'token) per user token, so the same user’s confirm turn makes no authority request.' +
+        '(wrk builds each from a new user id), so every command turn is a cold user: the (demo) SSO token and one ' +
+        'on-behalf-of exchange, before the Graph reads. The Graph token is kept per user token (src/identity/obo-exchange.ts), ' +
+        'so the same user’s confirm turn makes no authority request.' +
         shared;
       t.fix =
-        'For the cold turn: share the authority metadata between credentials (one MSAL ConfidentialClientApplication ' +
-        'whose OBO cache is keyed by assertion, instead of one OnBehalfOfCredential per user token). Even then a turn that ' +
-        'makes network round trips cannot match a turn that makes none at c=1: the realistic floor for the confirm turn is ' +
-        'echo + one Graph POST.' +
+        'A turn that makes network round trips cannot match a turn that makes none at c=1: the realistic floor for the ' +
+        'cold command turn is echo + the SSO token + one exchange + the Graph reads, for the confirm turn echo + one Graph POST.' +
         (coldAuth
           ? ` Measured: an activation (command + confirm) makes ${coldAuth} authority requests for a cold user and ` +
             `${warmAuth} for a user whose token the bot already holds.`
@@ -332,6 +336,7 @@ export function evaluateTargets(results: BenchResults): Target[] {
     targets.push(t);
   }
   if (results.hostile) targets.push(...hostileInputTargets(results.hostile));
+  targets.push(...identityTargets(results));
   return targets;
 }
 
@@ -478,8 +483,8 @@ export function printReport(results: BenchResults): void {
       wrap(
         'Cached (src/activation/activation-service.ts): activation policies, shared by all users, 5 min (2,000 entries); ' +
           'each user’s eligibility 60 s (10,000 users), dropped after the user activates or deactivates. Not cached: active ' +
-          'assignments, approvals, the user’s Graph token (a new on-behalf-of credential every time PimSessions.forTurn runs), ' +
-          'approver look-ups.',
+          'assignments, approvals, approver look-ups. The user’s Graph token is kept per user token until 5 minutes before it ' +
+          'expires (src/identity/obo-exchange.ts, 5,000 tokens / 16 MiB at most).',
         '  ',
       ),
     );
@@ -557,6 +562,7 @@ export function printReport(results: BenchResults): void {
         ),
       );
     }
+    out.push(...identityLines(results).map((line) => wrap(line, '  ')));
     if (mem.tuned) {
       out.push(
         `  the same with ${mem.tuned.flags}: ${mem.tuned.afterConversations.rssMb} MB RSS (heap ${mem.tuned.afterConversations.heapUsedMb} MB)`,

@@ -15,6 +15,7 @@ import { writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { PimSessionsStats } from '../src/identity/pim-sessions';
 import { loadOrCreateCertificateAuthority } from '../simulators/tls/certificate-authority';
 import { measureCards } from './cards';
 import { type BenchUser, benchUser, type ClientContext, invoke, pool, say, submit } from './client';
@@ -50,6 +51,14 @@ const SCALE_TURNS = 8;
 const HEAVY_SMALL_TURNS = 20;
 /** V8 flags that cap the heap headroom a burst of turns leaves behind (the memory phase's second run). */
 const TUNED_HEAP_FLAGS = ['--max-semi-space-size=1', '--max-old-space-size=160'];
+/**
+ * BENCH_PHASES picks phases (comma-separated; default all): rounds (needs wrk), calls (Graph and authority
+ * requests per operation), hostile, approval, scale, memory. E.g. `BENCH_PHASES=calls,memory` for the
+ * token exchange's figures (authority requests per activation, heap per live conversation) in about a minute.
+ */
+const PHASES = new Set(
+  (process.env.BENCH_PHASES ?? 'rounds,calls,hostile,approval,scale,memory').split(',').map((p) => p.trim()),
+);
 /** The whole run must stay under 5 minutes: past this, what was measured is written and the run stops. */
 const BUDGET_MS = 290_000;
 
@@ -151,7 +160,7 @@ function moduleMemory(): Record<string, number> {
 }
 
 async function main(): Promise<void> {
-  checkWrk();
+  if (PHASES.has('rounds')) checkWrk();
   // The CA must exist before any child starts: NODE_EXTRA_CA_CERTS is read once, at process start.
   const caDir = join(root, '.local', 'ca');
   const ca = loadOrCreateCertificateAuthority(caDir);
@@ -204,7 +213,10 @@ async function main(): Promise<void> {
       timeoutMs: 120_000,
     });
     workers.add(stack as Worker<unknown>);
-    const echo = await startWorker<BotInfo>(here('echo-bot.ts'), { env: { ...baseEnv, PORT: '0' } });
+    const echo = await startWorker<BotInfo>(here('echo-bot.ts'), {
+      env: { ...baseEnv, PORT: '0' },
+      execArgv: ['--expose-gc'],
+    });
     workers.add(echo as Worker<unknown>);
     const botEnv = {
       ...baseEnv,
@@ -226,7 +238,7 @@ async function main(): Promise<void> {
       return w;
     };
     let bot = await startBot();
-    const echoIdle = await echo.call<MemoryReport>('memory');
+    const echoIdle = await echo.call<MemoryReport>('gc');
     log(`up: bot ${bot.info.url}, echo ${echo.info.url}, graph ${stack.info.graphUrl}`);
 
     let runCounter = 0;
@@ -304,65 +316,80 @@ async function main(): Promise<void> {
     await smokeTest(ctx(), connector, stack, load);
     log('smoke test passed: one-line activation + confirm → Active');
 
-    // 1. Warm-up (JIT, connection pools, the shared policy cache), then the rounds, interleaved by
-    // concurrency so the echo floor and PIM Bot are measured minutes apart at most.
-    const activateArgs = { command: `activate ${ROLES.noApproval.name} 1h`, confirmKey: roleKey(ROLES.noApproval.id) };
-    await load({ fixture: 'round', base: USERS.warmup, count: POOL, roles: ['noApproval', 'justification'] });
-    await measureRound('echo', 10, { base: 0, count: 10_000 }, { seconds: 2, warmup: true });
-    await measureRound('help', 10, { base: 0, count: 10_000 }, { seconds: 2, warmup: true });
-    await measureRound('roles', 10, { base: USERS.warmup, count: 150 }, { seconds: 2, warmup: true });
-    await measureRound(
-      'activate',
-      10,
-      { base: USERS.warmup + 150, count: 250 },
-      { seconds: 2, warmup: true, ...activateArgs },
-    );
-    for (const [i, c] of CONCURRENCY.entries()) {
-      await measureRound('echo', c, { base: 0, count: 10_000 });
-      await measureRound('help', c, { base: USERS.help, count: 10_000 });
-      const roles = { base: USERS.roles + i * POOL, count: POOL };
-      await load({ fixture: 'round', ...roles, roles: ['noApproval', 'justification'] });
-      await measureRound('roles', c, roles);
-      const activate = { base: USERS.activate + i * POOL, count: POOL };
-      await load({ fixture: 'round', ...activate, roles: ['noApproval'] });
-      await measureRound('activate', c, activate, activateArgs);
+    if (PHASES.has('rounds')) {
+      // 1. Warm-up (JIT, connection pools, the shared policy cache), then the rounds, interleaved by
+      // concurrency so the echo floor and PIM Bot are measured minutes apart at most.
+      const activateArgs = {
+        command: `activate ${ROLES.noApproval.name} 1h`,
+        confirmKey: roleKey(ROLES.noApproval.id),
+      };
+      await load({ fixture: 'round', base: USERS.warmup, count: POOL, roles: ['noApproval', 'justification'] });
+      await measureRound('echo', 10, { base: 0, count: 10_000 }, { seconds: 2, warmup: true });
+      await measureRound('help', 10, { base: 0, count: 10_000 }, { seconds: 2, warmup: true });
+      await measureRound('roles', 10, { base: USERS.warmup, count: 150 }, { seconds: 2, warmup: true });
+      await measureRound(
+        'activate',
+        10,
+        { base: USERS.warmup + 150, count: 250 },
+        { seconds: 2, warmup: true, ...activateArgs },
+      );
+      for (const [i, c] of CONCURRENCY.entries()) {
+        await measureRound('echo', c, { base: 0, count: 10_000 });
+        await measureRound('help', c, { base: USERS.help, count: 10_000 });
+        const roles = { base: USERS.roles + i * POOL, count: POOL };
+        await load({ fixture: 'round', ...roles, roles: ['noApproval', 'justification'] });
+        await measureRound('roles', c, roles);
+        const activate = { base: USERS.activate + i * POOL, count: POOL };
+        await load({ fixture: 'round', ...activate, roles: ['noApproval'] });
+        await measureRound('activate', c, activate, activateArgs);
+      }
+      await settle(connector);
     }
-    await settle(connector);
     results.echoMemory = { idle: echoIdle, afterLoad: await echo.call<MemoryReport>('memory') };
 
     // 2. Graph calls per operation (sequential, one user at a time).
-    results.graphCalls = await graphCallsPerOperation(ctx(), stack, bot, load);
-    log('Graph calls per operation measured');
+    if (PHASES.has('calls')) {
+      results.graphCalls = await graphCallsPerOperation(ctx(), stack, bot, load);
+      log('Graph calls per operation measured');
+    }
 
     // 2b. Long inputs and Graph storms, in echo turns (the abuse tests' speed goals).
-    await load({ fixture: 'round', base: USERS.hostile, count: HOSTILE_USERS, roles: ['noApproval'] });
-    const echoCtx = { ...ctx(), botUrl: echo.info.url };
-    results.hostile = await hostileInputCosts({ echo: echoCtx, ctx, stack, base: USERS.hostile });
-    log(`hostile inputs measured (echo turn ${results.hostile.echoTurnMs} ms)`);
+    if (PHASES.has('hostile')) {
+      await load({ fixture: 'round', base: USERS.hostile, count: HOSTILE_USERS, roles: ['noApproval'] });
+      const echoCtx = { ...ctx(), botUrl: echo.info.url };
+      results.hostile = await hostileInputCosts({ echo: echoCtx, ctx, stack, base: USERS.hostile });
+      log(`hostile inputs measured (echo turn ${results.hostile.echoTurnMs} ms)`);
+    }
 
     // 3. Approval delivery.
-    results.approval = await approvalDelivery(ctx(), connector, stack, bot, load);
-    log(`approval delivery: p50 ${results.approval.latency.p50Ms} ms, p99 ${results.approval.latency.p99Ms} ms`);
+    if (PHASES.has('approval')) {
+      results.approval = await approvalDelivery(ctx(), connector, stack, bot, load);
+      log(`approval delivery: p50 ${results.approval.latency.p50Ms} ms, p99 ${results.approval.latency.p99Ms} ms`);
+    }
 
     // 4. Scale.
-    results.scale = await scale(ctx, stack, bot, load);
+    if (PHASES.has('scale')) {
+      results.scale = await scale(ctx, stack, bot, load);
+    }
 
     // 5. Memory: a fresh bot process; 1,000 users each stopped mid-dialog (at the confirmation). Then the
     // same with V8's heap headroom capped, to show how much of the RSS is headroom.
-    await load({ fixture: 'round', base: USERS.live, count: 2 * LIVE_CONVERSATIONS, roles: ['noApproval'] });
-    await bot.stop();
-    workers.delete(bot as Worker<unknown>);
-    bot = await startBot();
-    results.memory = await liveConversations(ctx(), connector, bot, USERS.live);
-    log(`memory: ${results.memory.afterConversations.rssMb} MB RSS with ${LIVE_CONVERSATIONS} live conversations`);
-    results.memory.modules = moduleMemory();
-    if (Date.now() - startedAt < BUDGET_MS - 60_000) {
+    if (PHASES.has('memory')) {
+      await load({ fixture: 'round', base: USERS.live, count: 2 * LIVE_CONVERSATIONS, roles: ['noApproval'] });
       await bot.stop();
       workers.delete(bot as Worker<unknown>);
-      bot = await startBot(TUNED_HEAP_FLAGS);
-      const tuned = await liveConversations(ctx(), connector, bot, USERS.liveTuned);
-      results.memory.tuned = { flags: TUNED_HEAP_FLAGS.join(' '), afterConversations: tuned.afterConversations };
-      log(`memory, ${TUNED_HEAP_FLAGS.join(' ')}: ${tuned.afterConversations.rssMb} MB RSS`);
+      bot = await startBot();
+      results.memory = await liveConversations(ctx(), connector, bot, USERS.live);
+      log(`memory: ${results.memory.afterConversations.rssMb} MB RSS with ${LIVE_CONVERSATIONS} live conversations`);
+      results.memory.modules = moduleMemory();
+      if (Date.now() - startedAt < BUDGET_MS - 60_000) {
+        await bot.stop();
+        workers.delete(bot as Worker<unknown>);
+        bot = await startBot(TUNED_HEAP_FLAGS);
+        const tuned = await liveConversations(ctx(), connector, bot, USERS.liveTuned);
+        results.memory.tuned = { flags: TUNED_HEAP_FLAGS.join(' '), afterConversations: tuned.afterConversations };
+        log(`memory, ${TUNED_HEAP_FLAGS.join(' ')}: ${tuned.afterConversations.rssMb} MB RSS`);
+      }
     }
 
     clearTimeout(watchdog);
@@ -595,19 +622,33 @@ async function liveConversations(
 ): Promise<NonNullable<BenchResults['memory']>> {
   await say(ctx, benchUser(USERS.warmup), 'help');
   const idle = await bot.call<MemoryReport>('gc');
+  // BENCH_HEAP_SNAPSHOTS=dir: snapshots idle and after GC, for `npx tsx bench/heap-breakdown.ts dir/idle… dir/live…`.
+  const snapshots = process.env.BENCH_HEAP_SNAPSHOTS;
+  const snapshot = (name: string) =>
+    snapshots ? bot.call('heapSnapshot', { path: join(snapshots, `${name}-${firstUser}.heapsnapshot`) }) : undefined;
+  await snapshot('idle');
   connector.reset();
   const users = Array.from({ length: LIVE_CONVERSATIONS }, (_, i) => benchUser(firstUser + i));
-  await pool(users, 20, async (u) => {
+  const half = LIVE_CONVERSATIONS / 2;
+  const start = async (u: BenchUser) => {
     await say(ctx, u, `activate ${ROLES.noApproval.name} 1h`);
-  });
+  };
+  // Half, GC, the other half: the second half's growth is what one more conversation costs, without the one-time
+  // costs of the first turns (JIT code, pools, the shared policy cache).
+  await pool(users.slice(0, half), 20, start);
+  const halfway = await bot.call<MemoryReport>('gc');
+  await snapshot('half');
+  await pool(users.slice(half), 20, start);
   const confirmations = connector.counts().confirmCards;
   if (confirmations !== LIVE_CONVERSATIONS) {
     throw new Error(`expected ${LIVE_CONVERSATIONS} dialogs waiting at the confirmation, got ${confirmations}`);
   }
   const afterConversations = await bot.call<MemoryReport>('memory');
   const afterGc = await bot.call<MemoryReport>('gc');
+  await snapshot('live');
   const storage = await bot.call<StorageStats>('storage');
-  return { conversations: LIVE_CONVERSATIONS, idle, afterConversations, afterGc, storage };
+  const identity = await bot.call<PimSessionsStats>('identity');
+  return { conversations: LIVE_CONVERSATIONS, idle, halfway, afterConversations, afterGc, storage, identity };
 }
 
 main().catch((err: unknown) => {

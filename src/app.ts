@@ -60,6 +60,8 @@ export interface RunningApp extends RunningServer {
   feed: ActivationFeed;
   lifecycle: ActivationLifecycle;
   scheduler: Scheduler;
+  /** The users' sessions: their token caches' sizes and the exchanges made (stats(), for the bench). */
+  pimSessions: PimSessions;
 }
 
 /** Graph calls in the logs: method, path, status, time and Graph's request-id; never headers or bodies. */
@@ -137,12 +139,15 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     allowedTenantIds: config.inbound.allowedTenantIds,
     // Not options.now: a token's exp/nbf are the authority's real time, whatever clock the tenant's schedules follow.
   });
-  const sessions = new TurnSessions(
-    tokens,
-    new PimSessions({ entra: config.entra, graphBaseUrl: config.graphBaseUrl, observer, now: options.now }),
-    verifier,
-    logger,
-  );
+  const pimSessions = new PimSessions({
+    entra: config.entra,
+    graphBaseUrl: config.graphBaseUrl,
+    observer,
+    now: options.now,
+    // The metadata the verifier reads: the exchange asks the authority for tokens only.
+    authorityMetadata: async () => (await openIdKeys.keySet()).document,
+  });
+  const sessions = new TurnSessions(tokens, pimSessions, verifier, logger);
   const scheduler = options.scheduler ?? createScheduler(config, logger, options.now);
   const botAppId = config.bot.appId ?? '';
   const refs = new ConversationReferenceStore(storage);
@@ -269,6 +274,7 @@ export async function startApp(config: AppConfig, logger: Logger, options: AppOp
     feed: services.feed,
     lifecycle: services.lifecycle,
     scheduler,
+    pimSessions,
     shutdown: async (reason: string) => {
       await stopBackground();
       await shutdown(reason);

@@ -31,8 +31,10 @@ function noCredential(purpose: string): Error {
 }
 
 /**
- * Graph token on behalf of the user whose token Teams gave the bot. One credential per user token:
- * MSAL caches the exchanged token inside it, and it must never outlive or be shared beyond that user.
+ * Graph token on behalf of the user whose token Teams gave the bot, as a standalone @azure/identity credential: for
+ * tests and tools that need one user's delegated client. The bot itself exchanges every user's token through one
+ * shared MSAL client with a bounded cache (./obo-exchange, PimSessions). One credential per user token: MSAL caches the
+ * exchanged token inside it, and it must never outlive or be shared beyond that user.
  * The app authenticates with its certificate when AAD_APP_CLIENT_CERTIFICATE_PATH is set (a signed
  * assertion, nothing reusable on the wire), else with its secret. `additionalPolicies` go to the credential's own
  * HTTP client (e.g. one that reads the token endpoint's refusals: ./obo-refusal).

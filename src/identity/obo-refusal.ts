@@ -1,64 +1,14 @@
-import type { TokenCredentialOptions } from '@azure/identity';
-
-type PipelinePolicyConfig = NonNullable<TokenCredentialOptions['additionalPolicies']>[number];
-
-/** What Entra's token endpoint said when it refused a request (RFC 6749 5.2 plus Entra's fields); never a token. */
+/**
+ * What Entra's token endpoint said when it refused a request (RFC 6749 5.2 plus Entra's fields); never a token.
+ * ./obo-exchange reads it from MSAL's error (errorCode, subError, claims, errorNo). (@azure/identity's credentials
+ * dropped the claims: Azure/azure-sdk-for-js#38707, which is why the exchange calls MSAL itself.)
+ */
 export interface TokenEndpointRefusal {
   error?: string;
   suberror?: string;
   /** The claims challenge, JSON: what an interactive sign-in must satisfy. */
   claims?: string;
   codes: number[];
-}
-
-/**
- * Keeps the last refusal the token endpoint answered a credential with. @azure/identity turns MSAL's
- * InteractionRequiredAuthError (which has `claims`) into an AuthenticationRequiredError with the message only,
- * dropping the claims (Azure/azure-sdk-for-js#38707, 4.13.1); a pipeline policy of the credential's own HTTP client
- * (`additionalPolicies`) still sees Entra's JSON answer. One recorder per credential, that is per user token.
- */
-export class TokenEndpointRefusals {
-  private last: TokenEndpointRefusal | undefined;
-
-  /** The policy to give the credential (`additionalPolicies`). */
-  readonly policy: PipelinePolicyConfig = {
-    position: 'perCall',
-    policy: {
-      name: 'pimbotTokenEndpointRefusals',
-      sendRequest: async (request, next) => {
-        const response = await next(request);
-        if (response.status === 400 || response.status === 401) {
-          const refusal = parseRefusal(response.bodyAsText);
-          if (refusal) this.last = refusal;
-        }
-        return response;
-      },
-    },
-  };
-
-  /** The last refusal, forgotten once read (the next failure is judged on its own answer). */
-  take(): TokenEndpointRefusal | undefined {
-    const last = this.last;
-    this.last = undefined;
-    return last;
-  }
-}
-
-function parseRefusal(text: string | null | undefined): TokenEndpointRefusal | undefined {
-  if (!text) return undefined;
-  let body: Record<string, unknown>;
-  try {
-    const parsed: unknown = JSON.parse(text);
-    if (typeof parsed !== 'object' || parsed === null) return undefined;
-    body = parsed as Record<string, unknown>;
-  } catch {
-    return undefined;
-  }
-  const nonEmpty = (v: unknown) => (typeof v === 'string' && v ? v : undefined);
-  const codes = Array.isArray(body.error_codes)
-    ? body.error_codes.filter((c): c is number => typeof c === 'number')
-    : [];
-  return { error: nonEmpty(body.error), suberror: nonEmpty(body.suberror), claims: nonEmpty(body.claims), codes };
 }
 
 /**
@@ -94,8 +44,8 @@ export function aadstsCodes(err: unknown): number[] {
 }
 
 /**
- * The refusal of an on-behalf-of exchange, from the failure @azure/identity threw and the answer recorded beside it
- * (TokenEndpointRefusals); undefined for anything else (network, configuration, an expired assertion…).
+ * The refusal of an on-behalf-of exchange, from the failure (its message keeps Entra's AADSTS codes) and Entra's
+ * answer when known (MSAL's error fields, ./obo-exchange); undefined for anything else (network, configuration, an expired assertion…).
  * `withClaims`: the exchange asked for claims itself (PIM's step-up, a CAE challenge): MFA needed there is that
  * step-up's business, not a policy on the exchange.
  */

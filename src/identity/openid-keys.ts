@@ -16,6 +16,8 @@ export interface OpenIdKeySet {
   issuer: string;
   /** For jose's jwtVerify. */
   keys: JWTVerifyGetKey;
+  /** The metadata document as read (JSON): MSAL takes it as `authorityMetadata` instead of fetching it again. */
+  document: string;
 }
 
 export interface OpenIdKeysOptions {
@@ -70,10 +72,12 @@ export class OpenIdKeys {
     const timeoutMs = this.options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.fetches++;
     let body: { issuer?: unknown; jwks_uri?: unknown };
+    let document: string;
     try {
       const res = await fetch(this.metadataUrl, { signal: AbortSignal.timeout(timeoutMs), redirect: 'error' });
       if (!res.ok) throw new Error(`HTTP ${res.status}`);
-      body = (await res.json()) as typeof body;
+      document = await res.text();
+      body = JSON.parse(document) as typeof body;
     } catch (err) {
       throw new OpenIdMetadataUnavailable(
         `the OpenID metadata could not be read (${err instanceof Error ? err.message : 'error'})`,
@@ -85,6 +89,7 @@ export class OpenIdKeys {
     }
     return {
       issuer,
+      document,
       keys: createRemoteJWKSet(new URL(jwksUri), {
         timeoutDuration: timeoutMs,
         ...(this.options.cooldownMs !== undefined ? { cooldownDuration: this.options.cooldownMs } : {}),

@@ -1,15 +1,14 @@
 import { createHash } from 'node:crypto';
-import type { AccessToken, TokenCredential } from '@azure/identity';
+import type { AccessToken, GetTokenOptions, TokenCredential } from '@azure/identity';
 import { type EntraAppConfig, PUBLIC_CLOUD } from '../config';
 import type { GraphCallObserver, RetryPolicy } from '../pim/graph-middleware';
 import { GraphTransport } from '../pim/graph-transport';
 import { PimClient } from '../pim/pim-client';
 import { TtlCache } from '../shared/ttl-cache';
-import { AccessTokenCredential, CaeCapableCredential, ClaimsChallengeCredential } from './claims-credential';
-import { onBehalfOfCredential } from './graph-credentials';
-import { classifyOboRefusal, type OboRefusal, TokenEndpointRefusals } from './obo-refusal';
-import { RefusalWatchCredential } from './refusal-watch-credential';
-import { SingleFlightCredential } from './single-flight-credential';
+import { AccessTokenCredential } from './claims-credential';
+import type { CacheStats } from './graph-token-cache';
+import { type ExchangeRequest, type OboExchangeStats, OboTokenExchange } from './obo-exchange';
+import { classifyOboRefusal, type OboRefusal } from './obo-refusal';
 import { reuseFor } from './token-expiry';
 
 export interface PimSessionsOptions {
@@ -19,11 +18,21 @@ export interface PimSessionsOptions {
   retry?: RetryPolicy;
   /** The app's clock (tests run the simulated tenant's): token lifetimes are judged on it. */
   now?: () => Date;
+  /** The exchange (default: one for `entra`, with this clock): tests pass one with smaller bounds. */
+  exchange?: OboTokenExchange;
+  /** The authority's OpenID metadata document the process reads anyway (OpenIdKeys): see OboTokenExchange. */
+  authorityMetadata?: () => Promise<string | undefined>;
 }
 
-/** On-behalf-of credentials kept for reuse (one per user token, in memory); the oldest go first. */
-const MAX_CACHED_CREDENTIALS = 1_000;
-/** A credential is dropped this long before its user token expires (its Graph token would soon follow). */
+/** What PimSessions keeps, for the bench and diagnostics (counts and sizes, never a token or key). */
+export interface PimSessionsStats {
+  exchange: OboExchangeStats;
+  refusals: Pick<CacheStats, 'entries' | 'maxEntries'>;
+}
+
+/** Refusals remembered (one per user token Entra refused, in memory); the oldest go first. */
+const MAX_REFUSALS = 1_000;
+/** A step-up token is dropped this long before it expires. */
 const EXPIRY_MARGIN_MS = 2 * 60_000;
 /** The scope every Graph call asks for (GraphTransport): the session check asks for the same, so MSAL's cache serves both. */
 const GRAPH_SCOPE = PUBLIC_CLOUD.graphScope;
@@ -35,10 +44,9 @@ export type SessionCheck = { kind: 'ok' } | OboRefusal;
 
 /**
  * Builds the PIM client of a user from their token for the bot (Teams SSO or the dev identity),
- * exchanged on-behalf-of for Graph. One credential per user token, kept in this process's memory (never
- * in state, never logged) while that token is valid: MSAL caches the Graph token inside it, so a user's
- * next turns make no on-behalf-of exchange until it nears expiry. Teams hands the bot the same SSO token
- * until then.
+ * exchanged on-behalf-of for Graph (./obo-exchange: one confidential client for the app, the Graph token kept by the
+ * hash of the user token in this process's memory, never in state, never logged, until it nears expiry), so a
+ * user's next turns make no on-behalf-of exchange. Teams hands the bot the same SSO token until then.
  *
  * Entra may refuse the exchange (./obo-refusal), on the first exchange or on the claims refresh Graph's CAE challenge
  * asks for:
@@ -49,7 +57,7 @@ export type SessionCheck = { kind: 'ok' } | OboRefusal;
  * - admin consent is missing: the caller says so.
  */
 export class PimSessions {
-  private readonly credentials: TtlCache<TokenCredential>;
+  private readonly exchange: OboTokenExchange;
   /** Why Entra refused a user token (by hash), until it would have expired anyway (ended) or for a while (others). */
   private readonly refusals: TtlCache<OboRefusal>;
   private readonly now: () => Date;
@@ -57,8 +65,10 @@ export class PimSessions {
   constructor(private readonly options: PimSessionsOptions) {
     this.now = options.now ?? (() => new Date());
     const clock = () => this.now().getTime();
-    this.credentials = new TtlCache<TokenCredential>(60 * 60_000, MAX_CACHED_CREDENTIALS, clock);
-    this.refusals = new TtlCache<OboRefusal>(60 * 60_000, MAX_CACHED_CREDENTIALS, clock);
+    this.exchange =
+      options.exchange ??
+      new OboTokenExchange({ entra: options.entra, now: clock, authorityMetadata: options.authorityMetadata });
+    this.refusals = new TtlCache<OboRefusal>(60 * 60_000, MAX_REFUSALS, clock);
   }
 
   /** Whether Entra refused this user token as a grant (in this process): the user must sign in again. */
@@ -73,8 +83,8 @@ export class PimSessions {
 
   /**
    * Whether the session on this token holds, before a turn acts on it: the on-behalf-of exchange the first Graph
-   * call would make anyway (its Graph token is cached for the calls that follow; a cached session answers from
-   * memory). A refusal says why; any other failure is left to the Graph call, which reports it as before.
+   * call would make anyway (its Graph token is kept for the calls that follow; a kept token answers from memory).
+   * A refusal says why; any other failure is left to the Graph call, which reports it as before.
    */
   async check(assertion: string): Promise<SessionCheck> {
     const known = this.refusalOf(assertion);
@@ -100,19 +110,19 @@ export class PimSessions {
    */
   adoptStepUp(assertion: string, token: AccessToken): void {
     const key = keyOf(assertion);
-    const ttl = token.expiresOnTimestamp - EXPIRY_MARGIN_MS - this.now().getTime();
-    if (ttl <= 0) return;
+    const until = token.expiresOnTimestamp - EXPIRY_MARGIN_MS;
+    if (until <= this.now().getTime()) return;
     this.refusals.delete(key);
-    this.credentials.set(key, new AccessTokenCredential(token), ttl);
+    this.exchange.adopt(key, [GRAPH_SCOPE], token, until);
   }
 
   /**
    * The user's PimClient on their token. With `claims` (PIM asked for MFA or an authentication context),
-   * a fresh exchange asks Entra for a token meeting them, never the cached one.
+   * a fresh exchange asks Entra for a token meeting them, never the kept one (nor is its token kept).
    */
   forAssertion(assertion: string, principalId: string | undefined, claims?: string): PimClient {
     const credential = claims
-      ? new ClaimsChallengeCredential(onBehalfOfCredential(this.options.entra, assertion), claims)
+      ? new ExchangeCredential(this.exchange, { key: keyOf(assertion), assertion, claims })
       : this.credentialFor(assertion);
     return this.client(credential, principalId);
   }
@@ -122,32 +132,31 @@ export class PimSessions {
     return this.client(new AccessTokenCredential(token), principalId);
   }
 
-  private credentialFor(assertion: string): TokenCredential {
+  stats(): PimSessionsStats {
+    return { exchange: this.exchange.stats(), refusals: { entries: this.refusals.size, maxEntries: MAX_REFUSALS } };
+  }
+
+  /**
+   * The session's credential (what the user's Graph transport is given): the kept Graph token or one exchange, CP1
+   * declared (the CAE claims refresh Graph's challenge asks for keeps its new token), and Entra's refusals remembered.
+   * Refusals are watched on the plain exchange and the CAE claims refresh alike.
+   */
+  credentialFor(assertion: string): TokenCredential {
     const key = keyOf(assertion);
-    const hit = this.credentials.get(key);
-    if (hit) return hit;
-    const ttl = reuseFor(assertion, EXPIRY_MARGIN_MS, this.now().getTime());
-    const answers = new TokenEndpointRefusals();
-    // CP1 inside the single flight: the cached token is the CAE one, and CAE challenges reach the transport.
-    // The refusal watch sits next to Entra, so it sees the plain exchange and the CAE claims refresh alike.
-    const credential = new SingleFlightCredential(
-      new CaeCapableCredential(
-        new RefusalWatchCredential(
-          onBehalfOfCredential(this.options.entra, assertion, [answers.policy]),
-          answers,
-          (refusal) => {
-            if (refusal.kind === 'ended') {
-              this.credentials.delete(key);
-              this.refusals.set(key, refusal, Math.max(ttl, 60_000));
-            } else {
-              this.refusals.set(key, refusal, REFUSAL_MEMORY_MS);
-            }
-          },
-        ),
-      ),
-    );
-    if (ttl > 0) this.credentials.set(key, credential, ttl);
-    return credential;
+    return new ExchangeCredential(this.exchange, {
+      key,
+      assertion,
+      keepClaimsToken: true,
+      onRefused: (refusal) => {
+        if (refusal.kind === 'ended') {
+          this.exchange.forget(key, [GRAPH_SCOPE]);
+          const ttl = reuseFor(assertion, EXPIRY_MARGIN_MS, this.now().getTime());
+          this.refusals.set(key, refusal, Math.max(ttl, 60_000));
+        } else {
+          this.refusals.set(key, refusal, REFUSAL_MEMORY_MS);
+        }
+      },
+    });
   }
 
   private client(credential: TokenCredential, principalId?: string): PimClient {
@@ -166,4 +175,25 @@ export class PimSessions {
 /** Caches are keyed by a hash: their keys are not the tokens themselves. */
 function keyOf(assertion: string): string {
   return createHash('sha256').update(assertion).digest('base64url');
+}
+
+/**
+ * A TokenCredential over the shared exchange for one user token: what the Graph transport asks for a token. Made per
+ * turn (a few fields); the state that lasts (the Graph token, refusals) lives in the exchange and PimSessions.
+ * Claims asked by the transport (a CAE challenge) or fixed here (PIM's step-up) make a new exchange.
+ */
+class ExchangeCredential implements TokenCredential {
+  constructor(
+    private readonly exchange: OboTokenExchange,
+    private readonly request: Omit<ExchangeRequest, 'scopes'>,
+  ) {}
+
+  getToken(scopes: string | string[], options?: GetTokenOptions): Promise<AccessToken> {
+    const claims = this.request.claims ?? options?.claims;
+    return this.exchange.token({
+      ...this.request,
+      scopes: Array.isArray(scopes) ? scopes : [scopes],
+      ...(claims ? { claims } : {}),
+    });
+  }
 }

@@ -7,6 +7,7 @@ import restify from 'restify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EntraAppConfig } from '../../src/config';
 import { appCredential, onBehalfOfCredential } from '../../src/identity/graph-credentials';
+import { PimSessions } from '../../src/identity/pim-sessions';
 import { registerStepUpRoutes, type StepUpSignedIn, StepUpSessions } from '../../src/identity/step-up';
 import { createLogger } from '../../src/observability/logger';
 import { demoBotApplication } from '../../simulators/demo-app';
@@ -111,6 +112,23 @@ describe('certificate credentials against the local Entra authority (issue 13, f
     const sso = await stack.authority.issueTeamsSsoToken({ userId: adele.id, clientId: entra.clientId });
     const obo = await onBehalfOfCredential(entra, sso).getToken(GRAPH);
     expect(decodeJwt(obo?.token ?? '')).toMatchObject({ oid: adele.id, aud: 'https://graph.microsoft.com' });
+  });
+
+  it("PimSessions' shared on-behalf-of client signs a client assertion with the certificate; a stranger's is refused", async () => {
+    const sso = await stack.authority.issueTeamsSsoToken({ userId: adele.id, clientId: entra.clientId });
+    const pims = new PimSessions({ entra, graphBaseUrl: stack.graph.url });
+    const token = await pims.credentialFor(sso).getToken(GRAPH);
+    expect(decodeJwt(token?.token ?? '')).toMatchObject({ oid: adele.id, aud: 'https://graph.microsoft.com' });
+
+    const wrong = { ...entra, clientCertificatePath: pemFile('stranger-obo.pem', stranger.pem) };
+    const refused = await new PimSessions({ entra: wrong, graphBaseUrl: stack.graph.url })
+      .credentialFor(sso)
+      .getToken(GRAPH)
+      .then(
+        () => 'issued',
+        (err: unknown) => String(err),
+      );
+    expect(refused).toMatch(/AADSTS700027|invalid_client/);
   });
 
   it('the step-up sign-in redeems its code with a client assertion and resumes the right user', async () => {
