@@ -234,7 +234,8 @@ describe('ApprovalDecisions.decide: the decision', () => {
     );
     expect(result).toEqual({ outcome: 'failed', request: expect.objectContaining({ id: 'req-1' }), comment: '' });
     expect((await requests.get('req-1'))?.steps.decide).toBeUndefined();
-    expect(logLines.map((l) => JSON.parse(l)).some((l) => l.level === 50 && l.msg === 'approval failed')).toBe(true);
+    const logged = logLines.map((l) => JSON.parse(l)).find((l) => l.level === 50 && l.msg === 'approval failed');
+    expect(logged?.err).toMatchObject({ message: 'socket hang up' });
   });
 
   it('PIM says it was already decided (409): the decision is read back from PIM and recorded as PIM has it', async () => {
@@ -270,6 +271,47 @@ describe('ApprovalDecisions.decide: the decision', () => {
     });
     expect(published).toHaveLength(1);
     expect(followedUp).toEqual([]);
+  });
+
+  it('read back from a multi-stage approval: the stage someone reviewed is the one recorded, with PIM’s name and now as time', async () => {
+    const notReviewed = {
+      id: 's1',
+      status: 'Completed',
+      reviewResult: 'NotReviewed',
+      assignedToMe: false,
+      reviewedById: null,
+      reviewedByName: null,
+      reviewedDateTime: null,
+      justification: null,
+    };
+    const approval: Approval = {
+      id: 'ap-1',
+      kind: 'role',
+      steps: [
+        notReviewed,
+        {
+          ...notReviewed,
+          id: 's2',
+          reviewResult: 'Approve',
+          reviewedById: MEGAN,
+          reviewedByName: 'Megan B. (Graph)',
+        },
+      ],
+    };
+    const { decisions, requests } = await setup();
+    await decisions.decide(
+      clicker(NESTOR, pim({ fails: pimError('AlreadyDecided'), approval }).client),
+      'req-1',
+      'Deny',
+      'x',
+    );
+    const stored = await requests.get('req-1');
+    expect(stored?.status).toBe('approved');
+    expect(stored?.approval?.decision).toEqual({
+      by: { aadObjectId: MEGAN, name: 'Megan B. (Graph)' },
+      at: NOW.toISOString(),
+      comment: undefined,
+    });
   });
 
   it('read back from PIM with nobody reviewed: recorded as timed out, without a decider', async () => {
