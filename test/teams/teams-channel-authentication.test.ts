@@ -124,11 +124,32 @@ describe('TeamsChannelAuthentication', () => {
     const [header, payload, signature] = (await signed()).split('.');
     const tampered = `${header}.${payload}.${signature!.slice(0, -6)}AAAAAA`;
     expect((await refusal(`Bearer ${tampered}`)).status).toBe(401);
+    expect((await refusal(`Bearer ${tampered}`)).message).toMatch(/Unauthorized\. .*signature/);
     expect((await refusal(`Bearer ${await signed({ aud: 'another-bot' })}`)).status).toBe(401);
   });
 
   it('no token at all is 401', async () => {
     expect((await refusal('')).status).toBe(401);
     expect((await refusal('   ')).status).toBe(401);
+  });
+
+  it('the issuer’s keys unreachable is no verdict on the token: not answered as 401', async () => {
+    const closed = await startChannelIssuer({ ca: testCertificateAuthority() });
+    const metadataUrl = closed.openIdMetadataUrl;
+    const token = await closed.channelToken({ botAppId: BOT_APP_ID, serviceUrl: SERVICE_URL });
+    await closed.close();
+    const unreachable = new TeamsChannelAuthentication(
+      botFrameworkAuthOptions({
+        appId: BOT_APP_ID,
+        appPassword: 'not-used-inbound',
+        appType: 'MultiTenant',
+        endpoints: { ToBotFromChannelOpenIdMetadataUrl: metadataUrl },
+      }),
+      undefined,
+      [OUR_TENANT],
+    );
+    const err = await unreachable.authenticateRequest(activity(), `Bearer ${token}`).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(Error);
+    expect(AuthenticationError.isStatusCodeError(err) ? err.statusCode : undefined).not.toBe(401);
   });
 });
