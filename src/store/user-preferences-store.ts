@@ -35,6 +35,7 @@ export class UserPreferencesStore {
   async remember(aadObjectId: string, reported: UserPreferences): Promise<void> {
     const incoming = clean(reported);
     if (incoming.timeZone === undefined && incoming.locale === undefined) return;
+    // Stryker disable next-line MethodExpression: the id is only used through key(), which lowercases it again.
     const id = aadObjectId.toLowerCase();
     const kept = await this.get(id);
     if (kept && !differs(kept, incoming)) return;
@@ -60,6 +61,8 @@ function differs(kept: UserPreferences, next: UserPreferences): boolean {
 /** Only a zone Intl knows and a plausible locale tag: what a client sends is data, not trusted. */
 function clean(reported: UserPreferences): UserPreferences {
   const out: UserPreferences = {};
+  // validZone refuses non-strings, '' and unknown zones itself (no IANA name is 64 long): the cap only spares Intl a long string.
+  // Stryker disable next-line ConditionalExpression,EqualityOperator,StringLiteral: equivalent, see above
   const zone = typeof reported.timeZone === 'string' && reported.timeZone.length <= MAX_LENGTH ? reported.timeZone : '';
   if (validZone(zone)) out.timeZone = zone;
   if (typeof reported.locale === 'string' && LOCALE_TAG.test(reported.locale)) out.locale = reported.locale;

@@ -146,6 +146,11 @@ describe('measureDuration: the raw reading, before limits', () => {
     ['0.5m', { minutes: 0.5, bareNumber: false }],
     ['10 days', { minutes: 14400, bareNumber: false }],
     ['fix', undefined],
+    // ISO and clock forms have units of their own: not bare numbers (the command parser reads the flag).
+    ['PT2H', { minutes: 120, bareNumber: false }],
+    ['1:30', { minutes: 90, bareNumber: false }],
+    ['  ', undefined],
+    ['...', undefined],
   ])('%j → %j', (text, measured) => {
     expect(measureDuration(text)).toEqual(measured);
   });

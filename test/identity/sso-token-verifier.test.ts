@@ -131,6 +131,20 @@ describe('SsoTokenVerifier against the local Entra authority', () => {
     }
   });
 
+  it('a token from the future (the clock an hour behind, beyond the 60 s tolerance) is not yet valid', async () => {
+    const behind = new SsoTokenVerifier({
+      authorityHost: `${stack.authority.url}/`,
+      tenantId: stack.fixture.tenantId,
+      audiences: [stack.botApp.clientId, `api://botid-${stack.botApp.clientId}`],
+      allowedTenantIds: [stack.fixture.tenantId],
+      now: () => new Date(Date.now() - 3600_000),
+    });
+    const err = await behind.verify(await ssoToken(adele.id)).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(SsoTokenRejected);
+    expect(err).toMatchObject({ name: 'SsoTokenRejected', reason: 'notYetValid' });
+    expect((err as Error).message).toBe("The user's token for PIM Bot was refused (notYetValid).");
+  });
+
   it('refuses everything when the authority’s keys cannot be had (never accepts unverified)', async () => {
     const offline = new SsoTokenVerifier({
       authorityHost: 'https://127.0.0.1:9',
