@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { classifyOboRefusal, TokenEndpointRefusals } from '../../src/identity/obo-refusal';
+import { classifyOboRefusal } from '../../src/identity/obo-refusal';
 
 // How a refusal of the on-behalf-of exchange is read, from what @azure/identity throws (an AuthenticationRequiredError
 // whose message keeps MSAL's "<error>: <error_description>", the claims dropped: Azure/azure-sdk-for-js#38707) and the
@@ -82,60 +82,6 @@ describe('classifyOboRefusal', () => {
       ),
     ).toBeUndefined();
     expect(classifyOboRefusal(new Error('connect ECONNREFUSED 127.0.0.1:443'), undefined, false)).toBeUndefined();
-  });
-});
-
-/** What Entra's token endpoint answered (RFC 6749 5.2 + Entra's error_codes, suberror, claims), through the policy. */
-type SendRequest = TokenEndpointRefusals['policy']['policy']['sendRequest'];
-async function answered(recorder: TokenEndpointRefusals, status: number, body: string | undefined) {
-  const response = { status, bodyAsText: body } as Awaited<ReturnType<SendRequest>>;
-  const next = async () => response;
-  expect(await recorder.policy.policy.sendRequest({} as Parameters<SendRequest>[0], next)).toBe(response);
-}
-
-describe('TokenEndpointRefusals', () => {
-  const refusal = JSON.stringify({
-    error: 'interaction_required',
-    suberror: 'basic_action',
-    claims: '{"access_token":{"capolids":{"essential":true,"values":["p1"]}}}',
-    error_codes: [50076, 'x', 70011],
-  });
-
-  it('keeps the last 400/401 answer, parsed, and forgets it once taken', async () => {
-    for (const status of [400, 401]) {
-      const recorder = new TokenEndpointRefusals();
-      await answered(recorder, status, refusal);
-      expect(recorder.take()).toEqual({
-        error: 'interaction_required',
-        suberror: 'basic_action',
-        claims: '{"access_token":{"capolids":{"essential":true,"values":["p1"]}}}',
-        codes: [50076, 70011],
-      });
-      expect(recorder.take()).toBeUndefined();
-    }
-  });
-
-  it('runs per call, under its own name', () => {
-    const { policy } = new TokenEndpointRefusals();
-    expect(policy.position).toBe('perCall');
-    expect(policy.policy.name).toBe('pimbotTokenEndpointRefusals');
-  });
-
-  it('ignores successes, server errors and answers that are not a JSON object', async () => {
-    const recorder = new TokenEndpointRefusals();
-    await answered(recorder, 200, refusal);
-    await answered(recorder, 500, refusal);
-    await answered(recorder, 403, refusal);
-    for (const body of [undefined, '', 'not json', 'null', '42', '"text"']) await answered(recorder, 400, body);
-    expect(recorder.take()).toBeUndefined();
-  });
-
-  it('empty or non-string fields are absent; missing error_codes are none', async () => {
-    const recorder = new TokenEndpointRefusals();
-    await answered(recorder, 400, JSON.stringify({ error: '', suberror: 7, claims: null, error_codes: 'AADSTS1' }));
-    expect(recorder.take()).toEqual({ error: undefined, suberror: undefined, claims: undefined, codes: [] });
-    await answered(recorder, 400, JSON.stringify({ error: 'invalid_grant' }));
-    expect(recorder.take()).toEqual({ error: 'invalid_grant', suberror: undefined, claims: undefined, codes: [] });
   });
 });
 
