@@ -28,7 +28,7 @@ function directory(options: { manager?: DirectoryUser; missingUsers?: string[] }
       if (!user || options.missingUsers?.includes(id)) throw new Error('Request_ResourceNotFound');
       return user;
     },
-    async listGroupMembers(groupId: string) {
+    async listGroupUsersTransitive(groupId: string) {
       calls.push(`group ${groupId}`);
       return groupId === GROUP
         ? [
