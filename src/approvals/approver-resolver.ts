@@ -3,6 +3,22 @@ import type { PolicyApprover } from '../pim/pim-types';
 import type { Person } from '../requests/pim-request';
 
 /**
+ * The people who approve a request, each once (ids compared without case), in the order they were added;
+ * never the requester.
+ */
+export function approverSet(requesterId: string): { add(id: string, name: string): void; found: Map<string, Person> } {
+  const found = new Map<string, Person>();
+  const requester = requesterId.toLowerCase();
+  return {
+    found,
+    add(id, name) {
+      const key = id.toLowerCase();
+      if (key !== requester && !found.has(key)) found.set(key, { aadObjectId: id, name });
+    },
+  };
+}
+
+/**
  * Who may approve, as PIM sees it: single users, members of approver groups (read with the bot's
  * app-only identity; nested groups followed, [3p] UNVERIFIED: DirectoryClient.listGroupUsersTransitive) and
  * the requester's manager. The requester is never their own approver.
@@ -12,11 +28,7 @@ export async function resolveApprovers(
   approvers: readonly PolicyApprover[],
   requesterId: string,
 ): Promise<Person[]> {
-  const found = new Map<string, Person>();
-  const add = (id: string, name: string) => {
-    const key = id.toLowerCase();
-    if (key !== requesterId.toLowerCase() && !found.has(key)) found.set(key, { aadObjectId: id, name });
-  };
+  const { add, found } = approverSet(requesterId);
   for (const approver of approvers) {
     if (approver.type === 'user') {
       const user = await directory.getUser(approver.userId).catch(() => undefined);

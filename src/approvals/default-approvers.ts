@@ -1,5 +1,6 @@
 import type { DirectoryClient } from '../pim/directory-client';
 import type { Person } from '../requests/pim-request';
+import { approverSet } from './approver-resolver';
 
 /**
  * The roles whose holders approve when an Entra role's PIM policy requires approval but names nobody: "If no
@@ -30,11 +31,7 @@ export async function defaultApprovers(
   directory: Pick<DirectoryClient, 'listRoleHolders' | 'listGroupUsersTransitive'>,
   requesterId: string,
 ): Promise<Person[]> {
-  const found = new Map<string, Person>();
-  const add = (id: string, name: string) => {
-    const key = id.toLowerCase();
-    if (key !== requesterId.toLowerCase() && !found.has(key)) found.set(key, { aadObjectId: id, name });
-  };
+  const { add, found } = approverSet(requesterId);
   for (const role of DEFAULT_APPROVER_ROLES) {
     for (const holder of await directory.listRoleHolders(role.id)) {
       // A role held at an administrative unit only is not the tenant-wide administrator the docs name.

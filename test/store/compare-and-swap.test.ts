@@ -166,8 +166,8 @@ describe('readItem / writeItem', () => {
 describe('takeItem', () => {
   it('hands an item out once, and it is gone', async () => {
     const s = new MemoryStore();
-    await s.write({ k: { secret: 's', eTag: '*' } });
-    expect(await takeItem<{ secret: string }>(s, 'k')).toMatchObject({ secret: 's' });
+    await s.write({ k: { payload: 'p', eTag: '*' } });
+    expect(await takeItem<{ payload: string }>(s, 'k')).toMatchObject({ payload: 'p' });
     expect(await takeItem(s, 'k')).toBeUndefined();
     expect(await s.read(['k'])).toEqual({});
   });
@@ -175,7 +175,7 @@ describe('takeItem', () => {
   it('two takers at once: exactly one gets it', async () => {
     for (let round = 0; round < 5; round++) {
       const s = new MemoryStore();
-      await s.write({ k: { secret: 's', eTag: '*' } });
+      await s.write({ k: { payload: 'p', eTag: '*' } });
       const got = await Promise.all([takeItem(s, 'k'), takeItem(s, 'k'), takeItem(s, 'k')]);
       expect(got.filter(Boolean)).toHaveLength(1);
     }
@@ -184,14 +184,14 @@ describe('takeItem', () => {
   it('an item already taken (its delete was lost, e.g. the instance died) is not handed out again', async () => {
     const s = new FaultyStore();
     s.loseDeletes = true;
-    await s.write({ k: { secret: 's', eTag: '*' } });
-    expect(await takeItem(s, 'k')).toMatchObject({ secret: 's' });
+    await s.write({ k: { payload: 'p', eTag: '*' } });
+    expect(await takeItem(s, 'k')).toMatchObject({ payload: 'p' });
     expect(await takeItem(s, 'k')).toBeUndefined();
   });
 
   it('a storage failure that is not a conflict is thrown, not taken for someone else’s take', async () => {
     const s = new FaultyStore();
-    await s.write({ k: { secret: 's', eTag: '*' } });
+    await s.write({ k: { payload: 'p', eTag: '*' } });
     const down = new Error('connect ECONNREFUSED');
     s.failNext = { count: 1, error: () => down };
     await expect(takeItem(s, 'k')).rejects.toBe(down);

@@ -5,6 +5,7 @@ import { type ChannelIssuer, startChannelIssuer } from '../../simulators/botfram
 import { botFrameworkAuthOptions } from '../../src/teams/bot-framework-settings';
 import { TeamsChannelAuthentication } from '../../src/teams/teams-channel-authentication';
 import { testCertificateAuthority } from '../support/local-ca';
+import { fakeSecret } from '../support/fake-secrets';
 
 /**
  * Inbound Bot Framework authentication, one token at a time, against the local stand-in of the Bot Connector's
@@ -33,7 +34,7 @@ function auth() {
   return new TeamsChannelAuthentication(
     botFrameworkAuthOptions({
       appId: BOT_APP_ID,
-      appPassword: 'not-used-inbound',
+      appPassword: fakeSecret('not-used-inbound'),
       appType: 'MultiTenant',
       endpoints: { ToBotFromChannelOpenIdMetadataUrl: channel.openIdMetadataUrl },
     }),
@@ -141,7 +142,7 @@ describe('TeamsChannelAuthentication', () => {
     const unreachable = new TeamsChannelAuthentication(
       botFrameworkAuthOptions({
         appId: BOT_APP_ID,
-        appPassword: 'not-used-inbound',
+        appPassword: fakeSecret('not-used-inbound'),
         appType: 'MultiTenant',
         endpoints: { ToBotFromChannelOpenIdMetadataUrl: metadataUrl },
       }),
